@@ -1,0 +1,270 @@
+import {
+  checkCreditCode,
+  type DecisionContext,
+  type Decider,
+  effectiveDate,
+  FieldErrors,
+  NotFound,
+  optionalText,
+  regionCodeProblem,
+  requiredText,
+  RuleViolation,
+} from '../shared/index.js';
+import type {
+  EnterpriseCommand,
+  RecordQualification,
+  RegisterEnterprise,
+  SetEnterpriseSizeClass,
+  UpdateEnterpriseProfile,
+  WithdrawQualification,
+} from './enterprise.commands.js';
+import { EnterpriseRules } from './enterprise.errors.js';
+import {
+  type EnterpriseEvent,
+  type EnterpriseProfileUpdated,
+  OWNERSHIPS,
+  type QualificationCategory,
+  QUALIFICATION_CATEGORIES,
+  QUALIFICATION_GRADES,
+  type QualificationGrade,
+  qualificationKey,
+  SIZE_CLASSES,
+} from './enterprise.events.js';
+import { type EnterpriseState, evolveEnterprise, initialEnterpriseState } from './enterprise.state.js';
+
+type Registered = Extract<EnterpriseState, { status: 'registered' }>;
+
+export const NAME_MAX = 200;
+const PERSON_MAX = 100;
+const SPECIALTY_MAX = 100;
+const REASON_MAX = 2000;
+const OVERRIDE_REASON_MIN = 10;
+
+/** Grades each category can hold: specialist contracting has no 特级, labour subcontracting is not graded. */
+const GRADES_BY_CATEGORY: Record<QualificationCategory, readonly QualificationGrade[]> = {
+  GENERAL_CONTRACTING: ['SPECIAL', 'GRADE_1', 'GRADE_2', 'GRADE_3'],
+  SPECIALIST_CONTRACTING: ['GRADE_1', 'GRADE_2', 'GRADE_3'],
+  LABOUR_SUBCONTRACTING: ['UNGRADED'],
+};
+
+export function decideEnterprise(
+  command: EnterpriseCommand,
+  state: EnterpriseState,
+  context: DecisionContext,
+): EnterpriseEvent[] {
+  switch (command.type) {
+    case 'RegisterEnterprise':
+      return register(command, state);
+    case 'UpdateEnterpriseProfile':
+      return updateProfile(command, registered(state, command.code), context);
+    case 'RecordQualification':
+      return recordQualification(command, registered(state, command.code), context);
+    case 'WithdrawQualification':
+      return withdrawQualification(command, registered(state, command.code), context);
+    case 'SetEnterpriseSizeClass':
+      return setSizeClass(command, registered(state, command.code), context);
+  }
+}
+
+export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, EnterpriseState> = {
+  initialState: initialEnterpriseState,
+  decide: decideEnterprise,
+  evolve: evolveEnterprise,
+};
+
+function registered(state: EnterpriseState, code: string): Registered {
+  if (state.status !== 'registered') throw new NotFound('Enterprise', code);
+  return state;
+}
+
+function oneOf<T extends string>(errors: FieldErrors, field: string, value: unknown, allowed: readonly T[]): T {
+  if (!allowed.includes(value as T)) errors.add(field, `must be one of ${allowed.join(', ')}.`);
+  return value as T;
+}
+
+function register(command: RegisterEnterprise, state: EnterpriseState): EnterpriseEvent[] {
+  const errors = new FieldErrors();
+  const check = checkCreditCode(typeof command.code === 'string' ? command.code : '');
+  const overrideReason = optionalText(errors, 'checkDigitOverrideReason', command.checkDigitOverrideReason, {
+    max: REASON_MAX,
+    min: OVERRIDE_REASON_MIN,
+    label: 'The override reason',
+  });
+  let code = '';
+  let expectedCheckCharacter: string | null = null;
+  if (check.kind === 'malformed') {
+    errors.add('code', `The unified social credit code ${check.reason}.`);
+  } else if (check.kind === 'check_digit_mismatch') {
+    code = check.code;
+    expectedCheckCharacter = check.expected;
+    // A reason that was given but is itself invalid is reported on its own field only.
+    if (command.checkDigitOverrideReason == null) {
+      errors.add(
+        'code',
+        `The unified social credit code fails its check character: the 18th character should be "${check.expected}", not "${check.actual}". ` +
+          'If the code is printed so on the business licence, register it with an override reason.',
+      );
+    }
+  } else {
+    code = check.code;
+  }
+  const name = requiredText(errors, 'name', command.name, { max: NAME_MAX, label: 'The enterprise name' });
+  const legalRepresentative = requiredText(errors, 'legalRepresentative', command.legalRepresentative, {
+    max: PERSON_MAX,
+    label: 'The legal representative',
+  });
+  const regionCode = requiredText(errors, 'regionCode', command.regionCode, { max: 6, label: 'The region code' });
+  const regionProblem = regionCode ? regionCodeProblem(regionCode) : null;
+  if (regionProblem) errors.add('regionCode', `The region code ${regionProblem}`);
+  const ownership = oneOf(errors, 'ownership', command.ownership, OWNERSHIPS);
+  const sizeClass = command.sizeClass == null ? null : oneOf(errors, 'sizeClass', command.sizeClass, SIZE_CLASSES);
+  errors.throwIfAny();
+
+  if (check.kind === 'valid' && overrideReason !== undefined) {
+    throw new RuleViolation(
+      EnterpriseRules.overrideNotNeeded,
+      'The credit code passes its check, so no override is needed: register it without an override reason.',
+    );
+  }
+  if (state.status === 'registered') {
+    throw new RuleViolation(EnterpriseRules.alreadyRegistered, `Enterprise ${code} is already in the register.`, { code });
+  }
+  return [
+    {
+      type: 'EnterpriseRegistered',
+      data: {
+        code,
+        name,
+        legalRepresentative,
+        regionCode,
+        ownership,
+        sizeClass,
+        checkDigitOverride:
+          overrideReason !== undefined && expectedCheckCharacter !== null
+            ? { reason: overrideReason, expectedCheckCharacter }
+            : null,
+      },
+    },
+  ];
+}
+
+function updateProfile(command: UpdateEnterpriseProfile, state: Registered, context: DecisionContext): EnterpriseEvent[] {
+  const errors = new FieldErrors();
+  const name = optionalText(errors, 'name', command.name, { max: NAME_MAX, label: 'The enterprise name' });
+  const legalRepresentative = optionalText(errors, 'legalRepresentative', command.legalRepresentative, {
+    max: PERSON_MAX,
+    label: 'The legal representative',
+  });
+  const regionCode = optionalText(errors, 'regionCode', command.regionCode, { max: 6, label: 'The region code' });
+  const regionProblem = regionCode ? regionCodeProblem(regionCode) : null;
+  if (regionProblem) errors.add('regionCode', `The region code ${regionProblem}`);
+  const ownership = command.ownership == null ? undefined : oneOf(errors, 'ownership', command.ownership, OWNERSHIPS);
+  const reason = optionalText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }) ?? null;
+  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
+  errors.throwIfAny();
+
+  const events: EnterpriseEvent[] = [];
+  if (name !== undefined && name !== state.name) {
+    events.push({
+      type: 'EnterpriseRenamed',
+      data: { code: state.code, previousName: state.name, name, effectiveFrom, reason },
+    });
+  }
+  const changes: { -readonly [K in keyof EnterpriseProfileUpdated['data']['changes']]: EnterpriseProfileUpdated['data']['changes'][K] } = {};
+  if (legalRepresentative !== undefined && legalRepresentative !== state.legalRepresentative) {
+    changes.legalRepresentative = legalRepresentative;
+  }
+  if (regionCode !== undefined && regionCode !== state.regionCode) changes.regionCode = regionCode;
+  if (ownership !== undefined && ownership !== state.ownership) changes.ownership = ownership;
+  if (Object.keys(changes).length > 0) {
+    events.push({ type: 'EnterpriseProfileUpdated', data: { code: state.code, changes, reason } });
+  }
+  // Sending the profile as it already stands changes nothing and records nothing.
+  return events;
+}
+
+function qualificationFields(
+  errors: FieldErrors,
+  command: { category: QualificationCategory; specialty: string },
+): { category: QualificationCategory; specialty: string } {
+  const category = oneOf(errors, 'category', command.category, QUALIFICATION_CATEGORIES);
+  const specialty = requiredText(errors, 'specialty', command.specialty, { max: SPECIALTY_MAX, label: 'The specialty' });
+  return { category, specialty };
+}
+
+function recordQualification(command: RecordQualification, state: Registered, context: DecisionContext): EnterpriseEvent[] {
+  const errors = new FieldErrors();
+  const { category, specialty } = qualificationFields(errors, command);
+  const grade = oneOf(errors, 'grade', command.grade, QUALIFICATION_GRADES);
+  const allowed = GRADES_BY_CATEGORY[category];
+  if (allowed && QUALIFICATION_GRADES.includes(grade) && !allowed.includes(grade)) {
+    errors.add('grade', `A ${category} qualification is graded ${allowed.join(', ')}, not ${grade}.`);
+  }
+  const certificateNumber =
+    optionalText(errors, 'certificateNumber', command.certificateNumber, { max: 64, label: 'The certificate number' }) ?? null;
+  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
+  errors.throwIfAny();
+
+  const key = qualificationKey(category, specialty);
+  const held = state.qualifications.get(key);
+  if (held?.grade === grade) {
+    throw new RuleViolation(
+      EnterpriseRules.qualificationAlreadyHeld,
+      `Enterprise ${state.code} already holds ${specialty} (${category}) at ${grade}.`,
+      { qualificationKey: key, grade },
+    );
+  }
+  return [
+    {
+      type: 'QualificationRecorded',
+      data: {
+        code: state.code,
+        qualificationKey: key,
+        category,
+        specialty,
+        grade,
+        previousGrade: held?.grade ?? null,
+        certificateNumber,
+        effectiveFrom,
+      },
+    },
+  ];
+}
+
+function withdrawQualification(command: WithdrawQualification, state: Registered, context: DecisionContext): EnterpriseEvent[] {
+  const errors = new FieldErrors();
+  const { category, specialty } = qualificationFields(errors, command);
+  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
+  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
+  errors.throwIfAny();
+
+  const key = qualificationKey(category, specialty);
+  const held = state.qualifications.get(key);
+  if (!held) {
+    throw new RuleViolation(
+      EnterpriseRules.qualificationNotHeld,
+      `Enterprise ${state.code} holds no ${specialty} (${category}) qualification to withdraw.`,
+      { qualificationKey: key },
+    );
+  }
+  return [
+    {
+      type: 'QualificationWithdrawn',
+      data: { code: state.code, qualificationKey: key, category, specialty, grade: held.grade, reason, effectiveFrom },
+    },
+  ];
+}
+
+function setSizeClass(command: SetEnterpriseSizeClass, state: Registered, context: DecisionContext): EnterpriseEvent[] {
+  const errors = new FieldErrors();
+  const sizeClass = oneOf(errors, 'sizeClass', command.sizeClass, SIZE_CLASSES);
+  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
+  errors.throwIfAny();
+  if (state.sizeClass === sizeClass) return [];
+  return [
+    {
+      type: 'EnterpriseSizeClassSet',
+      data: { code: state.code, sizeClass, previousSizeClass: state.sizeClass, effectiveFrom },
+    },
+  ];
+}

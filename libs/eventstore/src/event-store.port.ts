@@ -1,0 +1,166 @@
+/**
+ * The event store port. The Postgres adapter (embedded default) and the EventStoreDB adapter (production)
+ * both implement it and both pass the one contract suite in `contract/event-store.contract.ts`.
+ *
+ * Positions are opaque strings to everyone outside an adapter. Each adapter encodes its own position
+ * (Postgres: transaction id + sequence; EventStoreDB: commit + prepare position) as fixed-width, zero-padded
+ * digits so that plain string comparison gives the global order. Use `comparePositions` rather than
+ * relying on that encoding.
+ */
+
+/** Stream revisions start at 0 for the first event of a stream (as in EventStoreDB). */
+export type StreamRevision = number;
+
+/** Opaque, comparable position in the global (all-streams) order. */
+export type Position = string;
+
+export type ExpectedRevision =
+  | StreamRevision // exactly this revision is the stream's last event
+  | 'no_stream' // the stream must not exist yet
+  | 'stream_exists' // the stream must have at least one event
+  | 'any'; // no check
+
+/** Who did it, and on whose behalf. Every event carries one. */
+export interface Actor {
+  readonly userId: string;
+  readonly role: string;
+  readonly associationId?: string | null;
+}
+
+/**
+ * Audit metadata carried by every event. The store adds `prevHash` and `hash` (the per-stream hash chain)
+ * when it records the event; they are present on every `RecordedEvent`.
+ */
+export interface EventMetadata {
+  readonly actor: Actor;
+  /** Idempotency key of the command that produced the event. */
+  readonly commandId: string;
+  readonly correlationId: string;
+  readonly causationId: string;
+  /** When the register recorded it (server clock, ISO-8601). */
+  readonly recordedAt: string;
+  /** When it takes effect in business time, where that differs from recordedAt (ISO-8601). */
+  readonly occurredAt?: string;
+  readonly [key: string]: unknown;
+}
+
+export interface RecordedMetadata extends EventMetadata {
+  readonly prevHash: string;
+  readonly hash: string;
+}
+
+export interface EventData<Type extends string = string, Data = Record<string, unknown>> {
+  readonly type: Type;
+  readonly data: Data;
+}
+
+export interface EventToAppend<Type extends string = string, Data = Record<string, unknown>>
+  extends EventData<Type, Data> {
+  /** A UUID. Derive it deterministically from the command id (see `deterministicEventId`). */
+  readonly id: string;
+  readonly metadata: EventMetadata;
+}
+
+export interface RecordedEvent<Type extends string = string, Data = Record<string, unknown>>
+  extends EventData<Type, Data> {
+  readonly id: string;
+  readonly streamId: string;
+  readonly revision: StreamRevision;
+  readonly position: Position;
+  readonly metadata: RecordedMetadata;
+}
+
+export interface AppendOptions {
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface AppendResult {
+  readonly streamId: string;
+  /** Revision of the last event now in the stream from this append (the stream's revision). */
+  readonly nextRevision: StreamRevision;
+  /** Position of the last appended event in the global order. */
+  readonly position: Position;
+  /**
+   * True when every event id of this append was already recorded: nothing was written and the result
+   * describes the original append.
+   */
+  readonly duplicate: boolean;
+}
+
+export interface ReadStreamOptions {
+  /** First revision to return (inclusive). Default 0. */
+  readonly from?: StreamRevision;
+  /** Last revision to return (inclusive). Default: the end of the stream. */
+  readonly to?: StreamRevision;
+}
+
+export interface ReadAllOptions {
+  /** Return events strictly after this position; null or absent: from the beginning. */
+  readonly after?: Position | null;
+  readonly limit: number;
+}
+
+export interface ReadAllResult {
+  readonly events: RecordedEvent[];
+  /** Position of the last returned event, or `after` when none was returned. */
+  readonly position: Position | null;
+}
+
+export interface SubscribeOptions {
+  readonly after?: Position | null;
+  readonly batchSize?: number;
+}
+
+/** Receives committed events in global order; the subscription waits for the promise before reading on. */
+export type SubscriptionHandler = (events: RecordedEvent[]) => Promise<void>;
+
+export interface Subscription {
+  /** Stops reading; resolves after the batch in flight (if any) has been handled. */
+  stop(): Promise<void>;
+  /** Resolves when the subscription ends, rejects if the handler failed. */
+  readonly done: Promise<void>;
+}
+
+export interface ChainBreak {
+  readonly streamId: string;
+  readonly revision: StreamRevision;
+  readonly eventId: string;
+  readonly position: Position;
+  /** Which check failed: the event's own content hash, or the link to its predecessor. */
+  readonly reason: 'content_hash_mismatch' | 'prev_hash_mismatch' | 'revision_gap';
+  readonly expected: string;
+  readonly actual: string;
+}
+
+export interface ChainVerification {
+  readonly intact: boolean;
+  readonly streamsChecked: number;
+  readonly eventsChecked: number;
+  /** The first broken link found, in (stream, revision) order; null when intact. */
+  readonly firstBreak: ChainBreak | null;
+}
+
+export interface EventStore {
+  append(streamId: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult>;
+  /** Events of one stream in revision order; an empty array when the stream does not exist. */
+  readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
+  /** Committed events of all streams in global order, never skipping one that commits later. */
+  readAll(options: ReadAllOptions): Promise<ReadAllResult>;
+  /** Catch-up then live delivery of committed events after `after`, in global order. */
+  subscribe(options: SubscribeOptions, handler: SubscriptionHandler): Subscription;
+  /** The revision of the stream's last event, or null when the stream does not exist. */
+  streamRevision(streamId: string): Promise<StreamRevision | null>;
+  /** Position of the last committed event visible to readAll, or null for an empty store. */
+  headPosition(): Promise<Position | null>;
+  verifyStream(streamId: string): Promise<ChainVerification>;
+  verifyAll(options?: { onProgress?: (eventsChecked: number) => void }): Promise<ChainVerification>;
+  /** Checks the store can be reached (for /health). */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}
+
+export function comparePositions(a: Position | null | undefined, b: Position | null | undefined): number {
+  const left = a ?? '';
+  const right = b ?? '';
+  return left < right ? -1 : left > right ? 1 : 0;
+}

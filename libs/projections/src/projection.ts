@@ -1,0 +1,28 @@
+import type { RecordedEvent } from '#eventstore';
+import type { EntityManager } from 'typeorm';
+
+/**
+ * A projection turns events into read-model rows. The runner hands it batches of committed events in global
+ * order, inside a transaction that also advances the projection's checkpoint (compare-and-set), so a batch
+ * is applied exactly once or not at all.
+ *
+ * Bump `version` when the handler or the tables change shape: the runner then rebuilds the projection
+ * (new tables, replay, swap) before serving it.
+ */
+export interface Projection {
+  readonly name: string;
+  readonly version: number;
+  /** Event types this projection reads; others are skipped without a call. */
+  readonly handles: readonly string[];
+  /**
+   * Read-model tables this projection owns and writes (unqualified names, created by migrations in the
+   * public schema). A rebuild copies their shape into a shadow schema, replays into it, and swaps.
+   * Tables must not carry foreign keys to other projections' tables.
+   */
+  readonly tables: readonly string[];
+  /**
+   * Applies the events (already filtered to `handles`, in global order) using `tx`. Use unqualified table
+   * names (entities without a schema) so that a rebuild can redirect writes through `search_path`.
+   */
+  apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
+}
