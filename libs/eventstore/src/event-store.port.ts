@@ -141,6 +141,13 @@ export interface ChainVerification {
 }
 
 export interface EventStore {
+  /**
+   * Appends `events` (at least one) to one stream, atomically, if the stream is at `expectedRevision`;
+   * otherwise rejects with WrongExpectedRevisionError. Data and metadata must be plain JSON values (see
+   * `canonicalJson`), since they are hashed as written. Re-appending ids that are all already recorded,
+   * in order, on this stream returns the original result with `duplicate: true` and writes nothing;
+   * reusing only some of them, or ids of another stream, rejects with EventIdConflictError.
+   */
   append(streamId: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult>;
   /** Events of one stream in revision order; an empty array when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
@@ -152,6 +159,11 @@ export interface EventStore {
   streamRevision(streamId: string): Promise<StreamRevision | null>;
   /** Position of the last committed event visible to readAll, or null for an empty store. */
   headPosition(): Promise<Position | null>;
+  /**
+   * How many committed events readAll would return after `after` (null: from the start), counting at most
+   * `cap` of them: a projection's lag, kept cheap when it is far behind.
+   */
+  countEventsAfter(after: Position | null, cap: number): Promise<number>;
   verifyStream(streamId: string): Promise<ChainVerification>;
   verifyAll(options?: { onProgress?: (eventsChecked: number) => void }): Promise<ChainVerification>;
   /** Checks the store can be reached (for /health). */

@@ -12,7 +12,10 @@ import type { EntityManager } from 'typeorm';
 export interface Projection {
   readonly name: string;
   readonly version: number;
-  /** Event types this projection reads; others are skipped without a call. */
+  /**
+   * Event types this projection reads; others are skipped without a call (the checkpoint still moves past
+   * them). `'*'` means every event.
+   */
   readonly handles: readonly string[];
   /**
    * Read-model tables this projection owns and writes (unqualified names, created by migrations in the
@@ -23,6 +26,10 @@ export interface Projection {
   /**
    * Applies the events (already filtered to `handles`, in global order) using `tx`. Use unqualified table
    * names (entities without a schema) so that a rebuild can redirect writes through `search_path`.
+   *
+   * Keep it idempotent (each row keeps the position of the last event that shaped it): the checkpoint makes
+   * a second delivery rare, but a rewound checkpoint or a replay must not double anything. Do not commit,
+   * roll back or open other connections inside it: the batch's transaction is the unit of work.
    */
   apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
 }

@@ -1,2 +1,4 @@
 export * from './decider-spec.js';
 export * from './postgres.js';
+export * from './graphql-client.js';
+export * from './service.js';

@@ -179,7 +179,6 @@ class Reader {
     return value === '' ? undefined : value;
   }
 
-  string(name: string, fallback: string, check?: (value: string) => string | undefined): string | undefined;
   string(name: string, fallback: string, check?: (value: string) => string | undefined): string | undefined {
     const value = this.optional(name) ?? fallback;
     const problem = check?.(value);

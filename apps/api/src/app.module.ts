@@ -1,0 +1,65 @@
+import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
+import { type DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
+import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
+import type { Request } from 'express';
+import { AuthGuard, CLOCK, formatGraphQLError, GraphQLPassThroughFilter, graphqlMetricsPlugin, inputValidationPipe, Metrics, TokenService } from '#platform';
+import { AuditReadModel } from './audit/audit.read-model.js';
+import { CommandDispatcher } from './commands/command-dispatcher.js';
+import { ConsoleModule } from './console/console.module.js';
+import { EnterpriseReadModel } from './enterprise/enterprise.read-model.js';
+import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
+import { queryLimitsPlugin } from './graphql/limits.plugin.js';
+import type { RequestContext } from './graphql/request-context.js';
+import { HealthController } from './ops/health.controller.js';
+import { MetricsController } from './ops/metrics.controller.js';
+import { API_RUNTIME, type ApiRuntime } from './runtime.js';
+
+/** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
+export const RESOLVERS = [EnterpriseResolver];
+
+const READ_MODELS = [EnterpriseReadModel, AuditReadModel];
+
+@Module({})
+export class ApiModule {
+  static forRoot(runtime: ApiRuntime): DynamicModule {
+    return {
+      module: ApiModule,
+      imports: [
+        ConsoleModule,
+        GraphQLModule.forRootAsync<ApolloDriverConfig>({
+          driver: ApolloDriver,
+          inject: [GraphQLSchemaHost],
+          useFactory: (schemaHost: GraphQLSchemaHost) => ({
+            path: '/graphql',
+            autoSchemaFile: true,
+            sortSchema: true,
+            graphiql: false,
+            playground: false,
+            introspection: true,
+            includeStacktraceInErrorResponses: false,
+            context: ({ req }: { req: Request }): RequestContext => ({ req, loaders: {} }),
+            formatError: (formatted, error) => formatGraphQLError(formatted, error, runtime.logger),
+            plugins: [
+              graphqlMetricsPlugin(runtime.metrics),
+              queryLimitsPlugin(() => schemaHost.schema, runtime.config.graphql.maxDepth, runtime.config.graphql.maxComplexity),
+            ],
+          }),
+        }),
+      ],
+      controllers: [HealthController, MetricsController],
+      providers: [
+        { provide: API_RUNTIME, useValue: runtime },
+        { provide: Metrics, useValue: runtime.metrics },
+        { provide: TokenService, useValue: runtime.tokens },
+        { provide: CLOCK, useValue: runtime.clock },
+        { provide: APP_GUARD, useClass: AuthGuard },
+        { provide: APP_PIPE, useFactory: inputValidationPipe },
+        { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
+        CommandDispatcher,
+        ...READ_MODELS,
+        ...RESOLVERS,
+      ],
+    };
+  }
+}

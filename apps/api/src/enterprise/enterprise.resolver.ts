@@ -1,0 +1,146 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { enterpriseDecider, enterpriseStreamId, type EnterpriseCommand } from '#domain/enterprise';
+import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
+import { CurrentActor, ForbiddenError, Roles } from '#platform';
+import { AuditReadModel } from '../audit/audit.read-model.js';
+import { AuditEventConnection } from '../audit/audit.types.js';
+import { CommandDispatcher } from '../commands/command-dispatcher.js';
+import { type Connection, PageArgs } from '../graphql/connection.js';
+import { loadersFor, type RequestContext } from '../graphql/request-context.js';
+import type { AuditEvent } from '../audit/audit.types.js';
+import {
+  EnterpriseCodeArgs,
+  EnterpriseFilter,
+  RecordQualificationInput,
+  RegisterEnterpriseInput,
+  SetEnterpriseSizeClassInput,
+  UpdateEnterpriseProfileInput,
+  WithdrawQualificationInput,
+} from './enterprise.inputs.js';
+import { type EnterpriseLoaders, EnterpriseReadModel } from './enterprise.read-model.js';
+import { Enterprise, EnterpriseConnection, EnterpriseName, EnterprisePayload, Qualification } from './enterprise.types.js';
+
+/** Projections an enterprise mutation's payload reads from. */
+const READS = ['enterprise-register'];
+const READERS = ['ADMIN', 'AUDITOR', 'EXPERT', 'TENDER', 'MEMBER'] as const;
+
+/** A member firm sees only its own record. */
+function assertMayRead(actor: Actor, code: string): void {
+  if (actor.role === 'MEMBER' && actor.enterpriseCode !== code) {
+    throw new ForbiddenError('A member may read only its own enterprise record.');
+  }
+}
+
+@Resolver(() => Enterprise)
+export class EnterpriseResolver {
+  constructor(
+    private readonly readModel: EnterpriseReadModel,
+    private readonly audit: AuditReadModel,
+    private readonly commands: CommandDispatcher,
+  ) {}
+
+  @Query(() => Enterprise, { description: 'One enterprise by its unified social credit code.' })
+  @Roles(...READERS)
+  async enterprise(@Args() { code }: EnterpriseCodeArgs, @CurrentActor() actor: Actor): Promise<Enterprise> {
+    const normalised = normaliseCreditCode(code);
+    assertMayRead(actor, normalised);
+    const found = await this.readModel.byCode(normalised);
+    if (!found) throw new NotFound('Enterprise', normalised);
+    return found;
+  }
+
+  @Query(() => EnterpriseConnection, { description: 'Enterprises matching a filter, ordered by name.' })
+  @Roles('ADMIN', 'AUDITOR', 'EXPERT', 'TENDER')
+  enterprises(
+    @Args('filter', { type: () => EnterpriseFilter, nullable: true }) filter: EnterpriseFilter | null,
+    @Args() page: PageArgs,
+  ): Promise<Connection<Enterprise>> {
+    return this.readModel.list(filter ?? {}, page.first, page.after);
+  }
+
+  @Query(() => AuditEventConnection, {
+    description: "Every recorded step of an enterprise's register entry, with actor, time and hash, oldest first.",
+  })
+  @Roles(...READERS)
+  enterpriseHistory(
+    @Args() { code }: EnterpriseCodeArgs,
+    @Args() page: PageArgs,
+    @CurrentActor() actor: Actor,
+  ): Promise<Connection<AuditEvent>> {
+    const normalised = normaliseCreditCode(code);
+    assertMayRead(actor, normalised);
+    return this.audit.streamHistory(enterpriseStreamId(normalised), page.first, page.after);
+  }
+
+  @ResolveField(() => [Qualification])
+  async qualifications(
+    @Parent() enterprise: Enterprise,
+    @Context() context: RequestContext,
+    @Args('includeWithdrawn', { defaultValue: false }) includeWithdrawn: boolean,
+  ): Promise<Qualification[]> {
+    const all = await this.loaders(context).qualifications.load(enterprise.code);
+    return includeWithdrawn ? all : all.filter((q) => q.status === 'HELD');
+  }
+
+  @ResolveField(() => [EnterpriseName], { description: 'Every name the enterprise has carried, oldest first.' })
+  nameHistory(@Parent() enterprise: Enterprise, @Context() context: RequestContext): Promise<EnterpriseName[]> {
+    return this.loaders(context).names.load(enterprise.code);
+  }
+
+  @Mutation(() => EnterprisePayload, { description: 'Registers an enterprise under its unified social credit code.' })
+  @Roles('ADMIN')
+  registerEnterprise(@Args('input') input: RegisterEnterpriseInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
+    const { commandId, ...fields } = input;
+    return this.send({ type: 'RegisterEnterprise', ...fields }, commandId, actor);
+  }
+
+  @Mutation(() => EnterprisePayload, { description: 'Changes name, legal representative, region or ownership; the name history is kept.' })
+  @Roles('ADMIN')
+  updateEnterpriseProfile(@Args('input') input: UpdateEnterpriseProfileInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
+    const { commandId, ...fields } = input;
+    return this.send({ type: 'UpdateEnterpriseProfile', ...fields }, commandId, actor);
+  }
+
+  @Mutation(() => EnterprisePayload, { description: 'Records a qualification, or a new grade of one already held.' })
+  @Roles('ADMIN')
+  recordQualification(@Args('input') input: RecordQualificationInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
+    const { commandId, ...fields } = input;
+    return this.send({ type: 'RecordQualification', ...fields }, commandId, actor);
+  }
+
+  @Mutation(() => EnterprisePayload, { description: 'Withdraws a held qualification, with the reason.' })
+  @Roles('ADMIN')
+  withdrawQualification(@Args('input') input: WithdrawQualificationInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
+    const { commandId, ...fields } = input;
+    return this.send({ type: 'WithdrawQualification', ...fields }, commandId, actor);
+  }
+
+  @Mutation(() => EnterprisePayload, { description: 'Sets the size class (large, medium, small, micro).' })
+  @Roles('ADMIN')
+  setEnterpriseSizeClass(@Args('input') input: SetEnterpriseSizeClassInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
+    const { commandId, ...fields } = input;
+    return this.send({ type: 'SetEnterpriseSizeClass', ...fields }, commandId, actor);
+  }
+
+  private async send(command: EnterpriseCommand, commandId: string | null | undefined, actor: Actor): Promise<EnterprisePayload> {
+    const code = normaliseCreditCode(command.code);
+    const result = await this.commands.dispatch(
+      enterpriseDecider,
+      enterpriseStreamId(code),
+      { command: { ...command, code }, actor, commandId },
+      READS,
+    );
+    return {
+      commandId: result.commandId,
+      revision: result.revision,
+      position: result.position,
+      duplicate: result.duplicate,
+      readModelCurrent: result.readModelCurrent,
+      enterprise: await this.readModel.byCode(code),
+    };
+  }
+
+  private loaders(context: RequestContext): EnterpriseLoaders {
+    return loadersFor(context, 'enterprise', () => this.readModel.createLoaders());
+  }
+}

@@ -1,0 +1,66 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError, type GraphQLSchema, Kind, type SelectionSetNode, type FragmentDefinitionNode } from 'graphql';
+import { getComplexity, fieldExtensionsEstimator } from 'graphql-query-complexity';
+
+function depthOf(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): number {
+  if (!set) return 0;
+  let max = 0;
+  for (const selection of set.selections) {
+    if (selection.kind === Kind.FIELD) {
+      if (selection.name.value.startsWith('__')) continue;
+      max = Math.max(max, 1 + depthOf(selection.selectionSet, fragments, seen));
+    } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+      max = Math.max(max, depthOf(selection.selectionSet, fragments, seen));
+    } else {
+      const name = selection.name.value;
+      if (seen.has(name)) continue;
+      const fragment = fragments[name];
+      max = Math.max(max, depthOf(fragment?.selectionSet, fragments, new Set([...seen, name])));
+    }
+  }
+  return max;
+}
+
+/**
+ * Refuses operations nested deeper than `maxDepth` or costing more than `maxComplexity` (lists count by their
+ * `first` argument), before any resolver runs.
+ */
+export function queryLimitsPlugin(getSchema: () => GraphQLSchema, maxDepth: number, maxComplexity: number): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ request, document, operation }) {
+          if (!operation) return;
+          const fragments = Object.fromEntries(
+            document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
+          );
+          const depth = depthOf(operation.selectionSet, fragments, new Set());
+          if (depth > maxDepth) {
+            throw new GraphQLError(`The query is nested ${depth} levels deep; at most ${maxDepth} are allowed.`, {
+              extensions: { code: 'BAD_USER_INPUT', limit: 'depth' },
+            });
+          }
+          const complexity = getComplexity({
+            schema: getSchema(),
+            query: document,
+            operationName: request.operationName ?? undefined,
+            variables: request.variables ?? {},
+            estimators: [
+              fieldExtensionsEstimator(),
+              // A field costs 1, a list field its page size times what each item costs.
+              ({ args, childComplexity }) => {
+                const first = typeof args.first === 'number' ? args.first : typeof args.codes === 'object' && Array.isArray(args.codes) ? args.codes.length : 1;
+                return first * Math.max(1, childComplexity);
+              },
+            ],
+          });
+          if (complexity > maxComplexity) {
+            throw new GraphQLError(`The query would cost ${complexity} points; at most ${maxComplexity} are allowed. Ask for smaller pages.`, {
+              extensions: { code: 'BAD_USER_INPUT', limit: 'complexity' },
+            });
+          }
+        },
+      };
+    },
+  };
+}

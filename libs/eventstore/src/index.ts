@@ -1,0 +1,12 @@
+// The event store: the port every adapter implements, its errors, deterministic event ids, the hash
+// chain and the Postgres adapter. The shared contract suite (contract/event-store.contract.ts) is
+// deliberately not exported here: it imports the test framework.
+export * from './event-store.port.js';
+export * from './errors.js';
+export * from './event-ids.js';
+export * from './hash-chain.js';
+export * from './chain-verifier.js';
+export { PostgresEventStore, appendStatement } from './postgres/postgres-event-store.js';
+export type { AppendStatement, NotifyMode, PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
+export { SCHEMA_VERSION as POSTGRES_EVENT_STORE_SCHEMA_VERSION } from './postgres/schema.js';
+export type { SchemaResult as PostgresEventStoreSchemaResult } from './postgres/schema.js';

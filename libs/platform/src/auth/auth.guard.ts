@@ -1,0 +1,68 @@
+import { type CanActivate, type ExecutionContext, Injectable, SetMetadata, createParamDecorator } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import { GqlExecutionContext } from '@nestjs/graphql';
+import type { Actor, Role } from '#domain/shared';
+import { ForbiddenError, UnauthenticatedError } from '../errors/app-errors.js';
+import { TokenService } from './token.service.js';
+
+const ROLES_KEY = 'register:roles';
+const PUBLIC_KEY = 'register:public';
+
+/** The roles allowed to call a resolver or route. Every GraphQL operation must declare it. */
+export const Roles = (...roles: Role[]) => SetMetadata(ROLES_KEY, roles);
+
+/** For operator endpoints (health, metrics, console page) that carry no user token. */
+export const Public = () => SetMetadata(PUBLIC_KEY, true);
+
+interface RequestWithActor {
+  headers: Record<string, string | string[] | undefined>;
+  actor?: Actor;
+}
+
+function requestOf(context: ExecutionContext): RequestWithActor {
+  if (context.getType<string>() === 'graphql') {
+    return GqlExecutionContext.create(context).getContext<{ req: RequestWithActor }>().req;
+  }
+  return context.switchToHttp().getRequest<RequestWithActor>();
+}
+
+/**
+ * Global guard, fail-closed: a GraphQL operation without @Roles is refused, a missing or bad token is
+ * UNAUTHENTICATED, a role not listed is FORBIDDEN. Scoping to an association or enterprise is the
+ * resolver's job (it knows which record is asked for).
+ */
+@Injectable()
+export class AuthGuard implements CanActivate {
+  constructor(
+    private readonly reflector: Reflector,
+    private readonly tokens: TokenService,
+  ) {}
+
+  async canActivate(context: ExecutionContext): Promise<boolean> {
+    const targets = [context.getHandler(), context.getClass()];
+    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
+    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    const request = requestOf(context);
+    const header = request.headers.authorization;
+    const value = Array.isArray(header) ? header[0] : header;
+    if (!value) throw new UnauthenticatedError('Sign in: send "Authorization: Bearer <token>".');
+    const match = /^Bearer\s+(\S+)$/i.exec(value);
+    if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
+    const actor = await this.tokens.verify(match[1]!);
+    if (!roles || roles.length === 0) {
+      throw new ForbiddenError('This operation has no access rule, so nobody may call it.');
+    }
+    if (!roles.includes(actor.role)) {
+      throw new ForbiddenError(`A ${actor.role} may not do this; it needs one of: ${roles.join(', ')}.`);
+    }
+    request.actor = actor;
+    return true;
+  }
+}
+
+/** The authenticated actor of the current GraphQL call. */
+export const CurrentActor = createParamDecorator((_data: unknown, context: ExecutionContext): Actor => {
+  const actor = requestOf(context).actor;
+  if (!actor) throw new UnauthenticatedError('Sign in first.');
+  return actor;
+});

@@ -1,0 +1,2 @@
+export * from './auth.guard.js';
+export * from './token.service.js';

@@ -1,0 +1,61 @@
+import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+
+export type { Logger } from 'pino';
+
+/**
+ * Paths whose values never reach the logs: credentials in request headers, tokens and secrets however
+ * they are nested in a logged object. (Text inside a log message cannot be redacted: log objects, not
+ * interpolated strings.)
+ */
+export const REDACTED_PATHS: readonly string[] = [
+  'authorization',
+  'headers.authorization',
+  'headers.cookie',
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'request.headers.authorization',
+  'request.headers.cookie',
+  'res.headers["set-cookie"]',
+  '*.authorization',
+  '*.headers.authorization',
+  '*.headers.cookie',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'bearer',
+  'jwt',
+  'password',
+  'secret',
+  'jwtSecret',
+  '*.token',
+  '*.accessToken',
+  '*.refreshToken',
+  '*.jwt',
+  '*.password',
+  '*.secret',
+  '*.jwtSecret',
+  '*.*.jwtSecret',
+];
+
+export interface CreateLoggerOptions {
+  /** pino level: fatal, error, warn, info, debug, trace or silent. */
+  readonly level: string;
+  /** Written as `service` on every line, e.g. `api`, `projector`, `cli`. */
+  readonly service?: string;
+  /** Where lines go; stdout by default. Tests pass an in-memory stream. */
+  readonly destination?: DestinationStream;
+  /** Extra paths to redact on top of `REDACTED_PATHS`. */
+  readonly redact?: readonly string[];
+}
+
+/** A pino logger writing one JSON object per line: ISO time, level label, message, context fields. */
+export function createLogger(options: CreateLoggerOptions): Logger {
+  const config: LoggerOptions = {
+    level: options.level,
+    base: options.service === undefined ? { pid: process.pid } : { service: options.service, pid: process.pid },
+    timestamp: pino.stdTimeFunctions.isoTime,
+    formatters: { level: (label) => ({ level: label }) },
+    redact: { paths: [...REDACTED_PATHS, ...(options.redact ?? [])], censor: '[redacted]' },
+  };
+  return options.destination === undefined ? pino(config) : pino(config, options.destination);
+}

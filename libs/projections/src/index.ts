@@ -1,0 +1,35 @@
+export type { Projection } from './projection.js';
+
+export { createReadModelDataSource, READ_MODEL_MIGRATIONS_TABLE } from './data-source.js';
+export type { EntityClass, MigrationClass, ReadModelDataSourceOptions } from './data-source.js';
+export { readModelMigrations } from './migrations/index.js';
+export { CreateProjectionCheckpoints1795219200000 } from './migrations/index.js';
+export { readModelEntities, ProjectionCheckpoint, CHECKPOINT_STATUSES } from './read-models/index.js';
+export type { CheckpointStatus } from './read-models/index.js';
+
+export { ProjectionRunner } from './runner/projection-runner.js';
+export type { ProjectionRunnerOptions, ProjectionStatus } from './runner/projection-runner.js';
+export { CheckpointMismatchError } from './runner/projection-worker.js';
+export type { CheckpointAdvanced, ProjectionFailure, WorkerRole } from './runner/projection-worker.js';
+export { CheckpointWaiter } from './runner/checkpoint-waiter.js';
+export type { CheckpointWaiterOptions } from './runner/checkpoint-waiter.js';
+export { CHECKPOINT_CHANNEL, loadCheckpoint, loadCheckpoints } from './runner/checkpoints.js';
+export type { CheckpointNotice, StoredCheckpoint } from './runner/checkpoints.js';
+export {
+  rebuildProjection,
+  rebuildProjections,
+  shadowSchemaName,
+  RebuildAbortedError,
+  RebuildRefusedError,
+} from './runner/rebuild.js';
+export type { RebuildOptions, RebuildProgress, RebuildProjectionsOptions, RebuildResult } from './runner/rebuild.js';
+export { createProgressRenderer, formatProgress } from './runner/progress.js';
+export type { ProgressRenderer, ProgressRendererOptions, ProgressStream } from './runner/progress.js';
+export { silentLogger } from './runner/logger.js';
+export type { ProjectionLogger } from './runner/logger.js';
+
+export { registerEntities, registerMigrations, registerProjections } from './registry.js';
+export { auditTrailProjection } from './audit/audit.projection.js';
+export { AuditEventRow } from './audit/audit.entities.js';
+export { enterpriseProjection } from './enterprise/enterprise.projection.js';
+export { EnterpriseNameRow, EnterpriseQualificationRow, EnterpriseRow } from './enterprise/enterprise.entities.js';

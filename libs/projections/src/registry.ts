@@ -1,0 +1,24 @@
+import { auditTrailProjection } from './audit/audit.projection.js';
+import { AuditTrail1795219300000 } from './audit/1795219300000-audit-trail.migration.js';
+import { AuditEventRow } from './audit/audit.entities.js';
+import { EnterpriseRegister1795219400000 } from './enterprise/1795219400000-enterprise-register.migration.js';
+import { enterpriseEntities } from './enterprise/enterprise.entities.js';
+import { enterpriseProjection } from './enterprise/enterprise.projection.js';
+import type { EntityClass, MigrationClass } from './data-source.js';
+import { readModelMigrations } from './migrations/index.js';
+import type { Projection } from './projection.js';
+import { readModelEntities } from './read-models/index.js';
+
+/**
+ * The register's read models in one place: every projection the runner runs, every entity the API reads,
+ * every migration `migrate` applies. A new bounded context adds its three lines here.
+ */
+export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection];
+
+export const registerEntities: readonly EntityClass[] = [...readModelEntities, AuditEventRow, ...enterpriseEntities];
+
+export const registerMigrations: readonly MigrationClass[] = [
+  ...readModelMigrations,
+  AuditTrail1795219300000,
+  EnterpriseRegister1795219400000,
+];

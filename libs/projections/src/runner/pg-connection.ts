@@ -1,0 +1,72 @@
+import pg from 'pg';
+import type { DataSource } from 'typeorm';
+
+/**
+ * Connection settings for a dedicated session (advisory lock, LISTEN) to the database a read-model
+ * DataSource points at. These sessions live outside the DataSource's pool: a pooled connection held for a
+ * lock or a LISTEN would starve the pool as projections are added.
+ */
+export function sessionConfig(dataSource: DataSource, applicationName: string): pg.ClientConfig {
+  const options = dataSource.options;
+  if (options.type !== 'postgres') {
+    throw new Error(`Read models need a postgres DataSource, got ${options.type}`);
+  }
+  return {
+    ...(options.url ? { connectionString: options.url } : {}),
+    ...(options.host ? { host: options.host } : {}),
+    ...(options.port ? { port: options.port } : {}),
+    ...(options.username ? { user: options.username } : {}),
+    ...(options.password !== undefined ? { password: options.password as pg.ClientConfig['password'] } : {}),
+    ...(options.database ? { database: options.database } : {}),
+    ...(options.ssl !== undefined ? { ssl: options.ssl as pg.ClientConfig['ssl'] } : {}),
+    application_name: applicationName,
+    keepAlive: true,
+  };
+}
+
+/** Opens a dedicated session; errors after connecting are reported to `onLost` instead of crashing. */
+export async function openSession(
+  config: pg.ClientConfig,
+  onLost: (error: Error | null) => void,
+): Promise<pg.Client> {
+  const client = new pg.Client(config);
+  let lost = false;
+  const lose = (error: Error | null) => {
+    if (lost) return;
+    lost = true;
+    onLost(error);
+  };
+  client.on('error', (error) => lose(error));
+  client.on('end', () => lose(null));
+  try {
+    await client.connect();
+  } catch (error) {
+    lost = true;
+    await client.end().catch(() => undefined);
+    throw error;
+  }
+  return client;
+}
+
+/** Rows of a TypeORM `query()` result (UPDATE/DELETE come back as [rows, affected]). */
+export function rowsOf<T>(result: unknown): T[] {
+  if (Array.isArray(result) && result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number') {
+    return result[0] as T[];
+  }
+  return (result ?? []) as T[];
+}
+
+/** Quotes an SQL identifier. */
+export function ident(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** SQLSTATE of a pg error, also when TypeORM wrapped it in a QueryFailedError. */
+export function pgErrorCode(error: unknown): string | undefined {
+  const candidate = error as { code?: unknown; driverError?: { code?: unknown } } | null;
+  const code = candidate?.code ?? candidate?.driverError?.code;
+  return typeof code === 'string' ? code : undefined;
+}
+
+/** lock_not_available: lock_timeout expired (or NOWAIT). */
+export const LOCK_NOT_AVAILABLE = '55P03';

@@ -1,0 +1,90 @@
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runService, type RunningService } from '#api';
+import type { Role } from '#domain/shared';
+import { type Clock, createLogger, loadConfig } from '#platform';
+import type pg from 'pg';
+import { GraphQLClient } from './graphql-client.js';
+import { createTestDatabase, type TestDatabase } from './postgres.js';
+
+export interface TestService {
+  readonly url: string;
+  readonly service: RunningService;
+  readonly database: TestDatabase;
+  /** A connection pool to the service's database, for assertions on what was (not) written. */
+  readonly pool: pg.Pool;
+  token(role: Role, claims?: { associationId?: string; enterpriseCode?: string; userId?: string }): Promise<string>;
+  /** A GraphQL client carrying a fresh token for the role (issued on first request). */
+  client(role: Role, claims?: { associationId?: string; enterpriseCode?: string; userId?: string }): GraphQLClient;
+  stop(): Promise<void>;
+}
+
+export interface StartTestServiceOptions {
+  readonly clock?: Clock;
+  readonly env?: Record<string, string>;
+}
+
+/**
+ * The whole service as `npm start` runs it (single process: migrations, projector, API over real HTTP),
+ * on a fresh database of the shared test cluster and a free port.
+ */
+export async function startTestService(options: StartTestServiceOptions = {}): Promise<TestService> {
+  const database = await createTestDatabase('e2e');
+  const dataDir = await mkdtemp(join(tmpdir(), 'register-e2e-'));
+  const config = loadConfig({
+    DATABASE_URL: database.url,
+    RUN_MODE: 'single',
+    DATA_DIR: dataDir,
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    LOG_LEVEL: 'error',
+    HOST: '127.0.0.1',
+    PORT: '0',
+    ...options.env,
+  });
+  const service = await runService(config, {
+    clock: options.clock,
+    logger: createLogger({ level: 'error', service: 'register-test' }),
+    listen: { host: '127.0.0.1', port: 0 },
+  });
+  const url = service.server!.url;
+  const token: TestService['token'] = (role, claims = {}) =>
+    service.runtime.tokens.issue({
+      userId: claims.userId ?? `${role.toLowerCase()}-test`,
+      role,
+      associationId: claims.associationId ?? (role === 'ADMIN' || role === 'MEMBER' ? 'assoc-test' : null),
+      enterpriseCode: claims.enterpriseCode ?? null,
+      ttlSeconds: 3600,
+    });
+  return {
+    url,
+    service,
+    database,
+    pool: service.infrastructure.pool,
+    token,
+    client(role, claims) {
+      return new LazyTokenClient(url, () => token(role, claims));
+    },
+    async stop() {
+      await service.stop();
+      await database.drop();
+    },
+  };
+}
+
+/** Issues its token on first use, so `client(role)` can be called synchronously. */
+class LazyTokenClient extends GraphQLClient {
+  private issued: Promise<string> | null = null;
+
+  constructor(
+    baseUrl: string,
+    private readonly issue: () => Promise<string>,
+  ) {
+    super(baseUrl);
+  }
+
+  override async request<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}) {
+    this.issued ??= this.issue();
+    return new GraphQLClient(this.baseUrl, await this.issued).request<T>(query, variables);
+  }
+}
