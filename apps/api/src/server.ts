@@ -13,8 +13,10 @@ export interface ApiServer {
 
 /** Starts the HTTP edge (GraphQL, console, health, metrics) on the runtime's host and port (0: any free port). */
 export async function startApiServer(runtime: ApiRuntime, listen = runtime.config.http): Promise<ApiServer> {
+  // Nest's own start-up chatter (modules, routes) only at debug; its warnings and errors always.
+  const nestLevel = ['debug', 'trace'].includes(runtime.logger.level) ? runtime.logger.level : 'warn';
   const app = await NestFactory.create(ApiModule.forRoot(runtime), {
-    logger: new NestPinoLogger(runtime.logger.child({ component: 'api' })),
+    logger: new NestPinoLogger(runtime.logger.child({ component: 'api' }, { level: nestLevel })),
   });
   await app.listen(listen.port, listen.host);
   const address = app.getHttpServer().address() as { port: number };

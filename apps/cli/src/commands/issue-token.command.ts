@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { ROLES, type Role } from '#domain/shared';
 import { loadConfig, parseDurationSeconds, TokenService } from '#platform';
-import type { CliCommand } from './command.js';
+import { type CliCommand, CliUsageError } from './command.js';
 
 export const issueTokenCommand: CliCommand = {
   name: 'issue-token',
@@ -20,13 +20,13 @@ export const issueTokenCommand: CliCommand = {
       },
     });
     const role = values.role?.toUpperCase() as Role | undefined;
-    if (!role || !ROLES.includes(role)) throw new Error(`--role is required: one of ${ROLES.join(', ')}`);
+    if (!role || !ROLES.includes(role)) throw new CliUsageError(`--role is required: one of ${ROLES.join(', ')}`);
     if ((role === 'ADMIN' || role === 'MEMBER') && !values.association) {
-      throw new Error(`--association is required for ${role}: tokens act for one association.`);
+      throw new CliUsageError(`--association is required for ${role}: tokens act for one association.`);
     }
-    if (role === 'MEMBER' && !values.enterprise) throw new Error('--enterprise is required for MEMBER: the firm whose records it reads.');
+    if (role === 'MEMBER' && !values.enterprise) throw new CliUsageError('--enterprise is required for MEMBER: the firm whose records it reads.');
     const ttlSeconds = values.ttl === undefined ? undefined : parseDurationSeconds(values.ttl);
-    if (values.ttl !== undefined && !ttlSeconds) throw new Error('--ttl must be a duration such as 90m, 12h or 7d');
+    if (values.ttl !== undefined && !ttlSeconds) throw new CliUsageError('--ttl must be a duration such as 90m, 12h or 7d');
     const config = loadConfig();
     const tokens = new TokenService({ secret: config.auth.jwtSecret, issuer: config.auth.jwtIssuer });
     const token = await tokens.issue({

@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { createProgressRenderer, rebuildProjections, registerProjections } from '#projections';
 import { createLogger, loadConfig, migrate, openInfrastructure } from '#platform';
-import type { CliCommand } from './command.js';
+import { type CliCommand, CliUsageError } from './command.js';
 
 export const rebuildProjectionsCommand: CliCommand = {
   name: 'rebuild-projections',
@@ -18,7 +18,7 @@ export const rebuildProjectionsCommand: CliCommand = {
       return 0;
     }
     const batchSize = values['batch-size'] ? Number(values['batch-size']) : 1000;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error('--batch-size must be a positive integer');
+    if (!Number.isInteger(batchSize) || batchSize < 1) throw new CliUsageError('--batch-size must be a positive integer');
     const config = loadConfig();
     const logger = createLogger({ level: 'warn', service: 'register-cli' });
     const infrastructure = await openInfrastructure(config, logger);

