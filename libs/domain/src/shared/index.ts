@@ -4,3 +4,5 @@ export * from './errors.js';
 export * from './region.js';
 export * from './text.js';
 export * from './dates.js';
+export * from './decision-record.js';
+export * from './money.js';
