@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import { InvalidInput, NotFound, RuleViolation, type FieldError } from '#domain/shared';
 import { ConflictError, ForbiddenError, UnauthenticatedError } from './app-errors.js';
@@ -68,7 +69,7 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
     return { ...base, extensions: { ...extensions, code } };
   }
-  const reference = Math.random().toString(36).slice(2, 10);
+  const reference = randomBytes(4).toString('hex');
   log?.error({ err: original, reference, path: formatted.path }, 'unexpected error in a GraphQL operation');
   return {
     ...base,
