@@ -1,0 +1,23 @@
+/** Stable rule codes of dues and waivers (clients switch on these). */
+export const DuesRules = {
+  scheduleNeedsGeneralAssembly: 'DUES_SCHEDULE_NEEDS_GENERAL_ASSEMBLY',
+  scheduleDecisionNotCarried: 'DUES_SCHEDULE_DECISION_NOT_CARRIED',
+  scheduleNotAfterPrevious: 'DUES_SCHEDULE_EFFECTIVE_DATE_NOT_AFTER_PREVIOUS',
+  noScheduleInForce: 'DUES_NO_FEE_SCHEDULE_IN_FORCE',
+  tierNotInSchedule: 'DUES_TIER_NOT_IN_SCHEDULE',
+  notAnActiveMember: 'DUES_NOT_AN_ACTIVE_MEMBER',
+  admittedAfterYear: 'DUES_ADMITTED_AFTER_YEAR',
+  notInvoiced: 'DUES_NOT_INVOICED',
+  paymentExceedsBalance: 'DUES_PAYMENT_EXCEEDS_BALANCE',
+  receiptDuplicate: 'DUES_RECEIPT_DUPLICATE',
+  waiverAlreadyExists: 'DUES_WAIVER_ALREADY_EXISTS',
+  waiverExceedsBalance: 'DUES_WAIVER_EXCEEDS_BALANCE',
+  waiverNotPending: 'DUES_WAIVER_NOT_PENDING',
+  waiverSelfApproval: 'DUES_WAIVER_SELF_APPROVAL',
+  waiverApproverNotAuthorised: 'DUES_WAIVER_APPROVER_NOT_AUTHORISED',
+  waiverNotInEffect: 'DUES_WAIVER_NOT_IN_EFFECT',
+  revocationExceedsWaiver: 'DUES_WAIVER_REVOCATION_EXCEEDS_WAIVER',
+  policyBodyNotCompetent: 'DUES_POLICY_BODY_NOT_COMPETENT',
+  policyAlreadyAdopted: 'DUES_POLICY_ALREADY_ADOPTED',
+  policyYearMismatch: 'DUES_POLICY_YEAR_MISMATCH',
+} as const;

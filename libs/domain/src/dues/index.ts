@@ -1,0 +1,5 @@
+export * from './dues.commands.js';
+export * from './dues.decide.js';
+export * from './dues.errors.js';
+export * from './dues.events.js';
+export * from './dues.state.js';
