@@ -1,0 +1,46 @@
+import type { Decider, DecisionContext, DomainEvent } from '../shared/index.js';
+import { CouncilRules } from './membership.errors.js';
+import { RuleViolation } from '../shared/index.js';
+
+/**
+ * Reservation of a membership certificate number within an association
+ * (`membership-certificate-<associationId>-<number>`): the first reservation wins, appended at the
+ * stream's "no stream" revision, so two admissions can never share a number. A number stays with the firm
+ * it was issued to (history is kept; a readmitted firm may be issued its old number again).
+ */
+export type CertificateNumberReserved = DomainEvent<
+  'CertificateNumberReserved',
+  { readonly associationId: string; readonly certificateNumber: string; readonly enterpriseCode: string; readonly membershipId: string }
+>;
+export type CertificateEvent = CertificateNumberReserved;
+
+export interface ReserveCertificateNumber {
+  readonly type: 'ReserveCertificateNumber';
+  readonly associationId: string;
+  readonly certificateNumber: string;
+  readonly enterpriseCode: string;
+  readonly membershipId: string;
+}
+
+export type CertificateState = { readonly holder: string | null };
+
+export function certificateStreamId(associationId: string, certificateNumber: string): string {
+  return `membership-certificate-${associationId}-${certificateNumber}`;
+}
+
+export const certificateDecider: Decider<ReserveCertificateNumber, CertificateEvent, CertificateState> = {
+  initialState: { holder: null },
+  evolve: (_state, event) => ({ holder: event.data.enterpriseCode }),
+  decide(command: ReserveCertificateNumber, state: CertificateState, _context: DecisionContext): CertificateEvent[] {
+    if (state.holder === command.enterpriseCode) return [];
+    if (state.holder !== null) {
+      throw new RuleViolation(
+        CouncilRules.certificateNumberTaken,
+        `Certificate number ${command.certificateNumber} is already issued to enterprise ${state.holder} in this association.`,
+        { certificateNumber: command.certificateNumber, holder: state.holder },
+      );
+    }
+    const { associationId, certificateNumber, enterpriseCode, membershipId } = command;
+    return [{ type: 'CertificateNumberReserved', data: { associationId, certificateNumber, enterpriseCode, membershipId } }];
+  },
+};

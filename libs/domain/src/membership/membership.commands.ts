@@ -1,0 +1,130 @@
+import type { DecidingBody } from '../shared/index.js';
+import type { MembershipTier, SanctionKind } from './membership.events.js';
+
+/**
+ * Membership commands. Fields under "facts" are read by the command layer from other streams (the
+ * association's charter, the enterprise register, the certificate and council-seat reservations, the dues
+ * arrears) and handed in, so that the decider, which enforces every rule, stays pure.
+ */
+interface MembershipCommandBase {
+  readonly associationId: string;
+  readonly enterpriseCode: string;
+}
+
+export interface ApplyForMembership extends MembershipCommandBase {
+  readonly type: 'ApplyForMembership';
+  readonly appliedOn?: string | null;
+  readonly note?: string | null;
+  /** Fact: the association is registered. */
+  readonly associationRegistered: boolean;
+  /** Fact: the enterprise is in the enterprise register. */
+  readonly enterpriseRegistered: boolean;
+}
+
+export interface AdmitMember extends MembershipCommandBase {
+  readonly type: 'AdmitMember';
+  readonly tier: MembershipTier;
+  readonly certificateNumber: string;
+  /** Defaults to the decision's date. */
+  readonly admittedOn?: string | null;
+  readonly decision: unknown;
+  /** Fact: the bodies the charter lets admit members. */
+  readonly admissionBodies: readonly DecidingBody[];
+  /** Fact: the enterprise already holding this certificate number in the association, or null. */
+  readonly certificateHolder: string | null;
+}
+
+export interface RejectApplication extends MembershipCommandBase {
+  readonly type: 'RejectApplication';
+  readonly reason: string;
+  readonly rejectedOn?: string | null;
+  readonly decision?: unknown;
+}
+
+/** The council term a change falls in, as the association and its seat reservation record it. */
+export interface CouncilTermFact {
+  readonly termNumber: number;
+  /** Enterprise holding the president's seat in the term, or null. */
+  readonly presidentEnterpriseCode: string | null;
+}
+
+export interface ChangeMembershipTier extends MembershipCommandBase {
+  readonly type: 'ChangeMembershipTier';
+  readonly tier: MembershipTier;
+  readonly effectiveFrom?: string | null;
+  readonly decision: unknown;
+  /** Set by the command layer when the change applies a recorded council election. */
+  readonly electionId?: string | null;
+  /** Fact: the council term covering the effective date, or null. */
+  readonly councilTerm: CouncilTermFact | null;
+}
+
+export interface SanctionMember extends MembershipCommandBase {
+  readonly type: 'SanctionMember';
+  readonly kind: SanctionKind;
+  readonly reason: string;
+  readonly effectiveFrom?: string | null;
+  readonly decision: unknown;
+}
+
+export interface SuspendMembership extends MembershipCommandBase {
+  readonly type: 'SuspendMembership';
+  readonly reason: string;
+  readonly effectiveFrom?: string | null;
+  readonly decision: unknown;
+}
+
+export interface ReinstateMembership extends MembershipCommandBase {
+  readonly type: 'ReinstateMembership';
+  readonly reason: string;
+  readonly effectiveFrom?: string | null;
+  readonly decision: unknown;
+}
+
+export interface RecordMembershipReminder extends MembershipCommandBase {
+  readonly type: 'RecordMembershipReminder';
+  readonly sentOn?: string | null;
+  readonly unpaidYears: readonly number[];
+  /** Defaults to the charter's grace period. */
+  readonly graceDays?: number | null;
+  /** Fact: the charter's reminder grace period in days. */
+  readonly charterGraceDays: number;
+}
+
+export interface WithdrawMembership extends MembershipCommandBase {
+  readonly type: 'WithdrawMembership';
+  /** Date of the member's written notice (书面退会申请). */
+  readonly noticeDate: string;
+  /** Defaults to the notice date. */
+  readonly effectiveFrom?: string | null;
+  readonly reason?: string | null;
+}
+
+export interface DeemMembershipWithdrawn extends MembershipCommandBase {
+  readonly type: 'DeemMembershipWithdrawn';
+  readonly effectiveFrom?: string | null;
+  /** Fact: years whose dues are unpaid as of the effective date, from the dues accounts. */
+  readonly unpaidYears: readonly number[];
+  /** Fact: unpaid years the charter requires (1 or 2). */
+  readonly requiredYears: number;
+}
+
+export interface ExpelMember extends MembershipCommandBase {
+  readonly type: 'ExpelMember';
+  readonly reason: string;
+  readonly effectiveFrom?: string | null;
+  readonly decision: unknown;
+}
+
+export type MembershipCommand =
+  | ApplyForMembership
+  | AdmitMember
+  | RejectApplication
+  | ChangeMembershipTier
+  | SanctionMember
+  | SuspendMembership
+  | ReinstateMembership
+  | RecordMembershipReminder
+  | WithdrawMembership
+  | DeemMembershipWithdrawn
+  | ExpelMember;
