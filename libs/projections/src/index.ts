@@ -33,3 +33,13 @@ export { auditTrailProjection } from './audit/audit.projection.js';
 export { AuditEventRow } from './audit/audit.entities.js';
 export { enterpriseProjection } from './enterprise/enterprise.projection.js';
 export { EnterpriseNameRow, EnterpriseQualificationRow, EnterpriseRow } from './enterprise/enterprise.entities.js';
+export { duesProjection } from './dues/dues.projection.js';
+export {
+  DuesAccountEntryRow,
+  DuesAccountRow,
+  DuesFeeScheduleRow,
+  DuesPaymentRow,
+  DuesWaiverPolicyRow,
+  DuesWaiverRow,
+  duesEntities,
+} from './dues/dues.entities.js';

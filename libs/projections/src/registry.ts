@@ -1,3 +1,6 @@
+import { DuesAccounts1795219700000 } from './dues/1795219700000-dues-accounts.migration.js';
+import { duesEntities } from './dues/dues.entities.js';
+import { duesProjection } from './dues/dues.projection.js';
 import { auditTrailProjection } from './audit/audit.projection.js';
 import { AuditTrail1795219300000 } from './audit/1795219300000-audit-trail.migration.js';
 import { AuditEventRow } from './audit/audit.entities.js';
@@ -13,12 +16,13 @@ import { readModelEntities } from './read-models/index.js';
  * The register's read models in one place: every projection the runner runs, every entity the API reads,
  * every migration `migrate` applies. A new bounded context adds its three lines here.
  */
-export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection];
+export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection, duesProjection];
 
-export const registerEntities: readonly EntityClass[] = [...readModelEntities, AuditEventRow, ...enterpriseEntities];
+export const registerEntities: readonly EntityClass[] = [...readModelEntities, AuditEventRow, ...enterpriseEntities, ...duesEntities];
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,
   AuditTrail1795219300000,
   EnterpriseRegister1795219400000,
+  DuesAccounts1795219700000,
 ];

@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import type { DataSource } from 'typeorm';
+import type { DuesEvent } from '#domain/dues';
+import type { RecordedEvent } from '#eventstore';
+import { createTestDatabase, type TestDatabase } from '../../../testing/src/postgres.js';
+import { createReadModelDataSource } from '../data-source.js';
+import { readModelMigrations } from '../migrations/index.js';
+import { readModelEntities } from '../read-models/index.js';
+import { DuesAccounts1795219700000 } from './1795219700000-dues-accounts.migration.js';
+import { duesEntities } from './dues.entities.js';
+import { duesProjection } from './dues.projection.js';
+
+const ASSOC = 'assoc-proj';
+const CODE = '91420100177678329F';
+const key = { associationId: ASSOC, enterpriseCode: CODE, year: 2026 };
+const decision = { body: 'COUNCIL', reference: '武建协〔2026〕1号', decidedOn: '2026-01-10', votes: null } as const;
+
+let position = 0;
+function recorded(streamId: string, revision: number, event: DuesEvent, recordedAt: string, userId = 'admin-1'): RecordedEvent {
+  position += 1;
+  return {
+    id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
+    streamId,
+    revision,
+    position: `${String(position).padStart(20, '0')}:00000000000000000001`,
+    type: event.type,
+    data: event.data as unknown as Record<string, unknown>,
+    metadata: {
+      actor: { userId, role: 'ADMIN', associationId: ASSOC },
+      commandId: `c-${position}`,
+      correlationId: `c-${position}`,
+      causationId: `c-${position}`,
+      recordedAt,
+      prevHash: '0'.repeat(64),
+      hash: '1'.repeat(64),
+    },
+  };
+}
+
+const stream = `dues-${ASSOC}-${CODE}-2026`;
+const events: RecordedEvent[] = [
+  recorded(`dues-schedule-${ASSOC}`, 0, {
+    type: 'FeeScheduleAdopted',
+    data: { associationId: ASSOC, version: 1, amounts: [{ tier: 'MEMBER', annualFen: 2_000_00 }], secondHalfPercent: 50, effectiveFrom: '2020-01-01', decision: { ...decision, body: 'GENERAL_ASSEMBLY' }, warnings: [] },
+  }, '2026-01-02T00:00:00.000Z'),
+  recorded(stream, 0, {
+    type: 'DuesInvoiced',
+    data: { ...key, tier: 'MEMBER', scheduleVersion: 1, annualFen: 2_000_00, amountFen: 2_000_00, proRatedPercent: null, admittedOn: '2019-04-01', invoicedOn: '2026-01-05' },
+  }, '2026-01-05T00:00:00.000Z'),
+  recorded(stream, 1, {
+    type: 'DuesPaymentRecorded',
+    data: { ...key, receiptNumber: 'R-1', amountFen: 500_00, paidOn: '2026-02-01', balanceAfterFen: 1_500_00 },
+  }, '2026-02-01T00:00:00.000Z'),
+  recorded(stream, 2, {
+    type: 'DuesWaiverRequested',
+    data: { ...key, waiverId: 'w-1', full: false, amountFen: 700_00, reasonCategory: 'HARDSHIP_VISIT', reason: '走访', evidenceReference: null, requestedBy: 'clerk', requestedOn: '2026-03-01' },
+  }, '2026-03-01T00:00:00.000Z', 'clerk'),
+  recorded(stream, 3, {
+    type: 'DuesWaiverApproved',
+    data: { ...key, waiverId: 'w-1', amountFen: 700_00, approvedBy: 'secretary', approvedOn: '2026-03-02', note: null, balanceAfterFen: 800_00 },
+  }, '2026-03-02T00:00:00.000Z', 'secretary'),
+  recorded(stream, 4, {
+    type: 'DuesWaiverRevoked',
+    data: { ...key, waiverId: 'w-1', amountFen: 200_00, revokedBy: 'secretary', reason: '部分不实', effectiveFrom: '2026-04-01', balanceAfterFen: 1_000_00 },
+  }, '2026-04-01T00:00:00.000Z', 'secretary'),
+  recorded(stream, 5, {
+    type: 'DuesWaiverGranted',
+    data: { ...key, waiverId: 'p-1', policyId: 'relief', percent: 25, amountFen: 500_00, reasonCategory: 'DISASTER_EPIDEMIC_RELIEF', reason: '汛期减免', decision, grantedOn: '2026-05-01', balanceAfterFen: 500_00 },
+  }, '2026-05-01T00:00:00.000Z'),
+];
+
+describe('the dues projection', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('dues_proj');
+    dataSource = createReadModelDataSource({
+      url: database.url,
+      entities: [...readModelEntities, ...duesEntities],
+      migrations: [...readModelMigrations, DuesAccounts1795219700000],
+    });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('has entities whose columns match its migration (indexes and checks live in the migration only)', async () => {
+    const diff = (await dataSource.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
+    expect(diff.filter((q) => !/^DROP INDEX|DROP CONSTRAINT "dues_account_within_invoice"/.test(q))).toEqual([]);
+  });
+
+  describe('after an invoice, a payment, an approved waiver partly revoked and a policy waiver', () => {
+    beforeAll(async () => {
+      await dataSource.transaction((tx) => duesProjection.apply(events, tx));
+    });
+
+    it('keeps the account figures, stamped with the last event', async () => {
+      const [row] = await dataSource.query(`SELECT * FROM dues_account WHERE association_id = $1`, [ASSOC]);
+      expect(row).toMatchObject({ invoiced_fen: '200000', paid_fen: '50000', waived_fen: '100000', balance_fen: '50000', revision: 5 });
+      expect(row.last_event_id).toBe(events[6]!.id);
+    });
+
+    it('keeps each waiver with its requester, approver, revocation and policy', async () => {
+      const rows = await dataSource.query(`SELECT * FROM dues_waiver ORDER BY waiver_id`);
+      expect(rows).toMatchObject([
+        { waiver_id: 'p-1', status: 'APPROVED', in_effect_fen: '50000', policy_id: 'relief', requested_by: null },
+        { waiver_id: 'w-1', status: 'APPROVED', in_effect_fen: '50000', revoked_fen: '20000', requested_by: 'clerk', approved_by: 'secretary', revocation_reason: '部分不实' },
+      ]);
+    });
+
+    it('answers "as the register stood then" from the ledger with a WHERE clause', async () => {
+      const asOf = async (instant: string) =>
+        (
+          await dataSource.query(
+            `SELECT kind, sum(amount_fen)::text AS total FROM dues_account_entry WHERE association_id = $1 AND recorded_at <= $2 GROUP BY kind ORDER BY kind`,
+            [ASSOC, instant],
+          )
+        ).map((r: { kind: string; total: string }) => `${r.kind}=${r.total}`);
+      expect(await asOf('2026-02-15T00:00:00Z')).toEqual(['INVOICE=200000', 'PAYMENT=50000']);
+      expect(await asOf('2026-03-15T00:00:00Z')).toEqual(['INVOICE=200000', 'PAYMENT=50000', 'WAIVER=70000']);
+    });
+
+    it('changes nothing when the same events are delivered again', async () => {
+      const before = await dataSource.query(`SELECT * FROM dues_account`);
+      const entries = await dataSource.query(`SELECT count(*)::int AS n FROM dues_account_entry`);
+      await dataSource.transaction((tx) => duesProjection.apply(events, tx));
+      expect(await dataSource.query(`SELECT * FROM dues_account`)).toEqual(before);
+      expect(await dataSource.query(`SELECT count(*)::int AS n FROM dues_account_entry`)).toEqual(entries);
+      expect(await dataSource.query(`SELECT count(*)::int AS n FROM dues_payment`)).toEqual([{ n: 1 }]);
+    });
+  });
+});
