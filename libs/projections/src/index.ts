@@ -43,3 +43,15 @@ export {
   DuesWaiverRow,
   duesEntities,
 } from './dues/dues.entities.js';
+export { membershipProjection } from './membership/membership.projection.js';
+export {
+  AssociationRow,
+  AssociationWaiverApproverRow,
+  CouncilElectionRow,
+  CouncilTermRow,
+  MEMBERSHIP_AS_OF_SQL,
+  MembershipHistoryRow,
+  MembershipRow,
+  membershipEntities,
+} from './membership/membership.entities.js';
+export type { ElectionCandidateJson } from './membership/membership.entities.js';

@@ -7,6 +7,9 @@ import { AuditEventRow } from './audit/audit.entities.js';
 import { EnterpriseRegister1795219400000 } from './enterprise/1795219400000-enterprise-register.migration.js';
 import { enterpriseEntities } from './enterprise/enterprise.entities.js';
 import { enterpriseProjection } from './enterprise/enterprise.projection.js';
+import { MembershipRegister1795219600000 } from './membership/1795219600000-membership-register.migration.js';
+import { membershipEntities } from './membership/membership.entities.js';
+import { membershipProjection } from './membership/membership.projection.js';
 import type { EntityClass, MigrationClass } from './data-source.js';
 import { readModelMigrations } from './migrations/index.js';
 import type { Projection } from './projection.js';
@@ -16,13 +19,14 @@ import { readModelEntities } from './read-models/index.js';
  * The register's read models in one place: every projection the runner runs, every entity the API reads,
  * every migration `migrate` applies. A new bounded context adds its three lines here.
  */
-export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection, duesProjection];
+export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection, membershipProjection, duesProjection];
 
-export const registerEntities: readonly EntityClass[] = [...readModelEntities, AuditEventRow, ...enterpriseEntities, ...duesEntities];
+export const registerEntities: readonly EntityClass[] = [...readModelEntities, AuditEventRow, ...enterpriseEntities, ...membershipEntities, ...duesEntities];
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,
   AuditTrail1795219300000,
   EnterpriseRegister1795219400000,
+  MembershipRegister1795219600000,
   DuesAccounts1795219700000,
 ];
