@@ -7,6 +7,10 @@ import { AuthGuard, CLOCK, formatGraphQLError, GraphQLPassThroughFilter, graphql
 import { AuditReadModel } from './audit/audit.read-model.js';
 import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { ConsoleModule } from './console/console.module.js';
+import { DuesArrearsReader } from './dues/arrears.reader.js';
+import { DuesCommands } from './dues/dues.commands.js';
+import { DuesReadModel } from './dues/dues.read-model.js';
+import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseReadModel } from './enterprise/enterprise.read-model.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
@@ -16,9 +20,9 @@ import { MetricsController } from './ops/metrics.controller.js';
 import { API_RUNTIME, type ApiRuntime } from './runtime.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver];
 
-const READ_MODELS = [EnterpriseReadModel, AuditReadModel];
+const READ_MODELS = [EnterpriseReadModel, AuditReadModel, DuesReadModel, DuesArrearsReader];
 
 @Module({})
 export class ApiModule {
@@ -57,6 +61,7 @@ export class ApiModule {
         { provide: APP_PIPE, useFactory: inputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
         CommandDispatcher,
+        DuesCommands,
         ...READ_MODELS,
         ...RESOLVERS,
       ],

@@ -1,0 +1,409 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { businessDate, type DecisionRecord } from '#domain/shared';
+import type { FeeTier, WaiverReason } from '#domain/dues';
+import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
+import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
+import type {
+  ArrearsView,
+  DecisionView,
+  DuesAnnualReport,
+  DuesStatement,
+  DuesYearView,
+  FeeScheduleVersionView,
+  PaymentView,
+  ReasonTotal,
+  TierTotal,
+  WaiverPolicyView,
+  WaiverView,
+} from './dues.types.js';
+
+type Row = Record<string, unknown>;
+const n = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
+const nOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+const s = (v: unknown): string => String(v);
+const sOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const pad = (v: number) => String(v).padStart(2, '0');
+/** pg parses `date` columns into local midnight; give the calendar date back as YYYY-MM-DD. */
+const dateText = (v: unknown): string =>
+  v instanceof Date ? `${v.getFullYear()}-${pad(v.getMonth() + 1)}-${pad(v.getDate())}` : String(v);
+const dOrNull = (v: unknown): Date | null => (v ? new Date(v as string) : null);
+
+/** Signed effect of a ledger entry on the balance. */
+const BALANCE_EFFECT = `CASE kind WHEN 'INVOICE' THEN amount_fen WHEN 'WAIVER_REVOKED' THEN amount_fen ELSE -amount_fen END`;
+
+export interface WaiverRegisterFilter {
+  readonly reasonCategory?: string | null;
+  readonly policyId?: string | null;
+  readonly status?: string | null;
+  readonly approvedBy?: string | null;
+}
+
+/** The last instant of a business date in China (UTC+8). */
+export function endOfBusinessDate(date: string): Date {
+  return new Date(new Date(`${date}T23:59:59.999+08:00`).getTime());
+}
+
+/**
+ * Reads of the dues read models (never the event store). Every "as of" answer is a WHERE clause on the
+ * account ledger's recorded_at: what the register had recorded at that instant.
+ */
+@Injectable()
+export class DuesReadModel {
+  constructor(@Inject(API_RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  private query(sql: string, params: unknown[]): Promise<Row[]> {
+    return this.runtime.dataSource.query(sql, params) as Promise<Row[]>;
+  }
+
+  async feeSchedules(associationId: string): Promise<FeeScheduleVersionView[]> {
+    const rows = await this.query(`SELECT * FROM dues_fee_schedule WHERE association_id = $1 ORDER BY version`, [associationId]);
+    return rows.map(toSchedule);
+  }
+
+  async feeSchedule(associationId: string, version: number): Promise<FeeScheduleVersionView | null> {
+    const [row] = await this.query(`SELECT * FROM dues_fee_schedule WHERE association_id = $1 AND version = $2`, [associationId, version]);
+    return row ? toSchedule(row) : null;
+  }
+
+  async statement(associationId: string, enterpriseCode: string, asOf: Date): Promise<DuesStatement> {
+    const years = await this.accounts(associationId, enterpriseCode, null, asOf);
+    return { associationId, enterpriseCode, asOf, years, balanceFen: years.reduce((sum, y) => sum + y.balanceFen, 0) };
+  }
+
+  async account(associationId: string, enterpriseCode: string, year: number, asOf: Date = new Date(8.64e15)): Promise<DuesYearView | null> {
+    const [found] = await this.accounts(associationId, enterpriseCode, year, asOf);
+    return found ?? null;
+  }
+
+  private async accounts(associationId: string, enterpriseCode: string, year: number | null, asOf: Date): Promise<DuesYearView[]> {
+    const params = [associationId, enterpriseCode, asOf, year];
+    const yearFilter = `AND ($4::int IS NULL OR year = $4::int)`;
+    const [accounts, totals, payments, waivers] = await Promise.all([
+      this.query(
+        `SELECT * FROM dues_account WHERE association_id = $1 AND enterprise_code = $2 AND invoiced_at <= $3 ${yearFilter} ORDER BY year`,
+        params,
+      ),
+      this.query(
+        `SELECT year, kind, sum(amount_fen)::text AS total FROM dues_account_entry
+         WHERE association_id = $1 AND enterprise_code = $2 AND recorded_at <= $3 ${yearFilter} GROUP BY year, kind`,
+        params,
+      ),
+      this.query(
+        `SELECT * FROM dues_payment WHERE association_id = $1 AND enterprise_code = $2 AND recorded_at <= $3 ${yearFilter}
+         ORDER BY paid_on, receipt_number`,
+        params,
+      ),
+      this.waiversAsOf(`w.association_id = $1 AND w.enterprise_code = $2 AND ($4::int IS NULL OR w.year = $4::int)`, params),
+    ]);
+    return accounts.map((a) => {
+      const y = n(a.year);
+      const total = (kind: string) => n(totals.find((t) => n(t.year) === y && t.kind === kind)?.total);
+      const invoicedFen = total('INVOICE');
+      const paidFen = total('PAYMENT');
+      const waivedFen = total('WAIVER') - total('WAIVER_REVOKED');
+      return {
+        associationId,
+        enterpriseCode,
+        year: y,
+        tier: s(a.tier) as FeeTier,
+        scheduleVersion: n(a.schedule_version),
+        proRatedPercent: nOrNull(a.pro_rated_percent),
+        invoicedFen,
+        paidFen,
+        waivedFen,
+        balanceFen: invoicedFen - paidFen - waivedFen,
+        payments: payments.filter((p) => n(p.year) === y).map(toPayment),
+        waivers: waivers.filter((w) => w.year === y),
+      };
+    });
+  }
+
+  /** Waivers as they stood at `asOf`: amounts from the ledger, decisions shown only once recorded. */
+  private async waiversAsOf(where: string, params: unknown[]): Promise<WaiverView[]> {
+    const rows = await this.query(
+      `SELECT w.*, coalesce(e.in_effect, 0)::text AS in_effect_as_of, coalesce(e.revoked, 0)::text AS revoked_as_of
+       FROM dues_waiver w
+       LEFT JOIN (
+         SELECT association_id, enterprise_code, year, waiver_id,
+                sum(CASE kind WHEN 'WAIVER' THEN amount_fen ELSE -amount_fen END) AS in_effect,
+                sum(CASE kind WHEN 'WAIVER_REVOKED' THEN amount_fen ELSE 0 END) AS revoked
+         FROM dues_account_entry WHERE waiver_id IS NOT NULL AND recorded_at <= $3
+         GROUP BY association_id, enterprise_code, year, waiver_id
+       ) e USING (association_id, enterprise_code, year, waiver_id)
+       WHERE ${where} AND coalesce(w.requested_at, w.approved_at) <= $3
+       ORDER BY w.year, coalesce(w.requested_at, w.approved_at), w.waiver_id`,
+      params,
+    );
+    const asOf = params[2] as Date;
+    return rows.map((r) => toWaiver(r, asOf));
+  }
+
+  async waiverRegister(
+    associationId: string,
+    year: number,
+    filter: WaiverRegisterFilter,
+    first: number,
+    after?: string | null,
+  ): Promise<Connection<WaiverView>> {
+    const cursor = decodeCursor(after, 2);
+    const conditions = ['association_id = $1', 'year = $2'];
+    const params: unknown[] = [associationId, year];
+    const add = (column: string, value: string | null | undefined) => {
+      if (value) {
+        params.push(value);
+        conditions.push(`${column} = $${params.length}`);
+      }
+    };
+    add('reason_category', filter.reasonCategory);
+    add('policy_id', filter.policyId);
+    add('status', filter.status);
+    add('approved_by', filter.approvedBy);
+    const where = conditions.join(' AND ');
+    const [{ total }] = (await this.query(`SELECT count(*)::int AS total FROM dues_waiver WHERE ${where}`, params)) as [{ total: number }];
+    const pageParams = [...params];
+    let pageWhere = where;
+    if (cursor) {
+      pageParams.push(cursor[0], cursor[1]);
+      pageWhere += ` AND (enterprise_code, waiver_id) > ($${pageParams.length - 1}, $${pageParams.length})`;
+    }
+    pageParams.push(first + 1);
+    const rows = await this.query(
+      `SELECT *, in_effect_fen::text AS in_effect_as_of, revoked_fen::text AS revoked_as_of FROM dues_waiver
+       WHERE ${pageWhere} ORDER BY enterprise_code, waiver_id LIMIT $${pageParams.length}`,
+      pageParams,
+    );
+    return toConnection(rows, first, total, cursor !== null, (r) => encodeCursor([s(r.enterprise_code), s(r.waiver_id)]), (r) =>
+      toWaiver(r, null),
+    );
+  }
+
+  async waiver(associationId: string, enterpriseCode: string, year: number, waiverId: string): Promise<WaiverView | null> {
+    const [row] = await this.query(
+      `SELECT *, in_effect_fen::text AS in_effect_as_of, revoked_fen::text AS revoked_as_of FROM dues_waiver
+       WHERE association_id = $1 AND enterprise_code = $2 AND year = $3 AND waiver_id = $4`,
+      [associationId, enterpriseCode, year, waiverId],
+    );
+    return row ? toWaiver(row, null) : null;
+  }
+
+  async waiverPolicy(associationId: string, policyId: string): Promise<WaiverPolicyView | null> {
+    const [row] = await this.query(
+      `SELECT p.*, (SELECT count(*)::int FROM dues_waiver w WHERE w.association_id = p.association_id AND w.policy_id = p.policy_id) AS granted,
+              (SELECT coalesce(sum(in_effect_fen), 0)::text FROM dues_waiver w WHERE w.association_id = p.association_id AND w.policy_id = p.policy_id) AS waived
+       FROM dues_waiver_policy p WHERE p.association_id = $1 AND p.policy_id = $2`,
+      [associationId, policyId],
+    );
+    return row ? toPolicy(row) : null;
+  }
+
+  async waiverPolicies(associationId: string, year: number | null): Promise<WaiverPolicyView[]> {
+    const rows = await this.query(
+      `SELECT p.*, (SELECT count(*)::int FROM dues_waiver w WHERE w.association_id = p.association_id AND w.policy_id = p.policy_id) AS granted,
+              (SELECT coalesce(sum(in_effect_fen), 0)::text FROM dues_waiver w WHERE w.association_id = p.association_id AND w.policy_id = p.policy_id) AS waived
+       FROM dues_waiver_policy p WHERE p.association_id = $1 AND ($2::int IS NULL OR p.year = $2::int) ORDER BY p.year, p.policy_id`,
+      [associationId, year],
+    );
+    return rows.map(toPolicy);
+  }
+
+  async annualReport(associationId: string, year: number, asOf: Date): Promise<DuesAnnualReport> {
+    const params = [associationId, year, asOf];
+    const [totals, byReason, byTier, members] = await Promise.all([
+      this.query(
+        `SELECT kind, sum(amount_fen)::text AS total, count(DISTINCT enterprise_code)::int AS accounts FROM dues_account_entry
+         WHERE association_id = $1 AND year = $2 AND recorded_at <= $3 GROUP BY kind`,
+        params,
+      ),
+      this.query(
+        `SELECT w.reason_category, sum(CASE e.kind WHEN 'WAIVER' THEN e.amount_fen ELSE -e.amount_fen END)::text AS total,
+                count(DISTINCT (w.enterprise_code, w.waiver_id))::int AS waivers
+         FROM dues_account_entry e JOIN dues_waiver w USING (association_id, enterprise_code, year, waiver_id)
+         WHERE e.association_id = $1 AND e.year = $2 AND e.recorded_at <= $3 AND e.kind IN ('WAIVER', 'WAIVER_REVOKED')
+         GROUP BY w.reason_category ORDER BY w.reason_category`,
+        params,
+      ),
+      this.query(
+        `SELECT a.tier, count(*)::int AS count, sum(e.amount_fen)::text AS total
+         FROM dues_account a JOIN dues_account_entry e USING (association_id, enterprise_code, year)
+         WHERE a.association_id = $1 AND a.year = $2 AND e.kind = 'INVOICE' AND e.recorded_at <= $3 GROUP BY a.tier ORDER BY a.tier`,
+        params,
+      ),
+      this.query(
+        `SELECT tier, count(*)::int AS count FROM membership WHERE association_id = $1 AND status = 'ACTIVE' GROUP BY tier ORDER BY tier`,
+        [associationId],
+      ),
+    ]);
+    const total = (kind: string) => n(totals.find((t) => t.kind === kind)?.total);
+    const invoicedFen = total('INVOICE');
+    const collectedFen = total('PAYMENT');
+    const waivedFen = total('WAIVER') - total('WAIVER_REVOKED');
+    return {
+      associationId,
+      year,
+      asOf,
+      accountsInvoiced: n(totals.find((t) => t.kind === 'INVOICE')?.accounts),
+      invoicedFen,
+      collectedFen,
+      waivedFen,
+      outstandingFen: invoicedFen - collectedFen - waivedFen,
+      waivedByReason: byReason
+        .map((r): ReasonTotal => ({ reasonCategory: s(r.reason_category) as WaiverReason, amountFen: n(r.total), waivers: n(r.waivers) }))
+        .filter((r) => r.amountFen > 0),
+      invoicedByTier: byTier.map((r): TierTotal => ({ tier: s(r.tier), count: n(r.count), invoicedFen: n(r.total) })),
+      membersByTier: members.map((r): TierTotal => ({ tier: s(r.tier ?? 'NONE'), count: n(r.count), invoicedFen: null })),
+    };
+  }
+
+  /**
+   * Completed years (before the year of `asOf` in China) whose balance, as recorded at `asOf`, is above zero.
+   * A year's dues fall into arrears when the year is over unpaid.
+   */
+  private arrearsSql(extra: string): string {
+    return `SELECT enterprise_code, array_agg(year ORDER BY year) AS years, sum(balance)::text AS owed
+      FROM (
+        SELECT enterprise_code, year, sum(${BALANCE_EFFECT}) AS balance FROM dues_account_entry
+        WHERE association_id = $1 AND recorded_at <= $2 AND year < $3 ${extra}
+        GROUP BY enterprise_code, year HAVING sum(${BALANCE_EFFECT}) > 0
+      ) unpaid GROUP BY enterprise_code`;
+  }
+
+  async unpaidYears(associationId: string, enterpriseCode: string, asOf: Date): Promise<number[]> {
+    const [row] = await this.query(this.arrearsSql('AND enterprise_code = $4'), [
+      associationId,
+      asOf,
+      Number(businessDate(asOf).slice(0, 4)),
+      enterpriseCode,
+    ]);
+    return row ? (row.years as number[]).map(Number) : [];
+  }
+
+  async arrears(associationId: string, asOf: Date, minYears: number, first: number, after?: string | null): Promise<Connection<ArrearsView>> {
+    const cursor = decodeCursor(after, 1);
+    const params: unknown[] = [associationId, asOf, Number(businessDate(asOf).slice(0, 4)), minYears];
+    const base = `SELECT a.*, m.status AS membership_status FROM (${this.arrearsSql('')}) a
+      LEFT JOIN membership m ON m.association_id = $1 AND m.enterprise_code = a.enterprise_code
+      WHERE cardinality(a.years) >= $4`;
+    const [{ total }] = (await this.query(`SELECT count(*)::int AS total FROM (${base}) x`, params)) as [{ total: number }];
+    const pageParams = [...params];
+    let where = '';
+    if (cursor) {
+      pageParams.push(cursor[0]);
+      where = `WHERE enterprise_code > $${pageParams.length}`;
+    }
+    pageParams.push(first + 1);
+    const rows = await this.query(`SELECT * FROM (${base}) x ${where} ORDER BY enterprise_code LIMIT $${pageParams.length}`, pageParams);
+    return toConnection(rows, first, total, cursor !== null, (r) => encodeCursor([s(r.enterprise_code)]), toArrears);
+  }
+
+  /** Members (active or suspended) with at least the charter's number of unpaid years. */
+  async deemedWithdrawalCandidates(associationId: string, asOf: Date): Promise<{ charterYears: number; members: ArrearsView[] } | null> {
+    const [association] = await this.query(`SELECT deemed_withdrawal_years FROM association WHERE association_id = $1`, [associationId]);
+    if (!association) return null;
+    const charterYears = n(association.deemed_withdrawal_years);
+    const rows = await this.query(
+      `SELECT a.*, m.status AS membership_status FROM (${this.arrearsSql('')}) a
+       JOIN membership m ON m.association_id = $1 AND m.enterprise_code = a.enterprise_code AND m.status IN ('ACTIVE', 'SUSPENDED')
+       WHERE cardinality(a.years) >= $4 ORDER BY a.enterprise_code`,
+      [associationId, asOf, Number(businessDate(asOf).slice(0, 4)), charterYears],
+    );
+    return { charterYears, members: rows.map(toArrears) };
+  }
+}
+
+function toDecision(value: unknown): DecisionView {
+  const d = value as DecisionRecord;
+  return { body: d.body, reference: d.reference, decidedOn: d.decidedOn, votes: d.votes ? { ...d.votes } : null };
+}
+
+function toSchedule(r: Row): FeeScheduleVersionView {
+  return {
+    associationId: s(r.association_id),
+    version: n(r.version),
+    effectiveFrom: dateText(r.effective_from),
+    amounts: (r.amounts as { tier: FeeTier; annualFen: number }[]).map((a) => ({ tier: a.tier, annualFen: a.annualFen })),
+    secondHalfPercent: nOrNull(r.second_half_percent),
+    decision: toDecision(r.decision),
+    warnings: r.warnings as string[],
+    adoptedAt: new Date(r.adopted_at as string),
+    adoptedBy: s(r.adopted_by),
+  };
+}
+
+function toPayment(r: Row): PaymentView {
+  return {
+    receiptNumber: s(r.receipt_number),
+    enterpriseCode: s(r.enterprise_code),
+    year: n(r.year),
+    amountFen: n(r.amount_fen),
+    paidOn: dateText(r.paid_on),
+    recordedAt: new Date(r.recorded_at as string),
+    recordedBy: s(r.recorded_by),
+  };
+}
+
+/** A waiver row; with `asOf`, amounts come from the ledger and later decisions are hidden. */
+function toWaiver(r: Row, asOf: Date | null): WaiverView {
+  const seen = (at: unknown) => at !== null && at !== undefined && (asOf === null || new Date(at as string) <= asOf);
+  const inEffectFen = n(r.in_effect_as_of);
+  const approved = seen(r.approved_at);
+  let status = s(r.status);
+  if (asOf !== null) {
+    if (inEffectFen > 0) status = 'APPROVED';
+    else if (approved) status = 'REVOKED';
+    else if (status === 'REJECTED' && seen(r.updated_at)) status = 'REJECTED';
+    else status = 'REQUESTED';
+  }
+  const revoked = seen(r.revoked_at);
+  const rejected = status === 'REJECTED';
+  return {
+    waiverId: s(r.waiver_id),
+    associationId: s(r.association_id),
+    enterpriseCode: s(r.enterprise_code),
+    year: n(r.year),
+    status,
+    full: Boolean(r.full_waiver),
+    requestedFen: nOrNull(r.requested_fen),
+    inEffectFen,
+    revokedFen: n(r.revoked_as_of),
+    reasonCategory: s(r.reason_category) as WaiverReason,
+    reason: s(r.reason),
+    evidenceReference: sOrNull(r.evidence_reference),
+    requestedBy: sOrNull(r.requested_by),
+    requestedAt: dOrNull(r.requested_at),
+    approvedBy: approved ? sOrNull(r.approved_by) : null,
+    approvedAt: approved ? dOrNull(r.approved_at) : null,
+    rejectedBy: rejected ? sOrNull(r.rejected_by) : null,
+    rejectionReason: rejected ? sOrNull(r.rejection_reason) : null,
+    revokedBy: revoked ? sOrNull(r.revoked_by) : null,
+    revocationReason: revoked ? sOrNull(r.revocation_reason) : null,
+    policyId: sOrNull(r.policy_id),
+    decision: r.decision ?? null,
+  };
+}
+
+function toPolicy(r: Row): WaiverPolicyView {
+  return {
+    policyId: s(r.policy_id),
+    associationId: s(r.association_id),
+    year: n(r.year),
+    title: s(r.title),
+    reasonCategory: s(r.reason_category) as WaiverReason,
+    reason: s(r.reason),
+    defaultPercent: n(r.default_percent),
+    sizeClassPercents: r.size_class_percents,
+    decision: toDecision(r.decision),
+    waiversGranted: n(r.granted),
+    waivedFen: n(r.waived),
+  };
+}
+
+function toArrears(r: Row): ArrearsView {
+  const years = (r.years as unknown[]).map(Number);
+  return {
+    enterpriseCode: s(r.enterprise_code),
+    unpaidYears: years,
+    unpaidYearCount: years.length,
+    owedFen: n(r.owed),
+    membershipStatus: sOrNull(r.membership_status),
+  };
+}

@@ -1,0 +1,308 @@
+import { Args, GraphQLISODateTime, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { DuesAccountCommand } from '#domain/dues';
+import { type Actor, type DecisionRecord, normaliseCreditCode, NotFound } from '#domain/shared';
+import { CurrentActor, ForbiddenError, Roles } from '#platform';
+import { type Connection, PageArgs } from '../graphql/connection.js';
+import type { DispatchResult } from '../commands/command-dispatcher.js';
+import { DuesCommands } from './dues.commands.js';
+import {
+  AdoptFeeScheduleInput,
+  AdoptWaiverPolicyInput,
+  ApplyWaiverPolicyInput,
+  ApproveDuesWaiverInput,
+  AssociationArgs,
+  AssociationYearArgs,
+  type DuesDecisionInput,
+  InvoiceDuesYearInput,
+  IssueDuesInvoiceInput,
+  RecordDuesPaymentInput,
+  RejectDuesWaiverInput,
+  RequestDuesWaiverInput,
+  RevokeDuesWaiverInput,
+  StatementArgs,
+} from './dues.inputs.js';
+import { DuesReadModel } from './dues.read-model.js';
+import {
+  ArrearsConnection,
+  type ArrearsView,
+  DeemedWithdrawalCandidates,
+  DuesAnnualReport,
+  DuesBulkPayload,
+  DuesCommandPayload,
+  DuesStatement,
+  FeeScheduleVersionView,
+  WaiverConnection,
+  WaiverPolicyView,
+  WaiverReasonEnum,
+  WaiverStatusEnum,
+  type WaiverView,
+} from './dues.types.js';
+
+/** Admins act only within their own association. */
+function assertAdminOf(actor: Actor, associationId: string): void {
+  if (actor.associationId !== associationId) {
+    throw new ForbiddenError(`An admin of ${actor.associationId ?? 'no association'} may not act on the dues of ${associationId}.`);
+  }
+}
+
+/** Auditors read everything; admins their own association; members only their own statement. */
+function assertMayRead(actor: Actor, associationId: string, enterpriseCode?: string): void {
+  if (actor.role === 'AUDITOR') return;
+  if (actor.role === 'MEMBER') {
+    if (actor.associationId !== associationId || enterpriseCode === undefined || actor.enterpriseCode !== enterpriseCode) {
+      throw new ForbiddenError('A member may read only its own dues statement.');
+    }
+    return;
+  }
+  assertAdminOf(actor, associationId);
+}
+
+const now = () => new Date();
+
+/** The decision as plain data (the input arrives as class instances). */
+function decisionOf(input: DuesDecisionInput): DecisionRecord {
+  const v = input.votes;
+  return {
+    body: input.body,
+    reference: input.reference,
+    decidedOn: input.decidedOn,
+    votes: v ? { entitled: v.entitled, present: v.present, inFavour: v.inFavour, against: v.against, abstaining: v.abstaining } : null,
+  };
+}
+
+@Resolver()
+export class DuesResolver {
+  constructor(
+    private readonly commands: DuesCommands,
+    private readonly readModel: DuesReadModel,
+  ) {}
+
+  // ---- queries ------------------------------------------------------------------------------------
+
+  @Query(() => [FeeScheduleVersionView], { description: 'Every version of the fee schedule of an association, oldest first.' })
+  @Roles('ADMIN', 'AUDITOR')
+  feeSchedules(@Args() { associationId }: AssociationArgs, @CurrentActor() actor: Actor): Promise<FeeScheduleVersionView[]> {
+    assertMayRead(actor, associationId);
+    return this.readModel.feeSchedules(associationId);
+  }
+
+  @Query(() => DuesStatement, { description: "A member's dues, year by year, as the register stood at `asOf` (default: now)." })
+  @Roles('ADMIN', 'AUDITOR', 'MEMBER')
+  duesStatement(
+    @Args() { associationId, enterpriseCode }: StatementArgs,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
+    @CurrentActor() actor: Actor,
+  ): Promise<DuesStatement> {
+    const code = normaliseCreditCode(enterpriseCode);
+    assertMayRead(actor, associationId, code);
+    return this.readModel.statement(associationId, code, asOf ?? now());
+  }
+
+  @Query(() => WaiverConnection, { description: 'The waiver register (减免登记) of a year: every waiver with reason, approver and policy.' })
+  @Roles('ADMIN', 'AUDITOR')
+  duesWaiverRegister(
+    @Args() { associationId, year }: AssociationYearArgs,
+    @Args('reasonCategory', { type: () => WaiverReasonEnum, nullable: true }) reasonCategory: string | null,
+    @Args('status', { type: () => WaiverStatusEnum, nullable: true }) status: string | null,
+    @Args('policyId', { type: () => String, nullable: true }) policyId: string | null,
+    @Args('approvedBy', { type: () => String, nullable: true }) approvedBy: string | null,
+    @Args() page: PageArgs,
+    @CurrentActor() actor: Actor,
+  ): Promise<Connection<WaiverView>> {
+    assertMayRead(actor, associationId);
+    return this.readModel.waiverRegister(associationId, year, { reasonCategory, status, policyId, approvedBy }, page.first, page.after);
+  }
+
+  @Query(() => DuesAnnualReport, { description: 'Dues invoiced, collected and waived (by reason) in a year, as recorded at `asOf`.' })
+  @Roles('ADMIN', 'AUDITOR')
+  duesAnnualReport(
+    @Args() { associationId, year }: AssociationYearArgs,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
+    @CurrentActor() actor: Actor,
+  ): Promise<DuesAnnualReport> {
+    assertMayRead(actor, associationId);
+    return this.readModel.annualReport(associationId, year, asOf ?? now());
+  }
+
+  @Query(() => ArrearsConnection, { description: 'Members with completed years unpaid at `asOf`, by enterprise code (欠费账龄).' })
+  @Roles('ADMIN', 'AUDITOR')
+  duesArrears(
+    @Args() { associationId }: AssociationArgs,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
+    @Args('minUnpaidYears', { type: () => Int, defaultValue: 1 }) minUnpaidYears: number,
+    @Args() page: PageArgs,
+    @CurrentActor() actor: Actor,
+  ): Promise<Connection<ArrearsView>> {
+    assertMayRead(actor, associationId);
+    return this.readModel.arrears(associationId, asOf ?? now(), Math.max(1, minUnpaidYears), page.first, page.after);
+  }
+
+  @Query(() => DeemedWithdrawalCandidates, {
+    description: "Members whose unpaid years reach the charter's number for deemed withdrawal (自动退会), as at `asOf`.",
+  })
+  @Roles('ADMIN', 'AUDITOR')
+  async deemedWithdrawalCandidates(
+    @Args() { associationId }: AssociationArgs,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
+    @CurrentActor() actor: Actor,
+  ): Promise<DeemedWithdrawalCandidates> {
+    assertMayRead(actor, associationId);
+    const at = asOf ?? now();
+    const found = await this.readModel.deemedWithdrawalCandidates(associationId, at);
+    if (!found) throw new NotFound('Association', associationId);
+    return { ...found, asOf: at };
+  }
+
+  @Query(() => [WaiverPolicyView], { description: 'Waiver policies of an association, with what each granted.' })
+  @Roles('ADMIN', 'AUDITOR')
+  waiverPolicies(
+    @Args() { associationId }: AssociationArgs,
+    @Args('year', { type: () => Int, nullable: true }) year: number | null,
+    @CurrentActor() actor: Actor,
+  ): Promise<WaiverPolicyView[]> {
+    assertMayRead(actor, associationId);
+    return this.readModel.waiverPolicies(associationId, year);
+  }
+
+  // ---- mutations ------------------------------------------------------------------------------------
+
+  @Mutation(() => DuesCommandPayload, { description: 'Adopts a new fee schedule version on a general assembly decision.' })
+  @Roles('ADMIN')
+  async adoptFeeSchedule(@Args('input') input: AdoptFeeScheduleInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
+    const { commandId, ...fields } = input;
+    assertAdminOf(actor, fields.associationId);
+    const result = await this.commands.adoptFeeSchedule(
+      {
+        type: 'AdoptFeeSchedule',
+        associationId: fields.associationId,
+        amounts: fields.amounts.map((a) => ({ tier: a.tier, annualFen: a.annualFen })),
+        secondHalfPercent: fields.secondHalfPercent ?? null,
+        effectiveFrom: fields.effectiveFrom,
+        decision: decisionOf(fields.decision),
+      },
+      commandId,
+      actor,
+    );
+    const versions = await this.readModel.feeSchedules(fields.associationId);
+    const schedule = result.revision === null ? null : (versions.find((v) => v.version === result.revision! + 1) ?? null);
+    return { ...this.base(result), warnings: schedule?.warnings ?? [], feeSchedule: schedule };
+  }
+
+  @Mutation(() => DuesCommandPayload, { description: "Invoices one active member's dues for a year (nothing new if already invoiced)." })
+  @Roles('ADMIN')
+  issueDuesInvoice(@Args('input') input: IssueDuesInvoiceInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
+    const { commandId, ...fields } = input;
+    return this.onAccount({ type: 'IssueDuesInvoice', ...fields }, commandId, actor);
+  }
+
+  @Mutation(() => DuesBulkPayload, { description: 'Invoices every active member for the year, one event per account; a re-run writes nothing.' })
+  @Roles('ADMIN')
+  invoiceDuesYear(@Args('input') input: InvoiceDuesYearInput, @CurrentActor() actor: Actor): Promise<DuesBulkPayload> {
+    assertAdminOf(actor, input.associationId);
+    return this.commands.invoiceYear(input.associationId, input.year, actor);
+  }
+
+  @Mutation(() => DuesCommandPayload, { description: 'Records a payment with its receipt number (unique in the association).' })
+  @Roles('ADMIN')
+  async recordDuesPayment(@Args('input') input: RecordDuesPaymentInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
+    const { commandId, ...fields } = input;
+    assertAdminOf(actor, fields.associationId);
+    const result = await this.commands.recordPayment({ type: 'RecordDuesPayment', ...fields }, commandId, actor);
+    return this.accountPayload(result, fields, null);
+  }
+
+  @Mutation(() => DuesCommandPayload, { description: 'Requests a waiver (full or an amount) with reason and evidence; it needs another person to approve.' })
+  @Roles('ADMIN')
+  requestDuesWaiver(@Args('input') input: RequestDuesWaiverInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
+    const { commandId, ...fields } = input;
+    const id = commandId ?? crypto.randomUUID();
+    return this.onAccount({ type: 'RequestDuesWaiver', ...fields, waiverId: id }, id, actor, id);
+  }
+
+  @Mutation(() => DuesCommandPayload, { description: 'Approves a requested waiver (an authorised user, not the requester).' })
+  @Roles('ADMIN')
+  approveDuesWaiver(@Args('input') input: ApproveDuesWaiverInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
+    const { commandId, ...fields } = input;
+    return this.onAccount({ type: 'ApproveDuesWaiver', ...fields }, commandId, actor, fields.waiverId);
+  }
+
+  @Mutation(() => DuesCommandPayload, { description: 'Rejects a requested waiver, with the reason.' })
+  @Roles('ADMIN')
+  rejectDuesWaiver(@Args('input') input: RejectDuesWaiverInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
+    const { commandId, ...fields } = input;
+    return this.onAccount({ type: 'RejectDuesWaiver', ...fields }, commandId, actor, fields.waiverId);
+  }
+
+  @Mutation(() => DuesCommandPayload, { description: 'Revokes a waiver in effect (all of it or an amount), with the reason.' })
+  @Roles('ADMIN')
+  revokeDuesWaiver(@Args('input') input: RevokeDuesWaiverInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
+    const { commandId, ...fields } = input;
+    return this.onAccount({ type: 'RevokeDuesWaiver', ...fields }, commandId, actor, fields.waiverId);
+  }
+
+  @Mutation(() => DuesCommandPayload, { description: 'Adopts a waiver policy (减免政策) on a decision; apply it with applyWaiverPolicy.' })
+  @Roles('ADMIN')
+  async adoptWaiverPolicy(@Args('input') input: AdoptWaiverPolicyInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
+    const { commandId, ...fields } = input;
+    assertAdminOf(actor, fields.associationId);
+    const result = await this.commands.adoptWaiverPolicy(
+      {
+        type: 'AdoptWaiverPolicy',
+        ...fields,
+        sizeClassPercents: (fields.sizeClassPercents ?? []).map((p) => ({ sizeClass: p.sizeClass, percent: p.percent })),
+        decision: decisionOf(fields.decision),
+      },
+      commandId,
+      actor,
+    );
+    return { ...this.base(result), waiverPolicy: await this.readModel.waiverPolicy(fields.associationId, fields.policyId) };
+  }
+
+  @Mutation(() => DuesBulkPayload, { description: "Grants the policy's waiver on every invoiced account of its year; a re-run writes nothing." })
+  @Roles('ADMIN')
+  applyWaiverPolicy(@Args('input') input: ApplyWaiverPolicyInput, @CurrentActor() actor: Actor): Promise<DuesBulkPayload> {
+    assertAdminOf(actor, input.associationId);
+    return this.commands.applyWaiverPolicy(input.associationId, input.policyId, actor);
+  }
+
+  // ---- helpers ----------------------------------------------------------------------------------------
+
+  private async onAccount(
+    command: DuesAccountCommand,
+    commandId: string | null | undefined,
+    actor: Actor,
+    waiverId: string | null = null,
+  ): Promise<DuesCommandPayload> {
+    assertAdminOf(actor, command.associationId);
+    const result = await this.commands.onAccount(command, commandId, actor);
+    return this.accountPayload(result, command, waiverId);
+  }
+
+  private async accountPayload(
+    result: DispatchResult,
+    key: { associationId: string; enterpriseCode: string; year: number },
+    waiverId: string | null,
+  ): Promise<DuesCommandPayload> {
+    const code = normaliseCreditCode(key.enterpriseCode);
+    const [account, waiver] = await Promise.all([
+      this.readModel.account(key.associationId, code, key.year),
+      waiverId ? this.readModel.waiver(key.associationId, code, key.year, waiverId) : Promise.resolve(null),
+    ]);
+    return { ...this.base(result), account, waiver };
+  }
+
+  private base(result: DispatchResult): DuesCommandPayload {
+    return {
+      commandId: result.commandId,
+      revision: result.revision,
+      position: result.position,
+      duplicate: result.duplicate,
+      readModelCurrent: result.readModelCurrent,
+      warnings: [],
+      account: null,
+      waiver: null,
+      feeSchedule: null,
+      waiverPolicy: null,
+    };
+  }
+}
