@@ -14,15 +14,16 @@ import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseReadModel } from './enterprise/enterprise.read-model.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
+import { MEMBERSHIP_PROVIDERS, MEMBERSHIP_READ_MODELS, MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
 import { MetricsController } from './ops/metrics.controller.js';
 import { API_RUNTIME, type ApiRuntime } from './runtime.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver, DuesResolver];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS];
 
-const READ_MODELS = [EnterpriseReadModel, AuditReadModel, DuesReadModel, DuesArrearsReader];
+const READ_MODELS = [EnterpriseReadModel, AuditReadModel, DuesReadModel, DuesArrearsReader, ...MEMBERSHIP_READ_MODELS];
 
 @Module({})
 export class ApiModule {
@@ -61,6 +62,7 @@ export class ApiModule {
         { provide: APP_PIPE, useFactory: inputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
         CommandDispatcher,
+        ...MEMBERSHIP_PROVIDERS,
         DuesCommands,
         ...READ_MODELS,
         ...RESOLVERS,

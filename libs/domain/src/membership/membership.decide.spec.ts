@@ -156,6 +156,16 @@ describe('membership', () => {
       spec.given([applied, admitted]).when(toTier('DIRECTOR', council(20))).thenRefuses('MEMBERSHIP_DECISION_NOT_CARRIED');
     });
 
+    it('follows a recorded council election: the sitting needs its quorum, the seats were won by votes', () => {
+      const sitting = council(0, 40, 44);
+      const [event] = spec.given([applied, admitted]).when({ ...toTier('VICE_PRESIDENT', sitting), electionId: 'e-1' }).events();
+      expect(event).toMatchObject({ data: { tier: 'VICE_PRESIDENT', electionId: 'e-1' } });
+      spec
+        .given([applied, admitted])
+        .when({ ...toTier('VICE_PRESIDENT', council(0, 20, 44)), electionId: 'e-1' })
+        .thenRefuses('MEMBERSHIP_DECISION_WITHOUT_QUORUM');
+    });
+
     it('moves between member and reserve on any recorded decision', () => {
       const [event] = spec.given([applied, admitted]).when(toTier('RESERVE', secretariat)).events();
       expect(event).toMatchObject({ data: { tier: 'RESERVE' } });

@@ -143,6 +143,23 @@ function requireCouncilVote(d: DecisionRecord, rule: string, what: string): void
   requireQuorumAndMajority(d);
 }
 
+function requireElectionSitting(d: DecisionRecord): void {
+  if ((d.body !== 'COUNCIL' && d.body !== 'GENERAL_ASSEMBLY') || d.votes === null) {
+    throw new RuleViolation(
+      MembershipRules.tierChangeNeedsCouncilDecision,
+      `A tier follows an election only when the council or the general assembly held it with the attendance recorded; this one is by ${d.body}.`,
+      { body: d.body },
+    );
+  }
+  if (!meetsQuorum(d.votes)) {
+    throw new RuleViolation(
+      MembershipRules.decisionWithoutQuorum,
+      `The election ${d.reference} had no quorum: ${d.votes.present} of ${d.votes.entitled} entitled members were present.`,
+      { present: d.votes.present, entitled: d.votes.entitled },
+    );
+  }
+}
+
 function requireQuorumAndMajority(d: DecisionRecord): void {
   const v = d.votes!;
   if (!meetsQuorum(v)) {
@@ -257,7 +274,10 @@ function changeTier(command: ChangeMembershipTier, m: CurrentMembership, context
   notBeforeAdmission(m, effectiveFrom, 'tier change');
   const previousTier = m.tier!;
   if (previousTier === command.tier) return [];
-  if (COUNCIL_TIERS.includes(command.tier) || COUNCIL_TIERS.includes(previousTier)) {
+  if (command.electionId != null) {
+    // The election itself is the majority rule (most votes fill the seats); the sitting needs its quorum.
+    requireElectionSitting(d);
+  } else if (COUNCIL_TIERS.includes(command.tier) || COUNCIL_TIERS.includes(previousTier)) {
     requireCouncilVote(
       d,
       MembershipRules.tierChangeNeedsCouncilDecision,

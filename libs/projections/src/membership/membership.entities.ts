@@ -261,7 +261,7 @@ export const membershipEntities = [
  * $1 association id, $2 enterprise code, $3 the instant, $4 its business date (YYYY-MM-DD).
  */
 export const MEMBERSHIP_AS_OF_SQL = `
-  SELECT membership_id, status, tier, valid_from, valid_to, recorded_at, event_type, revision
+  SELECT membership_id, status, tier, valid_from::text AS valid_from, valid_to::text AS valid_to, recorded_at, event_type, revision
   FROM membership_history
   WHERE association_id = $1 AND enterprise_code = $2 AND recorded_at <= $3 AND valid_from <= $4
   ORDER BY revision DESC

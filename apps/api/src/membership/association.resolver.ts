@@ -1,0 +1,127 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { type Actor, NotFound } from '#domain/shared';
+import { CurrentActor, Roles } from '#platform';
+import { loadersFor, type RequestContext } from '../graphql/request-context.js';
+import type { DispatchResult } from '../commands/command-dispatcher.js';
+import { assertAdminOf } from './membership.access.js';
+import { MembershipCommandService } from './membership.command-service.js';
+import {
+  AssociationIdArgs,
+  CouncilElectionsArgs,
+  RecordCouncilElectionInput,
+  RecordCouncilTermInput,
+  RegisterAssociationInput,
+  WaiverApproverInput,
+} from './membership.inputs.js';
+import { type MembershipLoaders, MembershipReadModel } from './membership.read-model.js';
+import { Association, AssociationPayload, CouncilElection, CouncilElectionPayload, CouncilTerm } from './membership.types.js';
+
+const READERS = ['ADMIN', 'AUDITOR', 'MEMBER', 'EXPERT', 'TENDER'] as const;
+
+@Resolver(() => Association)
+export class AssociationResolver {
+  constructor(
+    private readonly readModel: MembershipReadModel,
+    private readonly commands: MembershipCommandService,
+  ) {}
+
+  @Query(() => [Association], { description: 'Every association in the register, by id.' })
+  @Roles(...READERS)
+  associations(): Promise<Association[]> {
+    return this.readModel.associations();
+  }
+
+  @Query(() => Association, { description: 'One association with its charter settings.' })
+  @Roles(...READERS)
+  async association(@Args() { associationId }: AssociationIdArgs): Promise<Association> {
+    const found = await this.readModel.association(associationId);
+    if (!found) throw new NotFound('Association', associationId);
+    return found;
+  }
+
+  @Query(() => [CouncilTerm], { description: "An association's council terms, oldest first." })
+  @Roles(...READERS)
+  councilTerms(@Args() { associationId }: AssociationIdArgs): Promise<CouncilTerm[]> {
+    return this.readModel.councilTerms(associationId);
+  }
+
+  @Query(() => [CouncilElection], { description: "An association's council elections, optionally of one term." })
+  @Roles(...READERS)
+  councilElections(@Args() { associationId, termNumber }: CouncilElectionsArgs): Promise<CouncilElection[]> {
+    return this.readModel.elections(associationId, termNumber);
+  }
+
+  @ResolveField('councilTerms', () => [CouncilTerm], { description: 'Council terms, oldest first.' })
+  councilTermsOf(@Parent() association: Association, @Context() context: RequestContext): Promise<CouncilTerm[]> {
+    return loadersFor<MembershipLoaders>(context, 'membership', () => this.readModel.createLoaders()).councilTerms.load(association.associationId);
+  }
+
+  @Mutation(() => AssociationPayload, { description: 'Registers an association with its charter settings.' })
+  @Roles('ADMIN')
+  registerAssociation(@Args('input') input: RegisterAssociationInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
+    const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
+    return this.send(this.commands.association({ ...fields, type: 'RegisterAssociation' }, commandId, actor), fields.associationId);
+  }
+
+  @Mutation(() => AssociationPayload, { description: 'Authorises a user to approve dues waivers.' })
+  @Roles('ADMIN')
+  grantWaiverApprover(@Args('input') input: WaiverApproverInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
+    const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
+    return this.send(this.commands.association({ ...fields, type: 'GrantWaiverApprover' }, commandId, actor), fields.associationId);
+  }
+
+  @Mutation(() => AssociationPayload, { description: "Withdraws a user's authority to approve dues waivers." })
+  @Roles('ADMIN')
+  revokeWaiverApprover(@Args('input') input: WaiverApproverInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
+    const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
+    return this.send(this.commands.association({ ...fields, type: 'RevokeWaiverApprover' }, commandId, actor), fields.associationId);
+  }
+
+  @Mutation(() => AssociationPayload, { description: 'Records a council term (第N届理事会) with its dates.' })
+  @Roles('ADMIN')
+  recordCouncilTerm(@Args('input') input: RecordCouncilTermInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
+    const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
+    return this.send(this.commands.association({ ...fields, type: 'RecordCouncilTerm' }, commandId, actor), fields.associationId);
+  }
+
+  @Mutation(() => CouncilElectionPayload, {
+    description:
+      'Records a competitive election (差额选举): the most votes fill the seats (a tie at the last seat needs a run-off), ' +
+      'then raises each elected member to the office\'s tier.',
+  })
+  @Roles('ADMIN')
+  async recordCouncilElection(@Args('input') input: RecordCouncilElectionInput, @CurrentActor() actor: Actor): Promise<CouncilElectionPayload> {
+    const { commandId, associationId, ...fields } = plain(input);
+    assertAdminOf(actor, associationId);
+    const outcome = await this.commands.recordElection(associationId, fields, commandId, actor);
+    return {
+      ...payloadOf(outcome.result),
+      election: outcome.electionId ? await this.readModel.election(outcome.electionId) : null,
+      tierChangesApplied: outcome.tierChangesApplied,
+    };
+  }
+
+  private async send(dispatch: Promise<DispatchResult>, associationId: string): Promise<AssociationPayload> {
+    const result = await dispatch;
+    return { ...payloadOf(result), association: await this.readModel.association(associationId) };
+  }
+}
+
+/** Validated inputs are class instances; commands are plain data (hashed and stored as JSON). */
+export function plain<T>(input: T): T {
+  return JSON.parse(JSON.stringify(input)) as T;
+}
+
+export function payloadOf(result: DispatchResult) {
+  return {
+    commandId: result.commandId,
+    revision: result.revision,
+    position: result.position,
+    duplicate: result.duplicate,
+    readModelCurrent: result.readModelCurrent,
+  };
+}

@@ -1,0 +1,191 @@
+import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { membershipStreamId } from '#domain/membership';
+import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
+import { CurrentActor, Roles } from '#platform';
+import { AuditReadModel } from '../audit/audit.read-model.js';
+import { type AuditEvent, AuditEventConnection } from '../audit/audit.types.js';
+import type { DispatchResult } from '../commands/command-dispatcher.js';
+import { type Connection, PageArgs } from '../graphql/connection.js';
+import { loadersFor, type RequestContext } from '../graphql/request-context.js';
+import { payloadOf, plain } from './association.resolver.js';
+import { assertAdminOf, assertMayReadMembership } from './membership.access.js';
+import { MembershipCommandService } from './membership.command-service.js';
+import {
+  AdmitMemberInput,
+  ApplyForMembershipInput,
+  AssociationIdArgs,
+  ChangeMembershipTierInput,
+  DeemMembershipWithdrawnInput,
+  ExpelMemberInput,
+  MemberDirectoryFilter,
+  MembershipAsOfArgs,
+  MembershipKeyArgs,
+  RecordMembershipReminderInput,
+  ReinstateMembershipInput,
+  RejectApplicationInput,
+  SanctionMemberInput,
+  SuspendMembershipInput,
+  WithdrawMembershipInput,
+} from './membership.inputs.js';
+import { type MembershipLoaders, MembershipReadModel } from './membership.read-model.js';
+import { Membership, MembershipAsOf, MembershipConnection, MembershipHistoryEntry, MembershipPayload } from './membership.types.js';
+
+const MEMBERSHIP_READERS = ['ADMIN', 'AUDITOR', 'MEMBER'] as const;
+
+interface Keyed {
+  commandId?: string | null;
+  associationId: string;
+  enterpriseCode: string;
+}
+
+/** Splits an input into the command id, the membership's keys (code normalised) and the remaining fields. */
+function split<T extends Keyed>(input: T) {
+  const { commandId, associationId, enterpriseCode, ...fields } = plain(input);
+  return { commandId, associationId, code: normaliseCreditCode(enterpriseCode), fields };
+}
+
+@Resolver(() => Membership)
+export class MembershipResolver {
+  constructor(
+    private readonly readModel: MembershipReadModel,
+    private readonly audit: AuditReadModel,
+    private readonly commands: MembershipCommandService,
+  ) {}
+
+  @Query(() => MembershipConnection, { description: "An association's member directory, ordered by firm name." })
+  @Roles('ADMIN', 'AUDITOR')
+  memberDirectory(
+    @Args() { associationId }: AssociationIdArgs,
+    @Args('filter', { type: () => MemberDirectoryFilter, nullable: true }) filter: MemberDirectoryFilter | null,
+    @Args() page: PageArgs,
+    @CurrentActor() actor: Actor,
+  ): Promise<Connection<Membership>> {
+    assertAdminOf(actor, associationId);
+    return this.readModel.directory(associationId, filter ?? {}, page.first, page.after);
+  }
+
+  @Query(() => Membership, { description: "A firm's current (latest) membership of an association, with its history." })
+  @Roles(...MEMBERSHIP_READERS)
+  async membership(@Args() args: MembershipKeyArgs, @CurrentActor() actor: Actor): Promise<Membership> {
+    const code = normaliseCreditCode(args.enterpriseCode);
+    assertMayReadMembership(actor, args.associationId, code);
+    const found = await this.readModel.membership(args.associationId, code);
+    if (!found) throw new NotFound('Membership', `${args.associationId}/${code}`, `Enterprise ${code} has no membership record in ${args.associationId}.`);
+    return found;
+  }
+
+  @Query(() => MembershipAsOf, { nullable: true, description: 'The membership as the register stood at an instant (null: none then).' })
+  @Roles(...MEMBERSHIP_READERS)
+  membershipAsOf(@Args() args: MembershipAsOfArgs, @CurrentActor() actor: Actor): Promise<MembershipAsOf | null> {
+    const code = normaliseCreditCode(args.enterpriseCode);
+    assertMayReadMembership(actor, args.associationId, code);
+    return this.readModel.asOf(args.associationId, code, args.asOf);
+  }
+
+  @ResolveField(() => [MembershipHistoryEntry], { description: 'Status and tier over time, every application, oldest first.' })
+  history(@Parent() membership: Membership, @Context() context: RequestContext): Promise<MembershipHistoryEntry[]> {
+    return loadersFor<MembershipLoaders>(context, 'membership', () => this.readModel.createLoaders()).history.load(
+      JSON.stringify([membership.associationId, membership.enterpriseCode]),
+    );
+  }
+
+  @ResolveField(() => AuditEventConnection, { description: 'Every recorded event of this firm\'s memberships, with actor, time and hash.' })
+  events(@Parent() membership: Membership, @Args() page: PageArgs): Promise<Connection<AuditEvent>> {
+    return this.audit.streamHistory(membershipStreamId(membership.associationId, membership.enterpriseCode), page.first, page.after);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Records an application to join (the firm must be in the enterprise register).' })
+  @Roles('ADMIN')
+  applyForMembership(@Args('input') input: ApplyForMembershipInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.apply(associationId, code, fields, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Admits a pending applicant with a tier, a certificate number and the decision.' })
+  @Roles('ADMIN')
+  admitMember(@Args('input') input: AdmitMemberInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.admit(associationId, code, fields, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Rejects a pending application, with the reason.' })
+  @Roles('ADMIN')
+  rejectMembershipApplication(@Args('input') input: RejectApplicationInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.plain({ ...fields, type: 'RejectApplication', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, { description: "Changes a member's tier; one president firm per council term." })
+  @Roles('ADMIN')
+  changeMembershipTier(@Args('input') input: ChangeMembershipTierInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.changeTier(associationId, code, { ...fields, electionId: null }, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Records a sanction: 通报批评 (CRITICISM) or 警告 (WARNING).' })
+  @Roles('ADMIN')
+  sanctionMember(@Args('input') input: SanctionMemberInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.plain({ ...fields, type: 'SanctionMember', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Suspends an active membership.' })
+  @Roles('ADMIN')
+  suspendMembership(@Args('input') input: SuspendMembershipInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.plain({ ...fields, type: 'SuspendMembership', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Reinstates a suspended membership.' })
+  @Roles('ADMIN')
+  reinstateMembership(@Args('input') input: ReinstateMembershipInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.plain({ ...fields, type: 'ReinstateMembership', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Records a dues reminder sent to a member, citing the unpaid years.' })
+  @Roles('ADMIN')
+  recordMembershipReminder(@Args('input') input: RecordMembershipReminderInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.remind(associationId, code, fields, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, { description: "Records a member's withdrawal (退会) on its written notice." })
+  @Roles('ADMIN')
+  withdrawMembership(@Args('input') input: WithdrawMembershipInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.plain({ ...fields, type: 'WithdrawMembership', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, {
+    description: "Deems a member withdrawn (自动退会) after the charter's unpaid years and an unanswered reminder; arrears come from the dues accounts.",
+  })
+  @Roles('ADMIN')
+  deemMembershipWithdrawn(@Args('input') input: DeemMembershipWithdrawnInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.deemWithdrawn(associationId, code, fields.effectiveFrom, commandId, actor), associationId, code);
+  }
+
+  @Mutation(() => MembershipPayload, { description: 'Expels a member (除名) on a council vote with quorum and majority.' })
+  @Roles('ADMIN')
+  expelMember(@Args('input') input: ExpelMemberInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
+    const { commandId, associationId, code, fields } = split(input);
+    assertAdminOf(actor, associationId);
+    return this.send(this.commands.plain({ ...fields, type: 'ExpelMember', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+  }
+
+  private async send(dispatch: Promise<DispatchResult>, associationId: string, code: string): Promise<MembershipPayload> {
+    const result = await dispatch;
+    return { ...payloadOf(result), membership: await this.readModel.membership(associationId, code) };
+  }
+}
