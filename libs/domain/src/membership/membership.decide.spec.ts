@@ -107,6 +107,18 @@ describe('membership', () => {
       expect(error.message).toContain(OTHER);
     });
 
+    it('refuses an admission on a recorded vote that was not carried or had no quorum', () => {
+      spec.given([applied]).when({ ...admit, decision: council(20) }).thenRefuses('MEMBERSHIP_DECISION_NOT_CARRIED');
+      spec.given([applied]).when({ ...admit, decision: council(20, 20, 44) }).thenRefuses('MEMBERSHIP_DECISION_WITHOUT_QUORUM');
+    });
+
+    it('refuses a suspension on a recorded vote that was not carried', () => {
+      spec
+        .given([applied, admitted])
+        .when({ type: 'SuspendMembership', ...keys, reason: '停业整顿', effectiveFrom: '2025-08-01', decision: council(10) })
+        .thenRefuses('MEMBERSHIP_DECISION_NOT_CARRIED');
+    });
+
     it('refuses admitting straight into a council tier, and bad decision fields, field by field', () => {
       spec
         .given([applied])

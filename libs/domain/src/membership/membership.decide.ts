@@ -160,6 +160,11 @@ function requireElectionSitting(d: DecisionRecord): void {
   }
 }
 
+/** A decision that records vote counts stands only if the vote had its quorum and was carried. */
+function requireCountedVoteCarried(d: DecisionRecord | null): void {
+  if (d?.votes) requireQuorumAndMajority(d);
+}
+
 function requireQuorumAndMajority(d: DecisionRecord): void {
   const v = d.votes!;
   if (!meetsQuorum(v)) {
@@ -236,6 +241,7 @@ function admit(command: AdmitMember, m: CurrentMembership): MembershipEvent[] {
       { body: d.body, allowed: command.admissionBodies },
     );
   }
+  requireCountedVoteCarried(d);
   if (command.certificateHolder !== null && command.certificateHolder !== command.enterpriseCode) {
     throw new RuleViolation(
       MembershipRules.certificateNumberTaken,
@@ -260,6 +266,7 @@ function reject(command: RejectApplication, m: CurrentMembership, context: Decis
   const d = command.decision == null ? null : decision(errors, command.decision);
   errors.throwIfAny();
   requireStatus(m, ['PENDING'], MembershipRules.notPending, 'reject the application');
+  requireCountedVoteCarried(d);
   return [{ type: 'MembershipRejected', data: { ...key(command, m), reason, rejectedOn, decision: d } }];
 }
 
@@ -283,6 +290,8 @@ function changeTier(command: ChangeMembershipTier, m: CurrentMembership, context
       MembershipRules.tierChangeNeedsCouncilDecision,
       `Changing the tier from ${TIER_LABELS[previousTier]} to ${TIER_LABELS[command.tier]}`,
     );
+  } else {
+    requireCountedVoteCarried(d);
   }
   if (command.tier === 'PRESIDENT') {
     if (command.councilTerm === null) {
@@ -327,6 +336,7 @@ function sanction(command: SanctionMember, m: CurrentMembership, context: Decisi
   errors.throwIfAny();
   requireCurrent(m, 'sanction the member');
   notBeforeAdmission(m, effectiveFrom, 'sanction');
+  requireCountedVoteCarried(d);
   return [{ type: 'MembershipSanctioned', data: { ...key(command, m), kind: command.kind, reason, effectiveFrom, decision: d } }];
 }
 
@@ -343,10 +353,12 @@ function suspendOrReinstate(
   if (command.type === 'SuspendMembership') {
     requireActive(m, 'suspend the membership');
     notBeforeAdmission(m, effectiveFrom, 'suspension');
+    requireCountedVoteCarried(d);
     return [{ type: 'MembershipSuspended', data: { ...key(command, m), reason, effectiveFrom, decision: d } }];
   }
   requireStatus(m, ['SUSPENDED'], MembershipRules.notSuspended, 'reinstate the member');
   notBeforeAdmission(m, effectiveFrom, 'reinstatement');
+  requireCountedVoteCarried(d);
   return [{ type: 'MembershipReinstated', data: { ...key(command, m), reason, effectiveFrom, decision: d } }];
 }
 
