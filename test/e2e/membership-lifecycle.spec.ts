@@ -130,6 +130,35 @@ describe('a membership from application to readmission over GraphQL', () => {
     expect(second.sanctionMember.membership.sanctions).toBe(1);
   });
 
+  it('filters the member directory by dues arrears of a completed year', async () => {
+    const owing = withCheckCharacter('91420100MA4K00003');
+    await admin.ok(`mutation ($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { revision } }`, {
+      input: { code: owing, name: '武汉欠费建设有限公司', legalRepresentative: '周二', regionCode: '420106', ownership: 'PRIVATE', sizeClass: 'SMALL' },
+    });
+    await admin.ok(mutation('applyForMembership', 'ApplyForMembershipInput'), { input: { ...keys(owing), appliedOn: '2024-02-20' } });
+    await admin.ok(mutation('admitMember', 'AdmitMemberInput'), { input: { ...keys(owing), tier: 'MEMBER', certificateNumber: 'WH-M-003', decision } });
+    await admin.ok(`mutation ($input: AdoptFeeScheduleInput!) { adoptFeeSchedule(input: $input) { revision } }`, {
+      input: {
+        associationId: ASSOC,
+        amounts: [{ tier: 'MEMBER', annualFen: 200_000 }, { tier: 'RESERVE', annualFen: 50_000 }],
+        effectiveFrom: '2024-01-01',
+        decision: { body: 'GENERAL_ASSEMBLY', reference: '武建协〔2023〕20号', decidedOn: '2023-12-20' },
+      },
+    });
+    await admin.ok(`mutation ($input: IssueDuesInvoiceInput!) { issueDuesInvoice(input: $input) { revision } }`, {
+      input: { associationId: ASSOC, enterpriseCode: owing, year: 2025 },
+    });
+    const directory = async (inArrears: boolean) =>
+      (
+        await admin.ok<{ memberDirectory: { edges: { node: { enterpriseCode: string } }[] } }>(
+          `query ($filter: MemberDirectoryFilter) { memberDirectory(associationId: "${ASSOC}", filter: $filter) { edges { node { enterpriseCode } } } }`,
+          { filter: { inArrears, status: 'ACTIVE' } },
+        )
+      ).memberDirectory.edges.map((e) => e.node.enterpriseCode);
+    expect(await directory(true)).toEqual([owing]);
+    expect(await directory(false)).not.toContain(owing);
+  });
+
   it('rebuilds the membership read model into the same rows the live projection wrote', async () => {
     const snapshot = async () => {
       const result: Record<string, unknown[]> = {};
@@ -137,7 +166,7 @@ describe('a membership from application to readmission over GraphQL', () => {
       return result;
     };
     const live = await snapshot();
-    expect(live.membership).toHaveLength(2);
+    expect(live.membership).toHaveLength(3);
     const { infrastructure } = service.service;
     const result = await rebuildProjection({ store: infrastructure.store, dataSource: infrastructure.dataSource, projection: membershipProjection });
     expect(result.eventsReplayed).toBeGreaterThan(10);
