@@ -159,6 +159,26 @@ describe('a membership from application to readmission over GraphQL', () => {
     expect(await directory(false)).not.toContain(owing);
   });
 
+  it('lets only one of two admissions racing for the same certificate number through', async () => {
+    const racers = [withCheckCharacter('91420100MA4K00004'), withCheckCharacter('91420100MA4K00005')];
+    for (const racer of racers) {
+      await admin.ok(`mutation ($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { revision } }`, {
+        input: { code: racer, name: `武汉并发建设有限公司${racer.slice(-3)}`, legalRepresentative: '吴三', regionCode: '420106', ownership: 'PRIVATE' },
+      });
+      await admin.ok(mutation('applyForMembership', 'ApplyForMembershipInput'), { input: { ...keys(racer), appliedOn: '2024-02-20' } });
+    }
+    const results = await Promise.all(
+      racers.map((racer) =>
+        admin.request(mutation('admitMember', 'AdmitMemberInput'), { input: { ...keys(racer), tier: 'MEMBER', certificateNumber: 'WH-RACE-1', decision } }),
+      ),
+    );
+    const refused = results.filter((r) => r.errors?.length);
+    expect(refused).toHaveLength(1);
+    expect(refused[0]!.errors![0]!.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'MEMBERSHIP_CERTIFICATE_NUMBER_TAKEN' });
+    const { rows } = await service.pool.query(`SELECT enterprise_code FROM membership WHERE certificate_number = 'WH-RACE-1'`);
+    expect(rows).toHaveLength(1);
+  });
+
   it('rebuilds the membership read model into the same rows the live projection wrote', async () => {
     const snapshot = async () => {
       const result: Record<string, unknown[]> = {};
@@ -166,7 +186,7 @@ describe('a membership from application to readmission over GraphQL', () => {
       return result;
     };
     const live = await snapshot();
-    expect(live.membership).toHaveLength(3);
+    expect(live.membership).toHaveLength(5);
     const { infrastructure } = service.service;
     const result = await rebuildProjection({ store: infrastructure.store, dataSource: infrastructure.dataSource, projection: membershipProjection });
     expect(result.eventsReplayed).toBeGreaterThan(10);
