@@ -1,5 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
-import { FieldErrors, InvalidInput } from './errors.js';
+import { FieldErrors, type InvalidInput } from './errors.js';
 import { AT_LEAST_TWO_THIRDS, isCarried, meetsQuorum, validDecisionRecord } from './decision-record.js';
 import { formatYuan, validFen } from './money.js';
 

@@ -159,7 +159,9 @@ export class CommandHandler {
 
 /** Identifies a command's content, so a reused command id with other content is caught. */
 export function hashCommand(command: { type: string }): string {
-  return createHash('sha256').update(canonicalJson(command)).digest('hex');
+  // Through JSON first: commands built from validated GraphQL inputs are class instances, and optional
+  // fields may be undefined; the hash is of the data the client sent, nothing else.
+  return createHash('sha256').update(canonicalJson(JSON.parse(JSON.stringify(command)))).digest('hex');
 }
 
 function isDomainRefusal(error: unknown): boolean {

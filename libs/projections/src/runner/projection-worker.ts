@@ -202,8 +202,10 @@ export class ProjectionWorker {
   }
 
   private async openLockSession(): Promise<pg.Client> {
+    // The session can be lost before openSession resolves; `opened` is null until then.
+    let opened: pg.Client | null = null;
     const client = await openSession(this.context.lockSession, (error) => {
-      if (this.lock !== client) return;
+      if (opened === null || this.lock !== opened) return;
       this.lock = null;
       if (this.role === 'active' || this.role === 'rebuilding') {
         this.log.warn(
@@ -213,6 +215,7 @@ export class ProjectionWorker {
       }
       this.session?.abort();
     });
+    opened = client;
     await client.query(`SET lock_timeout = ${Math.max(1, Math.round(this.context.standbyRetryMs))}`);
     this.lock = client;
     return client;
