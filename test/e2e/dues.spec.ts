@@ -187,6 +187,12 @@ describe('dues and waivers over GraphQL', () => {
       expect(await eventCount()).toBe(before);
     });
 
+    it('refuses a malformed enterprise code and an impossible year field by field, writing nothing', async () => {
+      const extensions = await refusedWithoutWriting(secretary, ISSUE, { input: { associationId: ASSOC, enterpriseCode: 'NOT-A-CODE', year: 20260 } });
+      expect(extensions.code).toBe('BAD_USER_INPUT');
+      expect((extensions.fieldErrors as { field: string }[]).map((e) => e.field).sort()).toEqual(['enterpriseCode', 'year']);
+    });
+
     it('refuses to invoice a firm that is not a member', async () => {
       const extensions = await refusedWithoutWriting(secretary, ISSUE, { input: { associationId: ASSOC, enterpriseCode: OUTSIDER, year: 2026 } });
       expect(extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'DUES_NOT_AN_ACTIVE_MEMBER' });
@@ -233,6 +239,7 @@ describe('dues and waivers over GraphQL', () => {
 
   describe('individual waivers (maker-checker)', () => {
     let waiverId: string;
+    let ownRequest: string;
 
     it('records a request with reason, evidence and requester, pending approval', async () => {
       const data = await clerk.ok<{ requestDuesWaiver: { commandId: string; waiver: Record<string, unknown> } }>(REQUEST, {
@@ -264,6 +271,23 @@ describe('dues and waivers over GraphQL', () => {
         input: { associationId: ASSOC, enterpriseCode: C, year: 2026, waiverId: own.requestDuesWaiver.commandId },
       });
       expect(extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'DUES_WAIVER_SELF_APPROVAL' });
+      ownRequest = own.requestDuesWaiver.commandId;
+    });
+
+    it('lets another authorised user reject a request with a reason, after which it cannot be approved', async () => {
+      const rejected = await president.ok<{ rejectDuesWaiver: { waiver: Record<string, unknown>; account: Record<string, unknown> } }>(
+        `mutation($input: RejectDuesWaiverInput!) { rejectDuesWaiver(input: $input) {
+           waiver { status rejectedBy rejectionReason inEffectFen } account { waivedFen } } }`,
+        { input: { associationId: ASSOC, enterpriseCode: C, year: 2026, waiverId: ownRequest, reason: '申请人与审批人不得为同一人，且无走访记录' } },
+      );
+      expect(rejected.rejectDuesWaiver).toMatchObject({
+        waiver: { status: 'REJECTED', rejectedBy: 'president-office', inEffectFen: 0 },
+        account: { waivedFen: 0 },
+      });
+      const extensions = await refusedWithoutWriting(president, APPROVE, {
+        input: { associationId: ASSOC, enterpriseCode: C, year: 2026, waiverId: ownRequest },
+      });
+      expect(extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'DUES_WAIVER_NOT_PENDING' });
     });
 
     it('puts the waiver in effect when another authorised user approves it, and shows reason and approver on the statement', async () => {

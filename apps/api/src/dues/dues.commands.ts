@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import {
@@ -170,7 +171,7 @@ export class DuesCommands {
       enterpriseCode: normaliseCreditCode(input.enterpriseCode),
       receiptNumber: normaliseReceiptNumber(input.receiptNumber),
     };
-    const id = commandId ?? derivedCommandId('payment', crypto.randomUUID());
+    const id = commandId ?? randomUUID();
     const accountStream = duesAccountStreamId(command.associationId, command.enterpriseCode, command.year);
     const history = await this.runtime.store.readStream(accountStream);
     const alreadyDone = history.some((e) => e.metadata.commandId === id);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { Args, GraphQLISODateTime, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { DuesAccountCommand } from '#domain/dues';
 import { type Actor, type DecisionRecord, normaliseCreditCode, NotFound } from '#domain/shared';
@@ -215,7 +216,7 @@ export class DuesResolver {
   @Roles('ADMIN')
   requestDuesWaiver(@Args('input') input: RequestDuesWaiverInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
-    const id = commandId ?? crypto.randomUUID();
+    const id = commandId ?? randomUUID();
     return this.onAccount({ type: 'RequestDuesWaiver', ...fields, waiverId: id }, id, actor, id);
   }
 

@@ -173,8 +173,8 @@ describe('invoicing', () => {
       .thenRefuses('DUES_TIER_NOT_IN_SCHEDULE');
   });
 
-  it('refuses an impossible year', () => {
-    invoicing.given([]).when({ type: 'IssueDuesInvoice', ...account, year: 20261 }).thenRejectsFields('year');
+  it('refuses an impossible year and a malformed enterprise code, field by field', () => {
+    invoicing.given([]).when({ type: 'IssueDuesInvoice', ...account, year: 20261, enterpriseCode: 'NOT-A-CODE' }).thenRejectsFields('year', 'enterpriseCode');
   });
 });
 

@@ -1,4 +1,5 @@
 import {
+  checkCreditCode,
   type DecisionContext,
   type DecisionRecord,
   type Decider,
@@ -218,7 +219,9 @@ export function decideDuesAccount(
 ): DuesAccountEvent[] {
   const errors = new FieldErrors();
   validYear(errors, 'year', command.year);
-  requiredText(errors, 'enterpriseCode', command.enterpriseCode, { max: 18, label: 'The enterprise code' });
+  const code = checkCreditCode(typeof command.enterpriseCode === 'string' ? command.enterpriseCode : '');
+  // A code failing only its check character may be genuine (registered by override): only malformed ones are refused.
+  if (code.kind === 'malformed') errors.add('enterpriseCode', `The unified social credit code ${code.reason}.`);
   switch (command.type) {
     case 'IssueDuesInvoice':
       return issueInvoice(command, state, context, facts, errors);
