@@ -228,6 +228,20 @@ describe('dues and waivers over GraphQL', () => {
       expect(extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'DUES_RECEIPT_DUPLICATE' });
     });
 
+    it('lets only one of two payments sent at the same moment on different accounts use one receipt number', async () => {
+      const outcomes = await Promise.all(
+        [D, E].map((code) =>
+          clerk.request(PAY, { input: { associationId: ASSOC, enterpriseCode: code, year: 2026, receiptNumber: 'R-RACE-001', amountFen: 10_000 } }),
+        ),
+      );
+      expect(outcomes.filter((o) => !o.errors)).toHaveLength(1);
+      expect(outcomes.find((o) => o.errors)!.errors![0]!.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'DUES_RECEIPT_DUPLICATE' });
+      const rows = await service.pool.query(`SELECT enterprise_code FROM dues_payment WHERE association_id = $1 AND receipt_number = 'R-RACE-001'`, [ASSOC]);
+      expect(rows.rowCount).toBe(1);
+      const paid = await Promise.all([D, E].map(async (code) => (await statement(auditor, code)).years.find((y) => y.year === 2026)!.paidFen));
+      expect(paid.sort()).toEqual([0, 10_000]);
+    });
+
     it('refuses fractions of a fen and an empty receipt number, field by field, writing nothing', async () => {
       const extensions = await refusedWithoutWriting(clerk, PAY, {
         input: { associationId: ASSOC, enterpriseCode: B, year: 2025, receiptNumber: '  ', amountFen: 1.5 },
