@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
+import { Inject } from '@nestjs/common';
 import { Args, GraphQLISODateTime, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { DuesAccountCommand } from '#domain/dues';
 import { type Actor, type DecisionRecord, normaliseCreditCode, NotFound } from '#domain/shared';
-import { CurrentActor, ForbiddenError, Roles } from '#platform';
+import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { DuesCommands } from './dues.commands.js';
@@ -58,7 +59,6 @@ function assertMayRead(actor: Actor, associationId: string, enterpriseCode?: str
   assertAdminOf(actor, associationId);
 }
 
-const now = () => new Date();
 
 /** The decision as plain data (the input arrives as class instances). */
 function decisionOf(input: DuesDecisionInput): DecisionRecord {
@@ -76,7 +76,13 @@ export class DuesResolver {
   constructor(
     private readonly commands: DuesCommands,
     private readonly readModel: DuesReadModel,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
+
+  /** "As of" defaults to the present, from the injected clock. */
+  private now(): Date {
+    return this.clock.now();
+  }
 
   // ---- queries ------------------------------------------------------------------------------------
 
@@ -96,7 +102,7 @@ export class DuesResolver {
   ): Promise<DuesStatement> {
     const code = normaliseCreditCode(enterpriseCode);
     assertMayRead(actor, associationId, code);
-    return this.readModel.statement(associationId, code, asOf ?? now());
+    return this.readModel.statement(associationId, code, asOf ?? this.now());
   }
 
   @Query(() => WaiverConnection, { description: 'The waiver register (减免登记) of a year: every waiver with reason, approver and policy.' })
@@ -122,7 +128,7 @@ export class DuesResolver {
     @CurrentActor() actor: Actor,
   ): Promise<DuesAnnualReport> {
     assertMayRead(actor, associationId);
-    return this.readModel.annualReport(associationId, year, asOf ?? now());
+    return this.readModel.annualReport(associationId, year, asOf ?? this.now());
   }
 
   @Query(() => ArrearsConnection, { description: 'Members with completed years unpaid at `asOf`, by enterprise code (欠费账龄).' })
@@ -135,7 +141,7 @@ export class DuesResolver {
     @CurrentActor() actor: Actor,
   ): Promise<Connection<ArrearsView>> {
     assertMayRead(actor, associationId);
-    return this.readModel.arrears(associationId, asOf ?? now(), Math.max(1, minUnpaidYears), page.first, page.after);
+    return this.readModel.arrears(associationId, asOf ?? this.now(), Math.max(1, minUnpaidYears), page.first, page.after);
   }
 
   @Query(() => DeemedWithdrawalCandidates, {
@@ -148,7 +154,7 @@ export class DuesResolver {
     @CurrentActor() actor: Actor,
   ): Promise<DeemedWithdrawalCandidates> {
     assertMayRead(actor, associationId);
-    const at = asOf ?? now();
+    const at = asOf ?? this.now();
     const found = await this.readModel.deemedWithdrawalCandidates(associationId, at);
     if (!found) throw new NotFound('Association', associationId);
     return { ...found, asOf: at };
