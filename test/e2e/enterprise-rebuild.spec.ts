@@ -47,6 +47,8 @@ describe('rebuilding the enterprise register read models', () => {
   }
 
   it('replays the events into the same rows the live projections wrote, and keeps the indexes', async () => {
+    // Mutations wait only for the projection they read; the audit trail may still be a batch behind.
+    await service.settled();
     const live = await snapshot();
     expect(live.enterprise).toHaveLength(12);
     const indexesBefore = await service.pool.query(`SELECT indexname FROM pg_indexes WHERE tablename = 'enterprise' ORDER BY 1`);

@@ -58,6 +58,15 @@ describe('operating the service', () => {
     expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', limit: 'depth' });
   });
 
+  it('answers variables that do not fit the operation as bad input, not as an internal error', async () => {
+    const result = await service.client('ADMIN').request(
+      `mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { revision } }`,
+      { input: { code: '91350100M000100Y43' } },
+    );
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.message).toMatch(/was not provided/);
+  });
+
   it('refuses a query whose page sizes multiply past the complexity limit', async () => {
     const huge = `{ enterprises(first: 200) { edges { node { code name legalRepresentative regionCode provinceCode cityCode
       ownership sizeClass codeCheckOverridden registeredAt updatedAt revision } } } }`;

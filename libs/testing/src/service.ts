@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { runService, type RunningService } from '#api';
 import type { Role } from '#domain/shared';
 import { type Clock, createLogger, loadConfig } from '#platform';
+import { registerProjections } from '#projections';
 import type pg from 'pg';
 import { GraphQLClient } from './graphql-client.js';
 import { createTestDatabase, type TestDatabase } from './postgres.js';
@@ -17,6 +18,8 @@ export interface TestService {
   token(role: Role, claims?: { associationId?: string; enterpriseCode?: string; userId?: string }): Promise<string>;
   /** A GraphQL client carrying a fresh token for the role (issued on first request). */
   client(role: Role, claims?: { associationId?: string; enterpriseCode?: string; userId?: string }): GraphQLClient;
+  /** Waits until every projection has applied everything the store holds now. */
+  settled(timeoutMs?: number): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -64,6 +67,13 @@ export async function startTestService(options: StartTestServiceOptions = {}): P
     token,
     client(role, claims) {
       return new LazyTokenClient(url, () => token(role, claims));
+    },
+    async settled(timeoutMs = 30_000) {
+      const head = await service.runtime.store.headPosition();
+      if (head === null) return;
+      if (!(await service.runtime.waiter.waitFor(head, registerProjections.map((p) => p.name), timeoutMs))) {
+        throw new Error(`The projections did not reach ${head} within ${timeoutMs} ms.`);
+      }
     },
     async stop() {
       await service.stop();

@@ -1,5 +1,5 @@
 import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError, type GraphQLSchema, Kind, type SelectionSetNode, type FragmentDefinitionNode } from 'graphql';
+import { type DocumentNode, GraphQLError, type GraphQLSchema, Kind, type SelectionSetNode, type FragmentDefinitionNode } from 'graphql';
 import { getComplexity, fieldExtensionsEstimator } from 'graphql-query-complexity';
 
 function depthOf(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): number {
@@ -21,6 +21,32 @@ function depthOf(set: SelectionSetNode | undefined, fragments: Record<string, Fr
   return max;
 }
 
+function costOf(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operationName: string | null | undefined,
+  variables: Record<string, unknown> | null | undefined,
+): number | null {
+  try {
+    return getComplexity({
+      schema,
+      query: document,
+      operationName: operationName ?? undefined,
+      variables: variables ?? {},
+      estimators: [
+        fieldExtensionsEstimator(),
+        // A field costs 1, a list field its page size (or the number of keys asked for) times what each item costs.
+        ({ args, childComplexity }) => {
+          const first = typeof args.first === 'number' ? args.first : Array.isArray(args.codes) ? args.codes.length : 1;
+          return first * Math.max(1, childComplexity);
+        },
+      ],
+    });
+  } catch {
+    return null;
+  }
+}
+
 /**
  * Refuses operations nested deeper than `maxDepth` or costing more than `maxComplexity` (lists count by their
  * `first` argument), before any resolver runs.
@@ -40,20 +66,9 @@ export function queryLimitsPlugin(getSchema: () => GraphQLSchema, maxDepth: numb
               extensions: { code: 'BAD_USER_INPUT', limit: 'depth' },
             });
           }
-          const complexity = getComplexity({
-            schema: getSchema(),
-            query: document,
-            operationName: request.operationName ?? undefined,
-            variables: request.variables ?? {},
-            estimators: [
-              fieldExtensionsEstimator(),
-              // A field costs 1, a list field its page size times what each item costs.
-              ({ args, childComplexity }) => {
-                const first = typeof args.first === 'number' ? args.first : typeof args.codes === 'object' && Array.isArray(args.codes) ? args.codes.length : 1;
-                return first * Math.max(1, childComplexity);
-              },
-            ],
-          });
+          const complexity = costOf(getSchema(), document, request.operationName, request.variables);
+          // null: variables that do not fit the operation; execution reports them as BAD_USER_INPUT.
+          if (complexity === null) return;
           if (complexity > maxComplexity) {
             throw new GraphQLError(`The query would cost ${complexity} points; at most ${maxComplexity} are allowed. Ask for smaller pages.`, {
               extensions: { code: 'BAD_USER_INPUT', limit: 'complexity' },

@@ -1,5 +1,6 @@
 import type { Provider } from '@nestjs/common';
-import { ARREARS_READER, UnavailableArrearsReader } from './arrears.js';
+import { DuesArrearsReader } from '../dues/arrears.reader.js';
+import { ARREARS_READER } from './arrears.js';
 import { AssociationResolver } from './association.resolver.js';
 import { MembershipCommandService } from './membership.command-service.js';
 import { MembershipReadModel } from './membership.read-model.js';
@@ -9,8 +10,5 @@ import { MembershipResolver } from './membership.resolver.js';
 export const MEMBERSHIP_RESOLVERS = [AssociationResolver, MembershipResolver];
 export const MEMBERSHIP_READ_MODELS = [MembershipReadModel];
 
-/**
- * Services of the membership context. The arrears reader here refuses deemed withdrawal with a clear
- * message until the dues context's reader is provided under `ARREARS_READER` in its place.
- */
-export const MEMBERSHIP_PROVIDERS: Provider[] = [MembershipCommandService, { provide: ARREARS_READER, useClass: UnavailableArrearsReader }];
+/** Services of the membership context; deemed withdrawal reads unpaid years from the dues accounts. */
+export const MEMBERSHIP_PROVIDERS: Provider[] = [MembershipCommandService, { provide: ARREARS_READER, useExisting: DuesArrearsReader }];

@@ -32,7 +32,6 @@ export const MembershipRules = {
 export const CouncilRules = {
   termNotRecorded: 'COUNCIL_TERM_NOT_RECORDED',
   presidentSeatTaken: 'COUNCIL_PRESIDENT_SEAT_TAKEN',
-  presidentSeatNotHeld: 'COUNCIL_PRESIDENT_SEAT_NOT_HELD',
   electionAlreadyHeld: 'COUNCIL_ELECTION_ALREADY_HELD',
   electionNotCompetitive: 'COUNCIL_ELECTION_NOT_COMPETITIVE',
   electionTieAtLastSeat: 'COUNCIL_ELECTION_TIE_AT_LAST_SEAT',
