@@ -6,7 +6,9 @@ import { DuesFixtures, memberCode, recomputeFromEvents, type MemberSeed } from '
 /*
  * A year of dues in an association of Wuhan's size (over 1,000 member firms, first in late 2020): admissions,
  * the annual invoicing, a relief policy (half a year free for every member, small and micro firms in full),
- * individual hardship waivers under maker-checker, payments, and the arrears that follow. The annual-report
+ * individual hardship waivers under maker-checker, payments, the arrears that follow, one deemed withdrawal
+ * and one expulsion. Admissions are written through the membership deciders directly, to keep the set-up of
+ * 1,050 firms within seconds; every other step goes over GraphQL. The annual-report
  * figures must equal a recomputation from the events, and a rebuild of the read models must give the same rows.
  */
 const ASSOC = 'wuhan-cia';
@@ -168,6 +170,43 @@ describe(`a year of dues in an association of ${MEMBERS} member firms`, () => {
     expect(candidates.deemedWithdrawalCandidates.members.every((m) => m.unpaidYears.join() === '2020')).toBe(true);
   }, 180_000);
 
+  it('ends one membership by deemed withdrawal and another by expulsion, and the directory shows both', async () => {
+    const [lapsed, expelled] = seeds.filter((s) => unpaid.has(s.code) && s.sizeClass === 'LARGE');
+    // The charter allows one unpaid year; the reminder of February 2021 went unanswered past its 30 days.
+    await secretary.ok(`mutation($input: RecordMembershipReminderInput!) { recordMembershipReminder(input: $input) { revision } }`, {
+      input: { associationId: ASSOC, enterpriseCode: lapsed!.code, unpaidYears: [YEAR], sentOn: '2021-02-01', graceDays: 30 },
+    });
+    const deemed = await secretary.ok<{ deemMembershipWithdrawn: { membership: { status: string } } }>(
+      `mutation($input: DeemMembershipWithdrawnInput!) { deemMembershipWithdrawn(input: $input) { membership { status } } }`,
+      { input: { associationId: ASSOC, enterpriseCode: lapsed!.code, effectiveFrom: '2021-03-15' } },
+    );
+    expect(deemed.deemMembershipWithdrawn.membership.status).toBe('DEEMED_WITHDRAWN');
+
+    const EXPEL = `mutation($input: ExpelMemberInput!) { expelMember(input: $input) { membership { status } } }`;
+    const expulsion = (votes: Record<string, number>) => ({
+      input: {
+        associationId: ASSOC,
+        enterpriseCode: expelled!.code,
+        reason: '提供虚假材料，严重违反协会章程',
+        effectiveFrom: '2021-04-20',
+        decision: { body: 'COUNCIL', reference: '武建协〔2021〕9号', decidedOn: '2021-04-20', votes },
+      },
+    });
+    // 29 of 60 council members present is no quorum: refused, nothing written.
+    const refused = await secretary.request(EXPEL, expulsion({ entitled: 60, present: 29, inFavour: 29, against: 0, abstaining: 0 }));
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'MEMBERSHIP_DECISION_WITHOUT_QUORUM' });
+    const done = await secretary.ok<{ expelMember: { membership: { status: string } } }>(
+      EXPEL,
+      expulsion({ entitled: 60, present: 48, inFavour: 41, against: 4, abstaining: 3 }),
+    );
+    expect(done.expelMember.membership.status).toBe('EXPELLED');
+
+    const directory = await auditor.ok<{ memberDirectory: { totalCount: number } }>(
+      `{ memberDirectory(associationId: "${ASSOC}", filter: { status: ACTIVE }) { totalCount } }`,
+    );
+    expect(directory.memberDirectory.totalCount).toBe(MEMBERS - 2);
+  }, 60_000);
+
   it('rebuilds the dues read models from the events into the same rows', async () => {
     const tables = ['dues_account', 'dues_account_entry', 'dues_payment', 'dues_waiver', 'dues_waiver_policy', 'dues_fee_schedule'];
     const snapshot = async () => {
@@ -175,6 +214,7 @@ describe(`a year of dues in an association of ${MEMBERS} member firms`, () => {
       for (const table of tables) result[table] = (await service.pool.query(`SELECT * FROM ${table} ORDER BY 1, 2, 3, 4`)).rows;
       return result;
     };
+    await service.settled();
     const live = await snapshot();
     const { infrastructure } = service.service;
     await rebuildProjection({ store: infrastructure.store, dataSource: infrastructure.dataSource, projection: duesProjection });

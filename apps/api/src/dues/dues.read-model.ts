@@ -267,13 +267,9 @@ export class DuesReadModel {
       ) unpaid GROUP BY enterprise_code`;
   }
 
-  async unpaidYears(associationId: string, enterpriseCode: string, asOf: Date): Promise<number[]> {
-    const [row] = await this.query(this.arrearsSql('AND enterprise_code = $4'), [
-      associationId,
-      asOf,
-      Number(businessDate(asOf).slice(0, 4)),
-      enterpriseCode,
-    ]);
+  /** Years before `beforeYear` with a balance left, as the register had recorded them at `recordedAsOf`. */
+  async unpaidYears(associationId: string, enterpriseCode: string, recordedAsOf: Date, beforeYear: number): Promise<number[]> {
+    const [row] = await this.query(this.arrearsSql('AND enterprise_code = $4'), [associationId, recordedAsOf, beforeYear, enterpriseCode]);
     return row ? (row.years as number[]).map(Number) : [];
   }
 

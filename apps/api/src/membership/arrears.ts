@@ -4,7 +4,7 @@
  * years, before the year of `asOf`, with a balance left.
  */
 export interface ArrearsReader {
-  /** Years (e.g. [2024, 2025]) with an unpaid balance as of `asOf` (YYYY-MM-DD). */
+  /** Years completed before the year of `asOf` (YYYY-MM-DD) that still have a balance, as known now. */
   unpaidYears(associationId: string, enterpriseCode: string, asOf: string): Promise<number[]>;
 }
 
