@@ -1,0 +1,246 @@
+import type { DecisionRecord, DomainEvent } from '../shared/index.js';
+import type { AppliedVeto, Eligibility, GradeComputation, RulebookVersion, ScoringBody, SubjectKind } from './credit.rulebook.js';
+
+// ---- rulebook: credit-rulebook-<associationId>-<rulebookId> -------------------------------------------------
+
+export type CreditRulebookVersionDefined = DomainEvent<'CreditRulebookVersionDefined', RulebookVersion>;
+/** A version not yet pinned by any cycle, replaced as a whole (the earlier text stays in the stream). */
+export type CreditRulebookVersionAmended = DomainEvent<'CreditRulebookVersionAmended', RulebookVersion & { readonly reason: string }>;
+export type CreditRulebookVersionPinned = DomainEvent<
+  'CreditRulebookVersionPinned',
+  { readonly associationId: string; readonly rulebookId: string; readonly version: number; readonly cycleId: string }
+>;
+export type CreditRulebookEvent = CreditRulebookVersionDefined | CreditRulebookVersionAmended | CreditRulebookVersionPinned;
+
+// ---- cycle: credit-cycle-<associationId>-<cycleId> ----------------------------------------------------------
+
+export interface CycleData {
+  readonly associationId: string;
+  readonly cycleId: string;
+  readonly title: string;
+  /** The pinned rulebook version, copied whole: the cycle's rules never change under it. */
+  readonly rulebook: RulebookVersion;
+  readonly assessmentFrom: string;
+  readonly assessmentTo: string;
+  readonly filingFrom: string;
+  readonly filingTo: string;
+  readonly eligibility: Eligibility;
+}
+export type CreditCycleOpened = DomainEvent<'CreditCycleOpened', CycleData>;
+export type CreditScorerAssigned = DomainEvent<
+  'CreditScorerAssigned',
+  {
+    readonly associationId: string;
+    readonly cycleId: string;
+    readonly scorerId: string;
+    readonly body: ScoringBody;
+    /** Credit code of the scorer's employer, for the conflict-of-interest rule. */
+    readonly employerCode: string | null;
+  }
+>;
+export type CreditCycleClosed = DomainEvent<'CreditCycleClosed', { readonly associationId: string; readonly cycleId: string; readonly closedOn: string }>;
+export type CreditCycleEvent = CreditCycleOpened | CreditScorerAssigned | CreditCycleClosed;
+
+// ---- application and rating: credit-application-<associationId>-<cycleId>-<subjectId> ------------------------
+
+interface ApplicationKey {
+  readonly associationId: string;
+  readonly cycleId: string;
+  readonly subjectId: string;
+}
+
+export type CreditApplicationFiled = DomainEvent<
+  'CreditApplicationFiled',
+  ApplicationKey & {
+    readonly subjectKind: SubjectKind;
+    readonly rulebookId: string;
+    readonly rulebookVersion: number;
+    readonly filedOn: string;
+    readonly member: boolean;
+    readonly selfAssessment: readonly { readonly code: string; readonly points: number }[];
+  }
+>;
+export type CreditIndicatorScored = DomainEvent<
+  'CreditIndicatorScored',
+  ApplicationKey & {
+    readonly code: string;
+    readonly points: number;
+    readonly maxPoints: number;
+    readonly body: ScoringBody;
+    readonly scorerId: string;
+    readonly evidenceReference: string | null;
+    readonly note: string | null;
+    /** The score this one replaces, if any. */
+    readonly previousPoints: number | null;
+  }
+>;
+export type CreditReviewCompleted = DomainEvent<'CreditReviewCompleted', ApplicationKey & { readonly computation: GradeComputation; readonly completedOn: string }>;
+export type CreditGradeOverrideRequested = DomainEvent<
+  'CreditGradeOverrideRequested',
+  ApplicationKey & { readonly fromGrade: string | null; readonly toGrade: string | null; readonly reason: string; readonly decision: DecisionRecord; readonly requestedBy: string }
+>;
+export type CreditGradeOverridden = DomainEvent<
+  'CreditGradeOverridden',
+  ApplicationKey & {
+    readonly fromGrade: string | null;
+    readonly toGrade: string | null;
+    readonly reason: string;
+    readonly decision: DecisionRecord;
+    readonly requestedBy: string;
+    readonly approvedBy: string;
+  }
+>;
+export type CreditNoticeStarted = DomainEvent<
+  'CreditNoticeStarted',
+  ApplicationKey & { readonly grade: string | null; readonly startsOn: string; readonly endsOn: string; readonly noticeDays: number }
+>;
+export type CreditObjectionFiled = DomainEvent<
+  'CreditObjectionFiled',
+  ApplicationKey & { readonly objectionId: string; readonly objector: string; readonly grounds: string; readonly evidenceReference: string | null; readonly filedOn: string }
+>;
+export type CreditObjectionResolved = DomainEvent<
+  'CreditObjectionResolved',
+  ApplicationKey & { readonly objectionId: string; readonly outcome: 'UPHELD' | 'DISMISSED'; readonly reasons: string; readonly resolvedOn: string }
+>;
+export type CreditRatingIssued = DomainEvent<
+  'CreditRatingIssued',
+  ApplicationKey & {
+    readonly grade: string;
+    readonly certificateNumber: string;
+    readonly validFrom: string;
+    readonly validTo: string;
+    readonly rulebookId: string;
+    readonly rulebookVersion: number;
+  }
+>;
+/** A change to an issued rating by a conduct record (names the record and the dynamic rule) or by an annual review. */
+export type CreditRatingDowngraded = DomainEvent<
+  'CreditRatingDowngraded',
+  ApplicationKey & {
+    readonly fromGrade: string;
+    readonly toGrade: string;
+    readonly levels: number;
+    readonly effectiveFrom: string;
+    readonly recordId: string | null;
+    readonly conductCode: string | null;
+    readonly rule: string;
+    readonly reviewYear: number | null;
+  }
+>;
+export type CreditRatingSuspended = DomainEvent<
+  'CreditRatingSuspended',
+  ApplicationKey & { readonly grade: string; readonly effectiveFrom: string; readonly recordId: string; readonly conductCode: string; readonly rule: string }
+>;
+export type CreditRatingRevoked = DomainEvent<
+  'CreditRatingRevoked',
+  ApplicationKey & { readonly grade: string; readonly effectiveFrom: string; readonly recordId: string; readonly conductCode: string; readonly rule: string }
+>;
+export type CreditRatingConfirmed = DomainEvent<
+  'CreditRatingConfirmed',
+  ApplicationKey & { readonly grade: string; readonly reviewYear: number; readonly reason: string; readonly confirmedOn: string }
+>;
+export type CreditRatingExpired = DomainEvent<'CreditRatingExpired', ApplicationKey & { readonly grade: string; readonly validTo: string; readonly expiredOn: string }>;
+
+export type CreditApplicationEvent =
+  | CreditApplicationFiled
+  | CreditIndicatorScored
+  | CreditReviewCompleted
+  | CreditGradeOverrideRequested
+  | CreditGradeOverridden
+  | CreditNoticeStarted
+  | CreditObjectionFiled
+  | CreditObjectionResolved
+  | CreditRatingIssued
+  | CreditRatingDowngraded
+  | CreditRatingSuspended
+  | CreditRatingRevoked
+  | CreditRatingConfirmed
+  | CreditRatingExpired;
+
+// ---- certificate numbers: credit-certificate-<associationId>-<number> ----------------------------------------
+
+export type CreditCertificateReserved = DomainEvent<
+  'CreditCertificateReserved',
+  { readonly associationId: string; readonly certificateNumber: string; readonly cycleId: string; readonly subjectId: string }
+>;
+
+// ---- conduct records: credit-conduct-<subjectId> --------------------------------------------------------------
+
+export const CONDUCT_KINDS = ['ADVERSE', 'GOOD'] as const;
+export type ConductKind = (typeof CONDUCT_KINDS)[number];
+export const CONDUCT_SEVERITIES = ['MINOR', 'SERIOUS', 'MAJOR'] as const;
+export type ConductSeverity = (typeof CONDUCT_SEVERITIES)[number];
+
+export interface ConductRecord {
+  readonly subjectId: string;
+  readonly recordId: string;
+  readonly code: string;
+  readonly kind: ConductKind;
+  readonly severity: ConductSeverity;
+  readonly occurredOn: string;
+  readonly sourceAuthority: string;
+  readonly disclosureMonths: number;
+  readonly penaltyMonths: number | null;
+  readonly disclosureUntil: string;
+  readonly evidenceReference: string;
+  readonly description: string;
+}
+export type CreditConductRecorded = DomainEvent<'CreditConductRecorded', ConductRecord>;
+export type CreditConductDisclosureShortened = DomainEvent<
+  'CreditConductDisclosureShortened',
+  {
+    readonly subjectId: string;
+    readonly recordId: string;
+    readonly fromMonths: number;
+    readonly toMonths: number;
+    readonly disclosureUntil: string;
+    readonly rectificationEvidence: string;
+  }
+>;
+export type CreditConductEvent = CreditConductRecorded | CreditConductDisclosureShortened;
+
+export type CreditEvent = CreditRulebookEvent | CreditCycleEvent | CreditApplicationEvent | CreditCertificateReserved | CreditConductEvent;
+
+export const CREDIT_EVENT_TYPES: readonly CreditEvent['type'][] = [
+  'CreditRulebookVersionDefined',
+  'CreditRulebookVersionAmended',
+  'CreditRulebookVersionPinned',
+  'CreditCycleOpened',
+  'CreditScorerAssigned',
+  'CreditCycleClosed',
+  'CreditApplicationFiled',
+  'CreditIndicatorScored',
+  'CreditReviewCompleted',
+  'CreditGradeOverrideRequested',
+  'CreditGradeOverridden',
+  'CreditNoticeStarted',
+  'CreditObjectionFiled',
+  'CreditObjectionResolved',
+  'CreditRatingIssued',
+  'CreditRatingDowngraded',
+  'CreditRatingSuspended',
+  'CreditRatingRevoked',
+  'CreditRatingConfirmed',
+  'CreditRatingExpired',
+  'CreditCertificateReserved',
+  'CreditConductRecorded',
+  'CreditConductDisclosureShortened',
+];
+
+export type { AppliedVeto };
+
+export function creditRulebookStreamId(associationId: string, rulebookId: string): string {
+  return `credit-rulebook-${associationId}-${rulebookId}`;
+}
+export function creditCycleStreamId(associationId: string, cycleId: string): string {
+  return `credit-cycle-${associationId}-${cycleId}`;
+}
+export function creditApplicationStreamId(associationId: string, cycleId: string, subjectId: string): string {
+  return `credit-application-${associationId}-${cycleId}-${subjectId}`;
+}
+export function creditCertificateStreamId(associationId: string, certificateNumber: string): string {
+  return `credit-certificate-${associationId}-${certificateNumber}`;
+}
+export function creditConductStreamId(subjectId: string): string {
+  return `credit-conduct-${subjectId}`;
+}
