@@ -1,0 +1,60 @@
+import { runNode, spawnNode, type Child } from './harness.js';
+
+export interface LoadResult {
+  readonly requestsPerSecond: number;
+  readonly requests: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+  readonly errors: number;
+  readonly firstError: string | null;
+}
+
+export interface LoadJob {
+  readonly url: string;
+  readonly token?: string;
+  readonly operation: 'register' | 'lookup';
+  readonly codes?: string[];
+  readonly seed: number;
+  readonly seconds: number;
+  readonly connections: number;
+  readonly rate?: number;
+  readonly amount?: number;
+}
+
+/** Runs the load generator (bench/load/driver.ts) in its own process. */
+export async function load(job: LoadJob): Promise<LoadResult> {
+  const result = await runNode<LoadResult>('load/driver.js', [JSON.stringify(job)]);
+  if (result.errors > 0) throw new Error(`${job.operation} at ${job.url}: ${result.errors} errors, first: ${result.firstError}`);
+  return result;
+}
+
+export interface Product {
+  readonly child: Child;
+  readonly url: string;
+  readonly adminToken: string;
+  readonly tenderToken: string;
+}
+
+export async function startProduct(databaseUrl: string): Promise<Product> {
+  const child = spawnNode('lib/service-process.js', [databaseUrl]);
+  const ready = await child.line<{ url: string; adminToken: string; tenderToken: string }>('READY ');
+  return { child, ...ready };
+}
+
+export async function startBare(): Promise<{ child: Child; url: string }> {
+  const child = spawnNode('bare/bare-app.js', []);
+  const ready = await child.line<{ url: string }>('READY ');
+  return { child, url: ready.url };
+}
+
+/** One GraphQL request (for seeding and checks, not for timing). */
+export async function graphql<T>(url: string, token: string, query: string, variables: Record<string, unknown> = {}): Promise<T> {
+  const response = await fetch(`${url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 500));
+  return body.data as T;
+}

@@ -1,0 +1,48 @@
+/**
+ * The product as `npm start` runs it (single process: migrations, projector, API), in a process of its own
+ * so that its memory can be read and the load generator runs elsewhere.
+ *
+ *   node dist/bench/lib/service-process.js <DATABASE_URL>
+ * Prints `READY {"url", "adminToken", "tenderToken"}`; stops on SIGTERM.
+ */
+import { mkdtemp } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { runService } from '#api';
+import { createLogger, loadConfig } from '#platform';
+
+async function main(): Promise<void> {
+  const [databaseUrl] = process.argv.slice(2);
+  const config = loadConfig({
+    DATABASE_URL: databaseUrl!,
+    RUN_MODE: 'single',
+    DATA_DIR: await mkdtemp(join(tmpdir(), 'register-bench-')),
+    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
+    LOG_LEVEL: 'error',
+    HOST: '127.0.0.1',
+    PORT: '0',
+  });
+  const service = await runService(config, {
+    logger: createLogger({ level: 'error', service: 'register-bench' }),
+    listen: { host: '127.0.0.1', port: 0 },
+  });
+  const issue = (role: 'ADMIN' | 'TENDER') =>
+    service.runtime.tokens.issue({ userId: `bench-${role.toLowerCase()}`, role, associationId: role === 'ADMIN' ? 'bench-assoc' : null, enterpriseCode: null, ttlSeconds: 3600 });
+  process.stdout.write(`READY ${JSON.stringify({ url: service.server!.url, adminToken: await issue('ADMIN'), tenderToken: await issue('TENDER') })}\n`);
+  let stopping = false;
+  const stop = () => {
+    if (stopping) return;
+    stopping = true;
+    service.stop().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  process.exit(1);
+});
