@@ -7,6 +7,7 @@ import { AuthGuard, CLOCK, formatGraphQLError, GraphQLPassThroughFilter, graphql
 import { AuditReadModel } from './audit/audit.read-model.js';
 import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { ConsoleModule } from './console/console.module.js';
+import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js';
 import { DuesArrearsReader } from './dues/arrears.reader.js';
 import { DuesCommands } from './dues/dues.commands.js';
 import { DuesReadModel } from './dues/dues.read-model.js';
@@ -21,7 +22,7 @@ import { MetricsController } from './ops/metrics.controller.js';
 import { API_RUNTIME, type ApiRuntime } from './runtime.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS];
 
 const READ_MODELS = [EnterpriseReadModel, AuditReadModel, DuesReadModel, DuesArrearsReader, ...MEMBERSHIP_READ_MODELS];
 
@@ -64,6 +65,7 @@ export class ApiModule {
         CommandDispatcher,
         ...MEMBERSHIP_PROVIDERS,
         DuesCommands,
+        ...CREDIT_PROVIDERS,
         ...READ_MODELS,
         ...RESOLVERS,
       ],

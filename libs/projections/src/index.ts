@@ -55,3 +55,4 @@ export {
   membershipEntities,
 } from './membership/membership.entities.js';
 export type { ElectionCandidateJson } from './membership/membership.entities.js';
+export { creditProjection, CREDIT_RATING_AS_OF_SQL } from './credit/credit.projection.js';

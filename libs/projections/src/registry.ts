@@ -1,3 +1,5 @@
+import { CreditEvaluation1795219800000 } from './credit/1795219800000-credit-evaluation.migration.js';
+import { creditProjection } from './credit/credit.projection.js';
 import { DuesAccounts1795219700000 } from './dues/1795219700000-dues-accounts.migration.js';
 import { duesEntities } from './dues/dues.entities.js';
 import { duesProjection } from './dues/dues.projection.js';
@@ -19,7 +21,7 @@ import { readModelEntities } from './read-models/index.js';
  * The register's read models in one place: every projection the runner runs, every entity the API reads,
  * every migration `migrate` applies. A new bounded context adds its three lines here.
  */
-export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection, membershipProjection, duesProjection];
+export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection, membershipProjection, duesProjection, creditProjection];
 
 export const registerEntities: readonly EntityClass[] = [...readModelEntities, AuditEventRow, ...enterpriseEntities, ...membershipEntities, ...duesEntities];
 
@@ -29,4 +31,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   EnterpriseRegister1795219400000,
   MembershipRegister1795219600000,
   DuesAccounts1795219700000,
+  CreditEvaluation1795219800000,
 ];

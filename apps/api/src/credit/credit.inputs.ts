@@ -1,0 +1,280 @@
+import { Field, InputType, Int } from '@nestjs/graphql';
+import { Type } from 'class-transformer';
+import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { DECIDING_BODIES, type DecidingBody } from '#domain/shared';
+import {
+  CONDUCT_KINDS,
+  CONDUCT_SEVERITIES,
+  type ConductKind,
+  type ConductSeverity,
+  DYNAMIC_ACTIONS,
+  type DynamicAction,
+  ELIGIBILITIES,
+  type Eligibility,
+  SCORING_BODIES,
+  type ScoringBody,
+  SUBJECT_KINDS,
+  type SubjectKind,
+  VETO_EFFECTS,
+  type VetoEffect,
+} from '#domain/credit';
+import {
+  ConductKindEnum,
+  ConductSeverityEnum,
+  DynamicActionEnum,
+  EligibilityEnum,
+  ObjectionOutcomeEnum,
+  ReviewOutcomeEnum,
+  ScoringBodyEnum,
+  SubjectKindEnum,
+  VetoEffectEnum,
+} from './credit.types.js';
+
+// Shape limits only; the deciders own the rules and give the precise, field-level messages.
+const TEXT = 2000;
+
+@InputType()
+export class CreditVoteCountInput {
+  @Field(() => Int) @IsInt() entitled: number;
+  @Field(() => Int) @IsInt() present: number;
+  @Field(() => Int) @IsInt() inFavour: number;
+  @Field(() => Int) @IsInt() against: number;
+  @Field(() => Int) @IsInt() abstaining: number;
+}
+
+@InputType({ description: 'The decision cited: body, reference number (文号), date and, for a vote, the counts.' })
+export class CreditDecisionInput {
+  @Field(() => String, { description: `One of ${DECIDING_BODIES.join(', ')}.` }) @IsIn(DECIDING_BODIES) body: DecidingBody;
+  @Field() @IsString() @MaxLength(100) reference: string;
+  @Field() @IsString() @MaxLength(10) decidedOn: string;
+  @Field(() => CreditVoteCountInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => CreditVoteCountInput) votes?: CreditVoteCountInput | null;
+}
+
+@InputType({ isAbstract: true })
+abstract class CreditCommandInput {
+  @Field(() => String, { nullable: true, description: 'Idempotency key (UUID). Re-sending it returns the first outcome.' })
+  @IsOptional()
+  @IsUUID()
+  commandId?: string | null;
+
+  @Field() @IsString() @MaxLength(64) associationId: string;
+}
+
+@InputType()
+export class CreditIndicatorInput {
+  @Field() @IsString() @MaxLength(40) code: string;
+  @Field() @IsString() @MaxLength(200) name: string;
+  @Field() @IsString() @MaxLength(100) category: string;
+  @Field(() => Int) @IsInt() maxPoints: number;
+  @Field(() => ScoringBodyEnum) @IsIn(SCORING_BODIES) body: ScoringBody;
+  @Field({ defaultValue: false }) @IsBoolean() evidenceRequired: boolean;
+}
+
+@InputType()
+export class GradeThresholdInput {
+  @Field() @IsString() @MaxLength(8) grade: string;
+  @Field(() => Int) @IsInt() minPoints: number;
+}
+
+@InputType()
+export class VetoRuleInput {
+  @Field() @IsString() @MaxLength(40) conductCode: string;
+  @Field(() => VetoEffectEnum) @IsIn(VETO_EFFECTS) effect: VetoEffect;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() capGrade?: string | null;
+}
+
+@InputType()
+export class DynamicRuleInput {
+  @Field() @IsString() @MaxLength(40) conductCode: string;
+  @Field(() => DynamicActionEnum) @IsIn(DYNAMIC_ACTIONS) action: DynamicAction;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() levels?: number | null;
+}
+
+@InputType({ description: 'A version of a credit rulebook (评价办法).' })
+export class DefineCreditRulebookInput extends CreditCommandInput {
+  @Field() @IsString() @MaxLength(64) rulebookId: string;
+  @Field() @IsString() @MaxLength(200) title: string;
+  @Field() @IsString() @MaxLength(100) referenceNumber: string;
+  @Field() @IsString() @MaxLength(10) effectiveFrom: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) effectiveTo?: string | null;
+  @Field(() => SubjectKindEnum) @IsIn(SUBJECT_KINDS) subjectKind: SubjectKind;
+  @Field(() => [CreditIndicatorInput]) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => CreditIndicatorInput) indicators: CreditIndicatorInput[];
+  @Field(() => [GradeThresholdInput]) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => GradeThresholdInput) thresholds: GradeThresholdInput[];
+  @Field(() => Int) @IsInt() validityYears: number;
+  @Field(() => Int, { nullable: true, description: 'Days of public notice (公示); default 7.' }) @IsOptional() @IsInt() noticeDays?: number | null;
+  @Field(() => [VetoRuleInput], { nullable: true }) @IsOptional() @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => VetoRuleInput) vetoRules?: VetoRuleInput[] | null;
+  @Field(() => [DynamicRuleInput], { nullable: true })
+  @IsOptional()
+  @ArrayMaxSize(50)
+  @ValidateNested({ each: true })
+  @Type(() => DynamicRuleInput)
+  dynamicRules?: DynamicRuleInput[] | null;
+}
+
+@InputType({ description: 'Replaces a version no cycle uses yet.' })
+export class AmendCreditRulebookInput extends DefineCreditRulebookInput {
+  @Field(() => Int) @IsInt() version: number;
+  @Field() @IsString() @MaxLength(TEXT) reason: string;
+}
+
+@InputType()
+export class OpenCreditCycleInput extends CreditCommandInput {
+  @Field() @IsString() @MaxLength(64) cycleId: string;
+  @Field() @IsString() @MaxLength(200) title: string;
+  @Field() @IsString() @MaxLength(64) rulebookId: string;
+  @Field(() => Int) @IsInt() rulebookVersion: number;
+  @Field() @IsString() @MaxLength(10) assessmentFrom: string;
+  @Field() @IsString() @MaxLength(10) assessmentTo: string;
+  @Field() @IsString() @MaxLength(10) filingFrom: string;
+  @Field() @IsString() @MaxLength(10) filingTo: string;
+  @Field(() => EligibilityEnum) @IsIn(ELIGIBILITIES) eligibility: Eligibility;
+}
+
+@InputType()
+export class AssignCreditScorerInput extends CreditCommandInput {
+  @Field() @IsString() @MaxLength(64) cycleId: string;
+  @Field() @IsString() @MaxLength(100) scorerId: string;
+  @Field(() => ScoringBodyEnum) @IsIn(SCORING_BODIES) body: ScoringBody;
+  @Field(() => String, { nullable: true, description: "Credit code of the scorer's employer (conflict of interest)." })
+  @IsOptional()
+  @IsString()
+  @MaxLength(18)
+  employerCode?: string | null;
+}
+
+@InputType()
+export class CreditCycleRefInput extends CreditCommandInput {
+  @Field() @IsString() @MaxLength(64) cycleId: string;
+}
+
+@InputType()
+export class CreditApplicationRefInput extends CreditCycleRefInput {
+  @Field() @IsString() @MaxLength(32) subjectId: string;
+}
+
+@InputType()
+export class IndicatorPointsInput {
+  @Field() @IsString() @MaxLength(40) code: string;
+  @Field(() => Int) @IsInt() points: number;
+}
+
+@InputType()
+export class FileCreditApplicationInput extends CreditApplicationRefInput {
+  @Field(() => [IndicatorPointsInput], { description: 'The applicant’s self-assessment (自评).' })
+  @ArrayMaxSize(100)
+  @ValidateNested({ each: true })
+  @Type(() => IndicatorPointsInput)
+  selfAssessment: IndicatorPointsInput[];
+}
+
+@InputType()
+export class CreditApplicantInput {
+  @Field() @IsString() @MaxLength(32) subjectId: string;
+  @Field(() => [IndicatorPointsInput]) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => IndicatorPointsInput) selfAssessment: IndicatorPointsInput[];
+}
+
+@InputType()
+export class FileCreditApplicationsInput extends CreditCycleRefInput {
+  @Field(() => [CreditApplicantInput]) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => CreditApplicantInput) applications: CreditApplicantInput[];
+}
+
+@InputType()
+export class IndicatorScoreInput {
+  @Field() @IsString() @MaxLength(40) code: string;
+  @Field(() => Int) @IsInt() points: number;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(500) evidenceReference?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(TEXT) note?: string | null;
+}
+
+@InputType()
+export class ScoreCreditIndicatorsInput extends CreditApplicationRefInput {
+  @Field(() => [IndicatorScoreInput]) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => IndicatorScoreInput) scores: IndicatorScoreInput[];
+}
+
+@InputType()
+export class ApplicationScoresInput {
+  @Field() @IsString() @MaxLength(32) subjectId: string;
+  @Field(() => [IndicatorScoreInput]) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => IndicatorScoreInput) scores: IndicatorScoreInput[];
+}
+
+@InputType({ description: "One scorer's scores for many applications of a cycle: one command (and one event per indicator) per application." })
+export class ScoreCreditApplicationsInput extends CreditCycleRefInput {
+  @Field(() => [ApplicationScoresInput]) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => ApplicationScoresInput) applications: ApplicationScoresInput[];
+}
+
+@InputType()
+export class RequestCreditGradeOverrideInput extends CreditApplicationRefInput {
+  @Field(() => String, { nullable: true, description: 'The grade to give; null for no grade.' }) @IsOptional() @IsString() toGrade: string | null;
+  @Field() @IsString() @MaxLength(TEXT) reason: string;
+  @Field(() => CreditDecisionInput, { description: 'The credit committee decision (信评委).' }) @ValidateNested() @Type(() => CreditDecisionInput) decision: CreditDecisionInput;
+}
+
+@InputType()
+export class StartCreditNoticeInput extends CreditApplicationRefInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) startsOn?: string | null;
+}
+
+@InputType()
+export class StartCreditNoticesInput extends CreditCycleRefInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) startsOn?: string | null;
+}
+
+@InputType()
+export class FileCreditObjectionInput extends CreditApplicationRefInput {
+  @Field() @IsString() @MaxLength(64) objectionId: string;
+  @Field() @IsString() @MaxLength(200) objector: string;
+  @Field() @IsString() @MaxLength(TEXT) grounds: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(500) evidenceReference?: string | null;
+}
+
+@InputType()
+export class ResolveCreditObjectionInput extends CreditApplicationRefInput {
+  @Field() @IsString() @MaxLength(64) objectionId: string;
+  @Field(() => ObjectionOutcomeEnum) @IsIn(['UPHELD', 'DISMISSED']) outcome: 'UPHELD' | 'DISMISSED';
+  @Field() @IsString() @MaxLength(TEXT) reasons: string;
+}
+
+@InputType()
+export class IssueCreditRatingInput extends CreditApplicationRefInput {
+  @Field() @IsString() @MaxLength(40) certificateNumber: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) validFrom?: string | null;
+}
+
+@InputType()
+export class IssueCreditRatingsInput extends CreditCycleRefInput {
+  @Field({ description: 'Certificates are numbered <prefix>-0001 … by the subject’s place in the cycle.' }) @IsString() @MaxLength(30) certificatePrefix: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) validFrom?: string | null;
+}
+
+@InputType()
+export class ReviewCreditRatingInput extends CreditApplicationRefInput {
+  @Field(() => Int) @IsInt() reviewYear: number;
+  @Field(() => ReviewOutcomeEnum) @IsIn(['CONFIRMED', 'DOWNGRADED']) outcome: 'CONFIRMED' | 'DOWNGRADED';
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() levels?: number | null;
+  @Field() @IsString() @MaxLength(TEXT) reason: string;
+}
+
+@InputType({ description: 'A conduct record (不良/良好行为) from the association or another authority.' })
+export class RecordCreditConductInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @IsUUID() commandId?: string | null;
+  @Field() @IsString() @MaxLength(32) subjectId: string;
+  @Field() @IsString() @MaxLength(64) recordId: string;
+  @Field({ description: 'e.g. MAJOR_SAFETY_ACCIDENT, WAGE_ARREARS, BRIBERY, BLACKLISTED, FALSE_MATERIALS.' }) @IsString() @MaxLength(40) code: string;
+  @Field(() => ConductKindEnum) @IsIn(CONDUCT_KINDS) kind: ConductKind;
+  @Field(() => ConductSeverityEnum) @IsIn(CONDUCT_SEVERITIES) severity: ConductSeverity;
+  @Field() @IsString() @MaxLength(10) occurredOn: string;
+  @Field() @IsString() @MaxLength(200) sourceAuthority: string;
+  @Field(() => Int, { description: 'Months the record is disclosed: 6 to 36, not shorter than the penalty.' }) @IsInt() disclosureMonths: number;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() penaltyMonths?: number | null;
+  @Field() @IsString() @MaxLength(500) evidenceReference: string;
+  @Field() @IsString() @MaxLength(TEXT) description: string;
+}
+
+@InputType()
+export class ShortenCreditConductDisclosureInput {
+  @Field(() => String, { nullable: true }) @IsOptional() @IsUUID() commandId?: string | null;
+  @Field() @IsString() @MaxLength(32) subjectId: string;
+  @Field() @IsString() @MaxLength(64) recordId: string;
+  @Field(() => Int) @IsInt() disclosureMonths: number;
+  @Field() @IsString() @MaxLength(500) rectificationEvidence: string;
+}

@@ -1,0 +1,312 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { computeGrade, type GradeComputation, type RulebookVersion } from '#domain/credit';
+import { businessDate } from '#domain/shared';
+import { CREDIT_RATING_AS_OF_SQL } from '#projections';
+import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
+import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
+import type {
+  CreditApplicationView,
+  CreditConductRecordView,
+  CreditCycleView,
+  CreditExplanation,
+  CreditHistoryStep,
+  CreditRatingView,
+  CreditRulebookView,
+  GradeCount,
+  IndicatorScoreView,
+} from './credit.types.js';
+
+type Row = Record<string, unknown>;
+const APPLICATION_COLUMNS = `association_id, cycle_id, subject_id, subject_kind, member, rulebook_id, rulebook_version, status, filed_on::text AS filed_on,
+  self_assessment, scores, computation, grade, override_pending, grade_overridden, notice_starts_on::text AS notice_starts_on,
+  notice_ends_on::text AS notice_ends_on, objections, open_objections, certificate_number, rating_grade, rating_status,
+  valid_from::text AS valid_from, valid_to::text AS valid_to`;
+
+/** Reads the credit read models (and the audit trail for histories). "Now" and "as of" come from the caller. */
+@Injectable()
+export class CreditReadModel {
+  constructor(@Inject(API_RUNTIME) private readonly runtime: ApiRuntime) {}
+
+  private query<T = Row>(sql: string, params: unknown[]): Promise<T[]> {
+    return this.runtime.dataSource.query(sql, params) as Promise<T[]>;
+  }
+
+  async rulebooks(associationId: string, rulebookId: string | null): Promise<CreditRulebookView[]> {
+    const rows = await this.query(
+      `SELECT rulebook, pinned_by FROM credit_rulebook_version WHERE association_id = $1 AND ($2::text IS NULL OR rulebook_id = $2)
+       ORDER BY rulebook_id, version`,
+      [associationId, rulebookId],
+    );
+    return rows.map((r) => ({ ...(r.rulebook as RulebookVersion), pinnedBy: r.pinned_by as string[] }) as unknown as CreditRulebookView);
+  }
+
+  async rulebook(associationId: string, rulebookId: string, version: number): Promise<CreditRulebookView | null> {
+    return (await this.rulebooks(associationId, rulebookId)).find((r) => r.version === version) ?? null;
+  }
+
+  async cycle(associationId: string, cycleId: string, now: Date): Promise<CreditCycleView | null> {
+    const [row] = await this.query(
+      `SELECT association_id, cycle_id, title, rulebook_id, rulebook_version, assessment_from::text AS assessment_from, assessment_to::text AS assessment_to,
+         filing_from::text AS filing_from, filing_to::text AS filing_to, eligibility, status, scorers
+       FROM credit_cycle WHERE association_id = $1 AND cycle_id = $2`,
+      [associationId, cycleId],
+    );
+    if (!row) return null;
+    const today = businessDate(now);
+    const [grades, rated, count] = await Promise.all([
+      this.query<{ grade: string | null; count: string }>(
+        `SELECT grade, count(*) AS count FROM credit_application WHERE association_id = $1 AND cycle_id = $2 AND status <> 'UNDER_REVIEW'
+         GROUP BY grade ORDER BY grade`,
+        [associationId, cycleId],
+      ),
+      this.query<{ grade: string | null; count: string }>(
+        `SELECT rating_grade AS grade, count(*) AS count FROM credit_application
+         WHERE association_id = $1 AND cycle_id = $2 AND rating_status = 'ACTIVE' AND valid_from <= $3 AND valid_to >= $3
+         GROUP BY rating_grade ORDER BY rating_grade`,
+        [associationId, cycleId, today],
+      ),
+      this.query<{ count: string }>(`SELECT count(*) AS count FROM credit_application WHERE association_id = $1 AND cycle_id = $2`, [associationId, cycleId]),
+    ]);
+    const counts = (rows: { grade: string | null; count: string }[]): GradeCount[] => rows.map((g) => ({ grade: g.grade, count: Number(g.count) }));
+    return {
+      associationId: row.association_id as string,
+      cycleId: row.cycle_id as string,
+      title: row.title as string,
+      rulebookId: row.rulebook_id as string,
+      rulebookVersion: row.rulebook_version as number,
+      assessmentFrom: row.assessment_from as string,
+      assessmentTo: row.assessment_to as string,
+      filingFrom: row.filing_from as string,
+      filingTo: row.filing_to as string,
+      eligibility: row.eligibility as string,
+      status: row.status as string,
+      scorers: row.scorers as CreditCycleView['scorers'],
+      applicationCount: Number(count[0]?.count ?? 0),
+      gradeDistribution: counts(grades),
+      ratedDistribution: counts(rated),
+    };
+  }
+
+  async application(associationId: string, cycleId: string, subjectId: string, now: Date): Promise<CreditApplicationView | null> {
+    const [row] = await this.query(`SELECT ${APPLICATION_COLUMNS} FROM credit_application WHERE association_id = $1 AND cycle_id = $2 AND subject_id = $3`, [
+      associationId,
+      cycleId,
+      subjectId,
+    ]);
+    return row ? toApplication(row, now) : null;
+  }
+
+  async applications(
+    associationId: string,
+    cycleId: string,
+    filter: { status: string | null; grade: string | null },
+    first: number,
+    after: string | null | undefined,
+    now: Date,
+  ): Promise<Connection<CreditApplicationView>> {
+    const cursor = decodeCursor(after, 1);
+    const where = `association_id = $1 AND cycle_id = $2 AND ($3::text IS NULL OR status = $3) AND ($4::text IS NULL OR grade = $4)`;
+    const params = [associationId, cycleId, filter.status, filter.grade];
+    const [rows, total] = await Promise.all([
+      this.query(`SELECT ${APPLICATION_COLUMNS} FROM credit_application WHERE ${where} AND ($5::text IS NULL OR subject_id > $5) ORDER BY subject_id LIMIT $6`, [
+        ...params,
+        cursor ? String(cursor[0]) : null,
+        first + 1,
+      ]),
+      this.query<{ count: string }>(`SELECT count(*) AS count FROM credit_application WHERE ${where}`, params),
+    ]);
+    return toConnection(rows, first, Number(total[0]?.count ?? 0), cursor !== null, (r) => encodeCursor([r.subject_id as string]), (r) => toApplication(r, now));
+  }
+
+  /** The applications (ratings) of a subject on the given streams, as they stand now. */
+  async changedRatings(subjectId: string, streams: readonly string[], now: Date): Promise<CreditApplicationView[]> {
+    const rows = await this.query(`SELECT ${APPLICATION_COLUMNS} FROM credit_application WHERE subject_id = $1 ORDER BY association_id, cycle_id`, [subjectId]);
+    return rows.filter((r) => streams.includes(`credit-application-${String(r.association_id)}-${String(r.cycle_id)}-${subjectId}`)).map((r) => toApplication(r, now));
+  }
+
+  /**
+   * The ratings of each subject as the register knew them at `asOf`: the latest state recorded by then whose
+   * business date had begun, with "in force" judged on the date of `asOf` in China (an expiry counts from
+   * the day after valid-to, whether or not its event has been recorded yet).
+   */
+  async ratingsAsOf(subjectIds: readonly string[], asOf: Date): Promise<Map<string, CreditRatingView[]>> {
+    const day = businessDate(asOf);
+    const rows = await this.query(CREDIT_RATING_AS_OF_SQL, [subjectIds, asOf, day]);
+    const result = new Map<string, CreditRatingView[]>(subjectIds.map((s) => [s, []]));
+    for (const r of rows) {
+      const expired = (r.valid_to as string) < day;
+      const status = r.status === 'ACTIVE' && expired ? 'EXPIRED' : (r.status as string);
+      result.get(r.subject_id as string)?.push({
+        associationId: r.association_id as string,
+        cycleId: r.cycle_id as string,
+        subjectId: r.subject_id as string,
+        grade: r.grade as string,
+        status,
+        inForce: status === 'ACTIVE' && (r.valid_from as string) <= day,
+        certificateNumber: r.certificate_number as string,
+        validFrom: r.valid_from as string,
+        validTo: r.valid_to as string,
+        effectiveFrom: r.effective_from as string,
+        recordedAt: r.recorded_at as Date,
+        changedBy: r.event_type as string,
+        recordId: r.record_id as string | null,
+        rule: r.rule as string | null,
+        rulebookId: r.rulebook_id as string,
+        rulebookVersion: r.rulebook_version as number,
+      });
+    }
+    return result;
+  }
+
+  /** Every step of a subject's credit history, in the order the register recorded them. */
+  async history(subjectId: string, associationId: string | null): Promise<CreditHistoryStep[]> {
+    const rows = await this.query(
+      `SELECT position, stream_id, revision, event_type, data, actor_user_id, actor_role, actor_association_id, recorded_at, hash
+       FROM audit_event
+       WHERE (stream_id = $1 OR (stream_id LIKE 'credit-application-%' AND data ->> 'subjectId' = $2 AND ($3::text IS NULL OR data ->> 'associationId' = $3)))
+       ORDER BY recorded_at, position`,
+      [`credit-conduct-${subjectId}`, subjectId, associationId],
+    );
+    return rows.map((r) => {
+      const data = r.data as Record<string, unknown>;
+      return {
+        position: r.position as string,
+        streamId: r.stream_id as string,
+        revision: r.revision as number,
+        type: r.event_type as string,
+        recordedAt: r.recorded_at as Date,
+        actor: { userId: r.actor_user_id as string, role: r.actor_role as string, associationId: r.actor_association_id as string | null },
+        authority: authorityOf(data),
+        ruleVersion: ruleVersionOf(data),
+        evidence: evidenceOf(data),
+        data,
+        hash: r.hash as string,
+      };
+    });
+  }
+
+  async explanation(associationId: string, cycleId: string, subjectId: string, now: Date): Promise<CreditExplanation | null> {
+    const [row] = await this.query(
+      `SELECT a.computation, a.grade, a.grade_overridden, a.rating_grade, a.rating_status, a.valid_to::text AS valid_to, r.rulebook,
+         (SELECT h.grade FROM credit_rating_history h WHERE h.association_id = a.association_id AND h.cycle_id = a.cycle_id
+            AND h.subject_id = a.subject_id AND h.event_type = 'CreditRatingIssued') AS issued_grade
+       FROM credit_application a
+       LEFT JOIN credit_rulebook_version r ON r.association_id = a.association_id AND r.rulebook_id = a.rulebook_id AND r.version = a.rulebook_version
+       WHERE a.association_id = $1 AND a.cycle_id = $2 AND a.subject_id = $3`,
+      [associationId, cycleId, subjectId],
+    );
+    if (!row || !row.computation) return null;
+    const c = row.computation as GradeComputation;
+    const rulebook = row.rulebook as RulebookVersion | null;
+    const names = new Map((rulebook?.indicators ?? []).map((i) => [i.code, i.name]));
+    const recomputed = computeGrade(c);
+    const ratingNow = row.rating_grade === null ? null : effectiveStatus(row, now) === 'ACTIVE' ? (row.rating_grade as string) : null;
+    return {
+      associationId,
+      cycleId,
+      subjectId,
+      rulebookId: c.rulebookId,
+      rulebookVersion: c.rulebookVersion,
+      referenceNumber: rulebook?.referenceNumber ?? null,
+      indicators: c.scores.map((s) => ({ ...s, name: names.get(s.code) ?? null })),
+      thresholds: [...c.thresholds],
+      vetoes: [...c.vetoes],
+      recorded: { totalPoints: c.totalPoints, thresholdGrade: c.thresholdGrade, grade: c.grade },
+      recomputed,
+      recomputationMatches: recomputed.totalPoints === c.totalPoints && recomputed.thresholdGrade === c.thresholdGrade && recomputed.grade === c.grade,
+      override: row.grade_overridden ?? null,
+      proposedGrade: row.grade as string | null,
+      issuedGrade: (row.issued_grade as string | null) ?? null,
+      ratingGradeNow: ratingNow,
+    };
+  }
+
+  async conductRecords(subjectId: string): Promise<CreditConductRecordView[]> {
+    const rows = await this.query(
+      `SELECT subject_id, record_id, code, kind, severity, occurred_on::text AS occurred_on, source_authority, disclosure_months, penalty_months,
+         disclosure_until::text AS disclosure_until, evidence_reference, description, shortened, recorded_at
+       FROM credit_conduct_record WHERE subject_id = $1 ORDER BY occurred_on, record_id`,
+      [subjectId],
+    );
+    return rows.map((r) => ({
+      subjectId: r.subject_id as string,
+      recordId: r.record_id as string,
+      code: r.code as string,
+      kind: r.kind as string,
+      severity: r.severity as string,
+      occurredOn: r.occurred_on as string,
+      sourceAuthority: r.source_authority as string,
+      disclosureMonths: r.disclosure_months as number,
+      penaltyMonths: r.penalty_months as number | null,
+      disclosureUntil: r.disclosure_until as string,
+      evidenceReference: r.evidence_reference as string,
+      description: r.description as string,
+      shortened: r.shortened ?? null,
+      recordedAt: r.recorded_at as Date,
+    }));
+  }
+
+  async conductRecord(subjectId: string, recordId: string): Promise<CreditConductRecordView | null> {
+    return (await this.conductRecords(subjectId)).find((r) => r.recordId === recordId) ?? null;
+  }
+}
+
+function effectiveStatus(row: Row, now: Date): string | null {
+  const status = row.rating_status as string | null;
+  if (status === 'ACTIVE' && row.valid_to !== null && (row.valid_to as string) < businessDate(now)) return 'EXPIRED';
+  return status;
+}
+
+function toApplication(r: Row, now: Date): CreditApplicationView {
+  const computation = r.computation as GradeComputation | null;
+  const scores = Object.values((r.scores ?? {}) as Record<string, IndicatorScoreView>).map((s) => ({ ...s, name: null }));
+  return {
+    associationId: r.association_id as string,
+    cycleId: r.cycle_id as string,
+    subjectId: r.subject_id as string,
+    subjectKind: r.subject_kind as string,
+    member: r.member as boolean,
+    rulebookId: r.rulebook_id as string,
+    rulebookVersion: r.rulebook_version as number,
+    status: r.status as string,
+    filedOn: r.filed_on as string,
+    selfAssessment: r.self_assessment as { code: string; points: number }[],
+    scores: scores.sort((a, b) => a.code.localeCompare(b.code)),
+    totalPoints: computation?.totalPoints ?? null,
+    computedGrade: computation?.grade ?? null,
+    grade: r.grade as string | null,
+    overridePending: r.override_pending ?? null,
+    noticeStartsOn: r.notice_starts_on as string | null,
+    noticeEndsOn: r.notice_ends_on as string | null,
+    openObjections: r.open_objections as number,
+    objections: Object.values((r.objections ?? {}) as Record<string, unknown>),
+    certificateNumber: r.certificate_number as string | null,
+    ratingGrade: r.rating_grade as string | null,
+    ratingStatus: effectiveStatus(r, now),
+    validFrom: r.valid_from as string | null,
+    validTo: r.valid_to as string | null,
+  };
+}
+
+function authorityOf(data: Record<string, unknown>): string | null {
+  const decision = data.decision as { body?: string; reference?: string } | undefined;
+  if (decision?.reference) return `${decision.body ?? ''} ${decision.reference}`.trim();
+  if (typeof data.sourceAuthority === 'string') return data.sourceAuthority;
+  if (typeof data.rule === 'string') return data.rule;
+  return null;
+}
+
+function ruleVersionOf(data: Record<string, unknown>): string | null {
+  const c = data.computation as { rulebookId?: string; rulebookVersion?: number } | undefined;
+  const id = (data.rulebookId as string | undefined) ?? c?.rulebookId;
+  const version = (data.rulebookVersion as number | undefined) ?? c?.rulebookVersion;
+  return id && version ? `${id} v${version}` : null;
+}
+
+function evidenceOf(data: Record<string, unknown>): string[] {
+  const found = new Set<string>();
+  for (const key of ['evidenceReference', 'rectificationEvidence']) if (typeof data[key] === 'string') found.add(data[key]);
+  const c = data.computation as { scores?: { evidenceReference?: string | null }[] } | undefined;
+  for (const s of c?.scores ?? []) if (s.evidenceReference) found.add(s.evidenceReference);
+  return [...found];
+}

@@ -1,0 +1,437 @@
+import { Inject } from '@nestjs/common';
+import { Args, GraphQLISODateTime, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCreditRulebookVersion } from '#domain/credit';
+import { type Actor, type DecisionRecord, InvalidInput, NotFound } from '#domain/shared';
+import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
+import type { DispatchResult } from '../commands/command-dispatcher.js';
+import { type Connection, PageArgs } from '../graphql/connection.js';
+import { type CreditBulkOutcome, CreditCommands, creditCommandId } from './credit.commands.js';
+import {
+  AmendCreditRulebookInput,
+  AssignCreditScorerInput,
+  type CreditDecisionInput,
+  CreditApplicationRefInput,
+  CreditCycleRefInput,
+  DefineCreditRulebookInput,
+  FileCreditApplicationInput,
+  FileCreditApplicationsInput,
+  FileCreditObjectionInput,
+  IssueCreditRatingInput,
+  IssueCreditRatingsInput,
+  OpenCreditCycleInput,
+  RecordCreditConductInput,
+  RequestCreditGradeOverrideInput,
+  ResolveCreditObjectionInput,
+  ReviewCreditRatingInput,
+  ScoreCreditApplicationsInput,
+  ScoreCreditIndicatorsInput,
+  ShortenCreditConductDisclosureInput,
+  StartCreditNoticeInput,
+  StartCreditNoticesInput,
+} from './credit.inputs.js';
+import { CreditReadModel } from './credit.read-model.js';
+import {
+  CreditApplicationConnection,
+  CreditApplicationStatusEnum,
+  CreditApplicationView,
+  CreditBulkPayload,
+  CreditCommandPayload,
+  CreditConductRecordView,
+  CreditCycleView,
+  CreditExplanation,
+  CreditHistoryStep,
+  CreditRulebookView,
+  SubjectRatings,
+} from './credit.types.js';
+
+const MAX_SUBJECTS_PER_LOOKUP = 500;
+
+function assertAdminOf(actor: Actor, associationId: string): void {
+  if (actor.role !== 'ADMIN' || actor.associationId !== associationId) {
+    throw new ForbiddenError(`Only an admin of ${associationId} may do this.`);
+  }
+}
+
+/** Auditors read everything; admins their association; members only their own enterprise. */
+function assertMayRead(actor: Actor, associationId: string | null, subjectId: string | null): void {
+  if (actor.role === 'AUDITOR') return;
+  if (actor.role === 'MEMBER') {
+    if (subjectId === null || actor.enterpriseCode !== subjectId) throw new ForbiddenError('A member may read only its own credit records.');
+    return;
+  }
+  if (actor.role === 'ADMIN' && (associationId === null || actor.associationId === associationId)) return;
+  throw new ForbiddenError(`A ${actor.role} may not read these credit records.`);
+}
+
+function decisionOf(input: CreditDecisionInput): DecisionRecord {
+  const v = input.votes;
+  return {
+    body: input.body,
+    reference: input.reference,
+    decidedOn: input.decidedOn,
+    votes: v ? { entitled: v.entitled, present: v.present, inFavour: v.inFavour, against: v.against, abstaining: v.abstaining } : null,
+  };
+}
+
+/** Plain data for the command (inputs arrive as class instances). */
+function plain<T>(value: T): T {
+  return JSON.parse(JSON.stringify(value)) as T;
+}
+
+@Resolver()
+export class CreditResolver {
+  constructor(
+    private readonly commands: CreditCommands,
+    private readonly readModel: CreditReadModel,
+    @Inject(CLOCK) private readonly clock: Clock,
+  ) {}
+
+  // ---- queries --------------------------------------------------------------------------------------------
+
+  @Query(() => [CreditRulebookView], { description: 'Credit rulebook versions (评价办法) of an association.' })
+  @Roles('ADMIN', 'AUDITOR', 'EXPERT', 'TENDER')
+  creditRulebooks(
+    @Args('associationId') associationId: string,
+    @Args('rulebookId', { type: () => String, nullable: true }) rulebookId: string | null,
+  ): Promise<CreditRulebookView[]> {
+    return this.readModel.rulebooks(associationId, rulebookId);
+  }
+
+  @Query(() => CreditCycleView, { description: 'A credit cycle with its scorers and grade distribution.' })
+  @Roles('ADMIN', 'AUDITOR')
+  async creditCycle(@Args('associationId') associationId: string, @Args('cycleId') cycleId: string, @CurrentActor() actor: Actor): Promise<CreditCycleView> {
+    assertMayRead(actor, associationId, null);
+    const cycle = await this.readModel.cycle(associationId, cycleId, this.clock.now());
+    if (!cycle) throw new NotFound('Credit cycle', cycleId);
+    return cycle;
+  }
+
+  @Query(() => CreditApplicationConnection, { description: 'Applications of a cycle by subject, filtered by status or proposed grade.' })
+  @Roles('ADMIN', 'AUDITOR')
+  creditApplications(
+    @Args('associationId') associationId: string,
+    @Args('cycleId') cycleId: string,
+    @Args('status', { type: () => CreditApplicationStatusEnum, nullable: true }) status: string | null,
+    @Args('grade', { type: () => String, nullable: true }) grade: string | null,
+    @Args() page: PageArgs,
+    @CurrentActor() actor: Actor,
+  ): Promise<Connection<CreditApplicationView>> {
+    assertMayRead(actor, associationId, null);
+    return this.readModel.applications(associationId, cycleId, { status, grade }, page.first, page.after, this.clock.now());
+  }
+
+  @Query(() => CreditApplicationView, { description: 'One application and the rating it led to.' })
+  @Roles('ADMIN', 'AUDITOR', 'MEMBER')
+  async creditApplication(
+    @Args('associationId') associationId: string,
+    @Args('cycleId') cycleId: string,
+    @Args('subjectId') subjectId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<CreditApplicationView> {
+    assertMayRead(actor, associationId, subjectId);
+    const found = await this.readModel.application(associationId, cycleId, subjectId, this.clock.now());
+    if (!found) throw new NotFound('Credit application', `${cycleId}/${subjectId}`);
+    return found;
+  }
+
+  @Query(() => [SubjectRatings], {
+    description: 'Ratings of many subjects as the register knew them at `asOf` (default now), e.g. every bidder at a bid opening.',
+  })
+  @Roles('ADMIN', 'AUDITOR', 'TENDER', 'MEMBER')
+  async creditRatingsAsOf(
+    @Args('subjectIds', { type: () => [String] }) subjectIds: string[],
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
+    @CurrentActor() actor: Actor,
+  ): Promise<SubjectRatings[]> {
+    if (subjectIds.length === 0 || subjectIds.length > MAX_SUBJECTS_PER_LOOKUP) {
+      throw new InvalidInput([{ field: 'subjectIds', message: `must list 1 to ${MAX_SUBJECTS_PER_LOOKUP} subjects.` }]);
+    }
+    if (actor.role === 'MEMBER') for (const s of subjectIds) assertMayRead(actor, null, s);
+    const at = asOf ?? this.clock.now();
+    const found = await this.readModel.ratingsAsOf(subjectIds, at);
+    return subjectIds.map((subjectId) => ({ subjectId, asOf: at, ratings: found.get(subjectId) ?? [] }));
+  }
+
+  @Query(() => [CreditHistoryStep], { description: "A subject's credit history: every step in order, with actor, authority, rule version and evidence." })
+  @Roles('ADMIN', 'AUDITOR', 'MEMBER')
+  creditHistory(@Args('subjectId') subjectId: string, @CurrentActor() actor: Actor): Promise<CreditHistoryStep[]> {
+    assertMayRead(actor, actor.role === 'ADMIN' ? actor.associationId ?? null : null, subjectId);
+    return this.readModel.history(subjectId, actor.role === 'ADMIN' ? (actor.associationId ?? null) : null);
+  }
+
+  @Query(() => CreditExplanation, { description: 'Why an application got its grade, with a recomputation from the recorded inputs.' })
+  @Roles('ADMIN', 'AUDITOR', 'MEMBER')
+  async creditExplanation(
+    @Args('associationId') associationId: string,
+    @Args('cycleId') cycleId: string,
+    @Args('subjectId') subjectId: string,
+    @CurrentActor() actor: Actor,
+  ): Promise<CreditExplanation> {
+    assertMayRead(actor, associationId, subjectId);
+    const found = await this.readModel.explanation(associationId, cycleId, subjectId, this.clock.now());
+    if (!found) throw new NotFound('Computed credit grade', `${cycleId}/${subjectId}`);
+    return found;
+  }
+
+  @Query(() => [CreditConductRecordView], { description: 'Conduct records (不良/良好行为) of a subject with their disclosure periods.' })
+  @Roles('ADMIN', 'AUDITOR', 'TENDER', 'MEMBER')
+  creditConductRecords(@Args('subjectId') subjectId: string, @CurrentActor() actor: Actor): Promise<CreditConductRecordView[]> {
+    if (actor.role === 'MEMBER') assertMayRead(actor, null, subjectId);
+    return this.readModel.conductRecords(subjectId);
+  }
+
+  // ---- rulebooks and cycles -----------------------------------------------------------------------------------
+
+  @Mutation(() => CreditCommandPayload, { description: 'Defines the next version of a credit rulebook.' })
+  @Roles('ADMIN')
+  async defineCreditRulebook(@Args('input') input: DefineCreditRulebookInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
+    const result = await this.commands.onRulebook({ type: 'DefineCreditRulebookVersion', ...fields } as DefineCreditRulebookVersion, commandId, actor);
+    const version = result.revision === null ? null : await this.latestVersion(fields.associationId, fields.rulebookId);
+    return { ...this.base(result), rulebook: version };
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Replaces a rulebook version that no cycle uses yet.' })
+  @Roles('ADMIN')
+  async amendCreditRulebook(@Args('input') input: AmendCreditRulebookInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
+    const result = await this.commands.onRulebook({ type: 'AmendCreditRulebookVersion', ...fields } as AmendCreditRulebookVersion, commandId, actor);
+    return { ...this.base(result), rulebook: await this.readModel.rulebook(fields.associationId, fields.rulebookId, fields.version) };
+  }
+
+  private async latestVersion(associationId: string, rulebookId: string): Promise<CreditRulebookView | null> {
+    const versions = await this.readModel.rulebooks(associationId, rulebookId);
+    return versions[versions.length - 1] ?? null;
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Opens a cycle on a rulebook version, which is pinned and can no longer change.' })
+  @Roles('ADMIN')
+  async openCreditCycle(@Args('input') input: OpenCreditCycleInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
+    const result = await this.commands.onCycle({ type: 'OpenCreditCycle', ...fields }, commandId, actor);
+    return this.cyclePayload(result, fields);
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Assigns a scorer (expert or department officer) for a body, with their employer.' })
+  @Roles('ADMIN')
+  async assignCreditScorer(@Args('input') input: AssignCreditScorerInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
+    const result = await this.commands.onCycle({ type: 'AssignCreditScorer', ...fields }, commandId, actor);
+    return this.cyclePayload(result, fields);
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Closes a cycle to new applications.' })
+  @Roles('ADMIN')
+  async closeCreditCycle(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
+    const result = await this.commands.onCycle({ type: 'CloseCreditCycle', ...fields }, commandId, actor);
+    return this.cyclePayload(result, fields);
+  }
+
+  // ---- applications ---------------------------------------------------------------------------------------------
+
+  @Mutation(() => CreditCommandPayload, { description: 'Files an application with its self-assessment (an admin, or the member firm itself).' })
+  @Roles('ADMIN', 'MEMBER')
+  fileCreditApplication(@Args('input') input: FileCreditApplicationInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    const { commandId, ...fields } = plain(input);
+    if (actor.role === 'MEMBER') assertMayRead(actor, null, fields.subjectId);
+    else assertAdminOf(actor, fields.associationId);
+    return this.onApplication({ type: 'FileCreditApplication', ...fields }, commandId, actor);
+  }
+
+  @Mutation(() => CreditBulkPayload, { description: 'Files many applications to a cycle: one command per applicant.' })
+  @Roles('ADMIN')
+  fileCreditApplications(@Args('input') input: FileCreditApplicationsInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+    const { commandId, associationId, cycleId, applications } = plain(input);
+    assertAdminOf(actor, associationId);
+    const batch = commandId ?? crypto.randomUUID();
+    return this.commands.runBulk(associationId, cycleId, applications.map((a) => a.subjectId), (subjectId, index) => ({
+      command: { type: 'FileCreditApplication', associationId, cycleId, subjectId, selfAssessment: applications[index]!.selfAssessment },
+      commandId: creditCommandId('file', batch, subjectId),
+    }), actor);
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: "Records an assigned scorer's scores for one application, with evidence." })
+  @Roles('EXPERT', 'ADMIN')
+  scoreCreditIndicators(@Args('input') input: ScoreCreditIndicatorsInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    const { commandId, ...fields } = plain(input);
+    return this.onApplication({ type: 'ScoreCreditIndicators', ...fields }, commandId, actor);
+  }
+
+  @Mutation(() => CreditBulkPayload, { description: "Records an assigned scorer's scores for many applications of a cycle." })
+  @Roles('EXPERT', 'ADMIN')
+  scoreCreditApplications(@Args('input') input: ScoreCreditApplicationsInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+    const { commandId, associationId, cycleId, applications } = plain(input);
+    const batch = commandId ?? crypto.randomUUID();
+    return this.commands.runBulk(associationId, cycleId, applications.map((a) => a.subjectId), (subjectId, index) => ({
+      command: { type: 'ScoreCreditIndicators', associationId, cycleId, subjectId, scores: applications[index]!.scores },
+      commandId: creditCommandId('score', batch, subjectId),
+    }), actor);
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Completes the review: the grade is computed from the thresholds and vetoes.' })
+  @Roles('ADMIN')
+  completeCreditReview(@Args('input') input: CreditApplicationRefInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    return this.adminOnApplication(input, actor, (f) => ({ type: 'CompleteCreditReview', ...f }));
+  }
+
+  @Mutation(() => CreditBulkPayload, { description: 'Completes the review of every application of the cycle still under review.' })
+  @Roles('ADMIN')
+  completeCreditReviews(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+    assertAdminOf(actor, input.associationId);
+    return this.commands.completeAllReviews(input.associationId, input.cycleId, actor);
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Requests a grade override on a credit-committee decision; a second person approves it.' })
+  @Roles('ADMIN')
+  requestCreditGradeOverride(@Args('input') input: RequestCreditGradeOverrideInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    return this.adminOnApplication(input, actor, (f) => ({
+      type: 'RequestCreditGradeOverride',
+      ...f,
+      toGrade: input.toGrade ?? null,
+      reason: input.reason,
+      decision: decisionOf(input.decision),
+    }));
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Approves a requested grade override (not by its requester).' })
+  @Roles('ADMIN')
+  approveCreditGradeOverride(@Args('input') input: CreditApplicationRefInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    return this.adminOnApplication(input, actor, (f) => ({ type: 'ApproveCreditGradeOverride', ...f }));
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Starts the public notice (公示) of a reviewed application.' })
+  @Roles('ADMIN')
+  startCreditNotice(@Args('input') input: StartCreditNoticeInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    return this.adminOnApplication(input, actor, (f) => ({ type: 'StartCreditNotice', ...f, startsOn: input.startsOn ?? null }));
+  }
+
+  @Mutation(() => CreditBulkPayload, { description: 'Starts the public notice of every reviewed application of the cycle.' })
+  @Roles('ADMIN')
+  startCreditNotices(@Args('input') input: StartCreditNoticesInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+    assertAdminOf(actor, input.associationId);
+    return this.commands.startAllNotices(input.associationId, input.cycleId, input.startsOn ?? null, actor);
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Records an objection (异议) filed during the notice.' })
+  @Roles('ADMIN')
+  fileCreditObjection(@Args('input') input: FileCreditObjectionInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    return this.adminOnApplication(input, actor, (f) => ({
+      type: 'FileCreditObjection',
+      ...f,
+      objectionId: input.objectionId,
+      objector: input.objector,
+      grounds: input.grounds,
+      evidenceReference: input.evidenceReference ?? null,
+    }));
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Resolves an objection: UPHELD sends the application back to its scorers; DISMISSED with reasons.' })
+  @Roles('ADMIN')
+  resolveCreditObjection(@Args('input') input: ResolveCreditObjectionInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    return this.adminOnApplication(input, actor, (f) => ({ type: 'ResolveCreditObjection', ...f, objectionId: input.objectionId, outcome: input.outcome, reasons: input.reasons }));
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Issues the rating after the notice, with no objection open (certificate number unique).' })
+  @Roles('ADMIN')
+  issueCreditRating(@Args('input') input: IssueCreditRatingInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    return this.adminOnApplication(input, actor, (f) => ({ type: 'IssueCreditRating', ...f, certificateNumber: input.certificateNumber, validFrom: input.validFrom ?? null }));
+  }
+
+  @Mutation(() => CreditBulkPayload, { description: 'Issues every rating of the cycle whose notice is over; a re-run writes nothing.' })
+  @Roles('ADMIN')
+  issueCreditRatings(@Args('input') input: IssueCreditRatingsInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+    assertAdminOf(actor, input.associationId);
+    return this.commands.issueAll(input.associationId, input.cycleId, input.certificatePrefix, input.validFrom ?? null, actor);
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Annual review of a valid rating: confirm, or downgrade by levels.' })
+  @Roles('ADMIN')
+  reviewCreditRating(@Args('input') input: ReviewCreditRatingInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    return this.adminOnApplication(input, actor, (f) => ({
+      type: 'ReviewCreditRatingAnnually',
+      ...f,
+      reviewYear: input.reviewYear,
+      outcome: input.outcome,
+      levels: input.levels ?? null,
+      reason: input.reason,
+    }));
+  }
+
+  @Mutation(() => CreditBulkPayload, { description: 'Records the expiry of every rating of the cycle past its valid-to.' })
+  @Roles('ADMIN')
+  recordCreditExpiries(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+    assertAdminOf(actor, input.associationId);
+    return this.commands.recordExpiries(input.associationId, input.cycleId, actor);
+  }
+
+  // ---- conduct records ---------------------------------------------------------------------------------------------
+
+  @Mutation(() => CreditCommandPayload, { description: 'Records a conduct record and applies it at once to every valid rating by the dynamic rules.' })
+  @Roles('ADMIN')
+  async recordCreditConduct(@Args('input') input: RecordCreditConductInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    const { commandId, ...fields } = plain(input);
+    const outcome = await this.commands.recordConduct({ type: 'RecordCreditConduct', ...fields, penaltyMonths: fields.penaltyMonths ?? null }, commandId, actor);
+    const now = this.clock.now();
+    return {
+      ...this.base(outcome.record),
+      readModelCurrent: outcome.record.readModelCurrent && outcome.ratingChanges.every((r) => r.readModelCurrent),
+      conductRecord: await this.readModel.conductRecord(fields.subjectId, fields.recordId),
+      changedRatings: await this.readModel.changedRatings(fields.subjectId, outcome.ratingChanges.map((r) => r.streamId), now),
+    };
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Shortens the disclosure of a record after proven rectification (never below 3 months).' })
+  @Roles('ADMIN')
+  async shortenCreditConductDisclosure(@Args('input') input: ShortenCreditConductDisclosureInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    const { commandId, ...fields } = plain(input);
+    const outcome = await this.commands.recordConduct({ type: 'ShortenCreditConductDisclosure', ...fields }, commandId, actor);
+    return { ...this.base(outcome.record), conductRecord: await this.readModel.conductRecord(fields.subjectId, fields.recordId) };
+  }
+
+  // ---- helpers ---------------------------------------------------------------------------------------------------
+
+  private adminOnApplication(
+    input: CreditApplicationRefInput,
+    actor: Actor,
+    build: (key: { associationId: string; cycleId: string; subjectId: string }) => CreditApplicationCommand,
+  ): Promise<CreditCommandPayload> {
+    assertAdminOf(actor, input.associationId);
+    return this.onApplication(plain(build({ associationId: input.associationId, cycleId: input.cycleId, subjectId: input.subjectId })), input.commandId, actor);
+  }
+
+  private async onApplication(command: CreditApplicationCommand, commandId: string | null | undefined, actor: Actor): Promise<CreditCommandPayload> {
+    const result = await this.commands.onApplication(command, commandId, actor);
+    return {
+      ...this.base(result),
+      application: await this.readModel.application(command.associationId, command.cycleId, command.subjectId, this.clock.now()),
+    };
+  }
+
+  private async cyclePayload(result: DispatchResult, key: { associationId: string; cycleId: string }): Promise<CreditCommandPayload> {
+    return { ...this.base(result), cycle: await this.readModel.cycle(key.associationId, key.cycleId, this.clock.now()) };
+  }
+
+  private base(result: DispatchResult): CreditCommandPayload {
+    return {
+      commandId: result.commandId,
+      revision: result.revision,
+      position: result.position,
+      duplicate: result.duplicate,
+      readModelCurrent: result.readModelCurrent,
+      rulebook: null,
+      cycle: null,
+      application: null,
+      conductRecord: null,
+      changedRatings: [],
+    };
+  }
+}
+
+export const CREDIT_PROVIDERS = [CreditCommands, CreditReadModel];
+export const CREDIT_RESOLVERS = [CreditResolver];
