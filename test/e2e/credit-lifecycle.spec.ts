@@ -1,0 +1,231 @@
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { withCheckCharacter } from '#domain/shared';
+import { FixedClock } from '#platform';
+import { creditProjection, rebuildProjection } from '#projections';
+import { type GraphQLClient, startTestService, type TestService } from '#testing';
+
+const ASSOC = 'hubei-mea';
+const CYCLE = 'sancheng-2022';
+const [A, B, C, LATE] = [1, 2, 3, 4].map((i) => withCheckCharacter(`91420100MA4C${String(i).padStart(5, '0')}`)) as [string, string, string, string];
+const key = (subjectId: string) => ({ associationId: ASSOC, cycleId: CYCLE, subjectId });
+const committee = { body: 'CREDIT_COMMITTEE', reference: '鄂市政协信〔2022〕3号', decidedOn: '2022-05-20' };
+const APPLICATION = `status grade computedGrade ratingGrade ratingStatus certificateNumber validFrom validTo openObjections`;
+const TABLES = ['credit_rulebook_version', 'credit_cycle', 'credit_application', 'credit_rating_history', 'credit_conduct_record'];
+
+const rulebook = {
+  associationId: ASSOC,
+  rulebookId: 'sancheng',
+  title: '湖北省市政工程协会“三诚”信用评价办法',
+  referenceNumber: '鄂市政协〔2022〕1号',
+  effectiveFrom: '2022-01-01',
+  subjectKind: 'ENTERPRISE',
+  indicators: [
+    { code: 'MANAGEMENT', name: '经营管理', category: '协会评价', maxPoints: 50, body: 'ASSOCIATION', evidenceRequired: false },
+    { code: 'COMPLIANCE', name: '合规记录', category: '主管部门评价', maxPoints: 50, body: 'DEPARTMENT', evidenceRequired: true },
+  ],
+  thresholds: [
+    { grade: 'AAA', minPoints: 90 },
+    { grade: 'AA', minPoints: 80 },
+    { grade: 'A', minPoints: 60 },
+  ],
+  validityYears: 3,
+  noticeDays: 5,
+  vetoRules: [{ conductCode: 'FALSE_MATERIALS', effect: 'REFUSE' }],
+  dynamicRules: [
+    { conductCode: 'WAGE_ARREARS', action: 'SUSPEND' },
+    { conductCode: 'BRIBERY', action: 'REVOKE' },
+  ],
+};
+
+type Payload = { duplicate: boolean; application: Record<string, unknown> | null };
+
+describe('a credit cycle from rulebook to expiry over GraphQL', () => {
+  const clock = new FixedClock('2022-05-03T02:00:00.000Z');
+  let service: TestService;
+  let admin: GraphQLClient;
+  let secondAdmin: GraphQLClient;
+  let expert: GraphQLClient;
+  let officer: GraphQLClient;
+
+  const run = async (client: GraphQLClient, name: string, input: string, variables: Record<string, unknown>) =>
+    client.request<Record<string, Payload>>(`mutation ($input: ${input}!) { ${name}(input: $input) { duplicate application { ${APPLICATION} } } }`, { input: variables });
+  const ok = async (client: GraphQLClient, name: string, input: string, variables: Record<string, unknown>): Promise<Payload> => {
+    const result = await run(client, name, input, variables);
+    if (result.errors?.length) throw new Error(JSON.stringify(result.errors));
+    return result.data![name]!;
+  };
+  const ruleOf = (result: { errors?: { extensions?: { code?: string; rule?: string } }[] }) => result.errors?.[0]?.extensions?.rule ?? result.errors?.[0]?.extensions?.code;
+  const score = (client: GraphQLClient, subjectId: string, code: string, points: number) =>
+    ok(client, 'scoreCreditIndicators', 'ScoreCreditIndicatorsInput', { ...key(subjectId), scores: [{ code, points, evidenceReference: `EV-${subjectId.slice(-4)}-${code}` }] });
+
+  beforeAll(async () => {
+    service = await startTestService({ clock });
+    admin = service.client('ADMIN', { associationId: ASSOC, userId: 'sec-wang' });
+    secondAdmin = service.client('ADMIN', { associationId: ASSOC, userId: 'vice-sec-li' });
+    expert = service.client('EXPERT', { userId: 'expert-zhao' });
+    officer = service.client('EXPERT', { userId: 'dept-officer-qian' });
+    for (const code of [A, B, C, LATE]) {
+      await admin.ok(`mutation ($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { revision } }`, {
+        input: { code, name: `湖北市政建设有限公司${code.slice(-3)}`, legalRepresentative: '周一', regionCode: '420106', ownership: 'STATE_OWNED', sizeClass: 'LARGE' },
+      });
+    }
+  }, 60_000);
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('refuses a malformed rulebook field by field and writes nothing', async () => {
+    const result = await admin.request(`mutation ($input: DefineCreditRulebookInput!) { defineCreditRulebook(input: $input) { revision } }`, {
+      input: { ...rulebook, title: '', validityYears: 9, thresholds: [{ grade: 'AAA', minPoints: 500 }] },
+    });
+    expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+    expect(result.errors?.[0]?.extensions?.fieldErrors?.map((e) => e.field).sort()).toEqual(['thresholds', 'title', 'validityYears']);
+    const written = await service.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id LIKE 'credit-%'`);
+    expect(written.rows[0].n).toBe(0);
+  });
+
+  it('opens a cycle and takes applications in the window, a member filing only for itself', async () => {
+    await admin.ok(`mutation ($input: DefineCreditRulebookInput!) { defineCreditRulebook(input: $input) { revision } }`, { input: rulebook });
+    await admin.ok(`mutation ($input: OpenCreditCycleInput!) { openCreditCycle(input: $input) { revision } }`, {
+      input: {
+        associationId: ASSOC, cycleId: CYCLE, title: '2022年度三诚评价', rulebookId: 'sancheng', rulebookVersion: 1,
+        assessmentFrom: '2020-01-01', assessmentTo: '2021-12-31', filingFrom: '2022-05-01', filingTo: '2022-05-15', eligibility: 'ALL',
+      },
+    });
+    for (const [scorerId, body] of [['expert-zhao', 'ASSOCIATION'], ['dept-officer-qian', 'DEPARTMENT']]) {
+      await admin.ok(`mutation ($input: AssignCreditScorerInput!) { assignCreditScorer(input: $input) { revision } }`, { input: { associationId: ASSOC, cycleId: CYCLE, scorerId, body } });
+    }
+    const member = service.client('MEMBER', { associationId: ASSOC, enterpriseCode: A, userId: 'firm-a' });
+    const own = await ok(member, 'fileCreditApplication', 'FileCreditApplicationInput', { ...key(A), selfAssessment: [{ code: 'MANAGEMENT', points: 48 }] });
+    expect(own.application).toMatchObject({ status: 'UNDER_REVIEW' });
+    const other = await run(member, 'fileCreditApplication', 'FileCreditApplicationInput', { ...key(B), selfAssessment: [] });
+    expect(ruleOf(other)).toBe('FORBIDDEN');
+    await ok(admin, 'fileCreditApplication', 'FileCreditApplicationInput', { ...key(B), selfAssessment: [] });
+    await ok(admin, 'fileCreditApplication', 'FileCreditApplicationInput', { ...key(C), selfAssessment: [] });
+    clock.set('2022-05-16T02:00:00.000Z');
+    expect(ruleOf(await run(admin, 'fileCreditApplication', 'FileCreditApplicationInput', { ...key(LATE), selfAssessment: [] }))).toBe('CREDIT_FILING_OUTSIDE_WINDOW');
+  });
+
+  it('computes each grade when the review completes, and refuses to complete with an indicator unscored', async () => {
+    await score(expert, A, 'MANAGEMENT', 46);
+    expect(ruleOf(await run(admin, 'completeCreditReview', 'CreditApplicationRefInput', key(A)))).toBe('CREDIT_INDICATORS_NOT_SCORED');
+    await score(officer, A, 'COMPLIANCE', 47);
+    await score(expert, B, 'MANAGEMENT', 45);
+    await score(officer, B, 'COMPLIANCE', 40);
+    await score(expert, C, 'MANAGEMENT', 35);
+    await score(officer, C, 'COMPLIANCE', 30);
+    const done = await service.client('ADMIN', { associationId: ASSOC, userId: 'sec-wang' }).ok<{ completeCreditReviews: { written: number } }>(
+      `mutation { completeCreditReviews(input: { associationId: "${ASSOC}", cycleId: "${CYCLE}" }) { written } }`,
+    );
+    expect(done.completeCreditReviews.written).toBe(3);
+    const grades = await admin.ok<{ creditApplications: { edges: { node: { subjectId: string; computedGrade: string } }[] } }>(
+      `{ creditApplications(associationId: "${ASSOC}", cycleId: "${CYCLE}") { edges { node { subjectId computedGrade } } } }`,
+    );
+    expect(Object.fromEntries(grades.creditApplications.edges.map((e) => [e.node.subjectId, e.node.computedGrade]))).toEqual({ [A]: 'AAA', [B]: 'AA', [C]: 'A' });
+  });
+
+  it('overrides a grade only on a credit committee decision approved by a second person', async () => {
+    const request = { ...key(C), toGrade: 'AA', reason: '补充材料证明质量管理优良' };
+    expect(ruleOf(await run(admin, 'requestCreditGradeOverride', 'RequestCreditGradeOverrideInput', { ...request, decision: { ...committee, body: 'SECRETARIAT' } }))).toBe(
+      'CREDIT_OVERRIDE_NEEDS_CREDIT_COMMITTEE',
+    );
+    await ok(admin, 'requestCreditGradeOverride', 'RequestCreditGradeOverrideInput', { ...request, decision: committee });
+    expect(ruleOf(await run(admin, 'approveCreditGradeOverride', 'CreditApplicationRefInput', key(C)))).toBe('CREDIT_OVERRIDE_SELF_APPROVAL');
+    const approved = await ok(secondAdmin, 'approveCreditGradeOverride', 'CreditApplicationRefInput', key(C));
+    expect(approved.application).toMatchObject({ computedGrade: 'A', grade: 'AA' });
+    const { creditExplanation } = await admin.ok<{ creditExplanation: Record<string, unknown> }>(
+      `{ creditExplanation(associationId: "${ASSOC}", cycleId: "${CYCLE}", subjectId: "${C}") { recorded { grade } recomputationMatches proposedGrade override } }`,
+    );
+    expect(creditExplanation).toMatchObject({
+      recorded: { grade: 'A' },
+      recomputationMatches: true,
+      proposedGrade: 'AA',
+      override: { fromGrade: 'A', toGrade: 'AA', requestedBy: 'sec-wang', approvedBy: 'vice-sec-li', decision: { body: 'CREDIT_COMMITTEE' } },
+    });
+  });
+
+  it('sends an upheld objection back to the scorers, and issues each rating once with its own certificate number', async () => {
+    await admin.ok(`mutation { startCreditNotices(input: { associationId: "${ASSOC}", cycleId: "${CYCLE}", startsOn: "2022-05-23" }) { written } }`);
+    clock.set('2022-05-24T02:00:00.000Z');
+    await ok(admin, 'fileCreditObjection', 'FileCreditObjectionInput', { ...key(B), objectionId: 'obj-b-1', objector: '某市政公司', grounds: '合规记录漏计一起处罚' });
+    const upheld = await ok(admin, 'resolveCreditObjection', 'ResolveCreditObjectionInput', { ...key(B), objectionId: 'obj-b-1', outcome: 'UPHELD', reasons: '核实处罚属实，重新评分' });
+    expect(upheld.application).toMatchObject({ status: 'UNDER_REVIEW', grade: null, openObjections: 0 });
+    await score(officer, B, 'COMPLIANCE', 35);
+    const rescored = await ok(admin, 'completeCreditReview', 'CreditApplicationRefInput', key(B));
+    expect(rescored.application).toMatchObject({ computedGrade: 'AA' });
+    await ok(admin, 'startCreditNotice', 'StartCreditNoticeInput', { ...key(B), startsOn: '2022-05-24' });
+
+    clock.set('2022-05-28T02:00:00.000Z');
+    const first = { ...key(A), certificateNumber: 'HBSZ-2022-001', validFrom: '2022-06-01', commandId: 'a3d8b1e4-7f6c-4c5e-9a1b-2d3e4f5a6b7c' };
+    const issued = await ok(admin, 'issueCreditRating', 'IssueCreditRatingInput', first);
+    expect(issued).toMatchObject({ duplicate: false, application: { ratingGrade: 'AAA', ratingStatus: 'ACTIVE', validTo: '2025-05-31', certificateNumber: 'HBSZ-2022-001' } });
+    expect((await ok(admin, 'issueCreditRating', 'IssueCreditRatingInput', first)).duplicate).toBe(true);
+    expect(ruleOf(await run(admin, 'issueCreditRating', 'IssueCreditRatingInput', { ...key(C), certificateNumber: 'HBSZ-2022-001' }))).toBe('CREDIT_CERTIFICATE_NUMBER_TAKEN');
+    expect(ruleOf(await run(admin, 'issueCreditRating', 'IssueCreditRatingInput', { ...key(B), certificateNumber: 'HBSZ-2022-002' }))).toBe('CREDIT_NOTICE_NOT_ENDED');
+    await ok(admin, 'issueCreditRating', 'IssueCreditRatingInput', { ...key(C), certificateNumber: 'HBSZ-2022-003', validFrom: '2022-06-01' });
+    clock.set('2022-05-29T02:00:00.000Z');
+    const b = await ok(admin, 'issueCreditRating', 'IssueCreditRatingInput', { ...key(B), certificateNumber: 'HBSZ-2022-002', validFrom: '2022-06-01' });
+    expect(b.application).toMatchObject({ ratingGrade: 'AA', ratingStatus: 'ACTIVE' });
+  });
+
+  it('suspends on wage arrears and revokes on bribery, and shortens disclosure no further than 3 months', async () => {
+    clock.set('2023-02-01T02:00:00.000Z');
+    const conduct = (subjectId: string, recordId: string, code: string) =>
+      admin.ok<{ recordCreditConduct: { changedRatings: { subjectId: string; ratingStatus: string }[] } }>(
+        `mutation ($input: RecordCreditConductInput!) { recordCreditConduct(input: $input) { changedRatings { subjectId ratingStatus } } }`,
+        {
+          input: {
+            subjectId, recordId, code, kind: 'ADVERSE', severity: 'SERIOUS', occurredOn: '2023-01-20', sourceAuthority: '武汉市人力资源和社会保障局',
+            disclosureMonths: 12, penaltyMonths: 6, evidenceReference: `${recordId}-决定书`, description: '不良行为记录',
+          },
+        },
+      );
+    expect((await conduct(A, 'hr-2023-4', 'WAGE_ARREARS')).recordCreditConduct.changedRatings).toEqual([{ subjectId: A, ratingStatus: 'SUSPENDED' }]);
+    expect((await conduct(C, 'jw-2023-1', 'BRIBERY')).recordCreditConduct.changedRatings).toEqual([{ subjectId: C, ratingStatus: 'REVOKED' }]);
+    const ratings = await service.client('TENDER').ok<{ creditRatingsAsOf: { subjectId: string; ratings: { status: string; inForce: boolean }[] }[] }>(
+      `{ creditRatingsAsOf(subjectIds: ["${A}", "${B}", "${C}"]) { subjectId ratings { status inForce } } }`,
+    );
+    expect(ratings.creditRatingsAsOf.map((r) => r.ratings[0])).toEqual([
+      { status: 'SUSPENDED', inForce: false },
+      { status: 'ACTIVE', inForce: true },
+      { status: 'REVOKED', inForce: false },
+    ]);
+    const shorten = `mutation ($input: ShortenCreditConductDisclosureInput!) { shortenCreditConductDisclosure(input: $input) { conductRecord { disclosureMonths disclosureUntil } } }`;
+    const tooShort = await admin.request(shorten, { input: { subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 2, rectificationEvidence: '已足额支付工资的凭证' } });
+    expect(tooShort.errors?.[0]?.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'CREDIT_DISCLOSURE_BELOW_MINIMUM' });
+    const shortened = await admin.ok<{ shortenCreditConductDisclosure: { conductRecord: { disclosureMonths: number; disclosureUntil: string } } }>(shorten, {
+      input: { subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 3, rectificationEvidence: '已足额支付工资的凭证' },
+    });
+    expect(shortened.shortenCreditConductDisclosure.conductRecord).toEqual({ disclosureMonths: 3, disclosureUntil: '2023-04-20' });
+  });
+
+  it('downgrades in the annual review and shows a rating expired from the day after valid-to, before and after the expiry is recorded', async () => {
+    const reviewed = await ok(admin, 'reviewCreditRating', 'ReviewCreditRatingInput', { ...key(B), reviewYear: 2023, outcome: 'DOWNGRADED', levels: 1, reason: '年度复核发现质量问题' });
+    expect(reviewed.application).toMatchObject({ ratingGrade: 'A' });
+    clock.set('2025-06-01T02:00:00.000Z');
+    const before = await admin.ok<{ creditApplication: { ratingStatus: string } }>(`{ creditApplication(associationId: "${ASSOC}", cycleId: "${CYCLE}", subjectId: "${B}") { ratingStatus } }`);
+    expect(before.creditApplication.ratingStatus).toBe('EXPIRED');
+    const job = await admin.ok<{ recordCreditExpiries: { written: number; refused: number } }>(
+      `mutation { recordCreditExpiries(input: { associationId: "${ASSOC}", cycleId: "${CYCLE}" }) { written refused } }`,
+    );
+    expect(job.recordCreditExpiries).toEqual({ written: 2, refused: 0 });
+    const history = await service.client('AUDITOR').ok<{ creditHistory: { type: string }[] }>(`{ creditHistory(subjectId: "${B}") { type } }`);
+    expect(history.creditHistory.map((s) => s.type).slice(-3)).toEqual(['CreditRatingIssued', 'CreditRatingDowngraded', 'CreditRatingExpired']);
+  });
+
+  it('rebuilds the credit read models from the events to exactly what the live projection wrote', async () => {
+    await service.settled();
+    const snapshot = async () => {
+      const result: Record<string, unknown[]> = {};
+      for (const table of TABLES) result[table] = (await service.pool.query(`SELECT * FROM ${table} ORDER BY 1, 2, 3`)).rows;
+      return result;
+    };
+    const live = await snapshot();
+    expect(live.credit_application).toHaveLength(3);
+    const { infrastructure } = service.service;
+    const result = await rebuildProjection({ store: infrastructure.store, dataSource: infrastructure.dataSource, projection: creditProjection });
+    expect(result.eventsReplayed).toBeGreaterThan(20);
+    expect(await snapshot()).toEqual(live);
+  });
+});
