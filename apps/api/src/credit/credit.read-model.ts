@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { computeGrade, type GradeComputation, type RulebookVersion } from '#domain/credit';
+import { computeGrade, creditApplicationStreamId, creditConductStreamId, type GradeComputation, type RulebookVersion } from '#domain/credit';
 import { businessDate } from '#domain/shared';
 import { CREDIT_RATING_AS_OF_SQL } from '#projections';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
@@ -121,7 +121,9 @@ export class CreditReadModel {
   /** The applications (ratings) of a subject on the given streams, as they stand now. */
   async changedRatings(subjectId: string, streams: readonly string[], now: Date): Promise<CreditApplicationView[]> {
     const rows = await this.query(`SELECT ${APPLICATION_COLUMNS} FROM credit_application WHERE subject_id = $1 ORDER BY association_id, cycle_id`, [subjectId]);
-    return rows.filter((r) => streams.includes(`credit-application-${String(r.association_id)}-${String(r.cycle_id)}-${subjectId}`)).map((r) => toApplication(r, now));
+    return rows
+      .filter((r) => streams.includes(creditApplicationStreamId(r.association_id as string, r.cycle_id as string, subjectId)))
+      .map((r) => toApplication(r, now));
   }
 
   /**
@@ -160,12 +162,15 @@ export class CreditReadModel {
 
   /** Every step of a subject's credit history, in the order the register recorded them. */
   async history(subjectId: string, associationId: string | null): Promise<CreditHistoryStep[]> {
+    const applications = await this.query<{ association_id: string; cycle_id: string }>(
+      `SELECT association_id, cycle_id FROM credit_application WHERE subject_id = $1 AND ($2::text IS NULL OR association_id = $2)`,
+      [subjectId, associationId],
+    );
+    const streams = [creditConductStreamId(subjectId), ...applications.map((a) => creditApplicationStreamId(a.association_id, a.cycle_id, subjectId))];
     const rows = await this.query(
       `SELECT position, stream_id, revision, event_type, data, actor_user_id, actor_role, actor_association_id, recorded_at, hash
-       FROM audit_event
-       WHERE (stream_id = $1 OR (stream_id LIKE 'credit-application-%' AND data ->> 'subjectId' = $2 AND ($3::text IS NULL OR data ->> 'associationId' = $3)))
-       ORDER BY recorded_at, position`,
-      [`credit-conduct-${subjectId}`, subjectId, associationId],
+       FROM audit_event WHERE stream_id = ANY($1) ORDER BY recorded_at, position`,
+      [streams],
     );
     return rows.map((r) => {
       const data = r.data as Record<string, unknown>;

@@ -161,6 +161,16 @@ describe('filing an application', () => {
     deciderSpec(creditApplicationDecider({ ...facts, subjectRegistered: false })).given([]).when(file).thenRefuses(CreditRules.subjectNotRegistered);
   });
 
+  it('takes a person’s application (三诚) without an enterprise registration', () => {
+    const persons = { ...cycleData, rulebook: { ...rulebook, subjectKind: 'PERSON' as const }, eligibility: 'ALL' as const };
+    const personSpec = deciderSpec(creditApplicationDecider({ cycle: { data: persons, closed: false, scorers }, subjectRegistered: false, activeMember: false }));
+    expect(personSpec.given([]).when({ ...file, subjectId: '420106198001011234' }).events()[0]!.data).toMatchObject({ subjectKind: 'PERSON', member: false });
+  });
+
+  it('refuses filing in a closed cycle', () => {
+    deciderSpec(creditApplicationDecider({ ...facts, cycle: { data: cycleData, closed: true, scorers } })).given([]).when(file).thenRefuses(CreditRules.cycleClosed);
+  });
+
   it('refuses a second application in the same cycle', () => {
     spec.given([filed]).when(file).thenRefuses(CreditRules.applicationAlreadyFiled);
   });
