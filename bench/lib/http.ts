@@ -35,8 +35,8 @@ export interface Product {
   readonly tenderToken: string;
 }
 
-export async function startProduct(databaseUrl: string): Promise<Product> {
-  const child = spawnNode('lib/service-process.js', [databaseUrl]);
+export async function startProduct(databaseUrl: string, config: Record<string, string> = {}): Promise<Product> {
+  const child = spawnNode('lib/service-process.js', [databaseUrl, JSON.stringify(config)]);
   const ready = await child.line<{ url: string; adminToken: string; tenderToken: string }>('READY ');
   return { child, ...ready };
 }

@@ -2,7 +2,7 @@
  * The product as `npm start` runs it (single process: migrations, projector, API), in a process of its own
  * so that its memory can be read and the load generator runs elsewhere.
  *
- *   node dist/bench/lib/service-process.js <DATABASE_URL>
+ *   node dist/bench/lib/service-process.js <DATABASE_URL> ['<extra config env json>']
  * Prints `READY {"url", "adminToken", "tenderToken"}`; stops on SIGTERM.
  */
 import { mkdtemp } from 'node:fs/promises';
@@ -12,7 +12,7 @@ import { runService } from '#api';
 import { createLogger, loadConfig } from '#platform';
 
 async function main(): Promise<void> {
-  const [databaseUrl] = process.argv.slice(2);
+  const [databaseUrl, extraJson = '{}'] = process.argv.slice(2);
   const config = loadConfig({
     DATABASE_URL: databaseUrl!,
     RUN_MODE: 'single',
@@ -21,6 +21,7 @@ async function main(): Promise<void> {
     LOG_LEVEL: 'error',
     HOST: '127.0.0.1',
     PORT: '0',
+    ...(JSON.parse(extraJson) as Record<string, string>),
   });
   const service = await runService(config, {
     logger: createLogger({ level: 'error', service: 'register-bench' }),

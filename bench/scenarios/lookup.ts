@@ -15,7 +15,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   return withCluster('lookup', async (cluster, _admin, settings) => {
     const product = await startProduct(cluster.url);
     const bare = await startBare();
-    const measured: Record<'bare' | 'product', LoadResult[]> = { bare: [], product: [] };
+    const measured: Record<'bare' | 'product' | 'single', LoadResult[]> = { bare: [], product: [], single: [] };
     try {
       // 300 registered firms; the look-up asks for 30 of them.
       const codes = Array.from({ length: options.smoke ? 30 : 300 }, (_, i) => benchCode(7, i));
@@ -34,12 +34,13 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       if (!options.smoke) await load({ url: bare.url, operation: 'lookup', codes: wanted, seed: 0, seconds: 1, connections: options.connections });
       if (!options.smoke) await load({ url: product.url, token: product.tenderToken, operation: 'lookup', codes: wanted, seed: 0, seconds: 1, connections: options.connections });
       for (let round = 1; round <= options.rounds; round++) {
-        const order = round % 2 === 1 ? (['bare', 'product'] as const) : (['product', 'bare'] as const);
-        for (const kind of order) {
+        const kinds = ['bare', 'product', 'single'] as const;
+        const shift = (round - 1) % kinds.length;
+        for (const kind of [...kinds.slice(shift), ...kinds.slice(0, shift)]) {
           const r =
             kind === 'bare'
               ? await load({ url: bare.url, operation: 'lookup', codes: wanted, seed: 0, seconds, connections: options.connections, amount })
-              : await load({ url: product.url, token: product.tenderToken, operation: 'lookup', codes: wanted, seed: 0, seconds, connections: options.connections, amount });
+              : await load({ url: product.url, token: product.tenderToken, operation: 'lookup', codes: kind === 'single' ? wanted.slice(0, 1) : wanted, seed: 0, seconds, connections: options.connections, amount });
           measured[kind].push(r);
           log(`  round ${round} ${kind}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
         }
@@ -48,8 +49,8 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       await product.child.stop();
       await bare.child.stop();
     }
-    const rate = (k: 'bare' | 'product') => figure(measured[k].map((m) => m.requestsPerSecond));
-    const med = (k: 'bare' | 'product', f: 'p50Ms' | 'p99Ms') => figure(measured[k].map((m) => m[f])).median;
+    const rate = (k: 'bare' | 'product' | 'single') => figure(measured[k].map((m) => m.requestsPerSecond));
+    const med = (k: 'bare' | 'product' | 'single', f: 'p50Ms' | 'p99Ms') => figure(measured[k].map((m) => m[f])).median;
     const bareRate = rate('bare');
     const productRate = rate('product');
     const rows: Row[] = [
@@ -64,6 +65,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         ratioTo: 'ceiling',
         extra: { p50ms: med('product', 'p50Ms'), p99ms: med('product', 'p99Ms') },
       },
+      { scenario: 'lookup', kind: '1 enterprise by code (diagnostic)', metric: 'throughput', unit: 'req/s', value: rate('single'), extra: { p50ms: med('single', 'p50Ms'), p99ms: med('single', 'p99Ms') } },
     ];
     return {
       scenario: 'lookup',
