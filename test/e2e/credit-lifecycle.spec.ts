@@ -191,6 +191,13 @@ describe('a credit cycle from rulebook to expiry over GraphQL', () => {
       { status: 'ACTIVE', inForce: true },
       { status: 'REVOKED', inForce: false },
     ]);
+    const reinstated = await ok(admin, 'reinstateCreditRating', 'ReinstateCreditRatingInput', {
+      ...key(A),
+      reason: '拖欠工资已全部清偿',
+      decision: { body: 'SECRETARIAT', reference: '鄂市政协〔2023〕8号', decidedOn: '2023-01-31' },
+    });
+    expect(reinstated.application).toMatchObject({ ratingStatus: 'ACTIVE', ratingGrade: 'AAA' });
+    expect(ruleOf(await run(admin, 'reinstateCreditRating', 'ReinstateCreditRatingInput', { ...key(B), reason: 'x', decision: committee }))).toBe('CREDIT_RATING_NOT_SUSPENDED');
     const shorten = `mutation ($input: ShortenCreditConductDisclosureInput!) { shortenCreditConductDisclosure(input: $input) { conductRecord { disclosureMonths disclosureUntil } } }`;
     const tooShort = await admin.request(shorten, { input: { subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 2, rectificationEvidence: '已足额支付工资的凭证' } });
     expect(tooShort.errors?.[0]?.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'CREDIT_DISCLOSURE_BELOW_MINIMUM' });

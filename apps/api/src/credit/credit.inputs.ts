@@ -254,6 +254,13 @@ export class ReviewCreditRatingInput extends CreditApplicationRefInput {
   @Field() @IsString() @MaxLength(TEXT) reason: string;
 }
 
+@InputType()
+export class ReinstateCreditRatingInput extends CreditApplicationRefInput {
+  @Field() @IsString() @MaxLength(TEXT) reason: string;
+  @Field(() => CreditDecisionInput) @ValidateNested() @Type(() => CreditDecisionInput) decision: CreditDecisionInput;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) effectiveFrom?: string | null;
+}
+
 @InputType({ description: 'A conduct record (不良/良好行为) from the association or another authority.' })
 export class RecordCreditConductInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsUUID() commandId?: string | null;

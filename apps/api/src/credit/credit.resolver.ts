@@ -20,6 +20,7 @@ import {
   IssueCreditRatingsInput,
   OpenCreditCycleInput,
   RecordCreditConductInput,
+  ReinstateCreditRatingInput,
   RequestCreditGradeOverrideInput,
   ResolveCreditObjectionInput,
   ReviewCreditRatingInput,
@@ -360,6 +361,18 @@ export class CreditResolver {
       outcome: input.outcome,
       levels: input.levels ?? null,
       reason: input.reason,
+    }));
+  }
+
+  @Mutation(() => CreditCommandPayload, { description: 'Lifts the suspension of a rating on a decision (e.g. after rectification).' })
+  @Roles('ADMIN')
+  reinstateCreditRating(@Args('input') input: ReinstateCreditRatingInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
+    return this.adminOnApplication(input, actor, (f) => ({
+      type: 'ReinstateCreditRating',
+      ...f,
+      reason: input.reason,
+      decision: decisionOf(input.decision),
+      effectiveFrom: input.effectiveFrom ?? null,
     }));
   }
 

@@ -117,6 +117,13 @@ export interface ReviewCreditRatingAnnually extends ApplicationCommand {
   readonly levels?: number | null;
   readonly reason: string;
 }
+export interface ReinstateCreditRating extends ApplicationCommand {
+  readonly type: 'ReinstateCreditRating';
+  readonly reason: string;
+  readonly decision: DecisionRecord;
+  /** YYYY-MM-DD; default today in China. */
+  readonly effectiveFrom?: string | null;
+}
 export interface RecordCreditRatingExpiry extends ApplicationCommand {
   readonly type: 'RecordCreditRatingExpiry';
 }
@@ -132,6 +139,7 @@ export type CreditApplicationCommand =
   | IssueCreditRating
   | ApplyConductToCreditRating
   | ReviewCreditRatingAnnually
+  | ReinstateCreditRating
   | RecordCreditRatingExpiry;
 
 export interface ReserveCreditCertificate {

@@ -345,6 +345,14 @@ describe('a valid rating afterwards', () => {
     expect(wages.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }).events()[0]!.type).toBe('CreditRatingSuspended');
   });
 
+  it('reinstates a suspended rating on a decision, and refuses to reinstate one that is not suspended', () => {
+    const wages = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, code: 'WAGE_ARREARS' }] }));
+    const suspended = [...issued, ...wages.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }).events()];
+    const reinstate = { type: 'ReinstateCreditRating' as const, ...k, reason: '已足额支付', decision: { ...committee, body: 'SECRETARIAT' as const } };
+    expect(spec.given(suspended).when(reinstate, at('2026-05-01')).events()[0]!.data).toMatchObject({ grade: 'AAA', effectiveFrom: '2026-05-01' });
+    spec.given(issued).when(reinstate).thenRefuses(CreditRules.ratingNotSuspended);
+  });
+
   it('refuses a record when there is no valid rating', () => {
     withAccident.given(inNotice).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }).thenRefuses(CreditRules.noValidRating);
   });

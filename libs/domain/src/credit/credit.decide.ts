@@ -554,6 +554,19 @@ export function decideCreditApplication(
         },
       ];
     }
+    case 'ReinstateCreditRating': {
+      const errors = new FieldErrors();
+      const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
+      const decision = validDecisionRecord(errors, 'decision', command.decision);
+      const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
+      errors.throwIfAny();
+      const rating = state.rating;
+      if (!rating || rating.status !== 'SUSPENDED') {
+        throw new RuleViolation(CreditRules.ratingNotSuspended, `${command.subjectId}'s rating from cycle ${command.cycleId} is not suspended.`);
+      }
+      if (today > rating.validTo) throw new RuleViolation(CreditRules.noValidRating, `The rating expired on ${rating.validTo}; there is nothing to reinstate.`);
+      return [{ type: 'CreditRatingReinstated', data: { ...k, grade: rating.grade, effectiveFrom, reason, decision } }];
+    }
     case 'RecordCreditRatingExpiry': {
       const rating = state.rating;
       if (!rating || rating.status === 'EXPIRED' || rating.status === 'REVOKED') return [];

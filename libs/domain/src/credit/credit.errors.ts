@@ -38,4 +38,5 @@ export const CreditRules = {
   conductRecordExists: 'CREDIT_CONDUCT_RECORD_EXISTS',
   conductRecordUnknown: 'CREDIT_CONDUCT_RECORD_UNKNOWN',
   ratingNotExpired: 'CREDIT_RATING_NOT_EXPIRED',
+  ratingNotSuspended: 'CREDIT_RATING_NOT_SUSPENDED',
 } as const;

@@ -139,6 +139,11 @@ export type CreditRatingConfirmed = DomainEvent<
   'CreditRatingConfirmed',
   ApplicationKey & { readonly grade: string; readonly reviewYear: number; readonly reason: string; readonly confirmedOn: string }
 >;
+/** A suspension lifted on a decision (e.g. after the arrears were paid). */
+export type CreditRatingReinstated = DomainEvent<
+  'CreditRatingReinstated',
+  ApplicationKey & { readonly grade: string; readonly effectiveFrom: string; readonly reason: string; readonly decision: DecisionRecord }
+>;
 export type CreditRatingExpired = DomainEvent<'CreditRatingExpired', ApplicationKey & { readonly grade: string; readonly validTo: string; readonly expiredOn: string }>;
 
 export type CreditApplicationEvent =
@@ -155,6 +160,7 @@ export type CreditApplicationEvent =
   | CreditRatingSuspended
   | CreditRatingRevoked
   | CreditRatingConfirmed
+  | CreditRatingReinstated
   | CreditRatingExpired;
 
 // ---- certificate numbers: credit-certificate-<associationId>-<number> ----------------------------------------
@@ -221,6 +227,7 @@ export const CREDIT_EVENT_TYPES: readonly CreditEvent['type'][] = [
   'CreditRatingSuspended',
   'CreditRatingRevoked',
   'CreditRatingConfirmed',
+  'CreditRatingReinstated',
   'CreditRatingExpired',
   'CreditCertificateReserved',
   'CreditConductRecorded',

@@ -156,6 +156,8 @@ export function evolveCreditApplication(state: CreditApplicationState, event: Cr
         rating: state.rating && { ...state.rating, status: event.type === 'CreditRatingSuspended' ? 'SUSPENDED' : 'REVOKED' },
         appliedRecords: new Set([...state.appliedRecords, event.data.recordId]),
       };
+    case 'CreditRatingReinstated':
+      return { ...state, rating: state.rating && { ...state.rating, status: 'ACTIVE' } };
     case 'CreditRatingConfirmed':
       return { ...state, reviewedYears: new Set([...state.reviewedYears, event.data.reviewYear]) };
     case 'CreditRatingExpired':

@@ -233,6 +233,12 @@ async function applyOne(event: RecordedEvent<CreditEvent['type']>, tx: EntityMan
       await ratingHistory(tx, event, d, { status, effectiveFrom: d.effectiveFrom, recordId: d.recordId, rule: d.rule });
       return;
     }
+    case 'CreditRatingReinstated': {
+      const d = dataOf<'CreditRatingReinstated'>(event);
+      await updateApplication(tx, event, d, `rating_status = 'ACTIVE'`, []);
+      await ratingHistory(tx, event, d, { status: 'ACTIVE', effectiveFrom: d.effectiveFrom, rule: `${d.decision.body} ${d.decision.reference}: ${d.reason}` });
+      return;
+    }
     case 'CreditRatingConfirmed': {
       const d = dataOf<'CreditRatingConfirmed'>(event);
       await updateApplication(tx, event, d, `rating_grade = $1`, [d.grade]);
