@@ -221,6 +221,16 @@ describe('a credit cycle from rulebook to expiry over GraphQL', () => {
     expect(history.creditHistory.map((s) => s.type).slice(-3)).toEqual(['CreditRatingIssued', 'CreditRatingDowngraded', 'CreditRatingExpired']);
   });
 
+  it('lets a member read only its own explanation, and an auditor read but not act', async () => {
+    const explain = (subjectId: string) => `{ creditExplanation(associationId: "${ASSOC}", cycleId: "${CYCLE}", subjectId: "${subjectId}") { recorded { grade } } }`;
+    const member = service.client('MEMBER', { associationId: ASSOC, enterpriseCode: A, userId: 'firm-a' });
+    expect((await member.ok<{ creditExplanation: { recorded: { grade: string } } }>(explain(A))).creditExplanation.recorded.grade).toBe('AAA');
+    expect((await member.request(explain(B))).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const auditor = service.client('AUDITOR');
+    expect((await auditor.ok<{ creditExplanation: { recorded: { grade: string } } }>(explain(B))).creditExplanation.recorded.grade).toBe('AA');
+    expect(ruleOf(await run(auditor, 'completeCreditReview', 'CreditApplicationRefInput', key(B)))).toBe('FORBIDDEN');
+  });
+
   it('rebuilds the credit read models from the events to exactly what the live projection wrote', async () => {
     await service.settled();
     const snapshot = async () => {
