@@ -32,8 +32,8 @@ import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 import { CommandDispatcher, type DispatchResult } from '../commands/command-dispatcher.js';
 import { ARREARS_READER, type ArrearsReader } from './arrears.js';
 
-/** Projections a membership mutation's payload reads from. */
-export const MEMBERSHIP_READS = ['membership-register'];
+/** Projections a membership mutation's payload reads from: the membership and its events (the audit trail). */
+export const MEMBERSHIP_READS = ['membership-register', 'audit-trail'];
 
 type Without<C, K extends string> = Omit<C, K | 'type' | 'associationId' | 'enterpriseCode'>;
 type Of<T extends MembershipCommand['type']> = Extract<MembershipCommand, { type: T }>;
