@@ -144,6 +144,10 @@ export async function writeTemplate(url: string, members = 20): Promise<Template
          FROM es_events ORDER BY transaction_id, global_position`,
     );
     return rows.map((r) => ({ streamId: r.stream_id, eventId: r.event_id, type: r.event_type, data: r.data, metadata: r.metadata, recordedAt: r.recorded_at }));
+  } catch (error) {
+    // The service logs the cause of an internal error (JSON lines on its stdout); keep it with the failure.
+    const logged = product.child.stdout().split('\n').filter((l) => l.startsWith('{')).slice(-3).join('\n');
+    throw new Error(`${error instanceof Error ? error.message : String(error)}\nservice log:\n${logged}`, { cause: error });
   } finally {
     await pool.end();
     await store.close();

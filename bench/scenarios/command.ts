@@ -18,9 +18,11 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   return withCluster('command', async (cluster, admin, settings) => {
     const product = await startProduct(cluster.url);
     const bare = await startBare();
-    await admin.query('CREATE DATABASE command_no_wait');
+    // The diagnostic instance needs a database of its own (its projector would otherwise share checkpoints).
+    const noWaitDb = `${new URL(cluster.url).pathname.slice(1)}_no_wait`;
+    await admin.query(`CREATE DATABASE ${noWaitDb}`);
     const noWaitUrl = new URL(cluster.url);
-    noWaitUrl.pathname = '/command_no_wait';
+    noWaitUrl.pathname = `/${noWaitDb}`;
     const noWait = await startProduct(noWaitUrl.toString(), { READ_YOUR_WRITES_TIMEOUT_MS: '0' });
     const measured: Record<Kind, LoadResult[]> = { bare: [], product: [], noWait: [] };
     let rss: ReturnType<typeof memoryOf> | undefined;
@@ -47,6 +49,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       await product.child.stop();
       await noWait.child.stop();
       await bare.child.stop();
+      await admin.query(`DROP DATABASE IF EXISTS ${noWaitDb} WITH (FORCE)`);
     }
     const rate = (k: Kind) => figure(measured[k].map((m) => m.requestsPerSecond));
     const med = (k: Kind, f: 'p50Ms' | 'p99Ms') => figure(measured[k].map((m) => m[f])).median;
