@@ -256,6 +256,14 @@ describe('enterprise register over GraphQL', () => {
       expect(badCursor.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     });
 
+    it('answers a batch of enterprises by code in one request, as a tender system asks at bid opening', async () => {
+      const codes = [newCode(), newCode(), newCode()];
+      for (const code of codes) await admin.ok(REGISTER, { input: input(code) });
+      const query = `{ ${codes.map((code, i) => `e${i}: enterprise(code: "${code}") { code name }`).join(' ')} }`;
+      const data = await service.client('TENDER').ok<Record<string, { code: string }>>(query);
+      expect(codes.map((_, i) => data[`e${i}`]!.code)).toEqual(codes);
+    });
+
     it('answers NOT_FOUND for a code that is not in the register', async () => {
       const result = await admin.request(ENTERPRISE, { code: newCode() });
       expect(result.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');

@@ -53,6 +53,12 @@ export class EnterpriseReadModel {
   createLoaders() {
     const dataSource = this.runtime.dataSource;
     return {
+      // Many `enterprise(code:)` fields in one request (a tender system's batch) cost one query.
+      byCode: new DataLoader<string, Enterprise | null>(async (codes) => {
+        const rows = await dataSource.getRepository(EnterpriseRow).createQueryBuilder('e').where('e.code IN (:...codes)', { codes: [...codes] }).getMany();
+        const found = new Map(rows.map((row) => [row.code, toEnterprise(row)]));
+        return codes.map((code) => found.get(code) ?? null);
+      }),
       qualifications: new DataLoader<string, Qualification[]>(async (codes) => {
         const rows = await dataSource
           .getRepository(EnterpriseQualificationRow)

@@ -41,10 +41,14 @@ export class EnterpriseResolver {
 
   @Query(() => Enterprise, { description: 'One enterprise by its unified social credit code.' })
   @Roles(...READERS)
-  async enterprise(@Args() { code }: EnterpriseCodeArgs, @CurrentActor() actor: Actor): Promise<Enterprise> {
+  async enterprise(
+    @Args() { code }: EnterpriseCodeArgs,
+    @CurrentActor() actor: Actor,
+    @Context() context: RequestContext,
+  ): Promise<Enterprise> {
     const normalised = normaliseCreditCode(code);
     assertMayRead(actor, normalised);
-    const found = await this.readModel.byCode(normalised);
+    const found = await this.loaders(context).byCode.load(normalised);
     if (!found) throw new NotFound('Enterprise', normalised);
     return found;
   }
