@@ -1,3 +1,3 @@
 export default async function globalTeardown() {
-  await globalThis.__registerTestCluster?.stop();
+  await Promise.all((globalThis.__registerTestClusters ?? []).map((cluster) => cluster.stop()));
 }

@@ -1,11 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 
-/** The server every suite shares (started in global setup, or given by TEST_DATABASE_URL). */
+/**
+ * The server this test worker uses: TEST_DATABASE_URL when given, else the cluster global setup started
+ * for this Jest worker (one per worker, so suites running side by side never share a snapshot xmin).
+ */
 export function testServerUrl(): string {
-  const url = process.env.TEST_DATABASE_URL;
-  if (!url) throw new Error('TEST_DATABASE_URL is not set: run the tests through `npm test`.');
-  return url;
+  if (process.env.TEST_DATABASE_URL) return process.env.TEST_DATABASE_URL;
+  const urls = (process.env.TEST_DATABASE_URLS ?? '').split(' ').filter(Boolean);
+  if (urls.length === 0) throw new Error('No test database: run the tests through `npm test`.');
+  const worker = Number(process.env.JEST_WORKER_ID ?? '1');
+  return urls[(worker - 1) % urls.length]!;
 }
 
 export interface TestDatabase {
