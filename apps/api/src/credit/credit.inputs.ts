@@ -1,7 +1,7 @@
+import { DecisionRecordInput } from '../graphql/decision.input.js';
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
-import { DECIDING_BODIES, type DecidingBody } from '#domain/shared';
 import {
   CONDUCT_KINDS,
   CONDUCT_SEVERITIES,
@@ -32,23 +32,6 @@ import {
 
 // Shape limits only; the deciders own the rules and give the precise, field-level messages.
 const TEXT = 2000;
-
-@InputType()
-export class CreditVoteCountInput {
-  @Field(() => Int) @IsInt() entitled: number;
-  @Field(() => Int) @IsInt() present: number;
-  @Field(() => Int) @IsInt() inFavour: number;
-  @Field(() => Int) @IsInt() against: number;
-  @Field(() => Int) @IsInt() abstaining: number;
-}
-
-@InputType({ description: 'The decision cited: body, reference number (文号), date and, for a vote, the counts.' })
-export class CreditDecisionInput {
-  @Field(() => String, { description: `One of ${DECIDING_BODIES.join(', ')}.` }) @IsIn(DECIDING_BODIES) body: DecidingBody;
-  @Field() @IsString() @MaxLength(100) reference: string;
-  @Field() @IsString() @MaxLength(10) decidedOn: string;
-  @Field(() => CreditVoteCountInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => CreditVoteCountInput) votes?: CreditVoteCountInput | null;
-}
 
 @InputType({ isAbstract: true })
 abstract class CreditCommandInput {
@@ -206,7 +189,7 @@ export class ScoreCreditApplicationsInput extends CreditCycleRefInput {
 export class RequestCreditGradeOverrideInput extends CreditApplicationRefInput {
   @Field(() => String, { nullable: true, description: 'The grade to give; null for no grade.' }) @IsOptional() @IsString() toGrade: string | null;
   @Field() @IsString() @MaxLength(TEXT) reason: string;
-  @Field(() => CreditDecisionInput, { description: 'The credit committee decision (信评委).' }) @ValidateNested() @Type(() => CreditDecisionInput) decision: CreditDecisionInput;
+  @Field(() => DecisionRecordInput, { description: 'The credit committee decision (信评委).' }) @ValidateNested() @Type(() => DecisionRecordInput) decision: DecisionRecordInput;
 }
 
 @InputType()
@@ -257,7 +240,7 @@ export class ReviewCreditRatingInput extends CreditApplicationRefInput {
 @InputType()
 export class ReinstateCreditRatingInput extends CreditApplicationRefInput {
   @Field() @IsString() @MaxLength(TEXT) reason: string;
-  @Field(() => CreditDecisionInput) @ValidateNested() @Type(() => CreditDecisionInput) decision: CreditDecisionInput;
+  @Field(() => DecisionRecordInput) @ValidateNested() @Type(() => DecisionRecordInput) decision: DecisionRecordInput;
   @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) effectiveFrom?: string | null;
 }
 

@@ -1,7 +1,8 @@
+import { decisionOf } from '../graphql/decision.input.js';
 import { Inject } from '@nestjs/common';
 import { Args, GraphQLISODateTime, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCreditRulebookVersion } from '#domain/credit';
-import { type Actor, type DecisionRecord, InvalidInput, NotFound } from '#domain/shared';
+import { type Actor, InvalidInput, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
@@ -9,7 +10,6 @@ import { type CreditBulkOutcome, CreditCommands, creditCommandId } from './credi
 import {
   AmendCreditRulebookInput,
   AssignCreditScorerInput,
-  type CreditDecisionInput,
   CreditApplicationRefInput,
   CreditCycleRefInput,
   DefineCreditRulebookInput,
@@ -64,15 +64,6 @@ function assertMayRead(actor: Actor, associationId: string | null, subjectId: st
   throw new ForbiddenError(`A ${actor.role} may not read these credit records.`);
 }
 
-function decisionOf(input: CreditDecisionInput): DecisionRecord {
-  const v = input.votes;
-  return {
-    body: input.body,
-    reference: input.reference,
-    decidedOn: input.decidedOn,
-    votes: v ? { entitled: v.entitled, present: v.present, inFavour: v.inFavour, against: v.against, abstaining: v.abstaining } : null,
-  };
-}
 
 /** Plain data for the command (inputs arrive as class instances). */
 function plain<T>(value: T): T {

@@ -1,7 +1,7 @@
+import { DecisionRecordInput } from '../graphql/decision.input.js';
 import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { DECIDING_BODIES, type DecidingBody } from '#domain/shared';
 import { FEE_TIERS, POLICY_SIZE_CLASSES, WAIVER_REASONS, type FeeTier, type PolicySizeClass, type WaiverReason } from '#domain/dues';
 import { FenScalar } from './fen.scalar.js';
 import { FeeTierEnum, PolicySizeClassEnum, WaiverReasonEnum } from './dues.types.js';
@@ -10,37 +10,6 @@ import { FeeTierEnum, PolicySizeClassEnum, WaiverReasonEnum } from './dues.types
 const TEXT_LIMIT = 2000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = 'must be a date written YYYY-MM-DD.';
-
-@InputType()
-export class DuesVoteCountInput {
-  @Field(() => Int) @IsInt() entitled: number;
-  @Field(() => Int) @IsInt() present: number;
-  @Field(() => Int) @IsInt() inFavour: number;
-  @Field(() => Int) @IsInt() against: number;
-  @Field(() => Int) @IsInt() abstaining: number;
-}
-
-@InputType({ description: 'The decision cited: body, reference number (文号), date and, for a vote, the counts.' })
-export class DuesDecisionInput {
-  @Field(() => String, { description: `One of ${DECIDING_BODIES.join(', ')}.` })
-  @IsIn(DECIDING_BODIES)
-  body: DecidingBody;
-
-  @Field()
-  @IsString()
-  @MaxLength(100)
-  reference: string;
-
-  @Field()
-  @Matches(DATE, { message: DATE_MESSAGE })
-  decidedOn: string;
-
-  @Field(() => DuesVoteCountInput, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => DuesVoteCountInput)
-  votes?: DuesVoteCountInput | null;
-}
 
 @InputType({ isAbstract: true })
 abstract class DuesCommandInput {
@@ -83,10 +52,10 @@ export class AdoptFeeScheduleInput extends DuesCommandInput {
   @Matches(DATE, { message: DATE_MESSAGE })
   effectiveFrom: string;
 
-  @Field(() => DuesDecisionInput, { description: 'The general assembly decision (会员大会决议).' })
+  @Field(() => DecisionRecordInput, { description: 'The general assembly decision (会员大会决议).' })
   @ValidateNested()
-  @Type(() => DuesDecisionInput)
-  decision: DuesDecisionInput;
+  @Type(() => DecisionRecordInput)
+  decision: DecisionRecordInput;
 }
 
 @InputType({ isAbstract: true })
@@ -251,10 +220,10 @@ export class AdoptWaiverPolicyInput extends DuesCommandInput {
   @Type(() => SizeClassPercentInput)
   sizeClassPercents?: SizeClassPercentInput[] | null;
 
-  @Field(() => DuesDecisionInput)
+  @Field(() => DecisionRecordInput)
   @ValidateNested()
-  @Type(() => DuesDecisionInput)
-  decision: DuesDecisionInput;
+  @Type(() => DecisionRecordInput)
+  decision: DecisionRecordInput;
 }
 
 @InputType()

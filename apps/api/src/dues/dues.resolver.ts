@@ -1,8 +1,9 @@
+import { decisionOf } from '../graphql/decision.input.js';
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Args, GraphQLISODateTime, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { DuesAccountCommand } from '#domain/dues';
-import { type Actor, type DecisionRecord, normaliseCreditCode, NotFound } from '#domain/shared';
+import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
@@ -14,7 +15,6 @@ import {
   ApproveDuesWaiverInput,
   AssociationArgs,
   AssociationYearArgs,
-  type DuesDecisionInput,
   InvoiceDuesYearInput,
   IssueDuesInvoiceInput,
   RecordDuesPaymentInput,
@@ -60,16 +60,6 @@ function assertMayRead(actor: Actor, associationId: string, enterpriseCode?: str
 }
 
 
-/** The decision as plain data (the input arrives as class instances). */
-function decisionOf(input: DuesDecisionInput): DecisionRecord {
-  const v = input.votes;
-  return {
-    body: input.body,
-    reference: input.reference,
-    decidedOn: input.decidedOn,
-    votes: v ? { entitled: v.entitled, present: v.present, inFavour: v.inFavour, against: v.against, abstaining: v.abstaining } : null,
-  };
-}
 
 @Resolver()
 export class DuesResolver {

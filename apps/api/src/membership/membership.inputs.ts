@@ -1,7 +1,8 @@
+import { DecisionRecordInput } from '../graphql/decision.input.js';
 import { ArgsType, Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { DECIDING_BODIES, type DecidingBody } from '#domain/shared';
+import { DECIDING_BODIES } from '#domain/shared';
 import { SIZE_CLASSES, type SizeClass } from '#domain/enterprise';
 import {
   ELECTION_OFFICES,
@@ -20,37 +21,6 @@ import { ElectionOfficeEnum, MembershipStatusEnum, MembershipTierEnum, SanctionK
 const TEXT_LIMIT = 2000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = 'must be a date written YYYY-MM-DD.';
-
-@InputType()
-export class MembershipVoteCountInput {
-  @Field(() => Int, { description: '应到 (entitled to vote)' }) @IsInt() entitled: number;
-  @Field(() => Int, { description: '实到 (present)' }) @IsInt() present: number;
-  @Field(() => Int) @IsInt() inFavour: number;
-  @Field(() => Int) @IsInt() against: number;
-  @Field(() => Int) @IsInt() abstaining: number;
-}
-
-@InputType({ description: 'The decision cited: body, reference number (文号), date and, for a vote, the counts.' })
-export class MembershipDecisionInput {
-  @Field(() => String, { description: `One of ${DECIDING_BODIES.join(', ')}.` })
-  @IsIn(DECIDING_BODIES)
-  body: DecidingBody;
-
-  @Field()
-  @IsString()
-  @MaxLength(100)
-  reference: string;
-
-  @Field()
-  @Matches(DATE, { message: DATE_MESSAGE })
-  decidedOn: string;
-
-  @Field(() => MembershipVoteCountInput, { nullable: true })
-  @IsOptional()
-  @ValidateNested()
-  @Type(() => MembershipVoteCountInput)
-  votes?: MembershipVoteCountInput | null;
-}
 
 @InputType({ isAbstract: true })
 abstract class CommandInput {
@@ -170,10 +140,10 @@ export class AdmitMemberInput extends MembershipInput {
   @Matches(DATE, { message: DATE_MESSAGE })
   admittedOn?: string | null;
 
-  @Field(() => MembershipDecisionInput)
+  @Field(() => DecisionRecordInput)
   @ValidateNested()
-  @Type(() => MembershipDecisionInput)
-  decision: MembershipDecisionInput;
+  @Type(() => DecisionRecordInput)
+  decision: DecisionRecordInput;
 }
 
 @InputType()
@@ -188,11 +158,11 @@ export class RejectApplicationInput extends MembershipInput {
   @Matches(DATE, { message: DATE_MESSAGE })
   rejectedOn?: string | null;
 
-  @Field(() => MembershipDecisionInput, { nullable: true })
+  @Field(() => DecisionRecordInput, { nullable: true })
   @IsOptional()
   @ValidateNested()
-  @Type(() => MembershipDecisionInput)
-  decision?: MembershipDecisionInput | null;
+  @Type(() => DecisionRecordInput)
+  decision?: DecisionRecordInput | null;
 }
 
 @InputType()
@@ -206,10 +176,10 @@ export class ChangeMembershipTierInput extends MembershipInput {
   @Matches(DATE, { message: DATE_MESSAGE })
   effectiveFrom?: string | null;
 
-  @Field(() => MembershipDecisionInput, { description: 'Above MEMBER: a council or general-assembly vote with quorum and majority.' })
+  @Field(() => DecisionRecordInput, { description: 'Above MEMBER: a council or general-assembly vote with quorum and majority.' })
   @ValidateNested()
-  @Type(() => MembershipDecisionInput)
-  decision: MembershipDecisionInput;
+  @Type(() => DecisionRecordInput)
+  decision: DecisionRecordInput;
 }
 
 @InputType({ isAbstract: true })
@@ -224,10 +194,10 @@ abstract class DecidedChangeInput extends MembershipInput {
   @Matches(DATE, { message: DATE_MESSAGE })
   effectiveFrom?: string | null;
 
-  @Field(() => MembershipDecisionInput)
+  @Field(() => DecisionRecordInput)
   @ValidateNested()
-  @Type(() => MembershipDecisionInput)
-  decision: MembershipDecisionInput;
+  @Type(() => DecisionRecordInput)
+  decision: DecisionRecordInput;
 }
 
 @InputType()
@@ -329,10 +299,10 @@ export class RecordCouncilElectionInput extends CommandInput {
   @Type(() => CandidateVotesInput)
   runOff?: CandidateVotesInput[] | null;
 
-  @Field(() => MembershipDecisionInput, { description: 'The sitting (general assembly or council) with its attendance.' })
+  @Field(() => DecisionRecordInput, { description: 'The sitting (general assembly or council) with its attendance.' })
   @ValidateNested()
-  @Type(() => MembershipDecisionInput)
-  decision: MembershipDecisionInput;
+  @Type(() => DecisionRecordInput)
+  decision: DecisionRecordInput;
 }
 
 @InputType({ description: 'Filters for the member directory; all given filters must hold.' })
