@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { EventMetadata, StreamRevision } from './event-store.port.js';
 
 /**
@@ -134,7 +134,8 @@ export function canonicalJson(value: unknown): string {
 }
 
 export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex');
+  // One-shot hash(): the same digest as createHash().update().digest(), without the Hash object.
+  return hash('sha256', text, 'hex');
 }
 
 /** The caller's metadata as it is hashed and stored: without the chain fields the store adds. */

@@ -18,7 +18,7 @@ import type {
   SubscriptionHandler,
   SubscribeOptions,
 } from '../event-store.port.js';
-import { encodeContent } from '../hash-chain.js';
+import { encodeContent, GENESIS_HASH, type EncodedContent } from '../hash-chain.js';
 import { CoalescingNotifier, NotificationListener, WakeSignal, type BackgroundErrorHandler } from './notifications.js';
 import { decodePosition, encodePosition } from './position.js';
 import {
@@ -70,6 +70,8 @@ interface AppendRow {
   duplicate: boolean;
 }
 
+type AppendOneRow = Omit<AppendRow, 'duplicate'>;
+
 interface EventRow {
   stream_id: string;
   stream_revision: string;
@@ -97,9 +99,52 @@ const EVENT_COLUMNS = `e.stream_id, e.stream_revision::text AS stream_revision, 
   e.transaction_id::text AS transaction_id, e.global_position::text AS global_position, e.event_type,
   e.data::text AS data, e.metadata::text AS metadata, e.content_hash, e.prev_hash, e.hash`;
 
+/** The general append: any number of events, any expectation (es_append, schema.ts). */
 const APPEND_SQL = `SELECT r.next_revision::text AS next_revision, r.last_transaction_id::text AS last_transaction_id,
   r.last_global_position::text AS last_global_position, r.duplicate
   FROM es_append($1, $2, $3::jsonb, $4) AS r`;
+
+/**
+ * chainHash() of hash-chain.ts in SQL, byte for byte, for the event at `revision` of stream $1 with content
+ * hash $7 (the parameters of the one-event statements below).
+ */
+function chainHashSql(prevHash: string, revision: string): string {
+  return `encode(sha256(convert_to(${prevHash} || E'\\n' || $1::text || E'\\n' || (${revision})::text || E'\\n' || $7::text, 'UTF8')), 'hex')`;
+}
+
+const INSERT_ONE_FROM_HEAD = `INSERT INTO es_events
+    (stream_id, stream_revision, event_id, event_type, data, metadata, content_hash, prev_hash, hash, recorded_at)
+  SELECT $1::text, h.revision, $3::uuid, $4::text, $5::jsonb, $6::jsonb, $7::text, h.prev_hash, h.hash, $8::timestamptz
+    FROM head h
+  RETURNING stream_revision::text AS next_revision, transaction_id::text AS last_transaction_id,
+    global_position::text AS last_global_position`;
+
+/**
+ * The fast path: one event appended at an exact revision ($2), in one plain statement. The UPDATE moves the
+ * stream head only if it is at $2, computes the new chain hash from the head's hash under the row lock it
+ * takes (a concurrent writer waits, then finds the head moved and updates nothing), and hands the old and
+ * new hash to the INSERT. No row back: nothing was written, and the general path decides why.
+ * Parameters: stream, expected revision, id, type, data, metadata, content hash, recorded at.
+ */
+const APPEND_ONE_AT_REVISION_SQL = `WITH head AS (
+  UPDATE es_streams s
+     SET revision = s.revision + 1, last_hash = ${chainHashSql('s.last_hash', 's.revision + 1')}
+   WHERE s.stream_id = $1::text AND s.revision = $2::bigint
+  RETURNING new.revision, old.last_hash AS prev_hash, new.last_hash AS hash
+)
+${INSERT_ONE_FROM_HEAD}`;
+
+/**
+ * The fast path for one event on a new stream ($2 is -1): creates the head at revision 0 unless the stream
+ * exists (a concurrent creator makes this wait for its commit, then do nothing). Same parameters.
+ */
+const APPEND_ONE_NEW_STREAM_SQL = `WITH head AS (
+  INSERT INTO es_streams AS s (stream_id, revision, last_hash)
+  VALUES ($1::text, $2::bigint + 1, ${chainHashSql(`'${GENESIS_HASH}'`, '$2::bigint + 1')})
+  ON CONFLICT (stream_id) DO NOTHING
+  RETURNING s.revision, '${GENESIS_HASH}'::text AS prev_hash, s.last_hash AS hash
+)
+${INSERT_ONE_FROM_HEAD}`;
 
 const FIND_APPEND_SQL = `SELECT r.next_revision::text AS next_revision, r.last_transaction_id::text AS last_transaction_id,
   r.last_global_position::text AS last_global_position, r.duplicate
@@ -152,16 +197,23 @@ const EMPTIED_STREAMS_SQL = `SELECT s.stream_id, s.revision::text AS revision, s
   WHERE s.revision >= 0 AND NOT EXISTS (SELECT 1 FROM es_events e WHERE e.stream_id = s.stream_id)
   ORDER BY s.stream_id LIMIT 1`;
 
-/** The statement (text and values) that appends `events`; the adapter sends exactly this. */
+/** A statement (text and values) that appends events: see appendStatement(). */
 export interface AppendStatement {
   readonly text: string;
   readonly values: readonly unknown[];
 }
 
+interface EncodedEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly content: EncodedContent;
+  readonly recordedAt: string;
+}
+
 interface PreparedAppend {
   readonly streamId: string;
   readonly expected: ExpectedRevision;
-  readonly eventsJson: string;
+  readonly events: readonly EncodedEvent[];
   readonly eventIds: readonly string[];
 }
 
@@ -178,7 +230,7 @@ function prepareAppend(streamId: string, events: readonly EventToAppend[], expec
   if (!Array.isArray(events) || events.length === 0) throw new TypeError(`append to ${streamId} needs at least one event`);
   expectedText(expected);
   const seen = new Set<string>();
-  const parts: string[] = [];
+  const encoded: EncodedEvent[] = [];
   for (const event of events) {
     if (typeof event.id !== 'string' || !UUID.test(event.id)) throw new TypeError(`event id is not a UUID: ${String(event.id)}`);
     const id = event.id.toLowerCase();
@@ -188,19 +240,58 @@ function prepareAppend(streamId: string, events: readonly EventToAppend[], expec
     if (typeof recordedAt !== 'string' || !ISO_TIMESTAMP.test(recordedAt) || Number.isNaN(Date.parse(recordedAt))) {
       throw new TypeError(`event ${id}: metadata.recordedAt must be an ISO-8601 timestamp with a time zone`);
     }
-    const content = encodeContent(event);
-    parts.push(
-      `{"contentHash":"${content.contentHash}","data":${content.dataJson},"id":"${id}",` +
-        `"metadata":${content.metadataJson},"type":${JSON.stringify(event.type)}}`,
-    );
+    encoded.push({ id, type: event.type, content: encodeContent(event), recordedAt });
   }
-  return { streamId, expected, eventsJson: `[${parts.join(',')}]`, eventIds: [...seen] };
+  return { streamId, expected, events: encoded, eventIds: [...seen] };
+}
+
+/** The events as es_append and es_find_append take them. */
+function eventsJson(prepared: PreparedAppend): string {
+  const parts = prepared.events.map(
+    ({ id, type, content }) =>
+      `{"contentHash":"${content.contentHash}","data":${content.dataJson},"id":"${id}",` +
+      `"metadata":${content.metadataJson},"type":${JSON.stringify(type)}}`,
+  );
+  return `[${parts.join(',')}]`;
+}
+
+/** The general statement (es_append) for these events. */
+function generalStatement(prepared: PreparedAppend, notifyInTransaction: boolean): pg.QueryConfig {
+  return {
+    name: 'es_append',
+    text: APPEND_SQL,
+    values: [prepared.streamId, expectedText(prepared.expected), eventsJson(prepared), notifyInTransaction],
+  };
+}
+
+/** The fast-path statement for these events, or null when they need the general one. */
+function oneEventStatement(prepared: PreparedAppend): pg.QueryConfig | null {
+  const { expected } = prepared;
+  const event = prepared.events[0];
+  if (prepared.events.length !== 1 || !event || (expected !== 'no_stream' && typeof expected !== 'number')) return null;
+  const newStream = expected === 'no_stream';
+  return {
+    name: newStream ? 'es_append_one_new_stream' : 'es_append_one_at_revision',
+    text: newStream ? APPEND_ONE_NEW_STREAM_SQL : APPEND_ONE_AT_REVISION_SQL,
+    values: [
+      prepared.streamId,
+      newStream ? '-1' : String(expected),
+      event.id,
+      event.type,
+      event.content.dataJson,
+      event.content.metadataJson,
+      event.content.contentHash,
+      event.recordedAt,
+    ],
+  };
 }
 
 /**
- * The exact append statement for `events`, for callers that must append inside a transaction of their
- * own (imports, and tests that hold a transaction open). The result row has next_revision,
- * last_transaction_id, last_global_position (text) and duplicate.
+ * The general append statement for `events` (any number, any expected revision), for callers that must
+ * append inside a transaction of their own (imports, and tests that hold a transaction open). It raises
+ * WrongExpectedRevision (ES001) and event id conflicts (ES002) as errors and writes the same rows as
+ * `append()`, which sends it for everything but its one-event fast path. The result row has
+ * next_revision, last_transaction_id, last_global_position (text) and duplicate.
  */
 export function appendStatement(
   streamId: string,
@@ -208,8 +299,8 @@ export function appendStatement(
   options: AppendOptions,
   notifyInTransaction = false,
 ): AppendStatement {
-  const prepared = prepareAppend(streamId, events, options.expectedRevision);
-  return { text: APPEND_SQL, values: [streamId, expectedText(options.expectedRevision), prepared.eventsJson, notifyInTransaction] };
+  const { text, values } = generalStatement(prepareAppend(streamId, events, options.expectedRevision), notifyInTransaction);
+  return { text, values: values ?? [] };
 }
 
 function toAppendResult(streamId: string, row: AppendRow): AppendResult {
@@ -308,14 +399,14 @@ export class PostgresEventStore implements EventStore {
   async append(streamId: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult> {
     this.assertOpen();
     const prepared = prepareAppend(streamId, events, options.expectedRevision);
+    const fast = this.notifyMode === 'in_transaction' ? null : oneEventStatement(prepared);
+    if (fast) {
+      const appended = await this.appendOne(prepared, fast);
+      if (appended) return appended;
+    }
     let row: AppendRow | undefined;
     try {
-      const result = await this.pool.query<AppendRow>({
-        name: 'es_append',
-        text: APPEND_SQL,
-        values: [streamId, expectedText(options.expectedRevision), prepared.eventsJson, this.notifyMode === 'in_transaction'],
-      });
-      row = result.rows[0];
+      row = (await this.pool.query<AppendRow>(generalStatement(prepared, this.notifyMode === 'in_transaction'))).rows[0];
     } catch (error) {
       return this.recoverAppendError(error, prepared);
     }
@@ -494,6 +585,27 @@ export class PostgresEventStore implements EventStore {
     if (this.notifyMode === 'after_commit') this.notifier.poke();
   }
 
+  /**
+   * The fast path. Resolves undefined when it wrote nothing: the stream was not at the expected revision,
+   * or the event id is already recorded. The general path then decides, as for any append: a re-send, an
+   * id conflict, a wrong expected revision (with the actual one), or an append after all if the stream
+   * has reached the expected revision meanwhile.
+   */
+  private async appendOne(prepared: PreparedAppend, statement: pg.QueryConfig): Promise<AppendResult | undefined> {
+    let row: AppendOneRow | undefined;
+    try {
+      row = (await this.pool.query<AppendOneRow>(statement)).rows[0];
+    } catch (error) {
+      if (error instanceof pg.DatabaseError && error.code === '23505' && error.constraint === EVENT_ID_UNIQUE_CONSTRAINT) {
+        return undefined;
+      }
+      throw error;
+    }
+    if (!row) return undefined;
+    this.appended();
+    return toAppendResult(prepared.streamId, { ...row, duplicate: false });
+  }
+
   private async recoverAppendError(error: unknown, prepared: PreparedAppend): Promise<AppendResult> {
     if (error instanceof pg.DatabaseError) {
       if (error.code === SQLSTATE_WRONG_EXPECTED_REVISION) {
@@ -507,7 +619,7 @@ export class PostgresEventStore implements EventStore {
         // An id was recorded by a transaction that committed while ours ran: decide as a re-send would.
         let original: AppendRow | undefined;
         try {
-          original = (await this.pool.query<AppendRow>(FIND_APPEND_SQL, [prepared.streamId, prepared.eventsJson])).rows[0];
+          original = (await this.pool.query<AppendRow>(FIND_APPEND_SQL, [prepared.streamId, eventsJson(prepared)])).rows[0];
         } catch (lookupError) {
           if (lookupError instanceof pg.DatabaseError && lookupError.code === SQLSTATE_EVENT_ID_CONFLICT) {
             throw new EventIdConflictError(

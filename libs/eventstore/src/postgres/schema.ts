@@ -16,6 +16,9 @@ export const SQLSTATE_WRONG_EXPECTED_REVISION = 'ES001';
 export const SQLSTATE_EVENT_ID_CONFLICT = 'ES002';
 export const EVENT_ID_UNIQUE_CONSTRAINT = 'es_events_event_id_key';
 
+// es_append is the general append. A single event at an exact revision or on a new stream goes through a
+// plain statement instead (APPEND_ONE_* in postgres-event-store.ts), which moves the same stream head and
+// computes the same chain hash; the two must stay in step (the contract and append-path specs check both).
 const MIGRATION_1 = /* sql */ `
 CREATE TABLE es_streams (
   stream_id text PRIMARY KEY,
