@@ -1,10 +1,13 @@
+import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { creditConductStreamId } from '#domain/credit';
 import { withCheckCharacter } from '#domain/shared';
 import { FixedClock } from '#platform';
 import { creditProjection, rebuildProjection } from '#projections';
 import { type GraphQLClient, startTestService, type TestService } from '#testing';
 
 const ASSOC = 'hubei-mea';
+const OTHER = 'wuhan-cia';
 const CYCLE = 'sancheng-2022';
 const [A, B, C, LATE] = [1, 2, 3, 4].map((i) => withCheckCharacter(`91420100MA4C${String(i).padStart(5, '0')}`)) as [string, string, string, string];
 const key = (subjectId: string) => ({ associationId: ASSOC, cycleId: CYCLE, subjectId });
@@ -176,7 +179,7 @@ describe('a credit cycle from rulebook to expiry over GraphQL', () => {
         `mutation ($input: RecordCreditConductInput!) { recordCreditConduct(input: $input) { changedRatings { subjectId ratingStatus } } }`,
         {
           input: {
-            subjectId, recordId, code, kind: 'ADVERSE', severity: 'SERIOUS', occurredOn: '2023-01-20', sourceAuthority: '武汉市人力资源和社会保障局',
+            associationId: ASSOC, subjectId, recordId, code, kind: 'ADVERSE', severity: 'SERIOUS', occurredOn: '2023-01-20', sourceAuthority: '武汉市人力资源和社会保障局',
             disclosureMonths: 12, penaltyMonths: 6, evidenceReference: `${recordId}-决定书`, description: '不良行为记录',
           },
         },
@@ -199,12 +202,74 @@ describe('a credit cycle from rulebook to expiry over GraphQL', () => {
     expect(reinstated.application).toMatchObject({ ratingStatus: 'ACTIVE', ratingGrade: 'AAA' });
     expect(ruleOf(await run(admin, 'reinstateCreditRating', 'ReinstateCreditRatingInput', { ...key(B), reason: 'x', decision: committee }))).toBe('CREDIT_RATING_NOT_SUSPENDED');
     const shorten = `mutation ($input: ShortenCreditConductDisclosureInput!) { shortenCreditConductDisclosure(input: $input) { conductRecord { disclosureMonths disclosureUntil } } }`;
-    const tooShort = await admin.request(shorten, { input: { subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 2, rectificationEvidence: '已足额支付工资的凭证' } });
+    const tooShort = await admin.request(shorten, { input: { associationId: ASSOC, subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 2, rectificationEvidence: '已足额支付工资的凭证' } });
     expect(tooShort.errors?.[0]?.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'CREDIT_DISCLOSURE_BELOW_MINIMUM' });
     const shortened = await admin.ok<{ shortenCreditConductDisclosure: { conductRecord: { disclosureMonths: number; disclosureUntil: string } } }>(shorten, {
-      input: { subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 3, rectificationEvidence: '已足额支付工资的凭证' },
+      input: { associationId: ASSOC, subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 3, rectificationEvidence: '已足额支付工资的凭证' },
     });
     expect(shortened.shortenCreditConductDisclosure.conductRecord).toEqual({ disclosureMonths: 3, disclosureUntil: '2023-04-20' });
+  });
+
+  it('keeps a conduct record to the association that recorded it: another association\'s record leaves this one\'s rating as it was', async () => {
+    const other = service.client('ADMIN', { associationId: OTHER, userId: 'wuhan-sec-zhou' });
+    const record = (client: GraphQLClient, associationId: string, recordId: string) =>
+      client.request<{ recordCreditConduct: { conductRecord: { associationId: string }; changedRatings: { subjectId: string }[] } }>(
+        `mutation ($input: RecordCreditConductInput!) { recordCreditConduct(input: $input) { conductRecord { associationId } changedRatings { subjectId } } }`,
+        {
+          input: {
+            associationId, subjectId: A, recordId, code: 'BRIBERY', kind: 'ADVERSE', severity: 'MAJOR', occurredOn: '2023-01-25', sourceAuthority: '武汉市纪律检查委员会',
+            disclosureMonths: 36, evidenceReference: '武纪〔2023〕2号', description: '行贿',
+          },
+        },
+      );
+    expect((await record(other, ASSOC, 'wh-2023-9')).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    const recorded = await record(other, OTHER, 'wh-2023-9');
+    expect(recorded.data?.recordCreditConduct).toEqual({ conductRecord: { associationId: OTHER }, changedRatings: [] });
+    const application = await admin.ok<{ creditApplication: { ratingStatus: string; ratingGrade: string } }>(
+      `{ creditApplication(associationId: "${ASSOC}", cycleId: "${CYCLE}", subjectId: "${A}") { ratingStatus ratingGrade } }`,
+    );
+    expect(application.creditApplication).toEqual({ ratingStatus: 'ACTIVE', ratingGrade: 'AAA' });
+
+    // An event recorded before conduct records carried their association: read as its recorder's association's.
+    const stream = creditConductStreamId(A);
+    await service.service.runtime.store.append(
+      stream,
+      [
+        {
+          id: randomUUID(),
+          type: 'CreditConductRecorded',
+          data: {
+            subjectId: A, recordId: 'hb-2022-legacy', code: 'AWARD', kind: 'GOOD', severity: 'MINOR', occurredOn: '2022-12-01', sourceAuthority: '湖北省市政工程协会',
+            disclosureMonths: 12, penaltyMonths: null, disclosureUntil: '2023-12-01', evidenceReference: '鄂市政协〔2022〕20号', description: '优秀企业',
+          },
+          metadata: {
+            actor: { userId: 'sec-wang', role: 'ADMIN', associationId: ASSOC }, commandId: randomUUID(), correlationId: randomUUID(), causationId: randomUUID(),
+            recordedAt: clock.now().toISOString(),
+          },
+        },
+      ],
+      { expectedRevision: 'any' },
+    );
+    await service.settled();
+    const query = `query ($subjectId: String!, $associationId: String) { creditConductRecords(subjectId: $subjectId, associationId: $associationId) { associationId recordId } }`;
+    type Records = { creditConductRecords: { associationId: string; recordId: string }[] };
+    expect((await admin.ok<Records>(query, { subjectId: A })).creditConductRecords).toEqual([
+      { associationId: ASSOC, recordId: 'hb-2022-legacy' },
+      { associationId: ASSOC, recordId: 'hr-2023-4' },
+    ]);
+    expect((await other.ok<Records>(query, { subjectId: A })).creditConductRecords).toEqual([{ associationId: OTHER, recordId: 'wh-2023-9' }]);
+    expect((await admin.request(query, { subjectId: A, associationId: OTHER })).errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+    expect((await service.client('AUDITOR').ok<Records>(query, { subjectId: A })).creditConductRecords.map((r) => `${r.associationId}/${r.recordId}`)).toEqual([
+      `${ASSOC}/hb-2022-legacy`,
+      `${ASSOC}/hr-2023-4`,
+      `${OTHER}/wh-2023-9`,
+    ]);
+    const history = (client: GraphQLClient) =>
+      client.ok<{ creditHistory: { type: string; data: { recordId?: string } }[] }>(`{ creditHistory(subjectId: "${A}") { type data } }`);
+    const conductIn = async (client: GraphQLClient) =>
+      (await history(client)).creditHistory.filter((s) => s.type === 'CreditConductRecorded').map((s) => s.data.recordId);
+    expect(await conductIn(admin)).toEqual(['hr-2023-4', 'hb-2022-legacy']);
+    expect(await conductIn(other)).toEqual(['wh-2023-9']);
   });
 
   it('downgrades in the annual review and shows a rating expired from the day after valid-to, before and after the expiry is recorded', async () => {

@@ -263,6 +263,7 @@ describe('the Yueyang 2020 credit rating over GraphQL', () => {
       `mutation ($input: RecordCreditConductInput!) { recordCreditConduct(input: $input) { conductRecord { disclosureUntil } changedRatings { subjectId ratingGrade } } }`,
       {
         input: {
+          associationId: ASSOC,
           subjectId: downgraded,
           recordId: 'yyzj-2021-017',
           code: 'MAJOR_SAFETY_ACCIDENT',

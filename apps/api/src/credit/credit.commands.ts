@@ -32,10 +32,12 @@ import {
   initialCreditConductState,
   initialCreditCycleState,
   initialCreditRulebookState,
+  type CreditConductState,
   type RulebookVersion,
+  upcastCreditConductEvent,
 } from '#domain/credit';
 import { enterpriseStreamId } from '#domain/enterprise';
-import { type Actor, businessDate, InvalidInput, NotFound, RuleViolation } from '#domain/shared';
+import { type Actor, businessDate, type Decider, InvalidInput, NotFound, RuleViolation } from '#domain/shared';
 import { comparePositions, type Position, type RecordedEvent } from '#eventstore';
 import { CommandDispatcher, type DispatchResult } from '../commands/command-dispatcher.js';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
@@ -69,6 +71,16 @@ export interface ConductOutcome {
 
 type CycleFacts = NonNullable<CreditApplicationFacts['cycle']>;
 
+/**
+ * The conduct decider over upcast events. The command handler folds the stored events themselves (with their
+ * metadata), some older than the association field: those are read as their recorder's association's.
+ */
+const conductDecider: Decider<CreditConductCommand, CreditConductEvent, CreditConductState> = {
+  ...creditConductDecider,
+  evolve: (state, event) =>
+    creditConductDecider.evolve(state, upcastCreditConductEvent(event, (event as Partial<Pick<RecordedEvent, 'metadata'>>).metadata?.actor.associationId)),
+};
+
 function fold<S, E>(events: readonly RecordedEvent[], initial: S, evolve: (s: S, e: E) => S): S {
   return events.reduce((state, e) => evolve(state, e as unknown as E), initial);
 }
@@ -100,9 +112,12 @@ export class CreditCommands {
     return state.status === 'none' ? null : { data: state.data, closed: state.status === 'closed', scorers: state.scorers };
   }
 
+  /** Every association's conduct records of the subject (the deciders keep to their own association's). */
   async conductRecords(subjectId: string): Promise<ConductRecord[]> {
-    const events = await this.runtime.store.readStream(creditConductStreamId(subjectId));
-    return [...fold<typeof initialCreditConductState, CreditConductEvent>(events, initialCreditConductState, evolveCreditConduct).records.values()];
+    const events = (await this.runtime.store.readStream(creditConductStreamId(subjectId))).map((e) =>
+      upcastCreditConductEvent(e as unknown as CreditConductEvent, e.metadata.actor.associationId),
+    );
+    return [...events.reduce(evolveCreditConduct, initialCreditConductState).records.values()];
   }
 
   private async subjectRegistered(subjectId: string): Promise<boolean> {
@@ -231,15 +246,18 @@ export class CreditCommands {
 
   // ---- conduct records -------------------------------------------------------------------------------------
 
-  /** Records a conduct record, then applies it at once to every valid rating of the subject (dynamic rules). */
+  /**
+   * Records a conduct record, then applies it at once to every valid rating of the subject that the recording
+   * association issued (dynamic rules; another association's ratings are not its to change).
+   */
   async recordConduct(command: CreditConductCommand, commandId: string | null | undefined, actor: Actor): Promise<ConductOutcome> {
     const id = commandId ?? randomUUID();
-    const record = await this.commands.dispatch(creditConductDecider, creditConductStreamId(command.subjectId), { command, actor, commandId: id }, CREDIT_READS);
+    const record = await this.commands.dispatch(conductDecider, creditConductStreamId(command.subjectId), { command, actor, commandId: id }, CREDIT_READS);
     if (command.type !== 'RecordCreditConduct') return { record, ratingChanges: [] };
     const ratings = (await this.runtime.dataSource.query(
       `SELECT association_id, cycle_id FROM credit_application
-       WHERE subject_id = $1 AND rating_status IN ('ACTIVE', 'SUSPENDED') ORDER BY association_id, cycle_id`,
-      [command.subjectId],
+       WHERE association_id = $1 AND subject_id = $2 AND rating_status IN ('ACTIVE', 'SUSPENDED') ORDER BY cycle_id`,
+      [command.associationId, command.subjectId],
     )) as { association_id: string; cycle_id: string }[];
     const ratingChanges: DispatchResult[] = [];
     for (const r of ratings) {

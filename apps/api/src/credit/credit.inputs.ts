@@ -247,6 +247,7 @@ export class ReinstateCreditRatingInput extends CreditApplicationRefInput {
 @InputType({ description: 'A conduct record (不良/良好行为) from the association or another authority.' })
 export class RecordCreditConductInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsUUID() commandId?: string | null;
+  @Field({ description: 'The association recording it: the record changes only the ratings this association issued.' }) @IsString() @MaxLength(64) associationId: string;
   @Field() @IsString() @MaxLength(32) subjectId: string;
   @Field() @IsString() @MaxLength(64) recordId: string;
   @Field({ description: 'e.g. MAJOR_SAFETY_ACCIDENT, WAGE_ARREARS, BRIBERY, BLACKLISTED, FALSE_MATERIALS.' }) @IsString() @MaxLength(40) code: string;
@@ -263,6 +264,7 @@ export class RecordCreditConductInput {
 @InputType()
 export class ShortenCreditConductDisclosureInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsUUID() commandId?: string | null;
+  @Field() @IsString() @MaxLength(64) associationId: string;
   @Field() @IsString() @MaxLength(32) subjectId: string;
   @Field() @IsString() @MaxLength(64) recordId: string;
   @Field(() => Int) @IsInt() disclosureMonths: number;

@@ -167,10 +167,15 @@ export class CreditReadModel {
       [subjectId, associationId],
     );
     const streams = [creditConductStreamId(subjectId), ...applications.map((a) => creditApplicationStreamId(a.association_id, a.cycle_id, subjectId))];
+    // An association's view of the conduct stream holds its own records (events older than the association
+    // field are the recorder's association's) and those recorded by no association.
     const rows = await this.query(
       `SELECT position, stream_id, revision, event_type, data, actor_user_id, actor_role, actor_association_id, recorded_at, hash
-       FROM audit_event WHERE stream_id = ANY($1) ORDER BY recorded_at, position`,
-      [streams],
+       FROM audit_event WHERE stream_id = ANY($1)
+         AND ($2::text IS NULL OR stream_id <> $3 OR COALESCE(data ->> 'associationId', actor_association_id) IS NULL
+              OR COALESCE(data ->> 'associationId', actor_association_id) = $2)
+       ORDER BY recorded_at, position`,
+      [streams, associationId, creditConductStreamId(subjectId)],
     );
     return rows.map((r) => {
       const data = r.data as Record<string, unknown>;
@@ -226,14 +231,20 @@ export class CreditReadModel {
     };
   }
 
-  async conductRecords(subjectId: string): Promise<CreditConductRecordView[]> {
+  /**
+   * A subject's conduct records: one association's (with the few recorded before records carried one, by no
+   * association, which apply to every association) or, with `associationId` null, every association's.
+   */
+  async conductRecords(subjectId: string, associationId: string | null): Promise<CreditConductRecordView[]> {
     const rows = await this.query(
-      `SELECT subject_id, record_id, code, kind, severity, occurred_on::text AS occurred_on, source_authority, disclosure_months, penalty_months,
-         disclosure_until::text AS disclosure_until, evidence_reference, description, shortened, recorded_at
-       FROM credit_conduct_record WHERE subject_id = $1 ORDER BY occurred_on, record_id`,
-      [subjectId],
+      `SELECT association_id, subject_id, record_id, code, kind, severity, occurred_on::text AS occurred_on, source_authority, disclosure_months,
+         penalty_months, disclosure_until::text AS disclosure_until, evidence_reference, description, shortened, recorded_at
+       FROM credit_conduct_record WHERE subject_id = $1 AND ($2::text IS NULL OR association_id = $2 OR association_id IS NULL)
+       ORDER BY occurred_on, association_id, record_id`,
+      [subjectId, associationId],
     );
     return rows.map((r) => ({
+      associationId: r.association_id as string | null,
       subjectId: r.subject_id as string,
       recordId: r.record_id as string,
       code: r.code as string,
@@ -251,8 +262,8 @@ export class CreditReadModel {
     }));
   }
 
-  async conductRecord(subjectId: string, recordId: string): Promise<CreditConductRecordView | null> {
-    return (await this.conductRecords(subjectId)).find((r) => r.recordId === recordId) ?? null;
+  async conductRecord(associationId: string, subjectId: string, recordId: string): Promise<CreditConductRecordView | null> {
+    return (await this.conductRecords(subjectId, associationId)).find((r) => r.recordId === recordId && r.associationId === associationId) ?? null;
   }
 }
 

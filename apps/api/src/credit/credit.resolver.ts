@@ -165,11 +165,20 @@ export class CreditResolver {
     return found;
   }
 
-  @Query(() => [CreditConductRecordView], { description: 'Conduct records (不良/良好行为) of a subject with their disclosure periods.' })
+  @Query(() => [CreditConductRecordView], {
+    description:
+      "Conduct records (不良/良好行为) of a subject with their disclosure periods, those of one association (an admin's own, by default) or, for auditors, tender systems and the firm itself, of every association.",
+  })
   @Roles('ADMIN', 'AUDITOR', 'TENDER', 'MEMBER')
-  creditConductRecords(@Args('subjectId') subjectId: string, @CurrentActor() actor: Actor): Promise<CreditConductRecordView[]> {
+  creditConductRecords(
+    @Args('subjectId') subjectId: string,
+    @Args('associationId', { type: () => String, nullable: true }) associationId: string | null,
+    @CurrentActor() actor: Actor,
+  ): Promise<CreditConductRecordView[]> {
     if (actor.role === 'MEMBER') assertMayRead(actor, null, subjectId);
-    return this.readModel.conductRecords(subjectId);
+    const association = actor.role === 'ADMIN' ? (associationId ?? actor.associationId ?? '') : associationId;
+    if (actor.role === 'ADMIN') assertAdminOf(actor, association ?? '');
+    return this.readModel.conductRecords(subjectId, association);
   }
 
   // ---- rulebooks and cycles -----------------------------------------------------------------------------------
@@ -376,16 +385,19 @@ export class CreditResolver {
 
   // ---- conduct records ---------------------------------------------------------------------------------------------
 
-  @Mutation(() => CreditCommandPayload, { description: 'Records a conduct record and applies it at once to every valid rating by the dynamic rules.' })
+  @Mutation(() => CreditCommandPayload, {
+    description: "Records an association's conduct record and applies it at once, by the dynamic rules, to every valid rating that association issued.",
+  })
   @Roles('ADMIN')
   async recordCreditConduct(@Args('input') input: RecordCreditConductInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
     const outcome = await this.commands.recordConduct({ type: 'RecordCreditConduct', ...fields, penaltyMonths: fields.penaltyMonths ?? null }, commandId, actor);
     const now = this.clock.now();
     return {
       ...this.base(outcome.record),
       readModelCurrent: outcome.record.readModelCurrent && outcome.ratingChanges.every((r) => r.readModelCurrent),
-      conductRecord: await this.readModel.conductRecord(fields.subjectId, fields.recordId),
+      conductRecord: await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId),
       changedRatings: await this.readModel.changedRatings(fields.subjectId, outcome.ratingChanges.map((r) => r.streamId), now),
     };
   }
@@ -394,8 +406,9 @@ export class CreditResolver {
   @Roles('ADMIN')
   async shortenCreditConductDisclosure(@Args('input') input: ShortenCreditConductDisclosureInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
+    assertAdminOf(actor, fields.associationId);
     const outcome = await this.commands.recordConduct({ type: 'ShortenCreditConductDisclosure', ...fields }, commandId, actor);
-    return { ...this.base(outcome.record), conductRecord: await this.readModel.conductRecord(fields.subjectId, fields.recordId) };
+    return { ...this.base(outcome.record), conductRecord: await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId) };
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------------------

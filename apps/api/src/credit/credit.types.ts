@@ -234,6 +234,11 @@ export class CreditExplanation {
 
 @ObjectType()
 export class CreditConductRecordView {
+  @Field(() => String, {
+    nullable: true,
+    description: 'The association that recorded it, whose ratings it can change (null: recorded before records carried one, by no association).',
+  })
+  associationId: string | null;
   @Field() subjectId: string;
   @Field() recordId: string;
   @Field() code: string;

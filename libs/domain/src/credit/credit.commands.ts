@@ -150,8 +150,10 @@ export interface ReserveCreditCertificate {
   readonly subjectId: string;
 }
 
+/** A conduct record is the association's: it names the association that records it and whose ratings it can change. */
 export interface RecordCreditConduct {
   readonly type: 'RecordCreditConduct';
+  readonly associationId: string;
   readonly subjectId: string;
   readonly recordId: string;
   readonly code: string;
@@ -166,6 +168,7 @@ export interface RecordCreditConduct {
 }
 export interface ShortenCreditConductDisclosure {
   readonly type: 'ShortenCreditConductDisclosure';
+  readonly associationId: string;
   readonly subjectId: string;
   readonly recordId: string;
   readonly disclosureMonths: number;
@@ -181,7 +184,9 @@ export type CreditConductCommand = RecordCreditConduct | ShortenCreditConductDis
 export interface CreditApplicationFacts {
   readonly cycle?: { readonly data: CycleData; readonly closed: boolean; readonly scorers: readonly ScorerFact[] } | null;
   readonly subjectRegistered?: boolean;
+  /** Whether the subject is an active member of the cycle's association (looked up by the command layer). */
   readonly activeMember?: boolean;
+  /** The subject's conduct records (every association's: the decider keeps to the cycle's association). */
   readonly conductRecords?: readonly ConductRecord[];
   /** Another subject holding the certificate number, or null. */
   readonly certificateHolder?: string | null;

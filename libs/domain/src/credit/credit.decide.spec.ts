@@ -10,7 +10,7 @@ import {
   validRulebook,
 } from './credit.decide.js';
 import { CreditRules } from './credit.errors.js';
-import type { ConductRecord, CreditApplicationEvent, CycleData } from './credit.events.js';
+import { type ConductRecord, type CreditApplicationEvent, type CreditConductRecorded, type CycleData, upcastCreditConductEvent } from './credit.events.js';
 import { computeGrade } from './credit.rulebook.js';
 
 // FIXED_NOW is 2026-03-02 in Beijing.
@@ -83,6 +83,7 @@ const committee: DecisionRecord = { body: 'CREDIT_COMMITTEE', reference: '岳信
 const issued = [...inNotice, ...spec.given(inNotice).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-2026-001', validFrom: '2026-03-10' }, at('2026-03-10')).events()];
 
 const accident: ConductRecord = {
+  associationId: ASSOC,
   subjectId: SUBJECT,
   recordId: 'rec-1',
   code: 'MAJOR_SAFETY_ACCIDENT',
@@ -155,6 +156,12 @@ describe('filing an application', () => {
 
   it('refuses a non-member when the cycle is for members only', () => {
     deciderSpec(creditApplicationDecider({ ...facts, activeMember: false })).given([]).when(file).thenRefuses(CreditRules.subjectNotEligible);
+  });
+
+  it('takes a non-member when the cycle is open to all firms, and records that it is not a member', () => {
+    const open = { ...cycleData, eligibility: 'ALL' as const };
+    const all = deciderSpec(creditApplicationDecider({ ...facts, cycle: { data: open, closed: false, scorers }, activeMember: false }));
+    expect(all.given([]).when(file).events()[0]!.data).toMatchObject({ member: false });
   });
 
   it('refuses an enterprise not in the register', () => {
@@ -231,6 +238,11 @@ describe('completing the review', () => {
     expect(vetoed.given(scored).when({ type: 'CompleteCreditReview', ...k }).events()[0]!.data).toMatchObject({
       computation: { thresholdGrade: 'AAA', grade: 'A', vetoes: [{ recordId: 'rec-1', effect: 'CAP', capGrade: 'A' }] },
     });
+  });
+
+  it('ignores a veto record that another association recorded', () => {
+    const elsewhere = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, associationId: 'assoc-wuhan', occurredOn: '2025-06-01' }] }));
+    expect(elsewhere.given(scored).when({ type: 'CompleteCreditReview', ...k }).events()[0]!.data).toMatchObject({ computation: { grade: 'AAA', vetoes: [] } });
   });
 
   it('refuses any grade for false materials in the period', () => {
@@ -333,6 +345,16 @@ describe('a valid rating afterwards', () => {
     ]);
   });
 
+  it('refuses a record another association recorded: it does not change this association\'s rating', () => {
+    const elsewhere = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, associationId: 'assoc-wuhan' }] }));
+    elsewhere.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }, at('2026-04-02')).thenRefuses(CreditRules.conductRecordOtherAssociation);
+  });
+
+  it('applies a record from before records carried their association when its recorder had none', () => {
+    const legacy = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, associationId: null }] }));
+    expect(legacy.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }, at('2026-04-02')).events()[0]!.type).toBe('CreditRatingDowngraded');
+  });
+
   it('applies a record once only', () => {
     const events = withAccident.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }, at('2026-04-02')).events();
     withAccident.given([...issued, ...events]).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }, at('2026-04-03')).then([]);
@@ -363,16 +385,27 @@ describe('a valid rating afterwards', () => {
     expect(spec.given(issued).when({ ...review, outcome: 'DOWNGRADED', levels: 2 }, at('2027-03-01')).events()[0]!.data).toMatchObject({ toGrade: 'A' });
   });
 
-  it('expires only after valid-to', () => {
+  it('expires only after valid-to, citing the rulebook\'s validity', () => {
     spec.given(issued).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-09')).thenRefuses(CreditRules.ratingNotExpired);
-    expect(spec.given(issued).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-10')).events()[0]!.type).toBe('CreditRatingExpired');
+    spec.given(issued).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-10')).then([
+      {
+        type: 'CreditRatingExpired',
+        data: { ...k, grade: 'AAA', validTo: '2028-03-09', expiredOn: '2028-03-10', rule: 'yy-credit v1 validity 2 years: valid to 2028-03-09' },
+      },
+    ]);
+  });
+
+  it('records an expiry once only', () => {
+    const expired = [...issued, ...spec.given(issued).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-10')).events()];
+    spec.given(expired).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-11')).then([]);
   });
 });
 
 describe('conduct records', () => {
   const conduct = deciderSpec(creditConductDecider);
-  const record = { type: 'RecordCreditConduct' as const, ...accident, penaltyMonths: 12 };
+  const record = { type: 'RecordCreditConduct' as const, ...accident, associationId: ASSOC, penaltyMonths: 12 };
   const recorded = conduct.given([]).when(record).events();
+  const shorten = { associationId: ASSOC, subjectId: SUBJECT, recordId: 'rec-1', rectificationEvidence: '整改报告' };
 
   it('records the disclosure end from the disclosure period', () => {
     expect(recorded[0]!.data).toMatchObject({ disclosureUntil: '2028-04-01' });
@@ -386,15 +419,40 @@ describe('conduct records', () => {
     conduct.given([]).when({ ...record, disclosureMonths: 6 }).thenRefuses(CreditRules.disclosureShorterThanPenalty);
   });
 
+  it('records the association that recorded it', () => {
+    expect(recorded[0]!.data).toMatchObject({ associationId: ASSOC, recordId: 'rec-1' });
+  });
+
+  it('refuses a record without a well-formed association, field by field', () => {
+    conduct.given([]).when({ ...record, associationId: 'Not An Id' }).thenRejectsFields('associationId');
+  });
+
+  it('keeps record ids per association: another association may use the same id for its own record', () => {
+    const other = conduct.given(recorded).when({ ...record, associationId: 'assoc-wuhan', code: 'WAGE_ARREARS' }).events();
+    expect(other).toHaveLength(1);
+    expect(other[0]!.data).toMatchObject({ associationId: 'assoc-wuhan', code: 'WAGE_ARREARS' });
+    conduct.given(recorded).when({ ...record, code: 'WAGE_ARREARS' }).thenRefuses(CreditRules.conductRecordExists);
+  });
+
   it('shortens disclosure after rectification', () => {
-    const shortened = conduct.given(recorded).when({ type: 'ShortenCreditConductDisclosure', subjectId: SUBJECT, recordId: 'rec-1', disclosureMonths: 3, rectificationEvidence: '整改报告' }).events();
-    expect(shortened[0]!.data).toMatchObject({ fromMonths: 24, toMonths: 3, disclosureUntil: '2026-07-01' });
+    const shortened = conduct.given(recorded).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 3 }).events();
+    expect(shortened[0]!.data).toMatchObject({ associationId: ASSOC, fromMonths: 24, toMonths: 3, disclosureUntil: '2026-07-01' });
+  });
+
+  it('refuses to shorten another association\'s record', () => {
+    conduct.given(recorded).when({ type: 'ShortenCreditConductDisclosure', ...shorten, associationId: 'assoc-wuhan', disclosureMonths: 3 }).thenRefuses(CreditRules.conductRecordUnknown);
   });
 
   it('refuses to shorten disclosure below 3 months', () => {
-    conduct
-      .given(recorded)
-      .when({ type: 'ShortenCreditConductDisclosure', subjectId: SUBJECT, recordId: 'rec-1', disclosureMonths: 2, rectificationEvidence: '整改报告' })
-      .thenRefuses(CreditRules.disclosureBelowMinimum);
+    conduct.given(recorded).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 2 }).thenRefuses(CreditRules.disclosureBelowMinimum);
+  });
+
+  it('reads a record from before records carried their association as its recorder\'s association\'s', () => {
+    const { associationId: _dropped, ...legacyData } = (recorded[0] as CreditConductRecorded).data;
+    const legacy = { type: 'CreditConductRecorded', data: legacyData } as unknown as CreditConductRecorded;
+    expect(upcastCreditConductEvent(legacy, ASSOC).data.associationId).toBe(ASSOC);
+    expect(upcastCreditConductEvent(legacy, null).data.associationId).toBeNull();
+    expect(upcastCreditConductEvent(recorded[0] as CreditConductRecorded, 'assoc-wuhan').data.associationId).toBe(ASSOC);
+    conduct.given([upcastCreditConductEvent(legacy, ASSOC)]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 3 }).events();
   });
 });

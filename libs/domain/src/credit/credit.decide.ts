@@ -27,6 +27,8 @@ import { CreditRules } from './credit.errors.js';
 import {
   CONDUCT_KINDS,
   CONDUCT_SEVERITIES,
+  type ConductRecord,
+  conductRecordKey,
   type CreditApplicationEvent,
   type CreditCertificateReserved,
   type CreditConductEvent,
@@ -264,6 +266,15 @@ export function creditCycleDecider(
 
 // ---- applications and ratings ---------------------------------------------------------------------------
 
+/**
+ * A conduct record changes only the ratings of the association that recorded it (domain brief: every
+ * association-owned record carries its association). A record from before records were scoped whose
+ * recorder had no association applies as it did when it was recorded: to every association.
+ */
+function appliesTo(record: ConductRecord, associationId: string): boolean {
+  return record.associationId === null || record.associationId === associationId;
+}
+
 function requireCycle(facts: CreditApplicationFacts, cycleId: string): NonNullable<CreditApplicationFacts['cycle']> {
   if (!facts.cycle) throw new NotFound('Credit cycle', cycleId);
   return facts.cycle;
@@ -396,6 +407,7 @@ export function decideCreditApplication(
       const scores = rulebook.indicators.map((i) => state.scores.get(i.code)!);
       const vetoes: AppliedVeto[] = [];
       for (const record of facts.conductRecords ?? []) {
+        if (!appliesTo(record, command.associationId)) continue;
         if (record.kind !== 'ADVERSE' || record.occurredOn < cycle.data.assessmentFrom || record.occurredOn > cycle.data.assessmentTo) continue;
         const rule = rulebook.vetoRules.find((v) => v.conductCode === record.code);
         if (rule) vetoes.push({ conductCode: record.code, recordId: record.recordId, effect: rule.effect, capGrade: rule.capGrade });
@@ -515,8 +527,18 @@ export function decideCreditApplication(
     }
     case 'ApplyConductToCreditRating': {
       const cycle = requireCycle(facts, command.cycleId);
-      const record = (facts.conductRecords ?? []).find((r) => r.recordId === command.recordId);
-      if (!record) throw new RuleViolation(CreditRules.conductRecordUnknown, `Conduct record ${command.recordId} is not on ${command.subjectId}'s record.`);
+      const withId = (facts.conductRecords ?? []).filter((r) => r.recordId === command.recordId);
+      const record = withId.find((r) => appliesTo(r, command.associationId));
+      if (!record) {
+        if (withId.length > 0) {
+          throw new RuleViolation(
+            CreditRules.conductRecordOtherAssociation,
+            `Conduct record ${command.recordId} was recorded by ${withId.map((r) => r.associationId).join(', ')}; it does not change ratings issued by ${command.associationId}.`,
+            { recordedBy: withId.map((r) => r.associationId) },
+          );
+        }
+        throw new RuleViolation(CreditRules.conductRecordUnknown, `Conduct record ${command.recordId} is not on ${command.subjectId}'s record.`);
+      }
       if (state.appliedRecords.has(record.recordId)) return [];
       const rating = state.rating;
       if (!rating || (rating.status !== 'ACTIVE' && rating.status !== 'SUSPENDED') || today > rating.validTo) {
@@ -571,7 +593,11 @@ export function decideCreditApplication(
       const rating = state.rating;
       if (!rating || rating.status === 'EXPIRED' || rating.status === 'REVOKED') return [];
       if (today <= rating.validTo) throw new RuleViolation(CreditRules.ratingNotExpired, `The rating is valid until ${rating.validTo}.`);
-      return [{ type: 'CreditRatingExpired', data: { ...k, grade: rating.grade, validTo: rating.validTo, expiredOn: today } }];
+      const rulebook = facts.cycle?.data.rulebook;
+      const rule = rulebook
+        ? `${rulebook.rulebookId} v${rulebook.version} validity ${rulebook.validityYears} years: valid to ${rating.validTo}`
+        : `valid to ${rating.validTo}`;
+      return [{ type: 'CreditRatingExpired', data: { ...k, grade: rating.grade, validTo: rating.validTo, expiredOn: today, rule } }];
     }
   }
 }
@@ -605,7 +631,9 @@ export const creditCertificateDecider: Decider<ReserveCreditCertificate, CreditC
 
 export function decideCreditConduct(command: CreditConductCommand, state: CreditConductState, _context: DecisionContext): CreditConductEvent[] {
   const errors = new FieldErrors();
+  matches(errors, 'associationId', command.associationId, ID, 'must be lowercase letters, digits and hyphens.');
   matches(errors, 'recordId', command.recordId, /^[A-Za-z0-9-]{1,64}$/, 'must be 1 to 64 letters, digits or hyphens.');
+  const key = conductRecordKey(command.associationId, command.recordId);
   if (command.type === 'RecordCreditConduct') {
     matches(errors, 'subjectId', command.subjectId, SUBJECT, 'must be a credit code or identity number (6 to 32 letters and digits).');
     const code = matches(errors, 'code', command.code, CODE, 'must be upper-case letters, digits and underscores.');
@@ -618,7 +646,7 @@ export function decideCreditConduct(command: CreditConductCommand, state: Credit
     const evidenceReference = requiredText(errors, 'evidenceReference', command.evidenceReference, { max: 500, label: 'The evidence reference' });
     const description = requiredText(errors, 'description', command.description, { max: TEXT_MAX, label: 'The description' });
     errors.throwIfAny();
-    const existing = state.records.get(command.recordId);
+    const existing = state.records.get(key);
     if (existing) {
       if (existing.code === code && existing.occurredOn === occurredOn) return [];
       throw new RuleViolation(CreditRules.conductRecordExists, `Conduct record ${command.recordId} is already on the record with other content.`);
@@ -633,6 +661,7 @@ export function decideCreditConduct(command: CreditConductCommand, state: Credit
       {
         type: 'CreditConductRecorded',
         data: {
+          associationId: command.associationId,
           subjectId: command.subjectId,
           recordId: command.recordId,
           code,
@@ -652,8 +681,10 @@ export function decideCreditConduct(command: CreditConductCommand, state: Credit
   const months = Number.isInteger(command.disclosureMonths) ? command.disclosureMonths : (errors.add('disclosureMonths', 'must be a whole number of months.'), 0);
   const rectificationEvidence = requiredText(errors, 'rectificationEvidence', command.rectificationEvidence, { max: 500, label: 'The rectification evidence' });
   errors.throwIfAny();
-  const record = state.records.get(command.recordId);
-  if (!record) throw new RuleViolation(CreditRules.conductRecordUnknown, `Conduct record ${command.recordId} is not on ${command.subjectId}'s record.`);
+  const record = state.records.get(key);
+  if (!record) {
+    throw new RuleViolation(CreditRules.conductRecordUnknown, `Conduct record ${command.recordId} of ${command.associationId} is not on ${command.subjectId}'s record.`);
+  }
   if (months < SHORTENED_DISCLOSURE_MIN_MONTHS) {
     throw new RuleViolation(CreditRules.disclosureBelowMinimum, `Disclosure can be shortened after rectification to no less than ${SHORTENED_DISCLOSURE_MIN_MONTHS} months, not ${months}.`);
   }
@@ -665,6 +696,7 @@ export function decideCreditConduct(command: CreditConductCommand, state: Credit
     {
       type: 'CreditConductDisclosureShortened',
       data: {
+        associationId: command.associationId,
         subjectId: command.subjectId,
         recordId: command.recordId,
         fromMonths: record.disclosureMonths,

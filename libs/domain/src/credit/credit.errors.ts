@@ -37,6 +37,7 @@ export const CreditRules = {
   disclosureNotShorter: 'CREDIT_DISCLOSURE_NOT_SHORTER',
   conductRecordExists: 'CREDIT_CONDUCT_RECORD_EXISTS',
   conductRecordUnknown: 'CREDIT_CONDUCT_RECORD_UNKNOWN',
+  conductRecordOtherAssociation: 'CREDIT_CONDUCT_RECORD_OTHER_ASSOCIATION',
   ratingNotExpired: 'CREDIT_RATING_NOT_EXPIRED',
   ratingNotSuspended: 'CREDIT_RATING_NOT_SUSPENDED',
 } as const;

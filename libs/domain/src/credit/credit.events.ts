@@ -144,7 +144,16 @@ export type CreditRatingReinstated = DomainEvent<
   'CreditRatingReinstated',
   ApplicationKey & { readonly grade: string; readonly effectiveFrom: string; readonly reason: string; readonly decision: DecisionRecord }
 >;
-export type CreditRatingExpired = DomainEvent<'CreditRatingExpired', ApplicationKey & { readonly grade: string; readonly validTo: string; readonly expiredOn: string }>;
+export type CreditRatingExpired = DomainEvent<
+  'CreditRatingExpired',
+  ApplicationKey & {
+    readonly grade: string;
+    readonly validTo: string;
+    readonly expiredOn: string;
+    /** The rule the expiry follows (`<rulebook> v<n> validity <years> years: valid to <date>`); absent in the earliest events. */
+    readonly rule?: string;
+  }
+>;
 
 export type CreditApplicationEvent =
   | CreditApplicationFiled
@@ -170,7 +179,7 @@ export type CreditCertificateReserved = DomainEvent<
   { readonly associationId: string; readonly certificateNumber: string; readonly cycleId: string; readonly subjectId: string }
 >;
 
-// ---- conduct records: credit-conduct-<subjectId> --------------------------------------------------------------
+// ---- conduct records: credit-conduct-<subjectId>, each record owned by the association that recorded it ----------
 
 export const CONDUCT_KINDS = ['ADVERSE', 'GOOD'] as const;
 export type ConductKind = (typeof CONDUCT_KINDS)[number];
@@ -178,6 +187,11 @@ export const CONDUCT_SEVERITIES = ['MINOR', 'SERIOUS', 'MAJOR'] as const;
 export type ConductSeverity = (typeof CONDUCT_SEVERITIES)[number];
 
 export interface ConductRecord {
+  /**
+   * The association that recorded it, whose ratings it can change. Null only for a record from before records
+   * were scoped whose recorder had no association (see `upcastCreditConductEvent`).
+   */
+  readonly associationId: string | null;
   readonly subjectId: string;
   readonly recordId: string;
   readonly code: string;
@@ -195,6 +209,7 @@ export type CreditConductRecorded = DomainEvent<'CreditConductRecorded', Conduct
 export type CreditConductDisclosureShortened = DomainEvent<
   'CreditConductDisclosureShortened',
   {
+    readonly associationId: string | null;
     readonly subjectId: string;
     readonly recordId: string;
     readonly fromMonths: number;
@@ -204,6 +219,21 @@ export type CreditConductDisclosureShortened = DomainEvent<
   }
 >;
 export type CreditConductEvent = CreditConductRecorded | CreditConductDisclosureShortened;
+
+/**
+ * Conduct events recorded before records carried their association have no `associationId`. Events are never
+ * edited, so readers fill it in when they load one: the association of the admin who recorded it (every
+ * admin acts for one association), or null when the recorder had none.
+ */
+export function upcastCreditConductEvent<E extends CreditConductEvent>(event: E, recordedByAssociation: string | null | undefined): E {
+  if ((event.data as { associationId?: string | null }).associationId !== undefined) return event;
+  return { ...event, data: { ...event.data, associationId: recordedByAssociation ?? null } };
+}
+
+/** Identity of a conduct record within a subject's stream: record ids are the recording association's own. */
+export function conductRecordKey(associationId: string | null, recordId: string): string {
+  return `${associationId ?? ''}/${recordId}`;
+}
 
 export type CreditEvent = CreditRulebookEvent | CreditCycleEvent | CreditApplicationEvent | CreditCertificateReserved | CreditConductEvent;
 

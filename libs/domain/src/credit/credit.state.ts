@@ -1,10 +1,11 @@
-import type {
-  ConductRecord,
-  CreditApplicationEvent,
-  CreditConductEvent,
-  CreditCycleEvent,
-  CreditRulebookEvent,
-  CycleData,
+import {
+  type ConductRecord,
+  conductRecordKey,
+  type CreditApplicationEvent,
+  type CreditConductEvent,
+  type CreditCycleEvent,
+  type CreditRulebookEvent,
+  type CycleData,
 } from './credit.events.js';
 import type { DecisionRecord } from '../shared/index.js';
 import type { GradeComputation, IndicatorScore, RulebookVersion } from './credit.rulebook.js';
@@ -174,16 +175,18 @@ export interface CreditCertificateState {
 // ---- conduct records ------------------------------------------------------------------------------------
 
 export interface CreditConductState {
+  /** By `conductRecordKey(associationId, recordId)`. */
   readonly records: ReadonlyMap<string, ConductRecord>;
 }
 export const initialCreditConductState: CreditConductState = { records: new Map() };
 
 export function evolveCreditConduct(state: CreditConductState, event: CreditConductEvent): CreditConductState {
   const records = new Map(state.records);
-  if (event.type === 'CreditConductRecorded') records.set(event.data.recordId, event.data);
+  const key = conductRecordKey(event.data.associationId ?? null, event.data.recordId);
+  if (event.type === 'CreditConductRecorded') records.set(key, { ...event.data, associationId: event.data.associationId ?? null });
   else {
-    const r = records.get(event.data.recordId);
-    if (r) records.set(r.recordId, { ...r, disclosureMonths: event.data.toMonths, disclosureUntil: event.data.disclosureUntil });
+    const r = records.get(key);
+    if (r) records.set(key, { ...r, disclosureMonths: event.data.toMonths, disclosureUntil: event.data.disclosureUntil });
   }
   return { records };
 }

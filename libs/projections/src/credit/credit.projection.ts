@@ -1,5 +1,11 @@
 import type { RecordedEvent } from '#eventstore';
-import { CREDIT_EVENT_TYPES, type CreditEvent } from '#domain/credit';
+import {
+  CREDIT_EVENT_TYPES,
+  type CreditConductDisclosureShortened,
+  type CreditConductRecorded,
+  type CreditEvent,
+  upcastCreditConductEvent,
+} from '#domain/credit';
 import type { EntityManager } from 'typeorm';
 import type { Projection } from '../projection.js';
 
@@ -25,7 +31,8 @@ export const CREDIT_RATING_AS_OF_SQL = `
  */
 export const creditProjection: Projection = {
   name: 'credit',
-  version: 1,
+  // 2: conduct records carry the recording association (older events upcast to the recorder's association).
+  version: 2,
   handles: CREDIT_EVENT_TYPES,
   tables: ['credit_rulebook_version', 'credit_cycle', 'credit_application', 'credit_rating_history', 'credit_conduct_record'],
   async apply(events, tx) {
@@ -247,31 +254,34 @@ async function applyOne(event: RecordedEvent<CreditEvent['type']>, tx: EntityMan
     case 'CreditRatingExpired': {
       const d = dataOf<'CreditRatingExpired'>(event);
       await updateApplication(tx, event, d, `rating_status = 'EXPIRED'`, []);
-      await ratingHistory(tx, event, d, { status: 'EXPIRED', effectiveFrom: d.expiredOn });
+      await ratingHistory(tx, event, d, { status: 'EXPIRED', effectiveFrom: d.expiredOn, rule: d.rule ?? null });
       return;
     }
     case 'CreditCertificateReserved':
       // The reservation streams only guard uniqueness; the certificate is read from the application.
       return;
     case 'CreditConductRecorded': {
-      const d = dataOf<'CreditConductRecorded'>(event);
+      const d = upcastCreditConductEvent(event as unknown as CreditConductRecorded, event.metadata.actor.associationId).data;
       await tx.query(
-        `INSERT INTO credit_conduct_record (subject_id, record_id, code, kind, severity, occurred_on, source_authority, disclosure_months,
+        `INSERT INTO credit_conduct_record (association_id, subject_id, record_id, code, kind, severity, occurred_on, source_authority, disclosure_months,
            penalty_months, disclosure_until, evidence_reference, description, recorded_at, recorded_by, revision, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17) ON CONFLICT DO NOTHING`,
+         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16,$17,$18) ON CONFLICT DO NOTHING`,
         [
-          d.subjectId, d.recordId, d.code, d.kind, d.severity, d.occurredOn, d.sourceAuthority, d.disclosureMonths, d.penaltyMonths,
+          d.associationId, d.subjectId, d.recordId, d.code, d.kind, d.severity, d.occurredOn, d.sourceAuthority, d.disclosureMonths, d.penaltyMonths,
           d.disclosureUntil, d.evidenceReference, d.description, at, by, event.revision, event.id, event.position,
         ],
       );
       return;
     }
     case 'CreditConductDisclosureShortened': {
-      const d = dataOf<'CreditConductDisclosureShortened'>(event);
+      const d = upcastCreditConductEvent(event as unknown as CreditConductDisclosureShortened, event.metadata.actor.associationId).data;
       await tx.query(
         `UPDATE credit_conduct_record SET disclosure_months = $3, disclosure_until = $4, shortened = $5, revision = $6, last_event_id = $7, last_position = $8
-         WHERE subject_id = $1 AND record_id = $2 AND revision < $6`,
-        [d.subjectId, d.recordId, d.toMonths, d.disclosureUntil, JSON.stringify({ fromMonths: d.fromMonths, rectificationEvidence: d.rectificationEvidence, at }), event.revision, event.id, event.position],
+         WHERE subject_id = $1 AND record_id = $2 AND association_id IS NOT DISTINCT FROM $9 AND revision < $6`,
+        [
+          d.subjectId, d.recordId, d.toMonths, d.disclosureUntil, JSON.stringify({ fromMonths: d.fromMonths, rectificationEvidence: d.rectificationEvidence, at }),
+          event.revision, event.id, event.position, d.associationId,
+        ],
       );
       return;
     }
