@@ -1,32 +1,41 @@
 /**
- * Rebuilds every read model (`registerProjections`, one after another, as `rebuildProjections` does) in a
- * process of its own, so that its peak RSS is the rebuild's alone; times each projection.
+ * Rebuilds every read model (`registerProjections`, with `rebuildProjections`: one read of the log feeds
+ * every projection) in a process of its own, so that its peak RSS is the rebuild's alone; reports the time in
+ * each projection's `apply` and the CPU time of this process and of the Postgres server.
  *
- *   node dist/bench/lib/rebuild-process.js <DATABASE_URL>
- * Prints `RESULT {seconds, eventsReplayed, peakRssMiB}`.
+ *   node dist/bench/lib/rebuild-process.js <DATABASE_URL> [POSTMASTER_PID]
+ * Prints `RESULT {seconds, eventsReplayed, peakRssMiB, perProjection, cpu}`.
  */
 import { PostgresEventStore } from '#eventstore';
-import { createReadModelDataSource, rebuildProjection, registerEntities, registerMigrations, registerProjections } from '#projections';
+import { createReadModelDataSource, rebuildProjections, registerEntities, registerMigrations, registerProjections } from '#projections';
 import { memoryOf } from './harness.js';
+import { cpuSecondsBetween, processTreeCpu } from './machine.js';
 
 async function main(): Promise<void> {
-  const [url] = process.argv.slice(2);
+  const [url, postmaster] = process.argv.slice(2);
+  const postmasterPid = postmaster ? Number(postmaster) : null;
   const store = new PostgresEventStore({ connectionString: url!, poolSize: 2 });
   const dataSource = createReadModelDataSource({ url: url!, entities: registerEntities, migrations: registerMigrations, poolSize: 2 });
   await dataSource.initialize();
   try {
+    const serverBefore = processTreeCpu(postmasterPid);
+    const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const results = [];
-    const perProjection: Record<string, number> = {};
-    for (const projection of registerProjections) {
-      const t0 = performance.now();
-      results.push(await rebuildProjection({ store, dataSource, projection }));
-      perProjection[projection.name] = Math.round(performance.now() - t0) / 1000;
-    }
+    const results = await rebuildProjections({ store, dataSource, projections: registerProjections });
     const seconds = (performance.now() - started) / 1000;
+    const cpuUsed = process.cpuUsage(cpuBefore);
+    // Read before the pool closes: the backends' CPU goes with them when they exit.
+    const serverSeconds = cpuSecondsBetween(serverBefore, processTreeCpu(postmasterPid));
+    const perProjection = Object.fromEntries(results.map((r) => [r.projection, Math.round(r.applySeconds * 1000) / 1000]));
     const mem = memoryOf(process.pid);
     process.stdout.write(
-      `RESULT ${JSON.stringify({ seconds, eventsReplayed: results.map((r) => ({ projection: r.projection, events: r.eventsReplayed, applied: r.eventsApplied })), peakRssMiB: mem?.peakRssMiB ?? null, perProjection })}\n`,
+      `RESULT ${JSON.stringify({
+        seconds,
+        eventsReplayed: results.map((r) => ({ projection: r.projection, events: r.eventsReplayed, applied: r.eventsApplied })),
+        peakRssMiB: mem?.peakRssMiB ?? null,
+        perProjection,
+        cpu: { nodeSeconds: (cpuUsed.user + cpuUsed.system) / 1e6, postgresSeconds: Number.isNaN(serverSeconds) ? null : serverSeconds },
+      })}\n`,
     );
   } finally {
     await dataSource.destroy();

@@ -1,6 +1,6 @@
 import type { RecordedEvent } from '#eventstore';
 import { DUES_EVENT_TYPES, type DuesEvent } from '#domain/dues';
-import type { EntityManager } from 'typeorm';
+import { positionBefore, type Row, type TableSpec, TableBuffer, type Value } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
 
 type Recorded<T extends DuesEvent['type']> = RecordedEvent<T, Extract<DuesEvent, { type: T }>['data']>;
@@ -11,6 +11,10 @@ type AccountKey = { associationId: string; enterpriseCode: string; year: number 
  * business date and recorded-at per money event), payments, waivers and waiver policies. Every row keeps the
  * position of the last event that shaped it and is only touched by a later event, so a second delivery
  * changes nothing (the account figures are increments, so that guard is what keeps them right).
+ *
+ * Set-based: a batch loads the accounts and waivers it touches in one statement each, applies its events to
+ * them in memory, in order and with the guards above, and writes every table back in one statement (see
+ * bulk-rows.ts). Live batches and rebuilds run the same code.
  */
 export const duesProjection: Projection = {
   name: 'dues',
@@ -18,38 +22,119 @@ export const duesProjection: Projection = {
   handles: DUES_EVENT_TYPES,
   tables: ['dues_fee_schedule', 'dues_account', 'dues_account_entry', 'dues_payment', 'dues_waiver', 'dues_waiver_policy'],
   async apply(events, tx) {
-    for (const event of events) await applyOne(event as RecordedEvent<DuesEvent['type']>, tx);
+    const accountKeys: Value[][] = [];
+    const waiverKeys: Value[][] = [];
+    for (const event of events) {
+      const d = event.data as Partial<AccountKey & { waiverId: string }>;
+      if (d.enterpriseCode === undefined || d.year === undefined || d.associationId === undefined) continue;
+      accountKeys.push([d.associationId, d.enterpriseCode, d.year]);
+      if (d.waiverId !== undefined) waiverKeys.push([d.associationId, d.enterpriseCode, d.year, d.waiverId]);
+    }
+    const batch: Batch = {
+      accounts: await TableBuffer.load(tx, ACCOUNT, accountKeys),
+      waivers: await TableBuffer.load(tx, WAIVER, waiverKeys),
+      schedules: new TableBuffer(FEE_SCHEDULE),
+      policies: new TableBuffer(WAIVER_POLICY),
+      payments: new TableBuffer(PAYMENT),
+      entries: new TableBuffer(ENTRY),
+    };
+    for (const event of events) applyOne(event as RecordedEvent<DuesEvent['type']>, batch);
+    for (const table of [batch.schedules, batch.policies, batch.accounts, batch.entries, batch.payments, batch.waivers]) {
+      await table.flush(tx);
+    }
   },
 };
 
-async function applyOne(event: RecordedEvent<DuesEvent['type']>, tx: EntityManager): Promise<void> {
+const FEE_SCHEDULE: TableSpec = {
+  table: 'dues_fee_schedule',
+  key: ['association_id', 'version'],
+  columns: {
+    association_id: 'text', version: 'integer', effective_from: 'date', amounts: 'jsonb', second_half_percent: 'integer',
+    decision: 'jsonb', warnings: 'jsonb', adopted_at: 'timestamptz', adopted_by: 'text', last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+const WAIVER_POLICY: TableSpec = {
+  table: 'dues_waiver_policy',
+  key: ['association_id', 'policy_id'],
+  columns: {
+    association_id: 'text', policy_id: 'text', year: 'integer', title: 'text', reason_category: 'text', reason: 'text',
+    default_percent: 'integer', size_class_percents: 'jsonb', decision: 'jsonb', adopted_at: 'timestamptz', adopted_by: 'text',
+    last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+const ACCOUNT: TableSpec = {
+  table: 'dues_account',
+  key: ['association_id', 'enterprise_code', 'year'],
+  columns: {
+    association_id: 'text', enterprise_code: 'varchar', year: 'integer', tier: 'text', schedule_version: 'integer', annual_fen: 'bigint',
+    invoiced_fen: 'bigint', paid_fen: 'bigint', waived_fen: 'bigint', balance_fen: 'bigint', pro_rated_percent: 'integer',
+    admitted_on: 'date', invoiced_on: 'date', invoiced_at: 'timestamptz', updated_at: 'timestamptz', revision: 'integer',
+    last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+const ENTRY: TableSpec = {
+  table: 'dues_account_entry',
+  key: ['association_id', 'enterprise_code', 'year', 'revision'],
+  columns: {
+    association_id: 'text', enterprise_code: 'varchar', year: 'integer', revision: 'integer', kind: 'text', amount_fen: 'bigint',
+    waiver_id: 'text', effective_on: 'date', recorded_at: 'timestamptz', event_id: 'uuid', position: 'text',
+  },
+};
+
+const PAYMENT: TableSpec = {
+  table: 'dues_payment',
+  key: ['association_id', 'receipt_number'],
+  columns: {
+    association_id: 'text', receipt_number: 'text', enterprise_code: 'varchar', year: 'integer', amount_fen: 'bigint', paid_on: 'date',
+    recorded_at: 'timestamptz', recorded_by: 'text', last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+const WAIVER: TableSpec = {
+  table: 'dues_waiver',
+  key: ['association_id', 'enterprise_code', 'year', 'waiver_id'],
+  columns: {
+    association_id: 'text', enterprise_code: 'varchar', year: 'integer', waiver_id: 'text', status: 'text', full_waiver: 'boolean',
+    requested_fen: 'bigint', in_effect_fen: 'bigint', approved_fen: 'bigint', revoked_fen: 'bigint', reason_category: 'text',
+    reason: 'text', evidence_reference: 'text', requested_by: 'text', requested_at: 'timestamptz', approved_by: 'text',
+    approved_at: 'timestamptz', approval_note: 'text', rejected_by: 'text', rejection_reason: 'text', revoked_by: 'text',
+    revocation_reason: 'text', revoked_at: 'timestamptz', policy_id: 'text', decision: 'jsonb', updated_at: 'timestamptz',
+    last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+interface Batch {
+  readonly accounts: TableBuffer;
+  readonly waivers: TableBuffer;
+  readonly schedules: TableBuffer;
+  readonly policies: TableBuffer;
+  readonly payments: TableBuffer;
+  readonly entries: TableBuffer;
+}
+
+function applyOne(event: RecordedEvent<DuesEvent['type']>, batch: Batch): void {
   const at = event.metadata.recordedAt;
   const by = event.metadata.actor.userId;
   switch (event.type) {
     case 'FeeScheduleAdopted': {
       const d = (event as Recorded<'FeeScheduleAdopted'>).data;
-      await tx.query(
-        `INSERT INTO dues_fee_schedule (association_id, version, effective_from, amounts, second_half_percent, decision, warnings,
-           adopted_at, adopted_by, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (association_id, version) DO NOTHING`,
-        [
-          d.associationId, d.version, d.effectiveFrom, JSON.stringify(d.amounts), d.secondHalfPercent, JSON.stringify(d.decision),
-          JSON.stringify(d.warnings), at, by, event.id, event.position,
-        ],
-      );
+      batch.schedules.insert({
+        association_id: d.associationId, version: d.version, effective_from: d.effectiveFrom, amounts: JSON.stringify(d.amounts),
+        second_half_percent: d.secondHalfPercent, decision: JSON.stringify(d.decision), warnings: JSON.stringify(d.warnings),
+        adopted_at: at, adopted_by: by, last_event_id: event.id, last_position: event.position,
+      });
       return;
     }
     case 'WaiverPolicyAdopted': {
       const d = (event as Recorded<'WaiverPolicyAdopted'>).data;
-      await tx.query(
-        `INSERT INTO dues_waiver_policy (association_id, policy_id, year, title, reason_category, reason, default_percent,
-           size_class_percents, decision, adopted_at, adopted_by, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13) ON CONFLICT (association_id, policy_id) DO NOTHING`,
-        [
-          d.associationId, d.policyId, d.year, d.title, d.reasonCategory, d.reason, d.defaultPercent,
-          JSON.stringify(d.sizeClassPercents), JSON.stringify(d.decision), at, by, event.id, event.position,
-        ],
-      );
+      batch.policies.insert({
+        association_id: d.associationId, policy_id: d.policyId, year: d.year, title: d.title, reason_category: d.reasonCategory,
+        reason: d.reason, default_percent: d.defaultPercent, size_class_percents: JSON.stringify(d.sizeClassPercents),
+        decision: JSON.stringify(d.decision), adopted_at: at, adopted_by: by, last_event_id: event.id, last_position: event.position,
+      });
       return;
     }
     case 'DuesReceiptReserved':
@@ -58,139 +143,127 @@ async function applyOne(event: RecordedEvent<DuesEvent['type']>, tx: EntityManag
       return;
     case 'DuesInvoiced': {
       const d = (event as Recorded<'DuesInvoiced'>).data;
-      await tx.query(
-        `INSERT INTO dues_account (association_id, enterprise_code, year, tier, schedule_version, annual_fen, invoiced_fen, paid_fen,
-           waived_fen, balance_fen, pro_rated_percent, admitted_on, invoiced_on, invoiced_at, updated_at, revision, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,0,0,$7,$8,$9,$10,$11,$11,$12,$13,$14)
-         ON CONFLICT (association_id, enterprise_code, year) DO NOTHING`,
-        [
-          d.associationId, d.enterpriseCode, d.year, d.tier, d.scheduleVersion, d.annualFen, d.amountFen, d.proRatedPercent,
-          d.admittedOn, d.invoicedOn, at, event.revision, event.id, event.position,
-        ],
-      );
-      await entry(tx, event, d, 'INVOICE', d.amountFen, null, d.invoicedOn);
+      batch.accounts.insert({
+        association_id: d.associationId, enterprise_code: d.enterpriseCode, year: d.year, tier: d.tier, schedule_version: d.scheduleVersion,
+        annual_fen: d.annualFen, invoiced_fen: d.amountFen, paid_fen: 0, waived_fen: 0, balance_fen: d.amountFen,
+        pro_rated_percent: d.proRatedPercent, admitted_on: d.admittedOn, invoiced_on: d.invoicedOn, invoiced_at: at, updated_at: at,
+        revision: event.revision, last_event_id: event.id, last_position: event.position,
+      });
+      entry(batch, event, d, 'INVOICE', d.amountFen, null, d.invoicedOn);
       return;
     }
     case 'DuesPaymentRecorded': {
       const d = (event as Recorded<'DuesPaymentRecorded'>).data;
-      await tx.query(
-        `INSERT INTO dues_payment (association_id, receipt_number, enterprise_code, year, amount_fen, paid_on, recorded_at, recorded_by,
-           last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (association_id, receipt_number) DO NOTHING`,
-        [d.associationId, d.receiptNumber, d.enterpriseCode, d.year, d.amountFen, d.paidOn, at, by, event.id, event.position],
-      );
-      await account(tx, event, d, `paid_fen = paid_fen + $6, balance_fen = balance_fen - $6`, [d.amountFen]);
-      await entry(tx, event, d, 'PAYMENT', d.amountFen, null, d.paidOn);
+      batch.payments.insert({
+        association_id: d.associationId, receipt_number: d.receiptNumber, enterprise_code: d.enterpriseCode, year: d.year,
+        amount_fen: d.amountFen, paid_on: d.paidOn, recorded_at: at, recorded_by: by, last_event_id: event.id, last_position: event.position,
+      });
+      account(batch, event, d, (a) => ({ paid_fen: fen(a.paid_fen) + d.amountFen, balance_fen: fen(a.balance_fen) - d.amountFen }));
+      entry(batch, event, d, 'PAYMENT', d.amountFen, null, d.paidOn);
       return;
     }
     case 'DuesWaiverRequested': {
       const d = (event as Recorded<'DuesWaiverRequested'>).data;
-      await tx.query(
-        `INSERT INTO dues_waiver (association_id, enterprise_code, year, waiver_id, status, full_waiver, requested_fen, in_effect_fen,
-           revoked_fen, reason_category, reason, evidence_reference, requested_by, requested_at, updated_at, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,'REQUESTED',$5,$6,0,0,$7,$8,$9,$10,$11,$11,$12,$13)
-         ON CONFLICT (association_id, enterprise_code, year, waiver_id) DO NOTHING`,
-        [
-          d.associationId, d.enterpriseCode, d.year, d.waiverId, d.full, d.amountFen, d.reasonCategory, d.reason, d.evidenceReference,
-          d.requestedBy, at, event.id, event.position,
-        ],
-      );
-      await account(tx, event, d, '', []);
+      batch.waivers.insert({
+        ...emptyWaiver, association_id: d.associationId, enterprise_code: d.enterpriseCode, year: d.year, waiver_id: d.waiverId,
+        status: 'REQUESTED', full_waiver: d.full, requested_fen: d.amountFen, in_effect_fen: 0, revoked_fen: 0,
+        reason_category: d.reasonCategory, reason: d.reason, evidence_reference: d.evidenceReference, requested_by: d.requestedBy,
+        requested_at: at, updated_at: at, last_event_id: event.id, last_position: event.position,
+      });
+      account(batch, event, d, () => ({}));
       return;
     }
     case 'DuesWaiverApproved': {
       const d = (event as Recorded<'DuesWaiverApproved'>).data;
-      await waiver(
-        tx,
-        event,
-        d,
-        d.waiverId,
-        `status = 'APPROVED', in_effect_fen = $7, approved_fen = $7, approved_by = $8, approved_at = $9, approval_note = $10`,
-        [d.amountFen, d.approvedBy, at, d.note],
-      );
-      await account(tx, event, d, `waived_fen = waived_fen + $6, balance_fen = balance_fen - $6`, [d.amountFen]);
-      await entry(tx, event, d, 'WAIVER', d.amountFen, d.waiverId, d.approvedOn);
+      waiver(batch, event, d, d.waiverId, () => ({
+        status: 'APPROVED', in_effect_fen: d.amountFen, approved_fen: d.amountFen, approved_by: d.approvedBy, approved_at: at,
+        approval_note: d.note,
+      }));
+      account(batch, event, d, (a) => ({ waived_fen: fen(a.waived_fen) + d.amountFen, balance_fen: fen(a.balance_fen) - d.amountFen }));
+      entry(batch, event, d, 'WAIVER', d.amountFen, d.waiverId, d.approvedOn);
       return;
     }
     case 'DuesWaiverRejected': {
       const d = (event as Recorded<'DuesWaiverRejected'>).data;
-      await waiver(tx, event, d, d.waiverId, `status = 'REJECTED', rejected_by = $7, rejection_reason = $8`, [d.rejectedBy, d.reason]);
-      await account(tx, event, d, '', []);
+      waiver(batch, event, d, d.waiverId, () => ({ status: 'REJECTED', rejected_by: d.rejectedBy, rejection_reason: d.reason }));
+      account(batch, event, d, () => ({}));
       return;
     }
     case 'DuesWaiverRevoked': {
       const d = (event as Recorded<'DuesWaiverRevoked'>).data;
-      await waiver(
-        tx,
-        event,
-        d,
-        d.waiverId,
-        `in_effect_fen = in_effect_fen - $7, revoked_fen = revoked_fen + $7,
-         status = CASE WHEN in_effect_fen - $7 = 0 THEN 'REVOKED' ELSE status END,
-         revoked_by = $8, revocation_reason = $9, revoked_at = $10`,
-        [d.amountFen, d.revokedBy, d.reason, at],
-      );
-      await account(tx, event, d, `waived_fen = waived_fen - $6, balance_fen = balance_fen + $6`, [d.amountFen]);
-      await entry(tx, event, d, 'WAIVER_REVOKED', d.amountFen, d.waiverId, d.effectiveFrom);
+      waiver(batch, event, d, d.waiverId, (w) => ({
+        in_effect_fen: fen(w.in_effect_fen) - d.amountFen,
+        revoked_fen: fen(w.revoked_fen) + d.amountFen,
+        status: fen(w.in_effect_fen) - d.amountFen === 0 ? 'REVOKED' : w.status!,
+        revoked_by: d.revokedBy,
+        revocation_reason: d.reason,
+        revoked_at: at,
+      }));
+      account(batch, event, d, (a) => ({ waived_fen: fen(a.waived_fen) - d.amountFen, balance_fen: fen(a.balance_fen) + d.amountFen }));
+      entry(batch, event, d, 'WAIVER_REVOKED', d.amountFen, d.waiverId, d.effectiveFrom);
       return;
     }
     case 'DuesWaiverGranted': {
       const d = (event as Recorded<'DuesWaiverGranted'>).data;
-      await tx.query(
-        `INSERT INTO dues_waiver (association_id, enterprise_code, year, waiver_id, status, full_waiver, requested_fen, in_effect_fen,
-           approved_fen, revoked_fen, reason_category, reason, approved_by, approved_at, policy_id, decision, updated_at, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,'APPROVED',false,$5,$5,$5,0,$6,$7,$8,$9,$10,$11,$9,$12,$13)
-         ON CONFLICT (association_id, enterprise_code, year, waiver_id) DO NOTHING`,
-        [
-          d.associationId, d.enterpriseCode, d.year, d.waiverId, d.amountFen, d.reasonCategory, d.reason, by, at, d.policyId,
-          JSON.stringify(d.decision), event.id, event.position,
-        ],
-      );
-      await account(tx, event, d, `waived_fen = waived_fen + $6, balance_fen = balance_fen - $6`, [d.amountFen]);
-      await entry(tx, event, d, 'WAIVER', d.amountFen, d.waiverId, d.grantedOn);
+      batch.waivers.insert({
+        ...emptyWaiver, association_id: d.associationId, enterprise_code: d.enterpriseCode, year: d.year, waiver_id: d.waiverId,
+        status: 'APPROVED', full_waiver: false, requested_fen: d.amountFen, in_effect_fen: d.amountFen, approved_fen: d.amountFen,
+        revoked_fen: 0, reason_category: d.reasonCategory, reason: d.reason, approved_by: by, approved_at: at, policy_id: d.policyId,
+        decision: JSON.stringify(d.decision), updated_at: at, last_event_id: event.id, last_position: event.position,
+      });
+      account(batch, event, d, (a) => ({ waived_fen: fen(a.waived_fen) + d.amountFen, balance_fen: fen(a.balance_fen) - d.amountFen }));
+      entry(batch, event, d, 'WAIVER', d.amountFen, d.waiverId, d.grantedOn);
       return;
     }
   }
 }
 
-/** Updates the account row (values from $6) and stamps it with the event, once. */
-async function account(tx: EntityManager, event: RecordedEvent, key: AccountKey, set: string, values: unknown[]): Promise<void> {
-  const n = values.length;
-  await tx.query(
-    `UPDATE dues_account SET ${set ? `${set},` : ''} updated_at = $1, revision = $2, last_event_id = $3, last_position = $4
-     WHERE association_id = $5 AND enterprise_code = $${n + 6} AND year = $${n + 7} AND last_position < $4`,
-    [event.metadata.recordedAt, event.revision, event.id, event.position, key.associationId, ...values, key.enterpriseCode, key.year],
-  );
+const emptyWaiver: Row = Object.fromEntries(Object.keys(WAIVER.columns).map((c) => [c, null]));
+
+/** Money columns come back from Postgres as text (bigint). */
+function fen(value: Value | undefined): number {
+  return Number(value);
 }
 
-async function waiver(
-  tx: EntityManager,
-  event: RecordedEvent,
-  key: AccountKey,
-  waiverId: string,
-  set: string,
-  values: unknown[],
-): Promise<void> {
-  await tx.query(
-    `UPDATE dues_waiver SET ${set}, updated_at = $1, last_event_id = $2, last_position = $3
-     WHERE association_id = $4 AND enterprise_code = $5 AND year = $6 AND waiver_id = $${values.length + 7} AND last_position < $3`,
-    [event.metadata.recordedAt, event.id, event.position, key.associationId, key.enterpriseCode, key.year, ...values, waiverId],
-  );
+/** Changes the account row (when it exists and has not seen this event) and stamps it with the event. */
+function account(batch: Batch, event: RecordedEvent, key: AccountKey, set: (row: Row) => Row): void {
+  const row = batch.accounts.get([key.associationId, key.enterpriseCode, key.year]);
+  if (!row || !positionBefore(row.last_position!, event.position)) return;
+  const next = { ...row, ...set(row) };
+  // The table's CHECK (dues_account_within_invoice), which would fail the per-row UPDATE the same way.
+  if (fen(next.paid_fen) + fen(next.waived_fen) > fen(next.invoiced_fen) || fen(next.balance_fen) < 0) {
+    throw new Error(
+      `Event ${event.id} would break dues_account_within_invoice for ${key.associationId}/${key.enterpriseCode}/${key.year}`,
+    );
+  }
+  Object.assign(row, next, {
+    updated_at: event.metadata.recordedAt,
+    revision: event.revision,
+    last_event_id: event.id,
+    last_position: event.position,
+  });
+  batch.accounts.changed(row);
 }
 
-async function entry(
-  tx: EntityManager,
+function waiver(batch: Batch, event: RecordedEvent, key: AccountKey, waiverId: string, set: (row: Row) => Row): void {
+  const row = batch.waivers.get([key.associationId, key.enterpriseCode, key.year, waiverId]);
+  if (!row || !positionBefore(row.last_position!, event.position)) return;
+  Object.assign(row, set(row), { updated_at: event.metadata.recordedAt, last_event_id: event.id, last_position: event.position });
+  batch.waivers.changed(row);
+}
+
+function entry(
+  batch: Batch,
   event: RecordedEvent,
   key: AccountKey,
   kind: 'INVOICE' | 'PAYMENT' | 'WAIVER' | 'WAIVER_REVOKED',
   amountFen: number,
   waiverId: string | null,
   effectiveOn: string,
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO dues_account_entry (association_id, enterprise_code, year, revision, kind, amount_fen, waiver_id, effective_on,
-       recorded_at, event_id, position)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11) ON CONFLICT (association_id, enterprise_code, year, revision) DO NOTHING`,
-    [key.associationId, key.enterpriseCode, key.year, event.revision, kind, amountFen, waiverId, effectiveOn, event.metadata.recordedAt, event.id, event.position],
-  );
+): void {
+  batch.entries.insert({
+    association_id: key.associationId, enterprise_code: key.enterpriseCode, year: key.year, revision: event.revision, kind,
+    amount_fen: amountFen, waiver_id: waiverId, effective_on: effectiveOn, recorded_at: event.metadata.recordedAt, event_id: event.id,
+    position: event.position,
+  });
 }

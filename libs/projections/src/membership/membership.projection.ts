@@ -10,6 +10,7 @@ import {
   type MembershipStatus,
 } from '#domain/membership';
 import type { EntityManager } from 'typeorm';
+import { positionBefore, type Row, rowKey, type TableSpec, TableBuffer } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
 
 type Handled = AssociationEvent | MembershipEvent | CouncilTermEvent;
@@ -19,6 +20,11 @@ type Recorded<T extends Handled['type']> = RecordedEvent<T, Extract<Handled, { t
  * Associations, council terms and elections, current memberships and their bitemporal status/tier history.
  * Every write is guarded by the row's last position or keyed by the event's revision, so applying an event
  * twice leaves the same rows.
+ *
+ * Membership events (the bulk of the log) are applied set-based: a batch loads the memberships it touches and
+ * their history in one statement each, applies its events in memory with the same guards, and writes both
+ * tables back in one statement each (bulk-rows.ts). Association and council events, which touch other tables
+ * and are rare, keep one statement per write.
  */
 export const membershipProjection: Projection = {
   name: 'membership-register',
@@ -26,9 +32,60 @@ export const membershipProjection: Projection = {
   handles: [...ASSOCIATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...COUNCIL_TERM_EVENT_TYPES],
   tables: ['association', 'association_waiver_approver', 'council_term', 'council_election', 'membership', 'membership_history'],
   async apply(events, tx) {
-    for (const event of events) await applyOne(event as RecordedEvent<Handled['type']>, tx);
+    const memberships: RecordedEvent<MembershipEvent['type']>[] = [];
+    for (const event of events) {
+      if (MEMBERSHIP_TYPES.has(event.type)) memberships.push(event as RecordedEvent<MembershipEvent['type']>);
+      else await applyOne(event as RecordedEvent<Handled['type']>, tx);
+    }
+    if (memberships.length > 0) await applyMemberships(memberships, tx);
   },
 };
+
+const MEMBERSHIP_TYPES: ReadonlySet<string> = new Set(MEMBERSHIP_EVENT_TYPES);
+
+const MEMBERSHIP: TableSpec = {
+  table: 'membership',
+  key: ['association_id', 'enterprise_code'],
+  columns: {
+    association_id: 'text', enterprise_code: 'varchar', membership_id: 'text', status: 'text', tier: 'text', applied_on: 'date',
+    admitted_on: 'date', certificate_number: 'text', ended_on: 'date', status_since: 'date', sanctions: 'integer',
+    last_reminder_on: 'date', updated_at: 'timestamptz', revision: 'integer', last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+const HISTORY: TableSpec = {
+  table: 'membership_history',
+  key: ['association_id', 'enterprise_code', 'revision'],
+  columns: {
+    association_id: 'text', enterprise_code: 'varchar', revision: 'integer', membership_id: 'text', event_type: 'text', status: 'text',
+    tier: 'text', valid_from: 'date', valid_to: 'date', recorded_at: 'timestamptz', last_event_id: 'uuid',
+  },
+};
+
+interface MembershipBatch {
+  readonly memberships: TableBuffer;
+  readonly history: TableBuffer;
+  /** History rows per (association, enterprise), loaded and added. */
+  readonly historyOf: Map<string, Row[]>;
+}
+
+async function applyMemberships(events: readonly RecordedEvent<MembershipEvent['type']>[], tx: EntityManager): Promise<void> {
+  const keys = events.map((event) => {
+    const { associationId, enterpriseCode } = keysOf(event);
+    return [associationId, enterpriseCode];
+  });
+  const memberships = await TableBuffer.load(tx, MEMBERSHIP, keys);
+  const history = await TableBuffer.load(tx, HISTORY, keys, ['association_id', 'enterprise_code']);
+  const historyOf = new Map<string, Row[]>();
+  for (const row of history.values()) {
+    const pair = rowKey([row.association_id!, row.enterprise_code!]);
+    historyOf.set(pair, [...(historyOf.get(pair) ?? []), row]);
+  }
+  const batch: MembershipBatch = { memberships, history, historyOf };
+  for (const event of events) applyMembership(event, batch);
+  await memberships.flush(tx);
+  await history.flush(tx);
+}
 
 async function applyOne(event: RecordedEvent<Handled['type']>, tx: EntityManager): Promise<void> {
   const at = event.metadata.recordedAt;
@@ -98,125 +155,126 @@ async function applyOne(event: RecordedEvent<Handled['type']>, tx: EntityManager
       return;
     }
     default:
-      await applyMembership(event as RecordedEvent<MembershipEvent['type']>, tx);
+      // Membership events go through applyMemberships.
+      return;
   }
 }
 
-async function applyMembership(event: RecordedEvent<MembershipEvent['type']>, tx: EntityManager): Promise<void> {
+function applyMembership(event: RecordedEvent<MembershipEvent['type']>, batch: MembershipBatch): void {
   const e = { type: event.type, data: event.data } as unknown as MembershipEvent;
   const d = e.data;
   switch (e.type) {
     case 'MembershipApplied': {
-      await tx.query(
-        `INSERT INTO membership (association_id, enterprise_code, membership_id, status, tier, applied_on, admitted_on, certificate_number,
-           ended_on, status_since, sanctions, last_reminder_on, updated_at, revision, last_event_id, last_position)
-         VALUES ($1,$2,$3,'PENDING',NULL,$4,NULL,NULL,NULL,$4,0,NULL,$5,$6,$7,$8)
-         ON CONFLICT (association_id, enterprise_code) DO UPDATE SET
-           membership_id = EXCLUDED.membership_id, status = 'PENDING', tier = NULL, applied_on = EXCLUDED.applied_on, admitted_on = NULL,
-           certificate_number = NULL, ended_on = NULL, status_since = EXCLUDED.status_since, sanctions = 0, last_reminder_on = NULL,
-           updated_at = EXCLUDED.updated_at, revision = EXCLUDED.revision, last_event_id = EXCLUDED.last_event_id,
-           last_position = EXCLUDED.last_position
-         WHERE membership.last_position < EXCLUDED.last_position`,
-        [d.associationId, d.enterpriseCode, d.membershipId, e.data.appliedOn, event.metadata.recordedAt, event.revision, event.id, event.position],
-      );
-      await history(tx, event, 'PENDING', { tier: null }, e.data.appliedOn);
+      // INSERT … ON CONFLICT DO UPDATE … WHERE the row has not seen this event: a re-application starts afresh.
+      const row: Row = {
+        association_id: d.associationId, enterprise_code: d.enterpriseCode, membership_id: d.membershipId, status: 'PENDING', tier: null,
+        applied_on: e.data.appliedOn, admitted_on: null, certificate_number: null, ended_on: null, status_since: e.data.appliedOn,
+        sanctions: 0, last_reminder_on: null, updated_at: event.metadata.recordedAt, revision: event.revision, last_event_id: event.id,
+        last_position: event.position,
+      };
+      const existing = batch.memberships.get([d.associationId, d.enterpriseCode]);
+      if (!existing) batch.memberships.insert(row);
+      else if (positionBefore(existing.last_position!, event.position)) {
+        Object.assign(existing, row);
+        batch.memberships.changed(existing);
+      }
+      history(batch, event, 'PENDING', { tier: null }, e.data.appliedOn);
       return;
     }
     case 'MembershipAdmitted': {
       const { tier, admittedOn, certificateNumber } = e.data;
-      await touchMembership(tx, event, `status = 'ACTIVE', tier = $5, admitted_on = $6, certificate_number = $7, status_since = $6`, [
-        tier,
-        admittedOn,
-        certificateNumber,
-      ]);
-      await history(tx, event, 'ACTIVE', { tier }, admittedOn);
+      touchMembership(batch, event, () => ({
+        status: 'ACTIVE', tier, admitted_on: admittedOn, certificate_number: certificateNumber, status_since: admittedOn,
+      }));
+      history(batch, event, 'ACTIVE', { tier }, admittedOn);
       return;
     }
     case 'MembershipRejected':
-      await end(tx, event, 'REJECTED', e.data.rejectedOn);
+      end(batch, event, 'REJECTED', e.data.rejectedOn);
       return;
     case 'MembershipTierChanged':
-      await touchMembership(tx, event, 'tier = $5', [e.data.tier]);
-      await history(tx, event, 'ACTIVE', { tier: e.data.tier }, e.data.effectiveFrom);
+      touchMembership(batch, event, () => ({ tier: e.data.tier }));
+      history(batch, event, 'ACTIVE', { tier: e.data.tier }, e.data.effectiveFrom);
       return;
     case 'MembershipSanctioned':
-      await touchMembership(tx, event, 'sanctions = sanctions + 1', []);
+      touchMembership(batch, event, (row) => ({ sanctions: Number(row.sanctions) + 1 }));
       return;
     case 'MembershipSuspended':
-      await touchMembership(tx, event, `status = 'SUSPENDED', status_since = $5`, [e.data.effectiveFrom]);
-      await history(tx, event, 'SUSPENDED', 'unchanged', e.data.effectiveFrom);
+      touchMembership(batch, event, () => ({ status: 'SUSPENDED', status_since: e.data.effectiveFrom }));
+      history(batch, event, 'SUSPENDED', 'unchanged', e.data.effectiveFrom);
       return;
     case 'MembershipReinstated':
-      await touchMembership(tx, event, `status = 'ACTIVE', status_since = $5`, [e.data.effectiveFrom]);
-      await history(tx, event, 'ACTIVE', 'unchanged', e.data.effectiveFrom);
+      touchMembership(batch, event, () => ({ status: 'ACTIVE', status_since: e.data.effectiveFrom }));
+      history(batch, event, 'ACTIVE', 'unchanged', e.data.effectiveFrom);
       return;
     case 'MembershipReminderSent':
-      await touchMembership(tx, event, 'last_reminder_on = $5', [e.data.sentOn]);
+      touchMembership(batch, event, () => ({ last_reminder_on: e.data.sentOn }));
       return;
     case 'MembershipWithdrawn':
-      await end(tx, event, 'WITHDRAWN', e.data.effectiveFrom);
+      end(batch, event, 'WITHDRAWN', e.data.effectiveFrom);
       return;
     case 'MembershipDeemedWithdrawn':
-      await end(tx, event, 'DEEMED_WITHDRAWN', e.data.effectiveFrom);
+      end(batch, event, 'DEEMED_WITHDRAWN', e.data.effectiveFrom);
       return;
     case 'MembershipExpelled':
-      await end(tx, event, 'EXPELLED', e.data.effectiveFrom);
+      end(batch, event, 'EXPELLED', e.data.effectiveFrom);
       return;
   }
 }
 
-async function end(tx: EntityManager, event: RecordedEvent, status: MembershipStatus, on: string): Promise<void> {
-  await touchMembership(tx, event, `status = $5, ended_on = $6, status_since = $6`, [status, on]);
-  await history(tx, event, status, 'unchanged', on);
+function end(batch: MembershipBatch, event: RecordedEvent, status: MembershipStatus, on: string): void {
+  touchMembership(batch, event, () => ({ status, ended_on: on, status_since: on }));
+  history(batch, event, status, 'unchanged', on);
 }
 
 function keysOf(event: RecordedEvent): { associationId: string; enterpriseCode: string; membershipId: string } {
   return event.data as unknown as { associationId: string; enterpriseCode: string; membershipId: string };
 }
 
-/** Updates the membership row with `set` (parameters from $5) and stamps it with the event, once. */
-async function touchMembership(tx: EntityManager, event: RecordedEvent, set: string, values: unknown[]): Promise<void> {
+/** Changes the membership row (when it exists and has not seen this event) and stamps it with the event. */
+function touchMembership(batch: MembershipBatch, event: RecordedEvent, set: (row: Row) => Row): void {
   const { associationId, enterpriseCode } = keysOf(event);
-  const n = values.length + 5;
-  await tx.query(
-    `UPDATE membership SET ${set ? `${set},` : ''} updated_at = $2, revision = $3, last_event_id = $4, last_position = $1
-     WHERE association_id = $${n} AND enterprise_code = $${n + 1} AND last_position < $1`,
-    [event.position, event.metadata.recordedAt, event.revision, event.id, ...values, associationId, enterpriseCode],
-  );
+  const row = batch.memberships.get([associationId, enterpriseCode]);
+  if (!row || !positionBefore(row.last_position!, event.position)) return;
+  Object.assign(row, set(row), {
+    updated_at: event.metadata.recordedAt,
+    revision: event.revision,
+    last_event_id: event.id,
+    last_position: event.position,
+  });
+  batch.memberships.changed(row);
 }
 
 /**
  * Adds the history row of a status or tier change (keyed by stream revision, so a replay adds nothing) and
- * closes the membership's previous open row at the new row's business date.
+ * closes the membership's previous open rows at the new row's business date. An unchanged tier is the tier
+ * of the membership's latest earlier row.
  */
-async function history(
-  tx: EntityManager,
+function history(
+  batch: MembershipBatch,
   event: RecordedEvent,
   status: MembershipStatus,
   tier: { tier: string | null } | 'unchanged',
   validFrom: string,
-): Promise<void> {
+): void {
   const { associationId, enterpriseCode, membershipId } = keysOf(event);
-  await tx.query(
-    `UPDATE membership_history SET valid_to = $4
-     WHERE association_id = $1 AND enterprise_code = $2 AND membership_id = $3 AND revision < $5 AND valid_to IS NULL`,
-    [associationId, enterpriseCode, membershipId, validFrom, event.revision],
-  );
-  await tx.query(
-    `INSERT INTO membership_history (association_id, enterprise_code, revision, membership_id, event_type, status, tier, valid_from,
-       valid_to, recorded_at, last_event_id)
-     VALUES ($1::text, $2::varchar, $3::integer, $4::text, $5, $6,
-       CASE WHEN $7::boolean THEN (SELECT h.tier FROM membership_history h WHERE h.association_id = $1::text
-                            AND h.enterprise_code = $2::varchar AND h.membership_id = $4::text AND h.revision < $3::integer
-                            ORDER BY h.revision DESC LIMIT 1)
-            ELSE $8::text END,
-       $9, NULL, $10, $11)
-     ON CONFLICT (association_id, enterprise_code, revision) DO NOTHING`,
-    [
-      associationId, enterpriseCode, event.revision, membershipId, event.type, status, tier === 'unchanged',
-      tier === 'unchanged' ? null : tier.tier, validFrom, event.metadata.recordedAt, event.id,
-    ],
-  );
+  const pair = rowKey([associationId, enterpriseCode]);
+  const rows = batch.historyOf.get(pair) ?? [];
+  let previous: Row | null = null;
+  for (const row of rows) {
+    if (row.membership_id !== membershipId || Number(row.revision) >= event.revision) continue;
+    if (row.valid_to === null) {
+      row.valid_to = validFrom;
+      batch.history.changed(row);
+    }
+    if (!previous || Number(row.revision) > Number(previous.revision)) previous = row;
+  }
+  const added: Row = {
+    association_id: associationId, enterprise_code: enterpriseCode, revision: event.revision, membership_id: membershipId,
+    event_type: event.type, status, tier: tier === 'unchanged' ? (previous?.tier ?? null) : tier.tier, valid_from: validFrom,
+    valid_to: null, recorded_at: event.metadata.recordedAt, last_event_id: event.id,
+  };
+  if (batch.history.insert(added)) batch.historyOf.set(pair, [...rows, added]);
 }
 
 async function touchAssociation(tx: EntityManager, event: RecordedEvent, associationId: string, set: string, values: unknown[]): Promise<void> {

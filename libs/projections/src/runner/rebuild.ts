@@ -17,6 +17,8 @@ import type { MonotonicNow } from './timing.js';
 /** Schema of the live read-model tables (where the migrations create them). */
 export const LIVE_SCHEMA = 'public';
 
+const DEFAULT_REBUILD_BATCH = 2_000;
+
 /** Table inside a shadow schema holding the rebuild's own checkpoint. */
 export const REBUILD_STATE_TABLE = '_rebuild_state';
 
@@ -40,7 +42,11 @@ export interface RebuildOptions {
   readonly store: EventStore;
   readonly dataSource: DataSource;
   readonly projection: Projection;
-  /** Events per replay transaction. Default 500. */
+  /**
+   * Events per replay transaction (one read of the log feeds every projection being rebuilt). Default 2,000:
+   * large enough that per-transaction and per-statement costs fade, small enough that a transaction stays
+   * well under a second (an open writing transaction holds back the store's gap-safe readers).
+   */
   readonly batchSize?: number;
   readonly logger?: ProjectionLogger;
   /** Called after each batch and at each phase change. Asking for progress also counts the events first. */
@@ -77,6 +83,8 @@ export interface RebuildResult {
   readonly resumed: boolean;
   /** True when `skipIfCurrent` found nothing to do. */
   readonly skipped: boolean;
+  /** Time spent in the projection's own `apply` (the rest is reading the log, checkpoints and the swap). */
+  readonly applySeconds: number;
 }
 
 export class RebuildAbortedError extends Error {
@@ -110,38 +118,14 @@ interface ShadowState {
 }
 
 /**
- * Rebuilds one projection: new tables, replay, swap.
- *
- * 1. Under a per-projection rebuild lock, copy the shape of each of `projection.tables` into a shadow schema
- *    (`CREATE TABLE rebuild_<name>.t (LIKE public.t INCLUDING ALL)`, plus foreign keys between them and the
- *    grants), and give the copied indexes and constraints the live names (matched by definition).
- * 2. Replay every event from the start in batches, each in one transaction that begins with
- *    `SET LOCAL search_path TO rebuild_<name>, public`, so the projection's unqualified writes land in the
- *    shadow tables; the shadow checkpoint moves in the same transaction. The live tables keep serving (and
- *    a live runner keeps updating them) meanwhile.
- * 3. When caught up, one swap transaction: lock the live checkpoint row FOR UPDATE first (a live runner's
- *    compare-and-set then waits and fails, it never deadlocks), apply the remaining tail into the shadow,
- *    check the shadow has exactly the live shape, drop the live tables, move the shadow tables into public,
- *    set the live checkpoint (position, version), drop the shadow schema.
+ * Rebuilds one projection: new tables, replay, swap (see `rebuildProjections`, which does the same for
+ * several projections with one read of the log).
  */
 export async function rebuildProjection(options: RebuildOptions): Promise<RebuildResult> {
-  const { projection, dataSource } = options;
-  validate(projection);
-  const logger = options.logger ?? silentLogger;
-  const queryRunner = dataSource.createQueryRunner();
-  await queryRunner.connect();
-  try {
-    await lockRebuild(queryRunner, projection.name, options.signal, logger);
-    try {
-      return await rebuildLocked(queryRunner, options, logger);
-    } finally {
-      await queryRunner
-        .query('SELECT pg_advisory_unlock($1, $2)', rebuildLockKey(projection.name))
-        .catch(() => undefined);
-    }
-  } finally {
-    await queryRunner.release();
-  }
+  const { projection, ...rest } = options;
+  const [result] = await rebuildProjections({ ...rest, projections: [projection] });
+  if (!result) throw new Error(`Rebuild of ${projection.name} returned no result`);
+  return result;
 }
 
 export interface RebuildProjectionsOptions extends Omit<RebuildOptions, 'projection'> {
@@ -150,7 +134,32 @@ export interface RebuildProjectionsOptions extends Omit<RebuildOptions, 'project
   readonly names?: readonly string[];
 }
 
-/** Rebuilds several projections, one after another. */
+/** One projection being rebuilt: its shadow schema and the shadow checkpoint as last committed. */
+interface Target {
+  readonly projection: Projection;
+  readonly schema: string;
+  readonly previousVersion: number;
+  readonly resumed: boolean;
+  state: ShadowState;
+  /** Time spent in the projection's `apply` during this run. */
+  applyMs: number;
+}
+
+/**
+ * Rebuilds projections: new tables, replay, swap.
+ *
+ * 1. Under a per-projection rebuild lock, copy the shape of each projection's tables into its shadow schema
+ *    (`CREATE TABLE rebuild_<name>.t (LIKE public.t INCLUDING ALL)`, plus foreign keys between them and the
+ *    grants), and give the copied indexes and constraints the live names (matched by definition).
+ * 2. Replay the log once for all of them: each page of events read from the store is one transaction that,
+ *    for each projection in turn, sets `SET LOCAL search_path TO rebuild_<name>, public` (so the projection's
+ *    unqualified writes land in its shadow tables), applies the events it handles and moves its shadow
+ *    checkpoint. The live tables keep serving (and a live runner keeps updating them) meanwhile.
+ * 3. When caught up, one swap transaction per projection: lock the live checkpoint row FOR UPDATE first (a
+ *    live runner's compare-and-set then waits and fails, it never deadlocks), apply the remaining tail into
+ *    the shadow, check the shadow has exactly the live shape, drop the live tables, move the shadow tables
+ *    into public, set the live checkpoint (position, version), drop the shadow schema.
+ */
 export async function rebuildProjections(options: RebuildProjectionsOptions): Promise<RebuildResult[]> {
   const { projections, names, ...rest } = options;
   const byName = new Map(projections.map((p) => [p.name, p]));
@@ -161,9 +170,27 @@ export async function rebuildProjections(options: RebuildProjectionsOptions): Pr
         return projection;
       })
     : [...projections];
-  const results: RebuildResult[] = [];
-  for (const projection of selected) results.push(await rebuildProjection({ ...rest, projection }));
-  return results;
+  for (const projection of selected) validate(projection);
+  if (new Set(selected.map((p) => p.name)).size !== selected.length) {
+    throw new Error(`A projection is named twice in ${selected.map((p) => p.name).join(', ')}`);
+  }
+  const logger = rest.logger ?? silentLogger;
+  const queryRunner = rest.dataSource.createQueryRunner();
+  await queryRunner.connect();
+  const locked: string[] = [];
+  try {
+    // In name order, so two rebuilds of overlapping sets never wait on each other crosswise.
+    for (const name of selected.map((p) => p.name).sort()) {
+      await lockRebuild(queryRunner, name, rest.signal, logger);
+      locked.push(name);
+    }
+    return await rebuildLocked(queryRunner, selected, rest, logger);
+  } finally {
+    for (const name of locked) {
+      await queryRunner.query('SELECT pg_advisory_unlock($1, $2)', rebuildLockKey(name)).catch(() => undefined);
+    }
+    await queryRunner.release();
+  }
 }
 
 function validate(projection: Projection): void {
@@ -206,58 +233,73 @@ async function lockRebuild(
   }
 }
 
+type Options = Omit<RebuildOptions, 'projection'>;
+
 async function rebuildLocked(
   queryRunner: QueryRunner,
-  options: RebuildOptions,
+  projections: readonly Projection[],
+  options: Options,
   logger: ProjectionLogger,
-): Promise<RebuildResult> {
-  const { projection, store } = options;
-  const batchSize = options.batchSize ?? 500;
+): Promise<RebuildResult[]> {
+  const { store } = options;
+  const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
   const now = options.now ?? monotonicNow;
-  const schema = shadowSchemaName(projection.name);
-  const live = await ensureCheckpoint(queryRunner, projection.name);
-  if (options.skipIfCurrent && live.version === projection.version) {
-    return {
-      projection: projection.name,
-      version: live.version,
-      previousVersion: live.version,
-      position: live.position,
-      eventsReplayed: 0,
-      eventsApplied: 0,
-      resumed: false,
-      skipped: true,
-    };
+  const results = new Map<string, RebuildResult>();
+  const targets: Target[] = [];
+  for (const projection of projections) {
+    const schema = shadowSchemaName(projection.name);
+    const live = await ensureCheckpoint(queryRunner, projection.name);
+    if (options.skipIfCurrent && live.version === projection.version) {
+      results.set(projection.name, {
+        projection: projection.name,
+        version: live.version,
+        previousVersion: live.version,
+        position: live.position,
+        eventsReplayed: 0,
+        eventsApplied: 0,
+        resumed: false,
+        skipped: true,
+        applySeconds: 0,
+      });
+      continue;
+    }
+    await refuseUnsupported(queryRunner, projection);
+    const resumedState = options.resume === false ? null : await resumableState(queryRunner, schema, projection, logger);
+    const state = resumedState ?? (await createShadow(queryRunner, schema, projection));
+    logger.info(
+      { projection: projection.name, version: projection.version, schema, resumedAt: resumedState ? state.position : null },
+      resumedState ? 'resuming the rebuild' : 'rebuilding into shadow tables',
+    );
+    targets.push({ projection, schema, previousVersion: live.version, resumed: resumedState !== null, state, applyMs: 0 });
   }
-  await refuseUnsupported(queryRunner, projection);
+  if (targets.length === 0) return projections.map((p) => results.get(p.name)!);
 
-  let state = options.resume === false ? null : await resumableState(queryRunner, schema, projection, logger);
-  const resumed = state !== null;
-  if (!state) state = await createShadow(queryRunner, schema, projection);
-  logger.info(
-    { projection: projection.name, version: projection.version, schema, resumedAt: resumed ? state.position : null },
-    resumed ? 'resuming the rebuild' : 'rebuilding into shadow tables',
-  );
-
+  // The shared reader starts at the checkpoint furthest behind; each projection skips what it already has.
+  const earliest = (): Target =>
+    targets.reduce((a, b) => (comparePositions(b.state.position, a.state.position) < 0 ? b : a));
+  const label = targets.length === 1 ? targets[0]!.projection.name : targets.map((t) => t.projection.name).join(', ');
+  const labelVersion = Math.max(...targets.map((t) => t.projection.version));
   const started = now();
-  const doneAtStart = state.eventsReplayed;
+  const doneAtStart = earliest().state.eventsReplayed;
+  let done = doneAtStart;
   let total: number | null = null;
-  const report = (phase: RebuildProgress['phase']) => {
-    if (!options.onProgress || !state) return;
+  const report = (phase: RebuildProgress['phase'], target?: Target) => {
+    if (!options.onProgress) return;
     const elapsedSeconds = (now() - started) / 1000;
-    const ran = state.eventsReplayed - doneAtStart;
-    const eventsPerSecond = elapsedSeconds > 0 ? ran / elapsedSeconds : 0;
-    const eventsTotal = total === null ? null : Math.max(total, state.eventsReplayed);
+    const eventsDone = target ? target.state.eventsReplayed : done;
+    const eventsPerSecond = elapsedSeconds > 0 ? (done - doneAtStart) / elapsedSeconds : 0;
+    const eventsTotal = total === null ? null : Math.max(total, eventsDone);
     const etaSeconds =
       phase === 'done'
         ? 0
         : eventsTotal !== null && eventsPerSecond > 0
-          ? (eventsTotal - state.eventsReplayed) / eventsPerSecond
+          ? (eventsTotal - eventsDone) / eventsPerSecond
           : null;
     options.onProgress({
-      projection: projection.name,
-      version: projection.version,
+      projection: target ? target.projection.name : label,
+      version: target ? target.projection.version : labelVersion,
       phase,
-      eventsDone: state.eventsReplayed,
+      eventsDone,
       eventsTotal,
       eventsPerSecond,
       etaSeconds,
@@ -269,31 +311,58 @@ async function rebuildLocked(
     report('counting');
     const head = await store.headPosition();
     const count = options.countEvents ?? ((after, upTo) => countEvents(store, after, upTo, options.signal));
-    total = state.eventsReplayed + (await count(state.position, head));
+    total = doneAtStart + (await count(earliest().state.position, head));
   }
 
-  // Replay until near the head, then swap; a swap that times out waiting for readers catches up and retries.
+  report('replaying');
+  let cursor = earliest().state.position;
+  for (;;) {
+    if (options.signal?.aborted) throw new RebuildAbortedError(label);
+    const page = await store.readAll({ after: cursor, limit: batchSize });
+    if (page.events.length === 0) break;
+    const next = targets.map((t) => ({ ...t.state }));
+    const spent = targets.map(() => 0);
+    await queryRunner.manager.transaction(async (tx) => {
+      for (const [i, target] of targets.entries()) {
+        await tx.query(`SET LOCAL search_path TO ${ident(target.schema)}, ${LIVE_SCHEMA}`);
+        spent[i] = await replayInto(tx, target.schema, target.projection, next[i]!, page.events, now);
+      }
+    });
+    for (const [i, target] of targets.entries()) {
+      target.state = next[i]!;
+      target.applyMs += spent[i]!;
+    }
+    cursor = page.events[page.events.length - 1]!.position;
+    done += page.events.length;
+    report('replaying');
+    if (page.events.length < batchSize) break;
+  }
+
+  for (const target of targets) {
+    results.set(target.projection.name, await swapWithRetries(queryRunner, options, target, logger, () => report('swapping', target)));
+    report('done', target);
+  }
+  return projections.map((p) => results.get(p.name)!);
+}
+
+/** Swaps one projection in; a swap that times out waiting for readers catches up and retries. */
+async function swapWithRetries(
+  queryRunner: QueryRunner,
+  options: Options,
+  target: Target,
+  logger: ProjectionLogger,
+  swapping: () => void,
+): Promise<RebuildResult> {
+  const { projection, schema } = target;
+  const { store } = options;
+  const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
+  const now = options.now ?? monotonicNow;
   const attempts = options.swapAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
-    report('replaying');
-    for (;;) {
-      if (options.signal?.aborted) throw new RebuildAbortedError(projection.name);
-      const page = await store.readAll({ after: state.position, limit: batchSize });
-      if (page.events.length === 0) break;
-      const next: ShadowState = { ...state };
-      await queryRunner.manager.transaction(async (tx) => {
-        await tx.query(`SET LOCAL search_path TO ${ident(schema)}, ${LIVE_SCHEMA}`);
-        await replayInto(tx, schema, projection, next, page.events);
-      });
-      state = next;
-      report('replaying');
-      if (page.events.length < batchSize) break;
-    }
     if (options.signal?.aborted) throw new RebuildAbortedError(projection.name);
-    report('swapping');
+    swapping();
     try {
-      const result = await swap(queryRunner, options, schema, state, live.version, resumed);
-      report('done');
+      const result = await swap(queryRunner, { ...options, projection }, target, now);
       logger.info(
         { projection: projection.name, version: projection.version, position: result.position, events: result.eventsReplayed },
         'rebuild swapped in',
@@ -311,8 +380,22 @@ async function rebuildLocked(
         'rebuild swap timed out waiting for readers; catching up and retrying',
       );
       await pause(delay, options.signal);
-      // The rolled-back swap may have applied a tail: reload the shadow checkpoint.
-      state = (await loadShadowState(queryRunner, schema)) ?? state;
+      // The rolled-back swap may have applied a tail: reload the shadow checkpoint, then catch up outside
+      // the swap so that the next attempt's tail is short.
+      target.state = (await loadShadowState(queryRunner, schema)) ?? target.state;
+      for (;;) {
+        if (options.signal?.aborted) throw new RebuildAbortedError(projection.name);
+        const page = await store.readAll({ after: target.state.position, limit: batchSize });
+        if (page.events.length === 0) break;
+        const next: ShadowState = { ...target.state };
+        const spent = await queryRunner.manager.transaction(async (tx) => {
+          await tx.query(`SET LOCAL search_path TO ${ident(schema)}, ${LIVE_SCHEMA}`);
+          return replayInto(tx, schema, projection, next, page.events, now);
+        });
+        target.state = next;
+        target.applyMs += spent;
+        if (page.events.length < batchSize) break;
+      }
     }
   }
 }
@@ -327,10 +410,11 @@ async function replayInto(
   projection: Projection,
   state: ShadowState,
   events: readonly RecordedEvent[],
-): Promise<void> {
+  now: MonotonicNow,
+): Promise<number> {
   const fresh = events.filter((event) => comparePositions(event.position, state.position) > 0);
   const last = fresh[fresh.length - 1];
-  if (!last) return;
+  if (!last) return 0;
   const handled = eventFilter(projection)(fresh);
   const moved = rowsOf<{ version: number }>(
     await tx.query(
@@ -343,25 +427,22 @@ async function replayInto(
     ),
   );
   if (moved.length !== 1) throw new Error(`The shadow checkpoint of ${projection.name} moved under its rebuild`);
+  const started = now();
   if (handled.length > 0) await projection.apply(handled, tx);
   state.position = last.position;
   state.eventsReplayed += fresh.length;
   state.eventsApplied += handled.length;
+  return now() - started;
 }
 
-async function swap(
-  queryRunner: QueryRunner,
-  options: RebuildOptions,
-  schema: string,
-  state: ShadowState,
-  previousVersion: number,
-  resumed: boolean,
-): Promise<RebuildResult> {
+async function swap(queryRunner: QueryRunner, options: RebuildOptions, target: Target, now: MonotonicNow): Promise<RebuildResult> {
   const { projection, store } = options;
-  const batchSize = options.batchSize ?? 500;
+  const { schema, previousVersion, resumed } = target;
+  const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
   const tables = projection.tables;
   const shadow = ident(schema);
-  const working: ShadowState = { ...state };
+  const working: ShadowState = { ...target.state };
+  let tailMs = 0;
   await queryRunner.manager.transaction(async (tx) => {
     await tx.query(`SET LOCAL lock_timeout = ${Math.max(1, Math.round(options.swapLockTimeoutMs ?? 10_000))}`);
     // First the live checkpoint row: from here on no runner can commit a batch of this projection.
@@ -378,7 +459,7 @@ async function swap(
     for (;;) {
       const page = await store.readAll({ after: working.position, limit: batchSize });
       if (page.events.length === 0) break;
-      await replayInto(tx, schema, projection, working, page.events);
+      tailMs += await replayInto(tx, schema, projection, working, page.events, now);
     }
     if (comparePositions(working.position, liveRow.position) < 0) {
       throw new Error(`Rebuild of ${projection.name} ended behind the live checkpoint`);
@@ -434,7 +515,8 @@ async function swap(
     await announceCheckpoint(tx, { name: projection.name, version: projection.version, position: working.position });
     await tx.query(`DROP SCHEMA ${shadow} CASCADE`);
   });
-  Object.assign(state, working);
+  target.state = working;
+  target.applyMs += tailMs;
   return {
     projection: projection.name,
     version: projection.version,
@@ -444,6 +526,7 @@ async function swap(
     eventsApplied: working.eventsApplied,
     resumed,
     skipped: false,
+    applySeconds: target.applyMs / 1000,
   };
 }
 
