@@ -11,6 +11,7 @@ import {
   SystemClock,
   TokenService,
 } from '#platform';
+import { type CreditExpiryJob, createCreditExpiryJob } from './credit/credit-expiry.job.js';
 import type { ApiRuntime, ProjectionHealth, ReadModelWaiter } from './runtime.js';
 import { type ApiServer, startApiServer } from './server.js';
 
@@ -22,6 +23,8 @@ export interface RunningService {
   readonly server: ApiServer | null;
   /** The projection runner; absent in api mode (another process runs it). */
   readonly runner: ProjectionRunner | null;
+  /** The credit expiry job; absent in api mode (it runs beside the projector, see ADR 0009). */
+  readonly creditExpiry: CreditExpiryJob | null;
   stop(): Promise<void>;
 }
 
@@ -94,15 +97,20 @@ export async function runService(config: AppConfig, options: RunServiceOptions =
       projectionHealth,
     };
     if (runner) await runner.start();
+    // Background work runs where the projector runs: one such process in a split deployment, API replicas scale freely.
+    const creditExpiry = runner ? createCreditExpiryJob(runtime) : null;
     const server = config.runMode === 'projector' ? null : await startApiServer(runtime, options.listen ?? config.http);
+    creditExpiry?.start();
     return {
       config,
       infrastructure,
       runtime,
       server,
       runner,
+      creditExpiry,
       async stop() {
         await server?.close();
+        await creditExpiry?.stop();
         await runner?.stop();
         await infrastructure.close();
       },

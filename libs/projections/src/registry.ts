@@ -1,5 +1,6 @@
 import { CreditEvaluation1795219800000 } from './credit/1795219800000-credit-evaluation.migration.js';
 import { CreditConductAssociation1795219850000 } from './credit/1795219850000-credit-conduct-association.migration.js';
+import { CreditExpiryIndex1795219860000 } from './credit/1795219860000-credit-expiry-index.migration.js';
 import { creditProjection } from './credit/credit.projection.js';
 import { DuesAccounts1795219700000 } from './dues/1795219700000-dues-accounts.migration.js';
 import { duesEntities } from './dues/dues.entities.js';
@@ -34,4 +35,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   DuesAccounts1795219700000,
   CreditEvaluation1795219800000,
   CreditConductAssociation1795219850000,
+  CreditExpiryIndex1795219860000,
 ];

@@ -194,13 +194,14 @@ export class CreditCommands {
     actor: Actor,
     cycle?: CycleFacts | null,
     readProjections: readonly string[] = CREDIT_READS,
+    correlationId?: string | null,
   ): Promise<DispatchResult> {
     if (command.type === 'IssueCreditRating') return this.issue(command, commandId, actor, cycle, readProjections);
     const facts = await this.factsFor(command, cycle);
     return this.commands.dispatch(
       creditApplicationDecider(facts),
       creditApplicationStreamId(command.associationId, command.cycleId, command.subjectId),
-      { command, actor, commandId },
+      { command, actor, commandId, correlationId },
       readProjections,
     );
   }
@@ -299,6 +300,7 @@ export class CreditCommands {
     subjects: readonly string[],
     build: (subjectId: string, index: number) => { command: CreditApplicationCommand; commandId: string },
     actor: Actor,
+    correlationId?: string | null,
   ): Promise<CreditBulkOutcome> {
     const cycle = await this.requireCycle(associationId, cycleId);
     const outcome: CreditBulkOutcome = { considered: subjects.length, written: 0, unchanged: 0, refused: 0, refusals: [], readModelCurrent: true };
@@ -310,7 +312,7 @@ export class CreditCommands {
         const subjectId = subjects[index]!;
         try {
           const { command, commandId } = build(subjectId, index);
-          const result = await this.onApplication(command, commandId, actor, cycle, []);
+          const result = await this.onApplication(command, commandId, actor, cycle, [], correlationId);
           if (result.duplicate || result.position === null) outcome.unchanged += 1;
           else {
             outcome.written += 1;
@@ -364,8 +366,11 @@ export class CreditCommands {
     }), actor);
   }
 
-  /** Records the expiry of every rating past its valid-to (queries already treat them as expired). */
-  async recordExpiries(associationId: string, cycleId: string, actor: Actor): Promise<CreditBulkOutcome> {
+  /**
+   * Records the expiry of every rating of the cycle past its valid-to (queries already treat them as expired).
+   * The command ids derive from the rating alone, so this mutation and the scheduled job never both write one.
+   */
+  async recordExpiries(associationId: string, cycleId: string, actor: Actor, correlationId?: string | null): Promise<CreditBulkOutcome> {
     const rows = (await this.runtime.dataSource.query(
       `SELECT subject_id FROM credit_application WHERE association_id = $1 AND cycle_id = $2 AND rating_status IN ('ACTIVE', 'SUSPENDED')
          AND valid_to < $3 ORDER BY subject_id`,
@@ -374,6 +379,16 @@ export class CreditCommands {
     return this.runBulk(associationId, cycleId, rows.map((r) => r.subject_id), (subjectId) => ({
       command: { type: 'RecordCreditRatingExpiry', associationId, cycleId, subjectId },
       commandId: creditCommandId('expiry', associationId, cycleId, subjectId),
-    }), actor);
+    }), actor, correlationId);
+  }
+
+  /** The cycles, of every association, holding a rating past its valid-to whose expiry is not yet recorded. */
+  async cyclesWithDueExpiries(): Promise<{ associationId: string; cycleId: string }[]> {
+    const rows = (await this.runtime.dataSource.query(
+      `SELECT DISTINCT association_id, cycle_id FROM credit_application WHERE rating_status IN ('ACTIVE', 'SUSPENDED') AND valid_to < $1
+       ORDER BY association_id, cycle_id`,
+      [businessDate(this.runtime.clock.now())],
+    )) as { association_id: string; cycle_id: string }[];
+    return rows.map((r) => ({ associationId: r.association_id, cycleId: r.cycle_id }));
   }
 }

@@ -35,6 +35,7 @@ describe('loadConfig', () => {
       expect(config.readYourWritesTimeoutMs).toBe(5000);
       expect(config.projectionBatchSize).toBe(500);
       expect(config.graphql).toEqual({ maxDepth: 10, maxComplexity: 2000 });
+      expect(config.creditExpiryIntervalSeconds).toBe(3600);
       expect(config.auth).toMatchObject({ jwtIssuer: 'association-register', tokenTtl: '12h', tokenTtlSeconds: 43_200 });
     });
 
@@ -85,6 +86,7 @@ describe('loadConfig', () => {
           PROJECTION_BATCH_SIZE: '100',
           GRAPHQL_MAX_DEPTH: '7',
           GRAPHQL_MAX_COMPLEXITY: '500',
+          CREDIT_EXPIRY_INTERVAL: '15m',
         },
         { cwd },
       );
@@ -107,6 +109,7 @@ describe('loadConfig', () => {
         readYourWritesTimeoutMs: 0,
         projectionBatchSize: 100,
         graphql: { maxDepth: 7, maxComplexity: 500 },
+        creditExpiryIntervalSeconds: 900,
       });
     });
 
@@ -120,6 +123,11 @@ describe('loadConfig', () => {
       expect(config.dataDir).toBe(join(cwd, 'state'));
       expect(config.database).toMatchObject({ dataDir: join(cwd, 'pgdata') });
       expect(config.auth.jwtSecretFile).toBe(join(cwd, 'state', 'jwt-secret'));
+    });
+
+    it('turns the credit expiry schedule off with off or 0', () => {
+      expect(loadConfig({ CREDIT_EXPIRY_INTERVAL: 'off' }, { cwd }).creditExpiryIntervalSeconds).toBe(0);
+      expect(loadConfig({ CREDIT_EXPIRY_INTERVAL: '0' }, { cwd }).creditExpiryIntervalSeconds).toBe(0);
     });
 
     it('treats empty values as unset', () => {
@@ -145,6 +153,7 @@ describe('loadConfig', () => {
             PROJECTION_BATCH_SIZE: '0',
             GRAPHQL_MAX_DEPTH: '1.5',
             GRAPHQL_MAX_COMPLEXITY: '1e3',
+            CREDIT_EXPIRY_INTERVAL: 'hourly',
           },
           { cwd },
         ),
@@ -161,6 +170,7 @@ describe('loadConfig', () => {
           'PROJECTION_BATCH_SIZE',
           'GRAPHQL_MAX_DEPTH',
           'GRAPHQL_MAX_COMPLEXITY',
+          'CREDIT_EXPIRY_INTERVAL',
         ].sort(),
       );
       expect(() => loadConfig({ PORT: 'eighty', LOG_LEVEL: 'loud' }, { cwd })).toThrow(

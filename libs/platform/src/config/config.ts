@@ -44,6 +44,8 @@ export interface AppConfig {
   readonly readYourWritesTimeoutMs: number;
   readonly projectionBatchSize: number;
   readonly graphql: { readonly maxDepth: number; readonly maxComplexity: number };
+  /** Seconds between runs of the credit expiry job (0: not scheduled). */
+  readonly creditExpiryIntervalSeconds: number;
 }
 
 export interface ConfigProblem {
@@ -131,6 +133,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const projectionBatchSize = read.integer('PROJECTION_BATCH_SIZE', 500, 1, 100_000);
   const maxDepth = read.integer('GRAPHQL_MAX_DEPTH', 10, 1, 100);
   const maxComplexity = read.integer('GRAPHQL_MAX_COMPLEXITY', 2_000, 1, 1_000_000);
+  const creditExpiryInterval = read.string('CREDIT_EXPIRY_INTERVAL', '1h');
+  const creditExpiryIntervalSeconds = creditExpiryInterval?.toLowerCase() === 'off' || creditExpiryInterval === '0' ? 0 : parseDurationSeconds(creditExpiryInterval);
+  if (creditExpiryInterval !== undefined && creditExpiryIntervalSeconds === undefined) {
+    problems.push({ variable: 'CREDIT_EXPIRY_INTERVAL', message: `must be a duration such as 15m, 1h or 1d, or off, got "${creditExpiryInterval}"` });
+  }
 
   if (problems.length > 0) throw new ConfigError(problems);
 
@@ -162,6 +169,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     readYourWritesTimeoutMs: readYourWritesTimeoutMs!,
     projectionBatchSize: projectionBatchSize!,
     graphql: { maxDepth: maxDepth!, maxComplexity: maxComplexity! },
+    creditExpiryIntervalSeconds: creditExpiryIntervalSeconds!,
   };
 }
 

@@ -102,6 +102,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '2000',
     description: 'Highest estimated cost a GraphQL operation may have.',
   },
+  {
+    name: 'CREDIT_EXPIRY_INTERVAL',
+    default: '1h',
+    description:
+      'How often the credit expiry job records the expiry of ratings past their valid-to (a duration such as 15m, 1h or 1d; `off` schedules no runs). It runs in the process that runs the projector (RUN_MODE single or projector), one instance at a time.',
+  },
 ];
 
 /** The variables as a Markdown table, for the README and `--help` output. */

@@ -1,0 +1,171 @@
+import { randomUUID } from 'node:crypto';
+import type { Logger } from 'pino';
+import { Counter, Gauge } from 'prom-client';
+import type { DataSource } from 'typeorm';
+import type { Actor } from '#domain/shared';
+import { businessDate } from '#domain/shared';
+import type { ApiRuntime } from '../runtime.js';
+import { CommandDispatcher } from '../commands/command-dispatcher.js';
+import { CreditCommands } from './credit.commands.js';
+
+/** The user id the job's events carry as their actor (audit trail: "who" is this job, not a person). */
+export const CREDIT_EXPIRY_JOB_USER = 'system:credit-expiry-job';
+
+/**
+ * Session advisory lock (two-key form) held for the length of a run, so that two processes running the job
+ * (two projectors, or a projector beside a single-process server) never run it at once. Class 'CREX'.
+ */
+const LEASE_CLASS = 0x43524558;
+const LEASE_KEY = 1;
+
+export interface CreditExpiryRun {
+  /** False when another process held the lease: this run did nothing. */
+  readonly ran: boolean;
+  /** The business date (China) the run judged expiry by: ratings valid to before it were due. */
+  readonly businessDate: string;
+  readonly correlationId: string;
+  readonly cycles: number;
+  readonly considered: number;
+  /** Expiries written by this run. */
+  readonly recorded: number;
+  /** Due ratings whose expiry was already recorded (e.g. by the batch mutation or another run). */
+  readonly unchanged: number;
+  readonly refused: number;
+}
+
+export interface CreditExpiryJobOptions {
+  /** Seconds between runs; 0 schedules none (`runOnce` still works). */
+  readonly intervalSeconds: number;
+  readonly logger: Logger;
+}
+
+/**
+ * Records the expiry of every credit rating past its valid-to. Queries already answer EXPIRED from the day
+ * after valid-to; this writes the `CreditRatingExpired` event the history and the change feed need, through
+ * the same command path as the `recordCreditExpiries` mutation (same deciders, same deterministic command
+ * ids, so a rating is expired once whoever gets there first). The actor is the job itself, acting for the
+ * rating's association; the event names the rule (the rulebook's validity).
+ */
+export class CreditExpiryJob {
+  private timer: NodeJS.Timeout | null = null;
+  private current: Promise<CreditExpiryRun> | null = null;
+  private stopped = false;
+  private readonly runs: Counter<'outcome'>;
+  private readonly expired: Counter;
+  private readonly lastRun: Gauge;
+
+  constructor(
+    private readonly runtime: ApiRuntime,
+    private readonly commands: CreditCommands,
+    private readonly options: CreditExpiryJobOptions,
+  ) {
+    const registers = [runtime.metrics.registry];
+    this.runs = new Counter({
+      name: 'register_credit_expiry_runs_total',
+      help: 'Runs of the credit expiry job by outcome: ran, skipped (another process held the lease) or failed.',
+      labelNames: ['outcome'],
+      registers,
+    });
+    this.expired = new Counter({ name: 'register_credit_expiries_recorded_total', help: 'Rating expiries the credit expiry job recorded.', registers });
+    this.lastRun = new Gauge({
+      name: 'register_credit_expiry_last_run_seconds',
+      help: 'Unix time (seconds) of the last completed run of the credit expiry job in this process.',
+      registers,
+    });
+  }
+
+  /** Runs once now (a restart catches up at once), then every interval. */
+  start(): void {
+    if (this.options.intervalSeconds <= 0 || this.timer) return;
+    const tick = () => {
+      if (this.stopped) return;
+      void this.runOnce().catch(() => undefined);
+    };
+    this.timer = setInterval(tick, this.options.intervalSeconds * 1000);
+    this.timer.unref();
+    setImmediate(tick);
+  }
+
+  /** Stops scheduling and waits for a run in progress. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.timer = null;
+    await this.current?.catch(() => undefined);
+  }
+
+  /** One run; a call while one is in progress joins it. Failures are logged, counted and rethrown. */
+  runOnce(): Promise<CreditExpiryRun> {
+    this.current ??= this.run().finally(() => {
+      this.current = null;
+    });
+    return this.current;
+  }
+
+  private async run(): Promise<CreditExpiryRun> {
+    const started = Date.now();
+    const correlationId = randomUUID();
+    const today = businessDate(this.runtime.clock.now());
+    const skipped: CreditExpiryRun = { ran: false, businessDate: today, correlationId, cycles: 0, considered: 0, recorded: 0, unchanged: 0, refused: 0 };
+    try {
+      const result = await withLease(this.runtime.dataSource, async () => {
+        let considered = 0;
+        let recorded = 0;
+        let unchanged = 0;
+        let refused = 0;
+        const cycles = await this.commands.cyclesWithDueExpiries();
+        for (const { associationId, cycleId } of cycles) {
+          const actor: Actor = { userId: CREDIT_EXPIRY_JOB_USER, role: 'ADMIN', associationId };
+          const outcome = await this.commands.recordExpiries(associationId, cycleId, actor, correlationId);
+          considered += outcome.considered;
+          recorded += outcome.written;
+          unchanged += outcome.unchanged;
+          refused += outcome.refused;
+          if (outcome.refused > 0) {
+            this.options.logger.warn({ job: 'credit-expiry', associationId, cycleId, refusals: outcome.refusals }, 'credit expiry: ratings refused');
+          }
+        }
+        return { ran: true, businessDate: today, correlationId, cycles: cycles.length, considered, recorded, unchanged, refused };
+      });
+      const report = result ?? skipped;
+      this.runs.inc({ outcome: report.ran ? 'ran' : 'skipped' });
+      this.expired.inc(report.recorded);
+      this.lastRun.set(Date.now() / 1000);
+      this.options.logger.info({ job: 'credit-expiry', ...report, ms: Date.now() - started }, report.ran ? 'credit expiry run' : 'credit expiry run skipped: another process holds the lease');
+      return report;
+    } catch (error) {
+      this.runs.inc({ outcome: 'failed' });
+      this.options.logger.error({ job: 'credit-expiry', err: error, correlationId }, 'credit expiry run failed');
+      throw error;
+    }
+  }
+}
+
+/**
+ * Runs `work` while holding the job's session advisory lock on a connection of its own, or returns null at
+ * once when another session holds it. A session lock outside any transaction holds back no snapshot, so the
+ * event store's gap-safe reads and the projections go on while the run appends.
+ */
+async function withLease<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T | null> {
+  const session = dataSource.createQueryRunner();
+  await session.connect();
+  try {
+    const [row] = (await session.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [LEASE_CLASS, LEASE_KEY])) as { locked: boolean }[];
+    if (!row?.locked) return null;
+    try {
+      return await work();
+    } finally {
+      await session.query(`SELECT pg_advisory_unlock($1, $2)`, [LEASE_CLASS, LEASE_KEY]);
+    }
+  } finally {
+    await session.release();
+  }
+}
+
+/** The job for a service process, on the process's own command path (no Nest container needed). */
+export function createCreditExpiryJob(runtime: ApiRuntime): CreditExpiryJob {
+  return new CreditExpiryJob(runtime, new CreditCommands(runtime, new CommandDispatcher(runtime)), {
+    intervalSeconds: runtime.config.creditExpiryIntervalSeconds,
+    logger: runtime.logger.child({ component: 'credit-expiry-job' }),
+  });
+}
