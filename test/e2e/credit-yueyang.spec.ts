@@ -1,13 +1,17 @@
 /*
  * The Yueyang Urban-Rural Construction Association's 2020 credit rating, through GraphQL: 255 applicant firms
- * (特级 8, 一级 25, 二级 108, 三级 110, specialist 3, labour 1), the association scoring its two indicators
- * (8 points together: 39 firms the full 8, the rest 1–6), a department officer scoring the department's,
- * thresholds that give the published 131 AAA, 76 AA and 48 A; then a major accident downgrades one firm.
+ * (特级 8, 一级 25, 二级 108, 三级 110, specialist 3, labour 1; 120 members of the association, 135 not), the
+ * association scoring its two indicators (8 points together: 39 firms the full 8, the rest 1–6), a department
+ * officer scoring the department's, thresholds that give the published 131 AAA, 76 AA and 48 A; then a major
+ * accident downgrades one firm. The 120 admissions are written through the membership deciders and the real
+ * command handler (the events the membership mutations write), to keep the set-up short.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { creditApplicationStreamId } from '#domain/credit';
-import { withCheckCharacter } from '#domain/shared';
-import { FixedClock } from '#platform';
+import { associationDecider, associationStreamId, membershipDecider, membershipStreamId } from '#domain/membership';
+import { type Actor, withCheckCharacter } from '#domain/shared';
+import { comparePositions, type Position } from '#eventstore';
+import { CommandHandler, FixedClock } from '#platform';
 import { type GraphQLClient, startTestService, type TestService } from '#testing';
 
 const ASSOC = 'yueyang-ucca';
@@ -17,6 +21,11 @@ const CONCURRENCY = 8;
 
 const code = (i: number) => withCheckCharacter(`91430600MA${String(i).padStart(7, '0')}`);
 const codes = Array.from({ length: FIRMS }, (_, i) => code(i));
+/** 120 members and 135 non-members, spread over the list (8 of every 17 firms). */
+const isMember = (i: number) => i % 17 < 8;
+const members = codes.filter((_, i) => isMember(i));
+const [A_MEMBER, A_NON_MEMBER] = [code(1), code(8)];
+const SECRETARIAT: Actor = { userId: 'yy-secretariat', role: 'ADMIN', associationId: ASSOC };
 
 /** 特级 8, 一级 25, 二级 108, 三级 110, specialist contractors 3, labour subcontractor 1. */
 function qualificationOf(i: number): { category: string; grade: string; specialty: string } {
@@ -113,7 +122,51 @@ describe('the Yueyang 2020 credit rating over GraphQL', () => {
       });
       await admin.ok(`mutation ($input: RecordQualificationInput!) { recordQualification(input: $input) { revision } }`, { input: { code: c, ...qualificationOf(i) } });
     });
+    await admitMembers();
   }, 120_000);
+
+  /** Registers the association and admits its 120 member firms (application, then a council admission). */
+  async function admitMembers(): Promise<void> {
+    const handler = new CommandHandler(service.service.runtime.store, clock);
+    let last: Position | null = null;
+    const note = (position: Position | null) => {
+      if (position !== null && comparePositions(position, last) > 0) last = position;
+    };
+    const bodies = ['COUNCIL', 'SECRETARIAT'] as const;
+    note(
+      (
+        await handler.handle(associationDecider, associationStreamId(ASSOC), {
+          command: { type: 'RegisterAssociation', associationId: ASSOC, name: '岳阳市城乡建设协会', regionCode: '430600', deemedWithdrawalYears: 2, admissionBodies: [...bodies] },
+          actor: SECRETARIAT,
+        })
+      ).position,
+    );
+    await inParallel(members, async (enterpriseCode, n) => {
+      const stream = membershipStreamId(ASSOC, enterpriseCode);
+      await handler.handle(membershipDecider, stream, {
+        command: { type: 'ApplyForMembership', associationId: ASSOC, enterpriseCode, appliedOn: '2019-03-01', associationRegistered: true, enterpriseRegistered: true },
+        actor: SECRETARIAT,
+      });
+      const admitted = await handler.handle(membershipDecider, stream, {
+        command: {
+          type: 'AdmitMember',
+          associationId: ASSOC,
+          enterpriseCode,
+          tier: 'MEMBER',
+          certificateNumber: `岳城建协会员-${String(n + 1).padStart(3, '0')}`,
+          admittedOn: '2019-04-01',
+          decision: { body: 'COUNCIL', reference: '岳城建协〔2019〕3号', decidedOn: '2019-04-01' },
+          admissionBodies: [...bodies],
+          certificateHolder: null,
+        },
+        actor: SECRETARIAT,
+      });
+      note(admitted.position);
+    });
+    if (last === null || !(await service.service.runtime.waiter.waitFor(last, ['membership-register'], 30_000))) {
+      throw new Error('The membership read model did not catch up with the admissions.');
+    }
+  }
 
   afterAll(async () => {
     await service?.stop();
@@ -164,6 +217,35 @@ describe('the Yueyang 2020 credit rating over GraphQL', () => {
     const results = await Promise.all(chunks(applications, 64).map((part) => bulk(admin, 'fileCreditApplications', 'FileCreditApplicationsInput', { associationId: ASSOC, cycleId: CYCLE, applications: part })));
     expect(results.reduce((n, r) => n + r.written, 0)).toBe(FIRMS);
     expect(results.flatMap((r) => r.refusals)).toEqual([]);
+    // The cycle is open to all firms; each application records whether the firm was a member when it filed.
+    const split = await service.pool.query(`SELECT member, count(*)::int AS n FROM credit_application WHERE association_id = $1 AND cycle_id = $2 GROUP BY member ORDER BY member`, [ASSOC, CYCLE]);
+    expect(members).toHaveLength(120);
+    expect(split.rows).toEqual([{ member: false, n: 135 }, { member: true, n: 120 }]);
+  });
+
+  it('takes only members in a members-only cycle: a non-member is refused and nothing is written, a member is accepted', async () => {
+    const MEMBERS_CYCLE = 'rating-2020-members';
+    await admin.ok(`mutation ($input: OpenCreditCycleInput!) { openCreditCycle(input: $input) { cycle { eligibility } } }`, {
+      input: {
+        associationId: ASSOC, cycleId: MEMBERS_CYCLE, title: '2020年度会员单位信用评价', rulebookId: rulebook.rulebookId, rulebookVersion: 1,
+        assessmentFrom: '2019-01-01', assessmentTo: '2020-12-31', filingFrom: '2021-03-01', filingTo: '2021-03-31', eligibility: 'MEMBERS_ONLY',
+      },
+    });
+    const file = (subjectId: string) =>
+      admin.request<{ fileCreditApplication: { application: { member: boolean; status: string } } }>(
+        `mutation ($input: FileCreditApplicationInput!) { fileCreditApplication(input: $input) { application { member status } } }`,
+        { input: { associationId: ASSOC, cycleId: MEMBERS_CYCLE, subjectId, selfAssessment: [] } },
+      );
+    const refused = await file(A_NON_MEMBER);
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'CREDIT_SUBJECT_NOT_ELIGIBLE' });
+    const written = await service.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id = $1`, [creditApplicationStreamId(ASSOC, MEMBERS_CYCLE, A_NON_MEMBER)]);
+    expect(written.rows[0].n).toBe(0);
+    expect((await file(A_MEMBER)).data?.fileCreditApplication.application).toEqual({ member: true, status: 'UNDER_REVIEW' });
+    // The same non-member's application to the cycle open to all firms was taken.
+    const taken = await admin.ok<{ creditApplication: { member: boolean } }>(
+      `{ creditApplication(associationId: "${ASSOC}", cycleId: "${CYCLE}", subjectId: "${A_NON_MEMBER}") { member } }`,
+    );
+    expect(taken.creditApplication.member).toBe(false);
   });
 
   it('refuses scores from a conflicted scorer, above the maximum, of the wrong body, and malformed input, writing nothing', async () => {
