@@ -110,7 +110,11 @@ export class TableBuffer {
     return this.rows.get(rowKey(key));
   }
 
-  /** INSERT … ON CONFLICT DO NOTHING: adds the row unless its key is already there (loaded or added). */
+  /**
+   * INSERT … ON CONFLICT DO NOTHING: adds the row unless its key is already there (loaded or added). Keys the
+   * batch only inserts need not be loaded (the flush's DO NOTHING keeps a row already in the table); keys a
+   * later event of the batch reads or changes must be.
+   */
   insert(row: Row): boolean {
     const key = rowKey(this.spec.key.map((k) => row[k] ?? null));
     if (this.rows.has(key)) return false;

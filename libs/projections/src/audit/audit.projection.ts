@@ -1,4 +1,15 @@
+import { type TableSpec, writeRows } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
+
+const AUDIT_EVENT: TableSpec = {
+  table: 'audit_event',
+  key: ['position'],
+  columns: {
+    position: 'text', event_id: 'uuid', stream_id: 'text', revision: 'integer', event_type: 'text', data: 'jsonb',
+    actor_user_id: 'text', actor_role: 'text', actor_association_id: 'text', command_id: 'text', command_type: 'text',
+    correlation_id: 'text', recorded_at: 'timestamptz', prev_hash: 'text', hash: 'text',
+  },
+};
 
 /** Copies every event, with its actor and hash-chain link, into `audit_event` for history queries. */
 export const auditTrailProjection: Projection = {
@@ -7,28 +18,22 @@ export const auditTrailProjection: Projection = {
   handles: ['*'],
   tables: ['audit_event'],
   async apply(events, tx) {
-    // Multi-row statements: this projection sees every event, so it must stay cheap. Chunked to keep
-    // within Postgres's limit on bind parameters.
-    for (let from = 0; from < events.length; from += ROWS_PER_STATEMENT) {
-      const chunk = events.slice(from, from + ROWS_PER_STATEMENT);
-      const values = chunk.flatMap((event) => {
+    // One statement per batch (one array parameter per column): this projection sees every event, so it
+    // must stay cheap. Insert-only, keyed by position: a second delivery adds nothing.
+    await writeRows(
+      tx,
+      AUDIT_EVENT,
+      events.map((event) => {
         const m = event.metadata;
-        return [
-          event.position, event.id, event.streamId, event.revision, event.type, JSON.stringify(event.data), m.actor.userId,
-          m.actor.role, m.actor.associationId ?? null, m.commandId, typeof m.commandType === 'string' ? m.commandType : null,
-          m.correlationId, m.recordedAt, m.prevHash, m.hash,
-        ];
-      });
-      const rows = chunk.map((_, i) => `(${Array.from({ length: COLUMNS }, (_, k) => `$${i * COLUMNS + k + 1}`).join(',')})`);
-      await tx.query(
-        `INSERT INTO audit_event (position, event_id, stream_id, revision, event_type, data, actor_user_id, actor_role,
-           actor_association_id, command_id, command_type, correlation_id, recorded_at, prev_hash, hash)
-         VALUES ${rows.join(',')} ON CONFLICT (position) DO NOTHING`,
-        values,
-      );
-    }
+        return {
+          position: event.position, event_id: event.id, stream_id: event.streamId, revision: event.revision, event_type: event.type,
+          data: JSON.stringify(event.data), actor_user_id: m.actor.userId, actor_role: m.actor.role,
+          actor_association_id: m.actor.associationId ?? null, command_id: m.commandId,
+          command_type: typeof m.commandType === 'string' ? m.commandType : null, correlation_id: m.correlationId,
+          recorded_at: m.recordedAt, prev_hash: m.prevHash, hash: m.hash,
+        };
+      }),
+      'insert',
+    );
   },
 };
-
-const COLUMNS = 15;
-const ROWS_PER_STATEMENT = 1000;

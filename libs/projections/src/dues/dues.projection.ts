@@ -27,8 +27,11 @@ export const duesProjection: Projection = {
     for (const event of events) {
       const d = event.data as Partial<AccountKey & { waiverId: string }>;
       if (d.enterpriseCode === undefined || d.year === undefined || d.associationId === undefined) continue;
-      accountKeys.push([d.associationId, d.enterpriseCode, d.year]);
-      if (d.waiverId !== undefined) waiverKeys.push([d.associationId, d.enterpriseCode, d.year, d.waiverId]);
+      // Events that only insert (ON CONFLICT DO NOTHING) need no row loaded; those that change one do.
+      if (event.type !== 'DuesInvoiced') accountKeys.push([d.associationId, d.enterpriseCode, d.year]);
+      if (d.waiverId !== undefined && event.type !== 'DuesWaiverRequested' && event.type !== 'DuesWaiverGranted') {
+        waiverKeys.push([d.associationId, d.enterpriseCode, d.year, d.waiverId]);
+      }
     }
     const batch: Batch = {
       accounts: await TableBuffer.load(tx, ACCOUNT, accountKeys),

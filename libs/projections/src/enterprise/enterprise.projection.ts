@@ -1,15 +1,19 @@
 import type { RecordedEvent } from '#eventstore';
 import { cityOf, provinceOf } from '#domain/shared';
 import { ENTERPRISE_EVENT_TYPES, type EnterpriseEvent } from '#domain/enterprise';
-import type { EntityManager } from 'typeorm';
+import { positionBefore, type Row, type TableSpec, TableBuffer, type Value } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
 
 type Recorded<T extends EnterpriseEvent['type']> = RecordedEvent<T, Extract<EnterpriseEvent, { type: T }>['data']>;
 
 /**
- * The enterprise register's read model: current profile, name history, qualifications. Each statement is
- * written so that applying an event twice leaves the same rows (the runner's checkpoint makes that rare,
- * but a rebuild or a retried batch must not double anything).
+ * The enterprise register's read model: current profile, name history, qualifications. Each change is guarded
+ * so that applying an event twice leaves the same rows (the runner's checkpoint makes that rare, but a
+ * rebuild or a retried batch must not double anything): profile and qualification rows only take events
+ * after the position they last saw; names are keyed by stream revision.
+ *
+ * Set-based: a batch loads the enterprises and qualifications it touches in one statement each, applies its
+ * events in memory, in order, and writes each table back in one statement (bulk-rows.ts).
  */
 export const enterpriseProjection: Projection = {
   name: 'enterprise-register',
@@ -17,110 +21,152 @@ export const enterpriseProjection: Projection = {
   handles: ENTERPRISE_EVENT_TYPES,
   tables: ['enterprise', 'enterprise_name', 'enterprise_qualification'],
   async apply(events, tx) {
-    for (const event of events) await applyOne(event as RecordedEvent<EnterpriseEvent['type']>, tx);
+    const codes: Value[][] = [];
+    const qualifications: Value[][] = [];
+    for (const event of events) {
+      const d = event.data as { code: string; qualificationKey?: string };
+      // A registration only inserts (ON CONFLICT DO NOTHING): its row is needed only if the batch changes it.
+      if (event.type !== 'EnterpriseRegistered') codes.push([d.code]);
+      if (d.qualificationKey !== undefined) qualifications.push([d.code, d.qualificationKey]);
+    }
+    const batch: Batch = {
+      enterprises: await TableBuffer.load(tx, ENTERPRISE, codes),
+      qualifications: await TableBuffer.load(tx, QUALIFICATION, qualifications),
+      names: new TableBuffer(NAME),
+    };
+    for (const event of events) applyOne(event as RecordedEvent<EnterpriseEvent['type']>, batch);
+    await batch.enterprises.flush(tx);
+    await batch.names.flush(tx);
+    await batch.qualifications.flush(tx);
   },
 };
 
-async function applyOne(event: RecordedEvent<EnterpriseEvent['type']>, tx: EntityManager): Promise<void> {
+const ENTERPRISE: TableSpec = {
+  table: 'enterprise',
+  key: ['code'],
+  columns: {
+    code: 'varchar', name: 'text', legal_representative: 'text', region_code: 'bpchar', province_code: 'bpchar', city_code: 'bpchar',
+    ownership: 'text', size_class: 'text', code_override_reason: 'text', registered_at: 'timestamptz', registered_by: 'text',
+    updated_at: 'timestamptz', revision: 'integer', last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+const NAME: TableSpec = {
+  table: 'enterprise_name',
+  key: ['code', 'revision'],
+  columns: {
+    code: 'varchar', revision: 'integer', name: 'text', effective_from: 'date', reason: 'text', recorded_at: 'timestamptz',
+    last_event_id: 'uuid',
+  },
+};
+
+const QUALIFICATION: TableSpec = {
+  table: 'enterprise_qualification',
+  key: ['code', 'qualification_key'],
+  columns: {
+    code: 'varchar', qualification_key: 'text', category: 'text', specialty: 'text', grade: 'text', certificate_number: 'text',
+    status: 'text', effective_from: 'date', withdrawn_from: 'date', withdrawal_reason: 'text', updated_at: 'timestamptz',
+    last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+interface Batch {
+  readonly enterprises: TableBuffer;
+  readonly names: TableBuffer;
+  readonly qualifications: TableBuffer;
+}
+
+function applyOne(event: RecordedEvent<EnterpriseEvent['type']>, batch: Batch): void {
   const at = event.metadata.recordedAt;
   switch (event.type) {
     case 'EnterpriseRegistered': {
       const d = (event as Recorded<'EnterpriseRegistered'>).data;
-      await tx.query(
-        `INSERT INTO enterprise (code, name, legal_representative, region_code, province_code, city_code, ownership,
-           size_class, code_override_reason, registered_at, registered_by, updated_at, revision, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$10,$12,$13,$14)
-         ON CONFLICT (code) DO NOTHING`,
-        [
-          d.code, d.name, d.legalRepresentative, d.regionCode, provinceOf(d.regionCode), cityOf(d.regionCode), d.ownership,
-          d.sizeClass, d.checkDigitOverride?.reason ?? null, at, event.metadata.actor.userId, event.revision, event.id,
-          event.position,
-        ],
-      );
-      await insertName(tx, event, d.code, d.name, null, null);
+      batch.enterprises.insert({
+        code: d.code, name: d.name, legal_representative: d.legalRepresentative, region_code: d.regionCode,
+        province_code: provinceOf(d.regionCode), city_code: cityOf(d.regionCode), ownership: d.ownership, size_class: d.sizeClass,
+        code_override_reason: d.checkDigitOverride?.reason ?? null, registered_at: at, registered_by: event.metadata.actor.userId,
+        updated_at: at, revision: event.revision, last_event_id: event.id, last_position: event.position,
+      });
+      insertName(batch, event, d.code, d.name, null, null);
       return;
     }
     case 'EnterpriseRenamed': {
       const d = (event as Recorded<'EnterpriseRenamed'>).data;
-      await touch(tx, event, d.code, `name = $5`, [d.name]);
-      await insertName(tx, event, d.code, d.name, d.effectiveFrom, d.reason);
+      touch(batch, event, d.code, { name: d.name });
+      insertName(batch, event, d.code, d.name, d.effectiveFrom, d.reason);
       return;
     }
     case 'EnterpriseProfileUpdated': {
-      const { changes } = (event as Recorded<'EnterpriseProfileUpdated'>).data;
+      const { code, changes } = (event as Recorded<'EnterpriseProfileUpdated'>).data;
       const region = changes.regionCode;
-      await touch(
-        tx,
-        event,
-        (event as Recorded<'EnterpriseProfileUpdated'>).data.code,
-        `legal_representative = COALESCE($5, legal_representative),
-         region_code = COALESCE($6, region_code), province_code = COALESCE($7, province_code), city_code = COALESCE($8, city_code),
-         ownership = COALESCE($9, ownership)`,
-        [
-          changes.legalRepresentative ?? null,
-          region ?? null,
-          region ? provinceOf(region) : null,
-          region ? cityOf(region) : null,
-          changes.ownership ?? null,
-        ],
-      );
+      const set: Row = {};
+      if (changes.legalRepresentative != null) set.legal_representative = changes.legalRepresentative;
+      if (region != null) set.region_code = region;
+      if (region) Object.assign(set, { province_code: provinceOf(region), city_code: cityOf(region) });
+      if (changes.ownership != null) set.ownership = changes.ownership;
+      touch(batch, event, code, set);
       return;
     }
     case 'EnterpriseSizeClassSet': {
       const d = (event as Recorded<'EnterpriseSizeClassSet'>).data;
-      await touch(tx, event, d.code, `size_class = $5`, [d.sizeClass]);
+      touch(batch, event, d.code, { size_class: d.sizeClass });
       return;
     }
     case 'QualificationRecorded': {
       const d = (event as Recorded<'QualificationRecorded'>).data;
-      await tx.query(
-        `INSERT INTO enterprise_qualification (code, qualification_key, category, specialty, grade, certificate_number, status,
-           effective_from, withdrawn_from, withdrawal_reason, updated_at, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,'HELD',$7,NULL,NULL,$8,$9,$10)
-         ON CONFLICT (code, qualification_key) DO UPDATE SET
-           grade = EXCLUDED.grade, certificate_number = EXCLUDED.certificate_number, status = 'HELD',
-           effective_from = EXCLUDED.effective_from, withdrawn_from = NULL, withdrawal_reason = NULL,
-           updated_at = EXCLUDED.updated_at, last_event_id = EXCLUDED.last_event_id, last_position = EXCLUDED.last_position
-         WHERE enterprise_qualification.last_position < EXCLUDED.last_position`,
-        [d.code, d.qualificationKey, d.category, d.specialty, d.grade, d.certificateNumber, d.effectiveFrom, at, event.id, event.position],
-      );
-      await touch(tx, event, d.code, '', []);
+      const held: Row = {
+        grade: d.grade, certificate_number: d.certificateNumber, status: 'HELD', effective_from: d.effectiveFrom, withdrawn_from: null,
+        withdrawal_reason: null, updated_at: at, last_event_id: event.id, last_position: event.position,
+      };
+      const existing = batch.qualifications.get([d.code, d.qualificationKey]);
+      if (!existing) {
+        batch.qualifications.insert({ code: d.code, qualification_key: d.qualificationKey, category: d.category, specialty: d.specialty, ...held });
+      } else if (positionBefore(existing.last_position!, event.position)) {
+        Object.assign(existing, held);
+        batch.qualifications.changed(existing);
+      }
+      touch(batch, event, d.code, {});
       return;
     }
     case 'QualificationWithdrawn': {
       const d = (event as Recorded<'QualificationWithdrawn'>).data;
-      await tx.query(
-        `UPDATE enterprise_qualification SET status = 'WITHDRAWN', withdrawn_from = $3, withdrawal_reason = $4,
-           updated_at = $5, last_event_id = $6, last_position = $7
-         WHERE code = $1 AND qualification_key = $2 AND last_position < $7`,
-        [d.code, d.qualificationKey, d.effectiveFrom, d.reason, at, event.id, event.position],
-      );
-      await touch(tx, event, d.code, '', []);
+      const existing = batch.qualifications.get([d.code, d.qualificationKey]);
+      if (existing && positionBefore(existing.last_position!, event.position)) {
+        Object.assign(existing, {
+          status: 'WITHDRAWN', withdrawn_from: d.effectiveFrom, withdrawal_reason: d.reason, updated_at: at, last_event_id: event.id,
+          last_position: event.position,
+        });
+        batch.qualifications.changed(existing);
+      }
+      touch(batch, event, d.code, {});
       return;
     }
   }
 }
 
-/** Updates the profile row with `set` (parameters from $5) and stamps it with the event, once. */
-async function touch(tx: EntityManager, event: RecordedEvent, code: string, set: string, values: unknown[]): Promise<void> {
-  await tx.query(
-    `UPDATE enterprise SET ${set ? `${set},` : ''} updated_at = $2, revision = $3, last_event_id = $4, last_position = $1
-     WHERE code = $${values.length + 5} AND last_position < $1`,
-    [event.position, event.metadata.recordedAt, event.revision, event.id, ...values, code],
-  );
+/** Changes the profile row (when it exists and has not seen this event) and stamps it with the event. */
+function touch(batch: Batch, event: RecordedEvent, code: string, set: Row): void {
+  const row = batch.enterprises.get([code]);
+  if (!row || !positionBefore(row.last_position!, event.position)) return;
+  Object.assign(row, set, {
+    updated_at: event.metadata.recordedAt,
+    revision: event.revision,
+    last_event_id: event.id,
+    last_position: event.position,
+  });
+  batch.enterprises.changed(row);
 }
 
-async function insertName(
-  tx: EntityManager,
+function insertName(
+  batch: Batch,
   event: RecordedEvent,
   code: string,
   name: string,
   effectiveFrom: string | null,
   reason: string | null,
-): Promise<void> {
-  await tx.query(
-    `INSERT INTO enterprise_name (code, revision, name, effective_from, reason, recorded_at, last_event_id)
-     VALUES ($1,$2,$3,$4,$5,$6,$7) ON CONFLICT (code, revision) DO NOTHING`,
-    [code, event.revision, name, effectiveFrom, reason, event.metadata.recordedAt, event.id],
-  );
+): void {
+  batch.names.insert({
+    code, revision: event.revision, name, effective_from: effectiveFrom, reason, recorded_at: event.metadata.recordedAt,
+    last_event_id: event.id,
+  });
 }
