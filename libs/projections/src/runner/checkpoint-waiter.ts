@@ -79,7 +79,9 @@ export class CheckpointWaiter {
 
   /** Feeds a checkpoint this process has just committed (the in-process fast path). */
   observe(name: string, position: Position | null): void {
-    this.known.set(name, position);
+    // Never backwards: a runner announces a checkpoint before storing it when it had nothing to write, so the
+    // stored row (or a late notice) can be behind what is already known.
+    if (comparePositions(position, this.known.get(name)) >= 0) this.known.set(name, position);
     this.settle();
   }
 
@@ -114,8 +116,7 @@ export class CheckpointWaiter {
 
   private async refresh(names: readonly string[]): Promise<void> {
     const checkpoints = await loadCheckpoints(this.dataSource, names);
-    for (const checkpoint of checkpoints) this.known.set(checkpoint.name, checkpoint.position);
-    this.settle();
+    for (const checkpoint of checkpoints) this.observe(checkpoint.name, checkpoint.position);
   }
 
   private listen(): Promise<void> {

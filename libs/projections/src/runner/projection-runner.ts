@@ -37,6 +37,11 @@ export interface ProjectionRunnerOptions {
     readonly maxConcurrent?: number;
     readonly onProgress?: (progress: RebuildProgress) => void;
   };
+  /**
+   * A batch with no event for a projection stores nothing: its checkpoint is announced at once and stored
+   * with the projection's next batch or after this long, whichever comes first. Default 1 s.
+   */
+  readonly idleCheckpointMs?: number;
   /** Monotonic clock for durations (default `performance.now`). */
   readonly now?: MonotonicNow;
 }
@@ -104,6 +109,7 @@ export class ProjectionRunner {
           retry: options.retry ?? {},
           now: options.now ?? monotonicNow,
           lockSession,
+          idleCheckpointMs: options.idleCheckpointMs ?? 1_000,
           rebuild: (p, signal) => this.rebuild(p, signal),
           advanced: (event) => this.advanced(event),
           failed: (event) => this.failed(event),
@@ -150,7 +156,10 @@ export class ProjectionRunner {
     return this.options.projections.map((projection, i) => {
       const checkpoint = byName.get(projection.name);
       const worker = this.workers[i] as ProjectionWorker;
-      const position = checkpoint?.position ?? null;
+      // An active worker may be ahead of the stored row by events it does not handle (stored lazily).
+      const stored = checkpoint?.position ?? null;
+      const ahead = worker.role === 'active' && checkpoint?.version === projection.version ? worker.checkpoint : null;
+      const position = comparePositions(ahead, stored) > 0 ? ahead : stored;
       return {
         name: projection.name,
         version: projection.version,

@@ -60,6 +60,11 @@ export interface WorkerContext {
   readonly retry: BackoffOptions;
   readonly now: MonotonicNow;
   readonly lockSession: pg.ClientConfig;
+  /**
+   * How long a checkpoint moved only by events the projection does not handle may stay in memory before it is
+   * stored (it is announced at once; the next batch with handled events stores it anyway).
+   */
+  readonly idleCheckpointMs: number;
   rebuild(projection: Projection, signal: AbortSignal): Promise<void>;
   advanced(event: CheckpointAdvanced): void;
   failed(event: ProjectionFailure): void;
@@ -93,8 +98,18 @@ export class ProjectionWorker {
   private lock: pg.Client | null = null;
   private session: AbortController | null = null;
   private loop: Promise<void> | null = null;
-  /** Where this worker's checkpoint is (the CAS's expected value). */
+  /** Where this worker has got to: every event up to here is applied or was not for this projection. */
   private position: Position | null = null;
+  /** The checkpoint as stored (the CAS's expected value): `position`, or behind it by events not handled. */
+  private stored: Position | null = null;
+  /** Status to store with a lazily stored checkpoint. */
+  private unstoredPhase: 'catching_up' | 'live' = 'live';
+  private idleTimer: NodeJS.Timeout | undefined;
+  /** Set when storing a lazy checkpoint found it moved: the worker reloads it. */
+  private storedMoved = false;
+  private onStoredMoved: (() => void) | null = null;
+  /** Batches and lazy checkpoint stores run one at a time. */
+  private serial: Promise<unknown> = Promise.resolve();
   /** Version of the checkpoint row as last loaded (status updates target that row). */
   private rowVersion = 0;
   private storedStatus: CheckpointStatus | null = null;
@@ -282,6 +297,8 @@ export class ProjectionWorker {
         continue;
       }
       this.position = checkpoint.position;
+      this.stored = checkpoint.position;
+      this.storedMoved = false;
       try {
         await this.catchUp(signal);
         if (signal.aborted) break;
@@ -310,6 +327,7 @@ export class ProjectionWorker {
   }
 
   private async follow(signal: AbortSignal): Promise<void> {
+    if (this.storedMoved) throw new CheckpointMismatchError(this.name, this.stored);
     if (this.storedStatus !== 'live' && this.storedStatus !== 'failing') {
       await setCheckpointStatus(this.context.dataSource, this.name, this.projection.version, 'live');
       this.storedStatus = 'live';
@@ -319,28 +337,110 @@ export class ProjectionWorker {
       (events) => this.applyBatch(events, 'live'),
     );
     let stopped = false;
+    const moved = new Promise<'moved'>((resolve) => {
+      this.onStoredMoved = () => resolve('moved');
+    });
     try {
-      await Promise.race([subscription.done, aborted(signal)]);
+      if ((await Promise.race([subscription.done, aborted(signal), moved])) === 'moved') {
+        await subscription.stop().catch(() => undefined);
+        throw new CheckpointMismatchError(this.name, this.stored);
+      }
     } finally {
+      this.onStoredMoved = null;
       if (signal.aborted) {
         stopped = true;
         // Waits for the batch in flight, so a graceful stop never abandons a transaction half way.
         await subscription.stop().catch(() => undefined);
         await subscription.done.catch(() => undefined);
+        await this.storeIdleCheckpoint().catch((error: unknown) => {
+          this.log.warn({ projection: this.name, err: describeError(error) }, 'could not store the checkpoint on stopping');
+        });
       }
     }
     if (!stopped) await subscription.stop().catch(() => undefined);
   }
 
-  /** One batch, one transaction: compare-and-set the checkpoint first, then the projection's writes. */
-  private async applyBatch(events: readonly RecordedEvent[], phase: 'catching_up' | 'live'): Promise<void> {
+  private exclusive<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.serial.then(work, work);
+    this.serial = run.catch(() => undefined);
+    return run;
+  }
+
+  /**
+   * Stores a checkpoint that moved only past events this projection does not handle (a transaction with the
+   * compare-and-set and the notice, as for any batch). Runs after `idleCheckpointMs`, on stopping, or not at all
+   * when a batch with handled events stores it first.
+   */
+  private storeIdleCheckpoint(): Promise<void> {
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
+    return this.exclusive(async () => {
+      const position = this.position;
+      if (position === null || position === this.stored || this.storedMoved) return;
+      const { name, version } = this.projection;
+      const expected = this.stored;
+      const moved = await this.context.dataSource.transaction(async (tx) => {
+        const ok = await compareAndSetCheckpoint(tx, {
+          name,
+          version,
+          expected,
+          position,
+          eventsApplied: 0,
+          status: this.unstoredPhase,
+        });
+        if (ok) await announceCheckpoint(tx, { name, version, position });
+        return ok;
+      });
+      if (moved) {
+        this.stored = position;
+        this.storedStatus = this.unstoredPhase;
+      } else {
+        this.storedMoved = true;
+        this.onStoredMoved?.();
+      }
+    });
+  }
+
+  private scheduleIdleCheckpoint(): void {
+    if (this.idleTimer) return;
+    this.idleTimer = setTimeout(() => {
+      this.idleTimer = undefined;
+      this.storeIdleCheckpoint().catch((error: unknown) => {
+        // The next batch (or the next timer) tries again; the compare-and-set keeps it safe.
+        this.log.warn({ projection: this.name, err: describeError(error) }, 'could not store the checkpoint');
+      });
+    }, this.context.idleCheckpointMs);
+    this.idleTimer.unref();
+  }
+
+  /**
+   * One batch, one transaction: compare-and-set the checkpoint first, then the projection's writes. A batch
+   * with no event for this projection writes nothing: its position is announced at once (so waiters and lag
+   * metrics see it) and stored later, by the next batch's compare-and-set or after `idleCheckpointMs`. Losing
+   * it in a crash only means reading those events again.
+   */
+  private applyBatch(events: readonly RecordedEvent[], phase: 'catching_up' | 'live'): Promise<void> {
+    return this.exclusive(() => this.applyBatchNow(events, phase));
+  }
+
+  private async applyBatchNow(events: readonly RecordedEvent[], phase: 'catching_up' | 'live'): Promise<void> {
+    if (this.storedMoved) throw new CheckpointMismatchError(this.name, this.stored);
     const fresh = events.filter((event) => comparePositions(event.position, this.position) > 0);
     const last = fresh[fresh.length - 1];
     if (!last) return;
     const handled = this.handled(fresh);
     const { name, version } = this.projection;
-    const expected = this.position;
     const started = this.context.now();
+    if (handled.length === 0) {
+      // One statement outside any transaction: a NOTIFY needs no transaction id, so no commit to wait for.
+      await announceCheckpoint(this.context.dataSource, { name, version, position: last.position });
+      this.position = last.position;
+      this.unstoredPhase = phase;
+      this.scheduleIdleCheckpoint();
+      this.reportBatch(last.position, fresh.length, 0, phase, started);
+      return;
+    }
+    const expected = this.stored;
     await this.context.dataSource.transaction(async (tx) => {
       const moved = await compareAndSetCheckpoint(tx, {
         name,
@@ -351,19 +451,26 @@ export class ProjectionWorker {
         status: phase,
       });
       if (!moved) throw new CheckpointMismatchError(name, expected);
-      if (handled.length > 0) await this.projection.apply(handled, tx);
+      await this.projection.apply(handled, tx);
       await announceCheckpoint(tx, { name, version, position: last.position });
     });
+    clearTimeout(this.idleTimer);
+    this.idleTimer = undefined;
     this.position = last.position;
+    this.stored = last.position;
     this.storedStatus = phase;
+    this.reportBatch(last.position, fresh.length, handled.length, phase, started);
+  }
+
+  private reportBatch(position: Position, events: number, applied: number, phase: 'catching_up' | 'live', started: number): void {
     this.failures = 0;
     this.lastError = null;
     this.context.advanced({
-      projection: name,
-      version,
-      position: last.position,
-      events: fresh.length,
-      applied: handled.length,
+      projection: this.projection.name,
+      version: this.projection.version,
+      position,
+      events,
+      applied,
       phase,
       durationMs: this.context.now() - started,
     });
