@@ -1,3 +1,4 @@
+import { ApolloServerPluginCacheControlDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
@@ -15,6 +16,7 @@ import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseReadModel } from './enterprise/enterprise.read-model.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
+import { noStorePlugin } from './graphql/no-store.plugin.js';
 import { MEMBERSHIP_PROVIDERS, MEMBERSHIP_READ_MODELS, MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
@@ -47,6 +49,9 @@ export class ApiModule {
             context: ({ req }: { req: Request }): RequestContext => ({ req, loaders: {} }),
             formatError: (formatted, error) => formatGraphQLError(formatted, error, runtime.logger),
             plugins: [
+              // Its per-field hook costs more than resolving the fields; noStorePlugin sets the one header it gave.
+              ApolloServerPluginCacheControlDisabled(),
+              noStorePlugin(),
               graphqlMetricsPlugin(runtime.metrics),
               queryLimitsPlugin(() => schemaHost.schema, runtime.config.graphql.maxDepth, runtime.config.graphql.maxComplexity),
             ],

@@ -7,14 +7,43 @@ import { decodeCursor, encodeCursor, toConnection, type Connection } from '../gr
 import type { EnterpriseFilter } from './enterprise.inputs.js';
 import type { Enterprise, EnterpriseName, Qualification } from './enterprise.types.js';
 
+/** The columns of `enterprise` an `Enterprise` shows, by code (one or many). */
+const BY_CODES_SQL = `SELECT code, name, legal_representative, region_code, province_code, city_code, ownership, size_class,
+    code_override_reason, registered_at, registered_by, updated_at, revision
+  FROM enterprise WHERE code = ANY($1::text[])`;
+
+interface EnterpriseSqlRow {
+  code: string;
+  name: string;
+  legal_representative: string;
+  region_code: string;
+  province_code: string;
+  city_code: string;
+  ownership: string;
+  size_class: string | null;
+  code_override_reason: string | null;
+  registered_at: Date;
+  registered_by: string;
+  updated_at: Date;
+  revision: number;
+}
+
 /** Reads of the enterprise register's read model (never the event store). */
 @Injectable()
 export class EnterpriseReadModel {
   constructor(@Inject(API_RUNTIME) private readonly runtime: ApiRuntime) {}
 
   async byCode(code: string): Promise<Enterprise | null> {
-    const row = await this.runtime.dataSource.getRepository(EnterpriseRow).findOneBy({ code });
-    return row ? toEnterprise(row) : null;
+    return (await this.byCodes([code])).get(code) ?? null;
+  }
+
+  /**
+   * Enterprises by code in one plain statement. Every mutation's payload and every batch of look-ups comes
+   * through here, so it skips the query builder and entity mapping (a measurable share of a request's CPU).
+   */
+  async byCodes(codes: readonly string[]): Promise<Map<string, Enterprise>> {
+    const rows = (await this.runtime.dataSource.query(BY_CODES_SQL, [codes])) as EnterpriseSqlRow[];
+    return new Map(rows.map((row) => [row.code, fromSqlRow(row)]));
   }
 
   async list(filter: EnterpriseFilter, first: number, after?: string | null): Promise<Connection<Enterprise>> {
@@ -55,8 +84,7 @@ export class EnterpriseReadModel {
     return {
       // Many `enterprise(code:)` fields in one request (a tender system's batch) cost one query.
       byCode: new DataLoader<string, Enterprise | null>(async (codes) => {
-        const rows = await dataSource.getRepository(EnterpriseRow).createQueryBuilder('e').where('e.code IN (:...codes)', { codes: [...codes] }).getMany();
-        const found = new Map(rows.map((row) => [row.code, toEnterprise(row)]));
+        const found = await this.byCodes(codes);
         return codes.map((code) => found.get(code) ?? null);
       }),
       qualifications: new DataLoader<string, Qualification[]>(async (codes) => {
@@ -99,6 +127,25 @@ function toEnterprise(row: EnterpriseRow): Enterprise {
     registeredAt: row.registeredAt,
     registeredBy: row.registeredBy,
     updatedAt: row.updatedAt,
+    revision: row.revision,
+  };
+}
+
+function fromSqlRow(row: EnterpriseSqlRow): Enterprise {
+  return {
+    code: row.code,
+    name: row.name,
+    legalRepresentative: row.legal_representative,
+    regionCode: row.region_code,
+    provinceCode: row.province_code,
+    cityCode: row.city_code,
+    ownership: row.ownership as Ownership,
+    sizeClass: row.size_class as SizeClass | null,
+    codeCheckOverridden: row.code_override_reason !== null,
+    codeOverrideReason: row.code_override_reason,
+    registeredAt: row.registered_at,
+    registeredBy: row.registered_by,
+    updatedAt: row.updated_at,
     revision: row.revision,
   };
 }

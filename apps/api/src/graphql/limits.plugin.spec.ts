@@ -1,0 +1,67 @@
+import { describe, expect, it } from '@jest/globals';
+import { ApolloServer } from '@apollo/server';
+import { buildSchema } from 'graphql';
+import { queryLimitsPlugin } from './limits.plugin.js';
+
+const schema = buildSchema(`
+  type Item { id: ID! name: String! children(first: Int = 5): [Item!]! }
+  type Query { items(first: Int = 20, label: String): [Item!]! }
+`);
+
+const item = { id: '1', name: 'x', children: [] };
+
+async function serverWith(maxDepth: number, maxComplexity: number): Promise<ApolloServer> {
+  const server = new ApolloServer({
+    schema,
+    rootValue: { items: () => [item] },
+    plugins: [queryLimitsPlugin(() => schema, maxDepth, maxComplexity)],
+  });
+  await server.start();
+  return server;
+}
+
+async function limitOf(server: ApolloServer, query: string, variables: Record<string, unknown> = {}): Promise<string | null> {
+  const response = await server.executeOperation({ query, variables });
+  if (response.body.kind !== 'single') throw new Error('expected a single result');
+  const limit = response.body.singleResult.errors?.[0]?.extensions?.limit;
+  return typeof limit === 'string' ? limit : null;
+}
+
+describe('the query limits', () => {
+  it('costs the same text again by the variables it is sent with when a page size is a variable', async () => {
+    const server = await serverWith(10, 100);
+    const query = `query ($n: Int) { items(first: $n) { id } }`;
+    expect(await limitOf(server, query, { n: 50 })).toBeNull();
+    expect(await limitOf(server, query, { n: 500 })).toBe('complexity');
+    expect(await limitOf(server, query, { n: 50 })).toBeNull();
+    await server.stop();
+  });
+
+  it('costs the same text again when a variable decides whether a costly field is included', async () => {
+    const server = await serverWith(10, 100);
+    const query = `query ($big: Boolean!) { items(first: 5) { id } more: items(first: 500) @include(if: $big) { id } }`;
+    expect(await limitOf(server, query, { big: false })).toBeNull();
+    expect(await limitOf(server, query, { big: true })).toBe('complexity');
+    await server.stop();
+  });
+
+  it('refuses a costly query every time it is sent, whatever its other variables', async () => {
+    const server = await serverWith(10, 100);
+    const query = `query ($label: String) { items(first: 500, label: $label) { id } }`;
+    expect(await limitOf(server, query, { label: 'a' })).toBe('complexity');
+    expect(await limitOf(server, query, { label: 'b' })).toBe('complexity');
+    const cheap = `query ($label: String) { items(first: 50, label: $label) { id } }`;
+    expect(await limitOf(server, cheap, { label: 'a' })).toBeNull();
+    expect(await limitOf(server, cheap, { label: 'b' })).toBeNull();
+    await server.stop();
+  });
+
+  it('refuses a query nested too deep every time it is sent, including through fragments', async () => {
+    const server = await serverWith(3, 10_000);
+    const query = `{ items { ...deep } } fragment deep on Item { children { children { id } } }`;
+    expect(await limitOf(server, query)).toBe('depth');
+    expect(await limitOf(server, query)).toBe('depth');
+    expect(await limitOf(server, `{ items { children { id } } }`)).toBeNull();
+    await server.stop();
+  });
+});
