@@ -12,8 +12,9 @@ export interface LoadResult {
 export interface LoadJob {
   readonly url: string;
   readonly token?: string;
-  readonly operation: 'register' | 'lookup';
+  readonly operation: 'register' | 'ratings';
   readonly codes?: string[];
+  readonly asOf?: string;
   readonly seed: number;
   readonly seconds: number;
   readonly connections: number;
@@ -27,6 +28,9 @@ export async function load(job: LoadJob): Promise<LoadResult> {
   if (result.errors > 0) throw new Error(`${job.operation} at ${job.url}: ${result.errors} errors, first: ${result.firstError}`);
   return result;
 }
+
+/** The HMAC secret of the product instances the benchmark starts (so a scenario can issue tokens of other roles). */
+export const BENCH_JWT_SECRET = 'bench-secret-that-is-long-enough-for-hs256-0123456789';
 
 export interface Product {
   readonly child: Child;

@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runService } from '#api';
 import { createLogger, loadConfig } from '#platform';
+import { BENCH_JWT_SECRET } from './http.js';
 
 async function main(): Promise<void> {
   const [databaseUrl, extraJson = '{}'] = process.argv.slice(2);
@@ -17,7 +18,7 @@ async function main(): Promise<void> {
     DATABASE_URL: databaseUrl!,
     RUN_MODE: 'single',
     DATA_DIR: await mkdtemp(join(tmpdir(), 'register-bench-')),
-    JWT_SECRET: 'bench-secret-that-is-long-enough-for-hs256-0123456789',
+    JWT_SECRET: BENCH_JWT_SECRET,
     LOG_LEVEL: 'error',
     HOST: '127.0.0.1',
     PORT: '0',

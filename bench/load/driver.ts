@@ -3,19 +3,22 @@
  * the server it measures.
  *
  *   node dist/bench/load/driver.js '<job json>'
- *   job: { url, token?, operation: 'register' | 'lookup', codes?: string[], seed, seconds, connections, rate? }
- * `register` sends the registerEnterprise mutation with a fresh valid credit code per request; `lookup`
- * asks for 30 enterprises by code in one request (aliases). A response with GraphQL `errors` counts as an
- * error. Prints `RESULT {requestsPerSecond, p50Ms, p99Ms, requests, errors, firstError}`.
+ *   job: { url, token?, operation: 'register' | 'ratings', codes?: string[], asOf?, seed, seconds, connections, rate? }
+ * `register` sends the registerEnterprise mutation with a fresh valid credit code per request; `ratings`
+ * asks for the credit ratings of the subjects `codes` as of `asOf` in one request (the same body each time,
+ * with the ids and the instant as variables). A response with GraphQL `errors` counts as an error.
+ * Prints `RESULT {requestsPerSecond, p50Ms, p99Ms, requests, errors, firstError}`.
  */
 import autocannon from 'autocannon';
+import { pathToFileURL } from 'node:url';
 import { withCheckCharacter } from '#domain/shared';
 
 interface Job {
   readonly url: string;
   readonly token?: string;
-  readonly operation: 'register' | 'lookup';
+  readonly operation: 'register' | 'ratings';
   readonly codes?: string[];
+  readonly asOf?: string;
   readonly seed: number;
   readonly seconds: number;
   readonly connections: number;
@@ -26,9 +29,8 @@ interface Job {
 
 const REGISTER = `mutation Register($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { revision readModelCurrent enterprise { code name regionCode ownership sizeClass } } }`;
 
-export function lookupQuery(codes: readonly string[]): string {
-  return `query Lookup { ${codes.map((c, i) => `e${i + 1}: enterprise(code: "${c}") { code name regionCode ownership sizeClass }`).join(' ')} }`;
-}
+/** What a tender system asks at a bid opening: each bidder's ratings as the register knew them then. */
+export const ratingsQuery = `query Ratings($ids: [String!]!, $asOf: DateTime) { creditRatingsAsOf(subjectIds: $ids, asOf: $asOf) { subjectId asOf ratings { associationId cycleId grade status inForce certificateNumber validFrom validTo rulebookId rulebookVersion } } }`;
 
 /** A valid credit code, distinct for each (seed, n). */
 export function benchCode(seed: number, n: number): string {
@@ -42,7 +44,7 @@ async function main(): Promise<void> {
   let firstError: string | null = null;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (job.token) headers.authorization = `Bearer ${job.token}`;
-  const lookupBody = job.operation === 'lookup' ? JSON.stringify({ query: lookupQuery(job.codes ?? []) }) : '';
+  const ratingsBody = job.operation === 'ratings' ? JSON.stringify({ query: ratingsQuery, variables: { ids: job.codes ?? [], asOf: job.asOf ?? null } }) : '';
   const result = await autocannon({
     url: `${job.url}/graphql`,
     connections: job.connections,
@@ -54,7 +56,7 @@ async function main(): Promise<void> {
         method: 'POST',
         headers,
         setupRequest: (request) => {
-          if (job.operation === 'lookup') return { ...request, body: lookupBody };
+          if (job.operation === 'ratings') return { ...request, body: ratingsBody };
           const code = benchCode(job.seed, n++);
           const input = { code, name: `基准测试建设工程有限公司${code.slice(-6)}`, legalRepresentative: '张三', regionCode: '420102', ownership: 'PRIVATE', sizeClass: 'SMALL' };
           return { ...request, body: JSON.stringify({ query: REGISTER, variables: { input } }) };
@@ -80,7 +82,10 @@ async function main(): Promise<void> {
   );
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-  process.exitCode = 1;
-});
+// Scenarios import benchCode and ratingsQuery from here: run the load only when started as a script.
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  main().catch((error: unknown) => {
+    process.stderr.write(`${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
