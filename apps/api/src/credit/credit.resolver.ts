@@ -176,9 +176,12 @@ export class CreditResolver {
     @CurrentActor() actor: Actor,
   ): Promise<CreditConductRecordView[]> {
     if (actor.role === 'MEMBER') assertMayRead(actor, null, subjectId);
-    const association = actor.role === 'ADMIN' ? (associationId ?? actor.associationId ?? '') : associationId;
-    if (actor.role === 'ADMIN') assertAdminOf(actor, association ?? '');
-    return this.readModel.conductRecords(subjectId, association);
+    if (actor.role !== 'ADMIN') return this.readModel.conductRecords(subjectId, associationId);
+    // An admin reads its own association's records only.
+    const own = associationId ?? actor.associationId ?? null;
+    if (own === null) throw new ForbiddenError('An admin without an association may not read conduct records.');
+    assertAdminOf(actor, own);
+    return this.readModel.conductRecords(subjectId, own);
   }
 
   // ---- rulebooks and cycles -----------------------------------------------------------------------------------
