@@ -15,7 +15,7 @@ async function main(): Promise<void> {
   const [url, postmaster] = process.argv.slice(2);
   const postmasterPid = postmaster ? Number(postmaster) : null;
   const store = new PostgresEventStore({ connectionString: url!, poolSize: 2 });
-  const dataSource = createReadModelDataSource({ url: url!, entities: registerEntities, migrations: registerMigrations, poolSize: 2 });
+  const dataSource = createReadModelDataSource({ url: url!, entities: registerEntities, migrations: registerMigrations, poolSize: 8 });
   await dataSource.initialize();
   try {
     const serverBefore = processTreeCpu(postmasterPid);

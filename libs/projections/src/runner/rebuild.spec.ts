@@ -3,7 +3,9 @@ import pg from 'pg';
 import type { Logger } from 'typeorm';
 import { loadCheckpoint } from './checkpoints.js';
 import { ProjectionRunner } from './projection-runner.js';
-import { rebuildProjection, rebuildProjections, RebuildAbortedError, RebuildRefusedError } from './rebuild.js';
+import type { EventStore } from '#eventstore';
+import type { Projection } from '../projection.js';
+import { rebuildProjection, rebuildProjections, RebuildAbortedError, RebuildRefusedError, shadowSchemaName } from './rebuild.js';
 import type { RebuildProgress } from './rebuild.js';
 import {
   ledgerProjection,
@@ -67,6 +69,12 @@ describe('rebuildProjection', () => {
       retry: { initialDelayMs: 10, maxDelayMs: 50 },
       standbyRetryMs: 60_000,
     });
+  }
+
+  async function checkpointOf(name: string) {
+    const stored = await loadCheckpoint(env.dataSource, name);
+    if (!stored) throw new Error(`no checkpoint row for ${name}`);
+    return stored;
   }
 
   async function checkpoint() {
@@ -309,6 +317,66 @@ describe('rebuildProjection', () => {
     expect(ledgerWrites.some((q) => q.startsWith('INSERT INTO "ledger_entries"'))).toBe(true);
     expect(ledgerWrites.some((q) => q.includes('"public"."ledger_entries"') || q.includes('public.ledger_entries'))).toBe(false);
     expect(queries).toContain(`SET LOCAL search_path TO "${SHADOW}", public`);
+  });
+
+  it('rebuilds several projections from one read of the log, each into its own tables', async () => {
+    await runner?.stop();
+    const live = await ledgerRows(env);
+    const all = (await env.store.readAll({ after: null, limit: 10_000 })).events;
+    await env.query(`CREATE TABLE ledger_seen (position text PRIMARY KEY, event_type text NOT NULL)`);
+    // A second projection over every event, with a table of its own.
+    const seen: Projection = {
+      name: 'ledger-seen',
+      version: 1,
+      handles: ['*'],
+      tables: ['ledger_seen'],
+      async apply(events, tx) {
+        for (const event of events) {
+          await tx.query(`INSERT INTO ledger_seen (position, event_type) VALUES ($1, $2) ON CONFLICT DO NOTHING`, [
+            event.position,
+            event.type,
+          ]);
+        }
+      },
+    };
+    let eventsRead = 0;
+    const store = new Proxy(env.store, {
+      get(target, property) {
+        if (property === 'readAll') {
+          return async (options: Parameters<EventStore['readAll']>[0]) => {
+            const page = await target.readAll(options);
+            eventsRead += page.events.length;
+            return page;
+          };
+        }
+        const value = Reflect.get(target, property) as unknown;
+        return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+      },
+    });
+    try {
+      const results = await rebuildProjections({
+        store,
+        dataSource: env.dataSource,
+        projections: [ledgerProjection({ version: 1 }), seen],
+        batchSize: 4,
+      });
+
+      expect(results.map((r) => [r.projection, r.version, r.eventsReplayed, r.skipped])).toEqual([
+        ['ledger', 1, all.length, false],
+        ['ledger-seen', 1, all.length, false],
+      ]);
+      expect(eventsRead).toBe(all.length);
+      expect(await ledgerRows(env)).toEqual(live);
+      const rows = await env.query<{ position: string; event_type: string }>(
+        `SELECT position, event_type FROM ledger_seen ORDER BY position`,
+      );
+      expect(rows).toEqual(all.map((e) => ({ position: e.position, event_type: e.type })));
+      expect(await checkpointOf('ledger-seen')).toMatchObject({ version: 1, position: all[all.length - 1]!.position });
+      expect(await checkpointOf('ledger')).toMatchObject({ version: 1, position: all[all.length - 1]!.position });
+    } finally {
+      await env.query(`DROP TABLE IF EXISTS ledger_seen`);
+      await env.query(`DROP SCHEMA IF EXISTS ${shadowSchemaName('ledger-seen')} CASCADE`);
+    }
   });
 
   it('rebuilds several projections by name and refuses unknown names', async () => {

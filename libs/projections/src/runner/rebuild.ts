@@ -315,27 +315,38 @@ async function rebuildLocked(
   }
 
   report('replaying');
-  let cursor = earliest().state.position;
+  // The next page is read while this one is applied: decoding events (here) overlaps the writes (server).
+  const read = (after: Position | null) => {
+    const page = store.readAll({ after, limit: batchSize });
+    page.catch(() => undefined); // awaited below, or abandoned when the rebuild stops first
+    return page;
+  };
+  let ahead = read(earliest().state.position);
   for (;;) {
     if (options.signal?.aborted) throw new RebuildAbortedError(label);
-    const page = await store.readAll({ after: cursor, limit: batchSize });
+    const page = await ahead;
     if (page.events.length === 0) break;
-    const next = targets.map((t) => ({ ...t.state }));
-    const spent = targets.map(() => 0);
-    await queryRunner.manager.transaction(async (tx) => {
-      for (const [i, target] of targets.entries()) {
-        await tx.query(`SET LOCAL search_path TO ${ident(target.schema)}, ${LIVE_SCHEMA}`);
-        spent[i] = await replayInto(tx, target.schema, target.projection, next[i]!, page.events, now);
-      }
-    });
-    for (const [i, target] of targets.entries()) {
-      target.state = next[i]!;
-      target.applyMs += spent[i]!;
-    }
-    cursor = page.events[page.events.length - 1]!.position;
+    const more = page.events.length >= batchSize;
+    if (more) ahead = read(page.events[page.events.length - 1]!.position);
+    // Each projection applies the page in its own transaction, on its own pooled connection, all at once:
+    // the server writes the tables of several projections in parallel. Each moves only its own shadow
+    // checkpoint, so a failure leaves the others where they got to and a resumed rebuild continues each one.
+    const outcomes = await Promise.allSettled(
+      targets.map(async (target) => {
+        const next = { ...target.state };
+        const spent = await options.dataSource.transaction(async (tx) => {
+          await tx.query(`SET LOCAL search_path TO ${ident(target.schema)}, ${LIVE_SCHEMA}`);
+          return replayInto(tx, target.schema, target.projection, next, page.events, now);
+        });
+        target.state = next;
+        target.applyMs += spent;
+      }),
+    );
+    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
+    if (failed) throw failed.reason;
     done += page.events.length;
     report('replaying');
-    if (page.events.length < batchSize) break;
+    if (!more) break;
   }
 
   for (const target of targets) {
