@@ -5,7 +5,8 @@ import { type CliCommand, CliUsageError } from './command.js';
 
 export const rebuildProjectionsCommand: CliCommand = {
   name: 'rebuild-projections',
-  summary: 'Replay the event store into fresh read-model tables and swap them in (all projections, or those named).',
+  summary:
+    'Replay the event store into fresh read-model tables and swap them in (all projections, or those named; one read of the log feeds them all).',
   usage: '[name ...] [--batch-size N] [--list]',
   async run(args) {
     const { values, positionals } = parseArgs({
@@ -17,8 +18,11 @@ export const rebuildProjectionsCommand: CliCommand = {
       for (const p of registerProjections) process.stdout.write(`${p.name}\tversion ${p.version}\ttables ${p.tables.join(', ')}\n`);
       return 0;
     }
-    const batchSize = values['batch-size'] ? Number(values['batch-size']) : 1000;
-    if (!Number.isInteger(batchSize) || batchSize < 1) throw new CliUsageError('--batch-size must be a positive integer');
+    // Default: the library's (events per page, read once for every projection being rebuilt).
+    const batchSize = values['batch-size'] ? Number(values['batch-size']) : undefined;
+    if (batchSize !== undefined && (!Number.isInteger(batchSize) || batchSize < 1)) {
+      throw new CliUsageError('--batch-size must be a positive integer');
+    }
     const config = loadConfig();
     const logger = createLogger({ level: 'warn', service: 'register-cli' });
     const infrastructure = await openInfrastructure(config, logger);

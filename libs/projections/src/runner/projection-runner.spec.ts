@@ -1,6 +1,7 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from '@jest/globals';
 import { comparePositions } from '#eventstore';
-import type { RecordedEvent } from '#eventstore';
+import type { EventStore, RecordedEvent } from '#eventstore';
+import type { Projection } from '../projection.js';
 import { loadCheckpoint } from './checkpoints.js';
 import { CheckpointWaiter } from './checkpoint-waiter.js';
 import { ProjectionRunner } from './projection-runner.js';
@@ -206,6 +207,62 @@ describe('ProjectionRunner', () => {
       expect(await r.waitFor(appended.position, ['ledger'], 10_000)).toBe(true);
       expect((await ledgerRows(env)).entries.map((e) => e.id)).toEqual(['after', 'broken', 'fine']);
       expect(await checkpoint()).toMatchObject({ position: appended.position, lastError: null, eventsApplied: 3 });
+    });
+  });
+
+  describe('when several projections run live', () => {
+    it('reads the store once for all of them, and one failing does not hold up the others', async () => {
+      await env.query(`CREATE TABLE ledger_seen (position text PRIMARY KEY)`);
+      await env.query(`INSERT INTO projection_checkpoints (name, version, position, status) VALUES ('ledger-seen', 1, $1, 'stopped')`, [
+        await env.store.headPosition(),
+      ]);
+      const seen: Projection = {
+        name: 'ledger-seen',
+        version: 1,
+        handles: ['*'],
+        tables: ['ledger_seen'],
+        async apply(events, tx) {
+          for (const event of events) {
+            await tx.query(`INSERT INTO ledger_seen (position) VALUES ($1) ON CONFLICT DO NOTHING`, [event.position]);
+          }
+        },
+      };
+      let subscriptions = 0;
+      const store = new Proxy(env.store, {
+        get(target, property) {
+          if (property === 'subscribe') {
+            return (...args: Parameters<EventStore['subscribe']>) => {
+              subscriptions += 1;
+              return target.subscribe(...args);
+            };
+          }
+          const value = Reflect.get(target, property) as unknown;
+          return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const ledger = ledgerProjection();
+      ledger.failOn = (event: RecordedEvent) => event.data.entryId === 'stuck';
+      const { runner: r } = runner(ledger, { store, projections: [ledger, seen] });
+      const failed = new Promise<ProjectionFailure>((resolve) => r.onFailure(resolve));
+      try {
+        await r.start();
+        const first = await env.append(nextStream(), recorded('ok', 'Applied by both'));
+        expect(await r.waitFor(first.position, ['ledger', 'ledger-seen'], 10_000)).toBe(true);
+
+        const stuck = await env.append(nextStream(), recorded('stuck', 'Breaks the ledger only'));
+        await within(failed, 10_000, 'the ledger to fail');
+        const after = await env.append(nextStream(), unrelated());
+        expect(await r.waitFor(after.position, ['ledger-seen'], 10_000)).toBe(true);
+        expect(await r.waitFor(stuck.position, ['ledger'], 50)).toBe(false);
+
+        ledger.failOn = null;
+        expect(await r.waitFor(after.position, ['ledger', 'ledger-seen'], 10_000)).toBe(true);
+        expect((await ledgerRows(env)).entries.map((e) => e.id)).toEqual(['ok', 'stuck']);
+        expect(subscriptions).toBe(1);
+      } finally {
+        await r.stop();
+        await env.query(`DROP TABLE ledger_seen`);
+      }
     });
   });
 

@@ -10,6 +10,7 @@ import type { ProjectionLogger } from './logger.js';
 import { sessionConfig } from './pg-connection.js';
 import { ProjectionWorker } from './projection-worker.js';
 import type { CheckpointAdvanced, ProjectionFailure, WorkerRole } from './projection-worker.js';
+import { LiveFeed } from './live-feed.js';
 import { rebuildProjection } from './rebuild.js';
 import type { RebuildProgress } from './rebuild.js';
 import { monotonicNow } from './timing.js';
@@ -77,6 +78,7 @@ export class ProjectionRunner {
   private readonly options: ProjectionRunnerOptions;
   private readonly workers: ProjectionWorker[];
   private readonly waiter: CheckpointWaiter;
+  private readonly feed: LiveFeed;
   private readonly checkpointListeners = new Set<Listener<CheckpointAdvanced>>();
   private readonly failureListeners = new Set<Listener<ProjectionFailure>>();
   private readonly rebuildSlots: { free: number; queue: (() => void)[] };
@@ -98,17 +100,26 @@ export class ProjectionRunner {
     this.waiter = new CheckpointWaiter({ dataSource: options.dataSource, logger: options.logger });
     this.rebuildSlots = { free: Math.max(1, options.rebuild?.maxConcurrent ?? 1), queue: [] };
     const lockSession = sessionConfig(options.dataSource, 'register-projection-lock');
+    const batchSize = options.batchSize ?? 500;
+    this.feed = new LiveFeed({
+      store: options.store,
+      logger: options.logger,
+      batchSize,
+      capacity: 20 * batchSize,
+      retry: options.retry ?? {},
+    });
     this.workers = options.projections.map(
       (projection) =>
         new ProjectionWorker(projection, {
           store: options.store,
           dataSource: options.dataSource,
           logger: options.logger,
-          batchSize: options.batchSize ?? 500,
+          batchSize,
           standbyRetryMs: options.standbyRetryMs ?? 5_000,
           retry: options.retry ?? {},
           now: options.now ?? monotonicNow,
           lockSession,
+          feed: this.feed,
           idleCheckpointMs: options.idleCheckpointMs ?? 1_000,
           rebuild: (p, signal) => this.rebuild(p, signal),
           advanced: (event) => this.advanced(event),
@@ -138,6 +149,7 @@ export class ProjectionRunner {
     const wasRunning = this.state === 'running';
     this.state = 'stopping';
     await Promise.all(this.workers.map((worker) => worker.stop()));
+    await this.feed.stop();
     await this.waiter.close();
     this.state = 'stopped';
     if (wasRunning) this.options.logger.info({}, 'projection runner stopped');

@@ -12,6 +12,7 @@ import {
   setCheckpointStatus,
 } from './checkpoints.js';
 import { eventFilter } from './handles.js';
+import type { LiveFeed } from './live-feed.js';
 import { describeError } from './logger.js';
 import type { ProjectionLogger } from './logger.js';
 import { LOCK_NOT_AVAILABLE, openSession, pgErrorCode } from './pg-connection.js';
@@ -60,6 +61,8 @@ export interface WorkerContext {
   readonly retry: BackoffOptions;
   readonly now: MonotonicNow;
   readonly lockSession: pg.ClientConfig;
+  /** The runner's shared live subscription. */
+  readonly feed: LiveFeed;
   /**
    * How long a checkpoint moved only by events the projection does not handle may stay in memory before it is
    * stored (it is announced at once; the next batch with handled events stores it anyway).
@@ -316,48 +319,53 @@ export class ProjectionWorker {
     return this.stopping.signal.aborted ? 'stopped' : 'lost';
   }
 
-  private async catchUp(signal: AbortSignal): Promise<void> {
+  private async catchUp(signal: AbortSignal, phase: 'catching_up' | 'live' = 'catching_up'): Promise<void> {
     const { store, batchSize } = this.context;
     while (!signal.aborted) {
       const page = await store.readAll({ after: this.position, limit: batchSize });
       if (page.events.length === 0) return;
-      await this.applyBatch(page.events, 'catching_up');
+      await this.applyBatch(page.events, phase);
       if (page.events.length < batchSize) return;
     }
   }
 
+  /** Live: takes batches from the runner's shared feed, reading the store itself when it is behind the feed. */
   private async follow(signal: AbortSignal): Promise<void> {
     if (this.storedMoved) throw new CheckpointMismatchError(this.name, this.stored);
     if (this.storedStatus !== 'live' && this.storedStatus !== 'failing') {
       await setCheckpointStatus(this.context.dataSource, this.name, this.projection.version, 'live');
       this.storedStatus = 'live';
     }
-    const subscription = this.context.store.subscribe(
-      { after: this.position, batchSize: this.context.batchSize },
-      (events) => this.applyBatch(events, 'live'),
-    );
-    let stopped = false;
+    const { feed, batchSize } = this.context;
+    feed.start(this.position);
     const moved = new Promise<'moved'>((resolve) => {
       this.onStoredMoved = () => resolve('moved');
     });
+    const stopping = aborted(signal).then(() => 'stopped' as const);
     try {
-      if ((await Promise.race([subscription.done, aborted(signal), moved])) === 'moved') {
-        await subscription.stop().catch(() => undefined);
-        throw new CheckpointMismatchError(this.name, this.stored);
+      while (!signal.aborted) {
+        const events = feed.take(this.position, batchSize);
+        if (events === null) {
+          await this.catchUp(signal, 'live');
+          continue;
+        }
+        if (events.length > 0) {
+          // Awaited: a graceful stop never abandons a batch half way.
+          await this.applyBatch(events, 'live');
+          continue;
+        }
+        if ((await Promise.race([feed.next(), stopping, moved])) === 'moved') {
+          throw new CheckpointMismatchError(this.name, this.stored);
+        }
       }
     } finally {
       this.onStoredMoved = null;
       if (signal.aborted) {
-        stopped = true;
-        // Waits for the batch in flight, so a graceful stop never abandons a transaction half way.
-        await subscription.stop().catch(() => undefined);
-        await subscription.done.catch(() => undefined);
         await this.storeIdleCheckpoint().catch((error: unknown) => {
           this.log.warn({ projection: this.name, err: describeError(error) }, 'could not store the checkpoint on stopping');
         });
       }
     }
-    if (!stopped) await subscription.stop().catch(() => undefined);
   }
 
   private exclusive<T>(work: () => Promise<T>): Promise<T> {
