@@ -27,8 +27,9 @@ interface PendingWait {
  * projection's checkpoint has reached a position (typically the position an append returned).
  *
  * Event-driven: it LISTENs on `projection_checkpoint` (runners NOTIFY in each batch transaction, so the
- * notice arrives exactly when the batch becomes visible) and reads `projection_checkpoints` once per wait
- * to cover what committed before the LISTEN. A runner in the same process also feeds it directly
+ * notice arrives exactly when the batch becomes visible) and reads `projection_checkpoints` once per
+ * projection and LISTEN session, to cover what committed before the LISTEN; after that, notices keep it
+ * current and a wait costs no statement. A runner in the same process also feeds it directly
  * (`observe`), so waits it can answer from memory cost no round trip.
  */
 export class CheckpointWaiter {
@@ -36,6 +37,12 @@ export class CheckpointWaiter {
   private readonly logger: ProjectionLogger;
   private readonly known = new Map<string, Position | null>();
   private readonly pending = new Set<PendingWait>();
+  /**
+   * Projections whose checkpoint was read after the current LISTEN session started: from then on every
+   * advance reaches `known` as a notice (or through `observe`), so a wait on them needs no read of its own.
+   * Emptied when the session is lost.
+   */
+  private readonly followed = new Set<string>();
   private listener: pg.Client | null = null;
   private connecting: Promise<void> | null = null;
   private reconnectAttempt = 0;
@@ -67,9 +74,10 @@ export class CheckpointWaiter {
       };
       this.pending.add(wait);
       wait.timer = setTimeout(() => wait.resolve(false), Math.max(0, timeoutMs));
+      if (this.listener && wait.names.every((name) => this.followed.has(name))) return;
       // LISTEN first, then read: a batch committing in between is seen by one or the other.
       void this.listen()
-        .then(() => this.refresh(wait.names))
+        .then(() => this.follow(wait.names))
         .catch((error: unknown) => {
           this.logger.warn({ err: describeError(error) }, 'checkpoint waiter could not read checkpoints');
           this.scheduleReconnect();
@@ -98,6 +106,7 @@ export class CheckpointWaiter {
     await this.connecting?.catch(() => undefined);
     const listener = this.listener;
     this.listener = null;
+    this.followed.clear();
     await listener?.end().catch(() => undefined);
   }
 
@@ -112,6 +121,13 @@ export class CheckpointWaiter {
     for (const wait of [...this.pending]) {
       if (this.reached(wait.position, wait.names)) wait.resolve(true);
     }
+  }
+
+  /** Reads the checkpoints of `names` under the current LISTEN session; they are followed from then on. */
+  private async follow(names: readonly string[]): Promise<void> {
+    const session = this.listener;
+    await this.refresh(names);
+    if (session && this.listener === session) for (const name of names) this.followed.add(name);
   }
 
   private async refresh(names: readonly string[]): Promise<void> {
@@ -133,6 +149,7 @@ export class CheckpointWaiter {
     const client = await openSession(sessionConfig(this.dataSource, 'register-checkpoint-waiter'), (error) => {
       if (this.listener !== client) return;
       this.listener = null;
+      this.followed.clear();
       if (this.closed) return;
       this.logger.warn({ err: error ? describeError(error) : null }, 'checkpoint waiter lost its LISTEN session');
       this.scheduleReconnect();
@@ -169,7 +186,7 @@ export class CheckpointWaiter {
       if (this.closed || this.pending.size === 0) return;
       const names = [...new Set([...this.pending].flatMap((wait) => wait.names))];
       void this.listen()
-        .then(() => this.refresh(names))
+        .then(() => this.follow(names))
         .catch((error: unknown) => {
           this.logger.warn({ err: describeError(error) }, 'checkpoint waiter could not reconnect');
           this.scheduleReconnect();
