@@ -14,6 +14,8 @@ import { load, startBare, startProduct, type LoadResult } from '../lib/http.js';
 
 type Kind = 'bare' | 'product' | 'noWait';
 
+const WARM_UP_SECONDS = 3;
+
 export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   return withCluster('command', async (cluster, admin, settings) => {
     const product = await startProduct(cluster.url);
@@ -34,8 +36,9 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
           ? load({ url: bare.url, operation: 'register', seed, seconds: runSeconds, connections: options.connections, amount: runAmount })
           : load({ url: (kind === 'product' ? product : noWait).url, token: (kind === 'product' ? product : noWait).adminToken, operation: 'register', seed, seconds: runSeconds, connections: options.connections, amount: runAmount });
       const kinds: Kind[] = ['bare', 'product', 'noWait'];
-      // Warm up (JIT, connection pools), untimed.
-      if (!options.smoke) for (const [i, kind] of kinds.entries()) await send(kind, 1 + i, 1);
+      // Warm up (JIT, connection pools), untimed: the product's larger code base is still being compiled for
+      // several seconds (a quarter of its CPU in the first seconds went to the compiler threads).
+      if (!options.smoke) for (const [i, kind] of kinds.entries()) await send(kind, 1 + i, WARM_UP_SECONDS);
       for (let round = 1; round <= options.rounds; round++) {
         const shift = (round - 1) % kinds.length;
         for (const kind of [...kinds.slice(shift), ...kinds.slice(0, shift)]) {
