@@ -277,7 +277,8 @@ async function rebuildLocked(
   // The shared reader starts at the checkpoint furthest behind; each projection skips what it already has.
   const earliest = (): Target =>
     targets.reduce((a, b) => (comparePositions(b.state.position, a.state.position) < 0 ? b : a));
-  const label = targets.length === 1 ? targets[0]!.projection.name : targets.map((t) => t.projection.name).join(', ');
+  // One line for the shared replay (a terminal redraws it in place, so it stays short); then one per swap.
+  const label = targets.length === 1 ? targets[0]!.projection.name : `${targets.length} projections`;
   const labelVersion = Math.max(...targets.map((t) => t.projection.version));
   const started = now();
   const doneAtStart = earliest().state.eventsReplayed;
@@ -323,7 +324,7 @@ async function rebuildLocked(
   };
   let ahead = read(earliest().state.position);
   for (;;) {
-    if (options.signal?.aborted) throw new RebuildAbortedError(label);
+    if (options.signal?.aborted) throw new RebuildAbortedError(targets.map((t) => t.projection.name).join(', '));
     const page = await ahead;
     if (page.events.length === 0) break;
     const more = page.events.length >= batchSize;
@@ -335,7 +336,7 @@ async function rebuildLocked(
       targets.map(async (target) => {
         const next = { ...target.state };
         const spent = await options.dataSource.transaction(async (tx) => {
-          await tx.query(`SET LOCAL search_path TO ${ident(target.schema)}, ${LIVE_SCHEMA}`);
+          await tx.query(replaySettings(target.schema));
           return replayInto(tx, target.schema, target.projection, next, page.events, now);
         });
         target.state = next;
@@ -400,7 +401,7 @@ async function swapWithRetries(
         if (page.events.length === 0) break;
         const next: ShadowState = { ...target.state };
         const spent = await queryRunner.manager.transaction(async (tx) => {
-          await tx.query(`SET LOCAL search_path TO ${ident(schema)}, ${LIVE_SCHEMA}`);
+          await tx.query(replaySettings(schema));
           return replayInto(tx, schema, projection, next, page.events, now);
         });
         target.state = next;
@@ -409,6 +410,16 @@ async function swapWithRetries(
       }
     }
   }
+}
+
+/**
+ * Settings of a replay transaction: unqualified names resolve to the shadow tables first; and no wait for the
+ * commit's WAL flush. A replay commit lost in a crash takes its shadow checkpoint with it (same transaction), so
+ * the resumed rebuild replays those events again; only the swap, which changes what readers see, waits for
+ * its flush.
+ */
+function replaySettings(schema: string): string {
+  return `SET LOCAL search_path TO ${ident(schema)}, ${LIVE_SCHEMA}; SET LOCAL synchronous_commit TO off`;
 }
 
 /**
