@@ -4,7 +4,8 @@ import type { EventStore, Position } from '#eventstore';
 import type { Projection } from '../projection.js';
 import type { CheckpointStatus } from '../read-models/projection-checkpoint.entity.js';
 import { CheckpointWaiter } from './checkpoint-waiter.js';
-import { loadCheckpoints } from './checkpoints.js';
+import { CHECKPOINT_CHANNEL, loadCheckpoints } from './checkpoints.js';
+import type { CheckpointNotice } from './checkpoints.js';
 import { describeError } from './logger.js';
 import type { ProjectionLogger } from './logger.js';
 import { sessionConfig } from './pg-connection.js';
@@ -79,6 +80,8 @@ export class ProjectionRunner {
   private readonly workers: ProjectionWorker[];
   private readonly waiter: CheckpointWaiter;
   private readonly feed: LiveFeed;
+  private notices: CheckpointNotice[] = [];
+  private noticesSent: Promise<void> | null = null;
   private readonly checkpointListeners = new Set<Listener<CheckpointAdvanced>>();
   private readonly failureListeners = new Set<Listener<ProjectionFailure>>();
   private readonly rebuildSlots: { free: number; queue: (() => void)[] };
@@ -120,6 +123,7 @@ export class ProjectionRunner {
           now: options.now ?? monotonicNow,
           lockSession,
           feed: this.feed,
+          announce: (notice) => this.announce(notice),
           idleCheckpointMs: options.idleCheckpointMs ?? 1_000,
           rebuild: (p, signal) => this.rebuild(p, signal),
           advanced: (event) => this.advanced(event),
@@ -207,6 +211,25 @@ export class ProjectionRunner {
   onFailure(listener: Listener<ProjectionFailure>): () => void {
     this.failureListeners.add(listener);
     return () => this.failureListeners.delete(listener);
+  }
+
+  /**
+   * Notices sent outside a transaction (workers with nothing to write for a batch) that arrive in the same
+   * turn of the event loop go out in one statement: the shared feed hands every worker the same events at
+   * once, so one command's events cost one statement for all the projections they do not concern.
+   */
+  private announce(notice: CheckpointNotice): Promise<void> {
+    this.notices.push(notice);
+    this.noticesSent ??= new Promise<void>((resolve) => setImmediate(resolve)).then(async () => {
+      const notices = this.notices;
+      this.notices = [];
+      this.noticesSent = null;
+      await this.options.dataSource.query(`SELECT pg_notify($1, notice) FROM unnest($2::text[]) AS notice`, [
+        CHECKPOINT_CHANNEL,
+        notices.map((n) => JSON.stringify(n)),
+      ]);
+    });
+    return this.noticesSent;
   }
 
   private advanced(event: CheckpointAdvanced): void {

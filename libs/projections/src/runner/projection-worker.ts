@@ -14,6 +14,7 @@ import {
 import { eventFilter } from './handles.js';
 import type { LiveFeed } from './live-feed.js';
 import { describeError } from './logger.js';
+import type { CheckpointNotice } from './checkpoints.js';
 import type { ProjectionLogger } from './logger.js';
 import { LOCK_NOT_AVAILABLE, openSession, pgErrorCode } from './pg-connection.js';
 import { aborted, backoffDelay, pause } from './timing.js';
@@ -63,6 +64,8 @@ export interface WorkerContext {
   readonly lockSession: pg.ClientConfig;
   /** The runner's shared live subscription. */
   readonly feed: LiveFeed;
+  /** Sends a checkpoint notice outside any transaction (the runner sends those of one moment together). */
+  announce(notice: CheckpointNotice): Promise<void>;
   /**
    * How long a checkpoint moved only by events the projection does not handle may stay in memory before it is
    * stored (it is announced at once; the next batch with handled events stores it anyway).
@@ -440,8 +443,9 @@ export class ProjectionWorker {
     const { name, version } = this.projection;
     const started = this.context.now();
     if (handled.length === 0) {
-      // One statement outside any transaction: a NOTIFY needs no transaction id, so no commit to wait for.
-      await announceCheckpoint(this.context.dataSource, { name, version, position: last.position });
+      // Outside any transaction (a NOTIFY needs no transaction id, so no commit to wait for), and together
+      // with the other workers' notices for the same events.
+      await this.context.announce({ name, version, position: last.position });
       this.position = last.position;
       this.unstoredPhase = phase;
       this.scheduleIdleCheckpoint();
