@@ -150,6 +150,8 @@ const FIND_APPEND_SQL = `SELECT r.next_revision::text AS next_revision, r.last_t
   r.last_global_position::text AS last_global_position, r.duplicate
   FROM es_find_append($1, $2::jsonb) AS r`;
 
+// The reads below run on every command (READ_STREAM) and every subscription wake (READ_ALL, HELD_BACK): they go
+// as named statements, parsed and planned once per connection instead of once per call.
 const READ_ALL_SQL = `SELECT ${EVENT_COLUMNS} FROM es_events e
   WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
     AND e.transaction_id < pg_snapshot_xmin(pg_current_snapshot())
@@ -419,7 +421,7 @@ export class PostgresEventStore implements EventStore {
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
     const from = options.from ?? 0;
     const to = options.to ?? Number.MAX_SAFE_INTEGER;
-    const result = await this.pool.query<EventRow>(READ_STREAM_SQL, [streamId, String(from), String(to)]);
+    const result = await this.pool.query<EventRow>({ name: 'es_read_stream', text: READ_STREAM_SQL, values: [streamId, String(from), String(to)] });
     return result.rows.map(toRecordedEvent);
   }
 
@@ -476,7 +478,7 @@ export class PostgresEventStore implements EventStore {
   async countEventsAfter(after: Position | null, cap: number): Promise<number> {
     if (!Number.isInteger(cap) || cap <= 0) throw new TypeError(`invalid cap: ${cap}`);
     const { transactionId, globalPosition } = decodePosition(after);
-    const result = await this.pool.query<{ n: number }>(COUNT_AFTER_SQL, [transactionId, globalPosition, cap]);
+    const result = await this.pool.query<{ n: number }>({ name: 'es_count_after', text: COUNT_AFTER_SQL, values: [transactionId, globalPosition, cap] });
     return result.rows[0]?.n ?? 0;
   }
 
@@ -563,7 +565,7 @@ export class PostgresEventStore implements EventStore {
   /** Committed events after `after` are held back by an older, still-open transaction. */
   private async heldBack(after: Position | null): Promise<boolean> {
     const { transactionId, globalPosition } = decodePosition(after);
-    const result = await this.pool.query<{ held_back: boolean }>(HELD_BACK_SQL, [transactionId, globalPosition]);
+    const result = await this.pool.query<{ held_back: boolean }>({ name: 'es_held_back', text: HELD_BACK_SQL, values: [transactionId, globalPosition] });
     return result.rows[0]?.held_back ?? false;
   }
 
