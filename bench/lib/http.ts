@@ -39,14 +39,17 @@ export interface Product {
   readonly tenderToken: string;
 }
 
+/** Both servers run as `npm start` runs the product: graphql-js skips its development-mode checks. */
+const SERVER_ENV = { NODE_ENV: 'production' };
+
 export async function startProduct(databaseUrl: string, config: Record<string, string> = {}): Promise<Product> {
-  const child = spawnNode('lib/service-process.js', [databaseUrl, JSON.stringify(config)]);
+  const child = spawnNode('lib/service-process.js', [databaseUrl, JSON.stringify(config)], SERVER_ENV);
   const ready = await child.line<{ url: string; adminToken: string; tenderToken: string }>('READY ');
   return { child, ...ready };
 }
 
 export async function startBare(): Promise<{ child: Child; url: string }> {
-  const child = spawnNode('bare/bare-app.js', []);
+  const child = spawnNode('bare/bare-app.js', [], SERVER_ENV);
   const ready = await child.line<{ url: string }>('READY ');
   return { child, url: ready.url };
 }
