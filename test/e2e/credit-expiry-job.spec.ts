@@ -85,7 +85,7 @@ describe('the scheduled credit expiry job', () => {
     expect(events[0]).toMatchObject({
       stream_id: creditApplicationStreamId(ASSOC, CYCLE, FIRM),
       data: { grade: 'AAA', validTo: '2023-05-03', expiredOn: '2023-05-04', rule: 'cs-credit v1 validity 1 years: valid to 2023-05-03' },
-      metadata: { actor: { userId: CREDIT_EXPIRY_JOB_USER, associationId: ASSOC }, correlationId: run.correlationId },
+      metadata: { actor: { userId: CREDIT_EXPIRY_JOB_USER, role: 'SYSTEM', associationId: ASSOC }, correlationId: run.correlationId },
     });
 
     const application = await service.pool.query(`SELECT rating_status FROM credit_application WHERE association_id = $1 AND cycle_id = $2 AND subject_id = $3`, [ASSOC, CYCLE, FIRM]);
@@ -97,12 +97,12 @@ describe('the scheduled credit expiry job', () => {
     expect(rows.rows).toEqual([{ event_type: 'CreditRatingExpired', status: 'EXPIRED', effective_from: '2023-05-04', rule: 'cs-credit v1 validity 1 years: valid to 2023-05-03' }]);
 
     await service.settled(); // the history reads the audit trail, its own projection
-    const { creditHistory } = await service.client('AUDITOR').ok<{ creditHistory: { type: string; actor: { userId: string }; authority: string | null }[] }>(
-      `{ creditHistory(subjectId: "${FIRM}") { type actor { userId } authority } }`,
+    const { creditHistory } = await service.client('AUDITOR').ok<{ creditHistory: { type: string; actor: { userId: string; role: string }; authority: string | null }[] }>(
+      `{ creditHistory(subjectId: "${FIRM}") { type actor { userId role } authority } }`,
     );
     expect(creditHistory[creditHistory.length - 1]).toEqual({
       type: 'CreditRatingExpired',
-      actor: { userId: CREDIT_EXPIRY_JOB_USER },
+      actor: { userId: CREDIT_EXPIRY_JOB_USER, role: 'SYSTEM' },
       authority: 'cs-credit v1 validity 1 years: valid to 2023-05-03',
     });
     const { creditApplication } = await admin.ok<{ creditApplication: { ratingStatus: string } }>(

@@ -3,7 +3,7 @@ import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '#domain/shared';
-import { businessDate } from '#domain/shared';
+import { businessDate, SYSTEM_ROLE } from '#domain/shared';
 import type { ApiRuntime } from '../runtime.js';
 import { CommandDispatcher } from '../commands/command-dispatcher.js';
 import { CreditCommands } from './credit.commands.js';
@@ -115,7 +115,7 @@ export class CreditExpiryJob {
         let refused = 0;
         const cycles = await this.commands.cyclesWithDueExpiries();
         for (const { associationId, cycleId } of cycles) {
-          const actor: Actor = { userId: CREDIT_EXPIRY_JOB_USER, role: 'ADMIN', associationId };
+          const actor: Actor = { userId: CREDIT_EXPIRY_JOB_USER, role: SYSTEM_ROLE, associationId };
           const outcome = await this.commands.recordExpiries(associationId, cycleId, actor, correlationId);
           considered += outcome.considered;
           recorded += outcome.written;

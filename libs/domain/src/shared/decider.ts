@@ -1,13 +1,20 @@
 /** Who issued a command. Mirrors the audit metadata every stored event carries. */
 export interface Actor {
   readonly userId: string;
-  readonly role: Role;
+  readonly role: ActorRole;
   readonly associationId?: string | null;
   readonly enterpriseCode?: string | null;
 }
 
 export const ROLES = ['ADMIN', 'EXPERT', 'AUDITOR', 'TENDER', 'MEMBER'] as const;
 export type Role = (typeof ROLES)[number];
+
+/**
+ * The register's own scheduled work (e.g. recording credit expiries) acts as SYSTEM, so the audit trail tells
+ * it apart from a person. It is not in ROLES: no token can carry it and no guard grants it anything.
+ */
+export const SYSTEM_ROLE = 'SYSTEM';
+export type ActorRole = Role | typeof SYSTEM_ROLE;
 
 /** Everything a decision may depend on besides the command and the state. The domain never reads a clock. */
 export interface DecisionContext {

@@ -57,7 +57,7 @@ export class AuthGuard implements CanActivate {
     if (!roles || roles.length === 0) {
       throw new ForbiddenError('This operation has no access rule, so nobody may call it.');
     }
-    if (!roles.includes(actor.role)) {
+    if (!(roles as readonly string[]).includes(actor.role)) {
       throw new ForbiddenError(`A ${actor.role} may not do this; it needs one of: ${roles.join(', ')}.`);
     }
     return true;
