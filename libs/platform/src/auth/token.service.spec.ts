@@ -1,4 +1,5 @@
 import { afterEach, describe, expect, it, jest } from '@jest/globals';
+import { SignJWT } from 'jose';
 import { TokenService } from './token.service.js';
 
 const settings = { secret: 'a-test-secret-that-is-long-enough-for-hs256', issuer: 'association-register' };
@@ -46,5 +47,17 @@ describe('TokenService', () => {
     const elsewhere = new TokenService({ ...settings, issuer: 'someone-else' });
     await expect(tokens.verify(await other.issue({ userId: 'x', role: 'ADMIN', ttlSeconds: 600 }))).rejects.toThrow('not valid');
     await expect(tokens.verify(await elsewhere.issue({ userId: 'x', role: 'ADMIN', ttlSeconds: 600 }))).rejects.toThrow('not valid');
+  });
+
+  it('never issues or accepts the SYSTEM role of the register\'s own jobs, even correctly signed', async () => {
+    const tokens = new TokenService(settings);
+    await expect(tokens.issue({ userId: 'x', role: 'SYSTEM' as never, ttlSeconds: 600 })).rejects.toThrow('Unknown role SYSTEM');
+    const forged = await new SignJWT({ role: 'SYSTEM', assoc: 'assoc' })
+      .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+      .setSubject('system:credit-expiry-job')
+      .setIssuer(settings.issuer)
+      .setExpirationTime(Math.floor(Date.now() / 1000) + 600)
+      .sign(new TextEncoder().encode(settings.secret));
+    await expect(tokens.verify(forged)).rejects.toThrow('does not name a user and a known role');
   });
 });
