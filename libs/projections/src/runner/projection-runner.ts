@@ -33,7 +33,7 @@ export interface ProjectionRunnerOptions {
   /** Backoff after a failed batch: exponential from `initialDelayMs` (100 ms), capped at `maxDelayMs` (5 s). */
   readonly retry?: BackoffOptions;
   readonly rebuild?: {
-    /** Events per replay transaction. Default: `batchSize`. */
+    /** Events per replay page. Default: `rebuildProjection`'s (2,000). */
     readonly batchSize?: number;
     /** Rebuilds running at once in this runner (each holds one pooled connection). Default 1. */
     readonly maxConcurrent?: number;
@@ -265,7 +265,7 @@ export class ProjectionRunner {
         store: this.options.store,
         dataSource: this.options.dataSource,
         projection,
-        batchSize: this.options.rebuild?.batchSize ?? this.options.batchSize ?? 500,
+        batchSize: this.options.rebuild?.batchSize,
         logger,
         signal,
         now,
