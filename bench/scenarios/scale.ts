@@ -1,12 +1,12 @@
 /**
  * Scenario 9, scale: append p50 (one writer, one event per append with its expected revision, own stream)
- * on an empty store, then with N events already in it (generic payment events with valid chains, written
- * in bulk), same cluster.
+ * on an empty store, then with N events already in it (payment events generated in bulk inside Postgres:
+ * filler.ts), same cluster.
  */
 import { randomUUID } from 'node:crypto';
 import { PostgresEventStore } from '#eventstore';
 import { withCluster } from '../lib/cluster.js';
-import { fillGeneric } from '../lib/dataset.js';
+import { fillServerSide } from '../lib/filler.js';
 import { figure, log, target, type Row, type ScenarioOptions, type ScenarioResult } from '../lib/harness.js';
 import { sampleEvents, timed } from '../lib/sample.js';
 import { quantile } from '../lib/stats.js';
@@ -32,7 +32,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     try {
       await measure('empty');
       const started = performance.now();
-      await fillGeneric(cluster.url, n);
+      await fillServerSide(cluster.url, n);
       await admin.query('VACUUM ANALYZE es_events');
       log(`scale: ${n} events written in ${((performance.now() - started) / 1000).toFixed(1)} s`);
       await measure('full');
