@@ -11,6 +11,9 @@ const AUDIT_EVENT: TableSpec = {
   },
 };
 
+/** The tables this projection writes set-based (a test holds them to the migrated tables' columns). */
+export const auditTableSpecs: readonly TableSpec[] = [AUDIT_EVENT];
+
 /** Copies every event, with its actor and hash-chain link, into `audit_event` for history queries. */
 export const auditTrailProjection: Projection = {
   name: 'audit-trail',

@@ -109,6 +109,9 @@ const WAIVER: TableSpec = {
   },
 };
 
+/** The tables this projection writes set-based (a test holds them to the migrated tables' columns). */
+export const duesTableSpecs: readonly TableSpec[] = [FEE_SCHEDULE, WAIVER_POLICY, ACCOUNT, ENTRY, PAYMENT, WAIVER];
+
 interface Batch {
   readonly accounts: TableBuffer;
   readonly waivers: TableBuffer;

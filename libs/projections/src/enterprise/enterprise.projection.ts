@@ -70,6 +70,9 @@ const QUALIFICATION: TableSpec = {
   },
 };
 
+/** The tables this projection writes set-based (a test holds them to the migrated tables' columns). */
+export const enterpriseTableSpecs: readonly TableSpec[] = [ENTERPRISE, NAME, QUALIFICATION];
+
 interface Batch {
   readonly enterprises: TableBuffer;
   readonly names: TableBuffer;

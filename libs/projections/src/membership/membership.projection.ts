@@ -62,6 +62,9 @@ const HISTORY: TableSpec = {
   },
 };
 
+/** The tables this projection writes set-based (a test holds them to the migrated tables' columns). */
+export const membershipTableSpecs: readonly TableSpec[] = [MEMBERSHIP, HISTORY];
+
 interface MembershipBatch {
   readonly memberships: TableBuffer;
   readonly history: TableBuffer;
