@@ -1,4 +1,5 @@
 import { DecisionRecordInput } from '../graphql/decision.input.js';
+import { AssociationCommandInput } from '../graphql/command.types.js';
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
@@ -33,16 +34,6 @@ import {
 // Shape limits only; the deciders own the rules and give the precise, field-level messages.
 const TEXT = 2000;
 
-@InputType({ isAbstract: true })
-abstract class CreditCommandInput {
-  @Field(() => String, { nullable: true, description: 'Idempotency key (UUID). Re-sending it returns the first outcome.' })
-  @IsOptional()
-  @IsUUID()
-  commandId?: string | null;
-
-  @Field() @IsString() @MaxLength(64) associationId: string;
-}
-
 @InputType()
 export class CreditIndicatorInput {
   @Field() @IsString() @MaxLength(40) code: string;
@@ -74,7 +65,7 @@ export class DynamicRuleInput {
 }
 
 @InputType({ description: 'A version of a credit rulebook (评价办法).' })
-export class DefineCreditRulebookInput extends CreditCommandInput {
+export class DefineCreditRulebookInput extends AssociationCommandInput {
   @Field() @IsString() @MaxLength(64) rulebookId: string;
   @Field() @IsString() @MaxLength(200) title: string;
   @Field() @IsString() @MaxLength(100) referenceNumber: string;
@@ -101,7 +92,7 @@ export class AmendCreditRulebookInput extends DefineCreditRulebookInput {
 }
 
 @InputType()
-export class OpenCreditCycleInput extends CreditCommandInput {
+export class OpenCreditCycleInput extends AssociationCommandInput {
   @Field() @IsString() @MaxLength(64) cycleId: string;
   @Field() @IsString() @MaxLength(200) title: string;
   @Field() @IsString() @MaxLength(64) rulebookId: string;
@@ -114,7 +105,7 @@ export class OpenCreditCycleInput extends CreditCommandInput {
 }
 
 @InputType()
-export class AssignCreditScorerInput extends CreditCommandInput {
+export class AssignCreditScorerInput extends AssociationCommandInput {
   @Field() @IsString() @MaxLength(64) cycleId: string;
   @Field() @IsString() @MaxLength(100) scorerId: string;
   @Field(() => ScoringBodyEnum) @IsIn(SCORING_BODIES) body: ScoringBody;
@@ -126,7 +117,7 @@ export class AssignCreditScorerInput extends CreditCommandInput {
 }
 
 @InputType()
-export class CreditCycleRefInput extends CreditCommandInput {
+export class CreditCycleRefInput extends AssociationCommandInput {
   @Field() @IsString() @MaxLength(64) cycleId: string;
 }
 
@@ -262,9 +253,7 @@ export class RecordCreditConductInput {
 }
 
 @InputType()
-export class ShortenCreditConductDisclosureInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @IsUUID() commandId?: string | null;
-  @Field() @IsString() @MaxLength(64) associationId: string;
+export class ShortenCreditConductDisclosureInput extends AssociationCommandInput {
   @Field() @IsString() @MaxLength(32) subjectId: string;
   @Field() @IsString() @MaxLength(64) recordId: string;
   @Field(() => Int) @IsInt() disclosureMonths: number;

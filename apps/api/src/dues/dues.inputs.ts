@@ -1,7 +1,8 @@
+import { AssociationCommandInput } from '../graphql/command.types.js';
 import { DecisionRecordInput } from '../graphql/decision.input.js';
 import { ArgsType, Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { FEE_TIERS, POLICY_SIZE_CLASSES, WAIVER_REASONS, type FeeTier, type PolicySizeClass, type WaiverReason } from '#domain/dues';
 import { FenScalar } from './fen.scalar.js';
 import { FeeTierEnum, PolicySizeClassEnum, WaiverReasonEnum } from './dues.types.js';
@@ -10,19 +11,6 @@ import { FeeTierEnum, PolicySizeClassEnum, WaiverReasonEnum } from './dues.types
 const TEXT_LIMIT = 2000;
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = 'must be a date written YYYY-MM-DD.';
-
-@InputType({ isAbstract: true })
-abstract class DuesCommandInput {
-  @Field(() => String, { nullable: true, description: 'Idempotency key (UUID). Re-sending it returns the first outcome.' })
-  @IsOptional()
-  @IsUUID()
-  commandId?: string | null;
-
-  @Field()
-  @IsString()
-  @MaxLength(64)
-  associationId: string;
-}
 
 @InputType()
 export class TierAmountInput {
@@ -36,7 +24,7 @@ export class TierAmountInput {
 }
 
 @InputType()
-export class AdoptFeeScheduleInput extends DuesCommandInput {
+export class AdoptFeeScheduleInput extends AssociationCommandInput {
   @Field(() => [TierAmountInput])
   @ArrayMaxSize(20)
   @ValidateNested({ each: true })
@@ -59,7 +47,7 @@ export class AdoptFeeScheduleInput extends DuesCommandInput {
 }
 
 @InputType({ isAbstract: true })
-abstract class AccountInput extends DuesCommandInput {
+abstract class AccountInput extends AssociationCommandInput {
   @Field()
   @IsString()
   @MaxLength(18)
@@ -185,7 +173,7 @@ export class SizeClassPercentInput {
 }
 
 @InputType()
-export class AdoptWaiverPolicyInput extends DuesCommandInput {
+export class AdoptWaiverPolicyInput extends AssociationCommandInput {
   @Field({ description: 'Your id for the policy, e.g. relief-2020 (letters, digits, . _ -).' })
   @IsString()
   @MaxLength(64)

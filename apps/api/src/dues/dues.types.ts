@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { FEE_TIERS, POLICY_SIZE_CLASSES, WAIVER_REASONS, type FeeTier, type WaiverReason } from '#domain/dues';
+import { CommandPayload } from '../graphql/command.types.js';
 import { ConnectionType } from '../graphql/connection.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
 import { FenScalar } from './fen.scalar.js';
@@ -188,12 +189,7 @@ export class WaiverPolicyView {
 }
 
 @ObjectType({ description: 'The outcome of a dues command on one stream.' })
-export class DuesCommandPayload {
-  @Field(() => ID) commandId: string;
-  @Field(() => Int, { nullable: true }) revision: number | null;
-  @Field(() => String, { nullable: true }) position: string | null;
-  @Field() duplicate: boolean;
-  @Field() readModelCurrent: boolean;
+export class DuesCommandPayload extends CommandPayload {
   @Field(() => [String], { description: 'Accepted, but worth a second look (e.g. more than four tiers).' }) warnings: string[];
   @Field(() => DuesYearView, { nullable: true, description: 'The account after the command (account commands).' }) account: DuesYearView | null;
   @Field(() => WaiverView, { nullable: true }) waiver: WaiverView | null;

@@ -1,5 +1,5 @@
 import { ArgsType, Field, InputType } from '@nestjs/graphql';
-import { IsIn, IsOptional, IsString, IsUUID, Matches, MaxLength } from 'class-validator';
+import { IsIn, IsOptional, IsString, Matches, MaxLength } from 'class-validator';
 import {
   OWNERSHIPS,
   QUALIFICATION_CATEGORIES,
@@ -10,18 +10,11 @@ import {
   type QualificationGrade,
   type SizeClass,
 } from '#domain/enterprise';
+import { CommandInput } from '../graphql/command.types.js';
 import { OwnershipEnum, QualificationCategoryEnum, QualificationGradeEnum, SizeClassEnum } from './enterprise.types.js';
 
 // Shape limits only; the decider owns the rules and gives the precise messages.
 const TEXT_LIMIT = 2000;
-
-@InputType({ isAbstract: true })
-abstract class CommandInput {
-  @Field(() => String, { nullable: true, description: 'Idempotency key (UUID). Re-sending it returns the first outcome.' })
-  @IsOptional()
-  @IsUUID()
-  commandId?: string | null;
-}
 
 @InputType({ isAbstract: true })
 abstract class EnterpriseCommandInput extends CommandInput {

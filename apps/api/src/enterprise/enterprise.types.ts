@@ -9,6 +9,7 @@ import {
   type QualificationGrade,
   type SizeClass,
 } from '#domain/enterprise';
+import { CommandPayload } from '../graphql/command.types.js';
 import { ConnectionType } from '../graphql/connection.js';
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
@@ -121,22 +122,7 @@ export class Enterprise {
 export const EnterpriseConnection = ConnectionType(Enterprise, 'Enterprise');
 
 @ObjectType({ description: 'The outcome of an enterprise command.' })
-export class EnterprisePayload {
-  @Field(() => ID, { description: 'The command id (send it again to retry safely).' })
-  commandId: string;
-
-  @Field(() => Int, { nullable: true, description: "The enterprise stream's revision after the command." })
-  revision: number | null;
-
-  @Field(() => String, { nullable: true, description: 'Global position of the last event written; null when nothing changed.' })
-  position: string | null;
-
-  @Field({ description: 'True when this command id had already taken effect and nothing new was written.' })
-  duplicate: boolean;
-
-  @Field({ description: 'False when the read model had not caught up within the wait; re-query shortly.' })
-  readModelCurrent: boolean;
-
+export class EnterprisePayload extends CommandPayload {
   @Field(() => Enterprise, { nullable: true })
   enterprise: Enterprise | null;
 }

@@ -1,7 +1,8 @@
+import { AssociationCommandInput } from '../graphql/command.types.js';
 import { DecisionRecordInput } from '../graphql/decision.input.js';
 import { ArgsType, Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsDate, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { DECIDING_BODIES } from '#domain/shared';
 import { SIZE_CLASSES, type SizeClass } from '#domain/enterprise';
 import {
@@ -23,20 +24,7 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = 'must be a date written YYYY-MM-DD.';
 
 @InputType({ isAbstract: true })
-abstract class CommandInput {
-  @Field(() => String, { nullable: true, description: 'Idempotency key (UUID). Re-sending it returns the first outcome.' })
-  @IsOptional()
-  @IsUUID()
-  commandId?: string | null;
-
-  @Field({ description: 'Association id, e.g. wuhan-cia.' })
-  @IsString()
-  @MaxLength(64)
-  associationId: string;
-}
-
-@InputType({ isAbstract: true })
-abstract class MembershipInput extends CommandInput {
+abstract class MembershipInput extends AssociationCommandInput {
   @Field({ description: 'Unified social credit code of the member firm.' })
   @IsString()
   @MaxLength(18, { message: 'The unified social credit code has 18 characters.' })
@@ -44,7 +32,7 @@ abstract class MembershipInput extends CommandInput {
 }
 
 @InputType()
-export class RegisterAssociationInput extends CommandInput {
+export class RegisterAssociationInput extends AssociationCommandInput {
   @Field()
   @IsString()
   @MaxLength(200)
@@ -77,7 +65,7 @@ export class RegisterAssociationInput extends CommandInput {
 }
 
 @InputType()
-export class WaiverApproverInput extends CommandInput {
+export class WaiverApproverInput extends AssociationCommandInput {
   @Field()
   @IsString()
   @MaxLength(100)
@@ -96,7 +84,7 @@ export class WaiverApproverInput extends CommandInput {
 }
 
 @InputType()
-export class RecordCouncilTermInput extends CommandInput {
+export class RecordCouncilTermInput extends AssociationCommandInput {
   @Field(() => Int, { description: 'Term number (第N届).' })
   @IsInt()
   termNumber: number;
@@ -273,7 +261,7 @@ export class CandidateVotesInput {
 }
 
 @InputType()
-export class RecordCouncilElectionInput extends CommandInput {
+export class RecordCouncilElectionInput extends AssociationCommandInput {
   @Field(() => Int)
   @IsInt()
   termNumber: number;

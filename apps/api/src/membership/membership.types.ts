@@ -8,6 +8,7 @@ import {
   type MembershipStatus,
   type MembershipTier,
 } from '#domain/membership';
+import { CommandPayload } from '../graphql/command.types.js';
 import { ConnectionType } from '../graphql/connection.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
 
@@ -223,24 +224,6 @@ export class MembershipAsOf {
 
   @Field(() => GraphQLISODateTime)
   recordedAt: Date;
-}
-
-@ObjectType({ isAbstract: true })
-abstract class CommandPayload {
-  @Field(() => ID, { description: 'The command id (send it again to retry safely).' })
-  commandId: string;
-
-  @Field(() => Int, { nullable: true, description: "The stream's revision after the command." })
-  revision: number | null;
-
-  @Field(() => String, { nullable: true, description: 'Global position of the last event written; null when nothing changed.' })
-  position: string | null;
-
-  @Field({ description: 'True when this command id had already taken effect and nothing new was written.' })
-  duplicate: boolean;
-
-  @Field({ description: 'False when the read model had not caught up within the wait; re-query shortly.' })
-  readModelCurrent: boolean;
 }
 
 @ObjectType({ description: 'The outcome of an association command.' })
