@@ -4,6 +4,7 @@ import { Args, GraphQLISODateTime, Mutation, Query, Resolver } from '@nestjs/gra
 import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCreditRulebookVersion } from '#domain/credit';
 import { type Actor, InvalidInput, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
+import { assertAdminOf } from '../graphql/association-access.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import { type CreditBulkOutcome, CreditCommands, creditCommandId } from './credit.commands.js';
@@ -46,12 +47,6 @@ import {
 } from './credit.types.js';
 
 const MAX_SUBJECTS_PER_LOOKUP = 500;
-
-function assertAdminOf(actor: Actor, associationId: string): void {
-  if (actor.role !== 'ADMIN' || actor.associationId !== associationId) {
-    throw new ForbiddenError(`Only an admin of ${associationId} may do this.`);
-  }
-}
 
 /** Auditors read everything; admins their association; members only their own enterprise. */
 function assertMayRead(actor: Actor, associationId: string | null, subjectId: string | null): void {

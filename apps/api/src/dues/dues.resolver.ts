@@ -5,6 +5,7 @@ import { Args, GraphQLISODateTime, Int, Mutation, Query, Resolver } from '@nestj
 import type { DuesAccountCommand } from '#domain/dues';
 import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
+import { assertAdminOf } from '../graphql/association-access.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { DuesCommands } from './dues.commands.js';
@@ -39,13 +40,6 @@ import {
   WaiverStatusEnum,
   type WaiverView,
 } from './dues.types.js';
-
-/** Admins act only within their own association. */
-function assertAdminOf(actor: Actor, associationId: string): void {
-  if (actor.associationId !== associationId) {
-    throw new ForbiddenError(`An admin of ${actor.associationId ?? 'no association'} may not act on the dues of ${associationId}.`);
-  }
-}
 
 /** Auditors read everything; admins their own association; members only their own statement. */
 function assertMayRead(actor: Actor, associationId: string, enterpriseCode?: string): void {

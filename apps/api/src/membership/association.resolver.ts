@@ -3,7 +3,7 @@ import { type Actor, NotFound } from '#domain/shared';
 import { CurrentActor, Roles } from '#platform';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
-import { assertAdminOf } from './membership.access.js';
+import { assertAdminOf } from '../graphql/association-access.js';
 import { MembershipCommandService } from './membership.command-service.js';
 import {
   AssociationIdArgs,

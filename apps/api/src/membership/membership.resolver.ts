@@ -8,7 +8,8 @@ import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
 import { payloadOf, plain } from './association.resolver.js';
-import { assertAdminOf, assertMayReadMembership } from './membership.access.js';
+import { assertAdminOf } from '../graphql/association-access.js';
+import { assertMayReadMembership } from './membership.access.js';
 import { MembershipCommandService } from './membership.command-service.js';
 import {
   AdmitMemberInput,
