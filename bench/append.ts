@@ -25,15 +25,12 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
-import {
-  deterministicEventId,
-  PostgresEventStore,
-  type EventToAppend,
-  type NotifyMode,
-} from '#eventstore';
+import { PostgresEventStore, type EventToAppend, type NotifyMode } from '#eventstore';
 import { startCluster } from './lib/embedded-postgres.js';
 import { busyPercent, cpuSecondsBetween, cpuTimes, machineInfo, postgresSettings, processTreeCpu } from './lib/machine.js';
 import { quantile, summarise } from './lib/stats.js';
+import { RAW_TABLE_SQL } from './lib/raw-table.js';
+import { sampleEvents } from './lib/sample.js';
 
 type Variant = 'raw' | 'store' | 'store-notify-in-tx' | 'store-no-notify';
 
@@ -85,55 +82,10 @@ function parseArgs(argv: string[]): Options {
   return options;
 }
 
-// A realistic register event: a member's dues payment with Chinese names, about 0.5 KB of JSON.
-function sampleData(writer: number, n: number): Record<string, unknown> {
-  return {
-    memberId: `member-${writer}`,
-    enterpriseName: '深圳市某某建设工程集团有限公司',
-    unifiedSocialCreditCode: '91440300MA5XXXXXX1',
-    invoiceNo: `2025-${writer}-${n}`,
-    amountFen: 1_200_000 + n,
-    year: 2025,
-    method: 'bank_transfer',
-    payer: { name: '张三', title: '财务经理', phone: '13800000000' },
-    note: '会员年费（甲级），含行业信用评价服务费，按协会第三届理事会决议执行。',
-  };
-}
-
+/** One realistic register event (a member's dues payment, about 0.5 KB of JSON), as the command handler builds it. */
 function sampleEvent(streamId: string, writer: number, n: number): EventToAppend {
-  const commandId = randomUUID();
-  return {
-    id: deterministicEventId(commandId, streamId, 0),
-    type: 'DuesPaid',
-    data: sampleData(writer, n),
-    metadata: {
-      actor: { userId: 'treasurer-1', role: 'ADMIN', associationId: 'assoc-sz' },
-      commandId,
-      correlationId: commandId,
-      causationId: commandId,
-      recordedAt: new Date().toISOString(),
-    },
-  };
+  return sampleEvents(streamId, writer, n, 1)[0]!;
 }
-
-const RAW_TABLE = `
-CREATE TABLE bench_raw_events (
-  global_position bigint GENERATED ALWAYS AS IDENTITY,
-  transaction_id xid8 NOT NULL DEFAULT pg_current_xact_id(),
-  stream_id text NOT NULL,
-  stream_revision bigint NOT NULL,
-  event_id uuid NOT NULL,
-  event_type text NOT NULL,
-  data jsonb NOT NULL,
-  metadata jsonb NOT NULL,
-  content_hash text NOT NULL,
-  prev_hash text NOT NULL,
-  hash text NOT NULL,
-  recorded_at timestamptz NOT NULL,
-  PRIMARY KEY (transaction_id, global_position),
-  UNIQUE (stream_id, stream_revision),
-  UNIQUE (event_id)
-)`;
 
 const RAW_INSERT = `INSERT INTO bench_raw_events
   (stream_id, stream_revision, event_id, event_type, data, metadata, content_hash, prev_hash, hash, recorded_at)
@@ -244,7 +196,7 @@ async function main(): Promise<void> {
     await listener.query('LISTEN es_events');
     let notifications = 0;
     listener.on('notification', () => notifications++);
-    await admin.query(RAW_TABLE);
+    await admin.query(RAW_TABLE_SQL);
     for (const variant of options.variants) {
       const notify = VARIANTS[variant].notify;
       if (!notify) continue;

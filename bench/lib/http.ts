@@ -1,3 +1,4 @@
+import type { LoadJob } from '../load/driver.js';
 import { runNode, spawnNode, type Child } from './harness.js';
 
 export interface LoadResult {
@@ -7,19 +8,6 @@ export interface LoadResult {
   readonly p99Ms: number;
   readonly errors: number;
   readonly firstError: string | null;
-}
-
-export interface LoadJob {
-  readonly url: string;
-  readonly token?: string;
-  readonly operation: 'register' | 'ratings';
-  readonly codes?: string[];
-  readonly asOf?: string;
-  readonly seed: number;
-  readonly seconds: number;
-  readonly connections: number;
-  readonly rate?: number;
-  readonly amount?: number;
 }
 
 /** Runs the load generator (bench/load/driver.ts) in its own process. */

@@ -13,7 +13,8 @@ import autocannon from 'autocannon';
 import { pathToFileURL } from 'node:url';
 import { withCheckCharacter } from '#domain/shared';
 
-interface Job {
+/** What the harness asks of one load run (bench/lib/http.ts `load`). */
+export interface LoadJob {
   readonly url: string;
   readonly token?: string;
   readonly operation: 'register' | 'ratings';
@@ -38,7 +39,7 @@ export function benchCode(seed: number, n: number): string {
 }
 
 async function main(): Promise<void> {
-  const job = JSON.parse(process.argv[2]!) as Job;
+  const job = JSON.parse(process.argv[2]!) as LoadJob;
   let n = 0;
   let errors = 0;
   let firstError: string | null = null;
