@@ -5,6 +5,7 @@ import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCredit
 import { type Actor, InvalidInput, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { assertAdminOf } from '../graphql/association-access.js';
+import { payloadOf, plain } from '../graphql/command.types.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import { type CreditBulkOutcome, CreditCommands, creditCommandId } from './credit.commands.js';
@@ -59,11 +60,6 @@ function assertMayRead(actor: Actor, associationId: string | null, subjectId: st
   throw new ForbiddenError(`A ${actor.role} may not read these credit records.`);
 }
 
-
-/** Plain data for the command (inputs arrive as class instances). */
-function plain<T>(value: T): T {
-  return JSON.parse(JSON.stringify(value)) as T;
-}
 
 @Resolver()
 export class CreditResolver {
@@ -434,11 +430,7 @@ export class CreditResolver {
 
   private base(result: DispatchResult): CreditCommandPayload {
     return {
-      commandId: result.commandId,
-      revision: result.revision,
-      position: result.position,
-      duplicate: result.duplicate,
-      readModelCurrent: result.readModelCurrent,
+      ...payloadOf(result),
       rulebook: null,
       cycle: null,
       application: null,

@@ -6,6 +6,7 @@ import type { DuesAccountCommand } from '#domain/dues';
 import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { assertAdminOf } from '../graphql/association-access.js';
+import { payloadOf } from '../graphql/command.types.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { DuesCommands } from './dues.commands.js';
@@ -284,11 +285,7 @@ export class DuesResolver {
 
   private base(result: DispatchResult): DuesCommandPayload {
     return {
-      commandId: result.commandId,
-      revision: result.revision,
-      position: result.position,
-      duplicate: result.duplicate,
-      readModelCurrent: result.readModelCurrent,
+      ...payloadOf(result),
       warnings: [],
       account: null,
       waiver: null,

@@ -2,6 +2,7 @@ import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { enterpriseDecider, enterpriseStreamId, type EnterpriseCommand } from '#domain/enterprise';
 import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CurrentActor, ForbiddenError, Roles } from '#platform';
+import { payloadOf } from '../graphql/command.types.js';
 import { AuditReadModel } from '../audit/audit.read-model.js';
 import { AuditEventConnection } from '../audit/audit.types.js';
 import { CommandDispatcher } from '../commands/command-dispatcher.js';
@@ -134,14 +135,7 @@ export class EnterpriseResolver {
       { command: { ...command, code }, actor, commandId },
       READS,
     );
-    return {
-      commandId: result.commandId,
-      revision: result.revision,
-      position: result.position,
-      duplicate: result.duplicate,
-      readModelCurrent: result.readModelCurrent,
-      enterprise: await this.readModel.byCode(code),
-    };
+    return { ...payloadOf(result), enterprise: await this.readModel.byCode(code) };
   }
 
   private loaders(context: RequestContext): EnterpriseLoaders {

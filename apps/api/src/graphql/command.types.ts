@@ -1,5 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import type { DispatchResult } from '../commands/command-dispatcher.js';
 
 /** What every command input carries: the client's idempotency key. */
 @InputType({ isAbstract: true })
@@ -36,4 +37,20 @@ export abstract class CommandPayload {
 
   @Field({ description: 'False when the read model had not caught up within the wait; re-query shortly.' })
   readModelCurrent: boolean;
+}
+
+/** The CommandPayload fields of a dispatched command's result. */
+export function payloadOf(result: DispatchResult): CommandPayload {
+  return {
+    commandId: result.commandId,
+    revision: result.revision,
+    position: result.position,
+    duplicate: result.duplicate,
+    readModelCurrent: result.readModelCurrent,
+  };
+}
+
+/** Validated inputs are class instances; commands are plain data (hashed and stored as JSON). */
+export function plain<T>(input: T): T {
+  return JSON.parse(JSON.stringify(input)) as T;
 }

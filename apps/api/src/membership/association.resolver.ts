@@ -4,6 +4,7 @@ import { CurrentActor, Roles } from '#platform';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { assertAdminOf } from '../graphql/association-access.js';
+import { payloadOf, plain } from '../graphql/command.types.js';
 import { MembershipCommandService } from './membership.command-service.js';
 import {
   AssociationIdArgs,
@@ -109,19 +110,4 @@ export class AssociationResolver {
     const result = await dispatch;
     return { ...payloadOf(result), association: await this.readModel.association(associationId) };
   }
-}
-
-/** Validated inputs are class instances; commands are plain data (hashed and stored as JSON). */
-export function plain<T>(input: T): T {
-  return JSON.parse(JSON.stringify(input)) as T;
-}
-
-export function payloadOf(result: DispatchResult) {
-  return {
-    commandId: result.commandId,
-    revision: result.revision,
-    position: result.position,
-    duplicate: result.duplicate,
-    readModelCurrent: result.readModelCurrent,
-  };
 }

@@ -7,7 +7,7 @@ import { type AuditEvent, AuditEventConnection } from '../audit/audit.types.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
-import { payloadOf, plain } from './association.resolver.js';
+import { payloadOf, plain } from '../graphql/command.types.js';
 import { assertAdminOf } from '../graphql/association-access.js';
 import { assertMayReadMembership } from './membership.access.js';
 import { MembershipCommandService } from './membership.command-service.js';
