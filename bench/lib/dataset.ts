@@ -3,8 +3,9 @@
  *
  * A template is written through the product itself: the association, its member firms (enterprise
  * registered, membership applied and admitted) through the command handler and the real deciders, then
- * the fee schedule, the year's invoicing, a relief policy and payments through the GraphQL API of a running
- * service (so every context's events are exactly what the product writes). The template is then cloned:
+ * the fee schedule, the year's invoicing, a relief policy, payments and a credit evaluation of the members
+ * (bench/lib/credit-seed.ts) through the GraphQL API of a running service (so every context's events are
+ * exactly what the product writes). The template is then cloned:
  * each clone gets its own association id, credit codes and UUIDs, its content is re-encoded and hashed
  * (`encodeContent`) and chained per stream (`chainHash`) as `es_append` would, and the rows are inserted in
  * large multi-row statements, with the stream heads. `verify-chain` accepts the result.
@@ -15,6 +16,7 @@ import { associationDecider, associationStreamId, membershipDecider, membershipS
 import { type Actor, withCheckCharacter } from '#domain/shared';
 import { chainHash, encodeContent, GENESIS_HASH, PostgresEventStore } from '#eventstore';
 import { CommandHandler, SystemClock } from '#platform';
+import { chinaDate, seedCreditCycle } from './credit-seed.js';
 import { log } from './harness.js';
 import { graphql, startProduct } from './http.js';
 import { sampleEvents } from './sample.js';
@@ -138,6 +140,19 @@ export async function writeTemplate(url: string, members = 20): Promise<Template
         input: { associationId: TEMPLATE_ASSOC, enterpriseCode: templateCode(i), year: 2020, receiptNumber: `R2020-${String(i).padStart(5, '0')}`, amountFen: 150_000 },
       });
     }
+    // A year's credit evaluation of the members (all apply; one scores below every grade, a few are downgraded
+    // in the annual review, one by a conduct record). Its ids carry the association id, so the clones'
+    // association mapping makes their certificates, reservation streams and scorers their own.
+    const year = chinaDate(-40).slice(0, 4); // the cycle runs on the real clock: named after its assessment year
+    await seedCreditCycle(product, {
+      associationId: TEMPLATE_ASSOC,
+      rulebookId: 'credit-rules',
+      cycleId: `credit-${year}`,
+      certificatePrefix: `${TEMPLATE_ASSOC}-XY`,
+      scorers: [`${TEMPLATE_ASSOC}-expert`, `${TEMPLATE_ASSOC}-dept-expert`],
+      subjects: Array.from({ length: members }, (_, i) => templateCode(i)),
+      conduct: { recordId: `rs-${year}-17` },
+    });
     await settled(pool);
     const { rows } = await pool.query<{ stream_id: string; event_id: string; event_type: string; data: string; metadata: string; recorded_at: string }>(
       `SELECT stream_id, event_id::text, event_type, data::text, metadata::text, to_char(recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS recorded_at
@@ -231,6 +246,11 @@ export async function cloneTemplate(url: string, template: readonly TemplateEven
     while (written < count) {
       const prefix = clone.toString(16).padStart(8, '0');
       const assoc = `bench-c${clone}`;
+      // What must differ per clone: the association id (in stream ids, data and actors; the template's credit
+      // certificate numbers, hence their reservation streams, and its scorer ids embed it), the member codes
+      // (membership, enterprise and credit-conduct streams) and the UUIDs (event, command, correlation ids).
+      // Rulebook, cycle and conduct-record ids are keyed by association (and subject) in the streams and the
+      // read models, so they stay.
       const map = (text: string) =>
         text
           .replaceAll(TEMPLATE_ASSOC, assoc)
