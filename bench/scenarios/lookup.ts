@@ -50,7 +50,11 @@ export async function seedRatings(product: { url: string; adminToken: string }, 
   return { rated, asOf: new Date().toISOString() };
 }
 
-type Kind = 'bare' | 'product' | 'single';
+/** Saturation runs (closed loop, as fast as each server answers) and paced runs (both at one fixed rate). */
+type Kind = 'bare' | 'product' | 'single' | 'pacedBare' | 'pacedProduct';
+
+/** The paced runs' rate, as a share of the product's saturated throughput (the lag scenario's load, too). */
+const PACED_SHARE = 0.7;
 
 const WARM_UP_SECONDS = 3;
 
@@ -58,8 +62,9 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   return withCluster('lookup', async (cluster, _admin, settings) => {
     const product = await startProduct(cluster.url);
     const bare = await startBare();
-    const measured: Record<Kind, LoadResult[]> = { bare: [], product: [], single: [] };
+    const measured: Record<Kind, LoadResult[]> = { bare: [], product: [], single: [], pacedBare: [], pacedProduct: [] };
     let wanted: string[] = [];
+    let pacedRate = 0;
     try {
       const dataset = await seedRatings(product, options.smoke ? 40 : 300, options.smoke ? 36 : 120);
       // Every third rated firm: 30 bidders spread over the cycle (the smoke run's small cycle: the first 30).
@@ -70,10 +75,12 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       if (inForce !== wanted.length) throw new Error(`${inForce} of ${wanted.length} subjects have a rating in force`);
       const seconds = Math.max(1, Math.round(options.seconds));
       const amount = options.smoke ? 20 : undefined;
-      const send = (kind: Kind, runSeconds: number, runAmount?: number) =>
-        kind === 'bare'
-          ? load({ url: bare.url, operation: 'ratings', codes: wanted, asOf: dataset.asOf, seed: 0, seconds: runSeconds, connections: options.connections, amount: runAmount })
-          : load({ url: product.url, token: product.tenderToken, operation: 'ratings', codes: kind === 'single' ? wanted.slice(0, 1) : wanted, asOf: dataset.asOf, seed: 0, seconds: runSeconds, connections: options.connections, amount: runAmount });
+      const send = (kind: Kind, runSeconds: number, runAmount?: number) => {
+        const rate = kind === 'pacedBare' || kind === 'pacedProduct' ? { rate: pacedRate } : {};
+        return kind === 'bare' || kind === 'pacedBare'
+          ? load({ url: bare.url, operation: 'ratings', codes: wanted, asOf: dataset.asOf, seed: 0, seconds: runSeconds, connections: options.connections, amount: runAmount, ...rate })
+          : load({ url: product.url, token: product.tenderToken, operation: 'ratings', codes: kind === 'single' ? wanted.slice(0, 1) : wanted, asOf: dataset.asOf, seed: 0, seconds: runSeconds, connections: options.connections, amount: runAmount, ...rate });
+      };
       // Warm up (JIT, connection pools), untimed.
       if (!options.smoke) for (const kind of ['bare', 'product', 'single'] as const) await send(kind, WARM_UP_SECONDS);
       for (let round = 1; round <= options.rounds; round++) {
@@ -83,6 +90,17 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
           const r = await send(kind, seconds, amount);
           measured[kind].push(r);
           log(`  round ${round} ${kind}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+        }
+      }
+      // Latency is read at a load the service sustains: under saturation a closed loop of 16 connections
+      // mostly measures its own queue (about 16 requests deep on one event loop), whatever the server.
+      pacedRate = Math.max(1, Math.round(figure(measured.product.map((m) => m.requestsPerSecond)).median * PACED_SHARE));
+      for (let round = 1; round <= options.rounds; round++) {
+        const kinds = round % 2 === 1 ? (['pacedBare', 'pacedProduct'] as const) : (['pacedProduct', 'pacedBare'] as const);
+        for (const kind of kinds) {
+          const r = await send(kind, seconds, amount);
+          measured[kind].push(r);
+          log(`  round ${round} ${kind} at ${pacedRate} req/s: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
         }
       }
     } finally {
@@ -106,13 +124,22 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         extra: { p50ms: med('product', 'p50Ms'), p99ms: med('product', 'p99Ms') },
       },
       { scenario: 'lookup', kind: 'credit ratings of 1 enterprise (diagnostic)', metric: 'throughput', unit: 'req/s', value: rate('single'), extra: { p50ms: med('single', 'p50Ms'), p99ms: med('single', 'p99Ms') } },
+      {
+        scenario: 'lookup',
+        kind: `credit ratings of 30 enterprises, paced at ${pacedRate} req/s (${PACED_SHARE * 100}% of its maximum)`,
+        metric: 'p99 latency',
+        unit: 'ms',
+        value: figure(measured.pacedProduct.map((m) => m.p99Ms)),
+        extra: { p50ms: med('pacedProduct', 'p50Ms'), 'req/s': rate('pacedProduct').median },
+      },
+      { scenario: 'lookup', kind: `bare constant query, paced at ${pacedRate} req/s`, metric: 'p99 latency', unit: 'ms', value: figure(measured.pacedBare.map((m) => m.p99Ms)), extra: { p50ms: med('pacedBare', 'p50Ms'), 'req/s': rate('pacedBare').median } },
     ];
     return {
       scenario: 'lookup',
       rows,
       targets: [
         target('lookup', '≥ 0.7x the framework ceiling', productRate.median / bareRate.median, 0.7, true),
-        target('lookup', 'p99 < 10 ms', med('product', 'p99Ms'), 10, false, ' ms', `at ${options.connections} connections, closed loop`),
+        target('lookup', 'p99 < 10 ms', med('pacedProduct', 'p99Ms'), 10, false, ' ms', `paced at ${PACED_SHARE * 100}% of its maximum, ${options.connections} connections; saturated (closed loop): ${med('product', 'p99Ms')} ms, bare ${med('bare', 'p99Ms')} ms`),
       ],
       notes: [
         `creditRatingsAsOf for ${wanted.length} subjects with issued ratings (TENDER token), out of 300 registered firms and 120 applications of one cycle written through the GraphQL API`,
