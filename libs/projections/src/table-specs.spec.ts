@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../testing/src/postgres.js';
 import { auditTableSpecs } from './audit/audit.projection.js';
 import type { TableSpec } from './bulk-rows.js';
+import { creditTableSpecs } from './credit/credit.projection.js';
 import { createReadModelDataSource } from './data-source.js';
 import { duesTableSpecs } from './dues/dues.projection.js';
 import { enterpriseTableSpecs } from './enterprise/enterprise.projection.js';
@@ -14,7 +15,7 @@ import { registerEntities, registerMigrations } from './registry.js';
  * leaves out would never be written (new rows would take its default, rebuilt rows would lose it). This holds
  * each spec to the table the migrations create, names and types.
  */
-const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs];
+const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs, ...creditTableSpecs];
 
 describe('set-based table specs', () => {
   let database: TestDatabase;

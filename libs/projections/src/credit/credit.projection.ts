@@ -7,12 +7,15 @@ import {
   upcastCreditConductEvent,
 } from '#domain/credit';
 import type { EntityManager } from 'typeorm';
+import { type Row, rowKey, type TableSpec, TableBuffer, type Value } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
 
 type DataOf<T extends CreditEvent['type']> = Extract<CreditEvent, { type: T }>['data'];
 function dataOf<T extends CreditEvent['type']>(event: RecordedEvent): DataOf<T> {
   return event.data as unknown as DataOf<T>;
 }
+type ApplicationKey = { associationId: string; cycleId: string; subjectId: string };
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
 /** Rating events write a bitemporal history row: effective from a business date, recorded at an instant. */
 export const CREDIT_RATING_AS_OF_SQL = `
@@ -28,6 +31,12 @@ export const CREDIT_RATING_AS_OF_SQL = `
  * the rating as it stands), the bitemporal rating history and conduct records. Each row keeps the revision
  * of the last event of its stream that shaped it, and an event only touches rows older than itself, so a
  * second delivery changes nothing.
+ *
+ * Set-based: a batch loads the rulebook versions, cycles, applications and rating histories it touches in one
+ * statement per table, applies its events to them in memory, in order and with the guards above, and writes
+ * each table back in one statement (see bulk-rows.ts). Conduct records keep one statement per event: their
+ * table has no primary key (its unique key is over `COALESCE(association_id, '')`, the association being
+ * nullable), which the bulk writer's key match and ON CONFLICT cannot express; they are few.
  */
 export const creditProjection: Projection = {
   name: 'credit',
@@ -36,230 +45,397 @@ export const creditProjection: Projection = {
   handles: CREDIT_EVENT_TYPES,
   tables: ['credit_rulebook_version', 'credit_cycle', 'credit_application', 'credit_rating_history', 'credit_conduct_record'],
   async apply(events, tx) {
-    for (const event of events) await applyOne(event as RecordedEvent<CreditEvent['type']>, tx);
+    const rulebookKeys: Value[][] = [];
+    const cycleKeys: Value[][] = [];
+    const applicationKeys: Value[][] = [];
+    const historyKeys: Value[][] = [];
+    const batched: RecordedEvent<CreditEvent['type']>[] = [];
+    for (const event of events) {
+      const type = event.type as CreditEvent['type'];
+      if (type === 'CreditConductRecorded' || type === 'CreditConductDisclosureShortened') {
+        await applyConduct(event as RecordedEvent<typeof type>, tx);
+        continue;
+      }
+      const d = event.data as Partial<ApplicationKey & { rulebookId: string; version: number }>;
+      // Every key an event touches is loaded, inserted ones too: a later event of the batch may change the row.
+      if (RULEBOOK_TYPES.has(type)) rulebookKeys.push([d.associationId!, d.rulebookId!, d.version!]);
+      else if (CYCLE_TYPES.has(type)) cycleKeys.push([d.associationId!, d.cycleId!]);
+      else if (APPLICATION_TYPES.has(type)) {
+        applicationKeys.push([d.associationId!, d.cycleId!, d.subjectId!]);
+        if (HISTORY_TYPES.has(type)) historyKeys.push([d.associationId!, d.cycleId!, d.subjectId!]);
+      } else continue;
+      batched.push(event as RecordedEvent<CreditEvent['type']>);
+    }
+    if (batched.length === 0) return;
+    const history = await TableBuffer.load(tx, RATING_HISTORY, historyKeys, ['association_id', 'cycle_id', 'subject_id']);
+    const historyOf = new Map<string, Row[]>();
+    for (const row of history.values()) historyRows(historyOf, [row.association_id!, row.cycle_id!, row.subject_id!]).push(row);
+    const batch: Batch = {
+      rulebooks: await TableBuffer.load(tx, RULEBOOK_VERSION, rulebookKeys),
+      cycles: await TableBuffer.load(tx, CYCLE, cycleKeys),
+      applications: await TableBuffer.load(tx, APPLICATION, applicationKeys),
+      history,
+      historyOf,
+    };
+    for (const event of batched) applyOne(event, batch);
+    for (const table of [batch.rulebooks, batch.cycles, batch.applications, batch.history]) await table.flush(tx);
   },
 };
 
-async function updateApplication(
-  tx: EntityManager,
-  event: RecordedEvent,
-  key: { associationId: string; cycleId: string; subjectId: string },
-  set: string,
-  params: unknown[],
-): Promise<void> {
-  const n = params.length;
-  await tx.query(
-    `UPDATE credit_application SET ${set}, updated_at = $${n + 1}, revision = $${n + 2}, last_event_id = $${n + 3}, last_position = $${n + 4}
-     WHERE association_id = $${n + 5} AND cycle_id = $${n + 6} AND subject_id = $${n + 7} AND revision < $${n + 2}`,
-    [...params, event.metadata.recordedAt, event.revision, event.id, event.position, key.associationId, key.cycleId, key.subjectId],
-  );
+const RULEBOOK_TYPES: ReadonlySet<string> = new Set(['CreditRulebookVersionDefined', 'CreditRulebookVersionAmended', 'CreditRulebookVersionPinned']);
+const CYCLE_TYPES: ReadonlySet<string> = new Set(['CreditCycleOpened', 'CreditScorerAssigned', 'CreditCycleClosed']);
+const HISTORY_TYPES: ReadonlySet<string> = new Set([
+  'CreditRatingIssued',
+  'CreditRatingDowngraded',
+  'CreditRatingSuspended',
+  'CreditRatingRevoked',
+  'CreditRatingReinstated',
+  'CreditRatingExpired',
+]);
+const APPLICATION_TYPES: ReadonlySet<string> = new Set([
+  'CreditApplicationFiled',
+  'CreditIndicatorScored',
+  'CreditReviewCompleted',
+  'CreditGradeOverrideRequested',
+  'CreditGradeOverridden',
+  'CreditNoticeStarted',
+  'CreditObjectionFiled',
+  'CreditObjectionResolved',
+  'CreditRatingConfirmed',
+  ...HISTORY_TYPES,
+]);
+
+const RULEBOOK_VERSION: TableSpec = {
+  table: 'credit_rulebook_version',
+  key: ['association_id', 'rulebook_id', 'version'],
+  columns: {
+    association_id: 'text', rulebook_id: 'text', version: 'integer', title: 'text', reference_number: 'text', effective_from: 'date',
+    effective_to: 'date', subject_kind: 'text', rulebook: 'jsonb', pinned_by: 'jsonb', defined_at: 'timestamptz', defined_by: 'text',
+    revision: 'integer', last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+const CYCLE: TableSpec = {
+  table: 'credit_cycle',
+  key: ['association_id', 'cycle_id'],
+  columns: {
+    association_id: 'text', cycle_id: 'text', title: 'text', rulebook_id: 'text', rulebook_version: 'integer', assessment_from: 'date',
+    assessment_to: 'date', filing_from: 'date', filing_to: 'date', eligibility: 'text', status: 'text', scorers: 'jsonb',
+    opened_at: 'timestamptz', revision: 'integer', last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+const APPLICATION: TableSpec = {
+  table: 'credit_application',
+  key: ['association_id', 'cycle_id', 'subject_id'],
+  columns: {
+    association_id: 'text', cycle_id: 'text', subject_id: 'text', subject_kind: 'text', member: 'boolean', rulebook_id: 'text',
+    rulebook_version: 'integer', status: 'text', filed_on: 'date', self_assessment: 'jsonb', scores: 'jsonb', computation: 'jsonb',
+    grade: 'text', grade_overridden: 'jsonb', override_pending: 'jsonb', notice_starts_on: 'date', notice_ends_on: 'date',
+    objections: 'jsonb', open_objections: 'integer', certificate_number: 'text', rating_grade: 'text', rating_status: 'text',
+    valid_from: 'date', valid_to: 'date', updated_at: 'timestamptz', revision: 'integer', last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+const RATING_HISTORY: TableSpec = {
+  table: 'credit_rating_history',
+  key: ['association_id', 'cycle_id', 'subject_id', 'revision'],
+  columns: {
+    association_id: 'text', cycle_id: 'text', subject_id: 'text', revision: 'integer', event_type: 'text', grade: 'text', status: 'text',
+    certificate_number: 'text', valid_from: 'date', valid_to: 'date', effective_from: 'date', recorded_at: 'timestamptz', record_id: 'text',
+    rule: 'text', rulebook_id: 'text', rulebook_version: 'integer', last_event_id: 'uuid',
+  },
+};
+
+/** The tables this projection writes set-based (a test holds them to the migrated tables' columns). */
+export const creditTableSpecs: readonly TableSpec[] = [RULEBOOK_VERSION, CYCLE, APPLICATION, RATING_HISTORY];
+
+interface Batch {
+  readonly rulebooks: TableBuffer;
+  readonly cycles: TableBuffer;
+  readonly applications: TableBuffer;
+  readonly history: TableBuffer;
+  /** Rating history rows per (association, cycle, subject), loaded and added. */
+  readonly historyOf: Map<string, Row[]>;
 }
 
-async function ratingHistory(
-  tx: EntityManager,
-  event: RecordedEvent,
-  key: { associationId: string; cycleId: string; subjectId: string },
-  change: { grade?: string; status: string; effectiveFrom: string; recordId?: string | null; rule?: string | null },
-): Promise<void> {
-  // The new row carries the rating's certificate, validity and rule version from the latest earlier row.
-  await tx.query(
-    `INSERT INTO credit_rating_history (association_id, cycle_id, subject_id, revision, event_type, grade, status, certificate_number,
-       valid_from, valid_to, effective_from, recorded_at, record_id, rule, rulebook_id, rulebook_version, last_event_id)
-     SELECT association_id, cycle_id, subject_id, $4, $5, COALESCE($6, grade), $7, certificate_number, valid_from, valid_to, $8, $9, $10, $11,
-       rulebook_id, rulebook_version, $12
-     FROM credit_rating_history WHERE association_id = $1 AND cycle_id = $2 AND subject_id = $3 AND revision < $4
-     ORDER BY revision DESC LIMIT 1
-     ON CONFLICT DO NOTHING`,
-    [
-      key.associationId, key.cycleId, key.subjectId, event.revision, event.type, change.grade ?? null, change.status, change.effectiveFrom,
-      event.metadata.recordedAt, change.recordId ?? null, change.rule ?? null, event.id,
-    ],
-  );
-}
-
-async function applyOne(event: RecordedEvent<CreditEvent['type']>, tx: EntityManager): Promise<void> {
+function applyOne(event: RecordedEvent<CreditEvent['type']>, batch: Batch): void {
   const at = event.metadata.recordedAt;
   const by = event.metadata.actor.userId;
   switch (event.type) {
     case 'CreditRulebookVersionDefined':
     case 'CreditRulebookVersionAmended': {
-      const d = dataOf<'CreditRulebookVersionDefined'>(event);
+      const d = dataOf<'CreditRulebookVersionAmended'>(event);
       const { reason: _reason, ...rulebook } = d as typeof d & { reason?: string };
-      await tx.query(
-        `INSERT INTO credit_rulebook_version (association_id, rulebook_id, version, title, reference_number, effective_from, effective_to,
-           subject_kind, rulebook, defined_at, defined_by, revision, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14)
-         ON CONFLICT (association_id, rulebook_id, version) DO UPDATE SET title = EXCLUDED.title, reference_number = EXCLUDED.reference_number,
-           effective_from = EXCLUDED.effective_from, effective_to = EXCLUDED.effective_to, subject_kind = EXCLUDED.subject_kind,
-           rulebook = EXCLUDED.rulebook, revision = EXCLUDED.revision, last_event_id = EXCLUDED.last_event_id, last_position = EXCLUDED.last_position
-         WHERE credit_rulebook_version.revision < EXCLUDED.revision`,
-        [
-          d.associationId, d.rulebookId, d.version, d.title, d.referenceNumber, d.effectiveFrom, d.effectiveTo, d.subjectKind,
-          JSON.stringify(rulebook), at, by, event.revision, event.id, event.position,
-        ],
-      );
+      const defined: Row = {
+        association_id: d.associationId, rulebook_id: d.rulebookId, version: d.version, title: d.title, reference_number: d.referenceNumber,
+        effective_from: d.effectiveFrom, effective_to: d.effectiveTo, subject_kind: d.subjectKind, rulebook: JSON.stringify(rulebook),
+        revision: event.revision, last_event_id: event.id, last_position: event.position,
+      };
+      const existing = batch.rulebooks.get([d.associationId, d.rulebookId, d.version]);
+      // INSERT … ON CONFLICT DO UPDATE … WHERE older: an amendment replaces the text, keeping who defined it and the pins.
+      if (!existing) batch.rulebooks.insert({ ...defined, pinned_by: '[]', defined_at: at, defined_by: by });
+      else if (Number(existing.revision) < event.revision) {
+        Object.assign(existing, defined);
+        batch.rulebooks.changed(existing);
+      }
       return;
     }
     case 'CreditRulebookVersionPinned': {
       const d = dataOf<'CreditRulebookVersionPinned'>(event);
-      await tx.query(
-        `UPDATE credit_rulebook_version SET pinned_by = pinned_by || $4::jsonb, revision = $5, last_event_id = $6, last_position = $7
-         WHERE association_id = $1 AND rulebook_id = $2 AND version = $3 AND revision < $5`,
-        [d.associationId, d.rulebookId, d.version, JSON.stringify([d.cycleId]), event.revision, event.id, event.position],
-      );
+      const row = batch.rulebooks.get([d.associationId, d.rulebookId, d.version]);
+      if (!row || Number(row.revision) >= event.revision) return;
+      Object.assign(row, {
+        pinned_by: JSON.stringify([...(parse(row.pinned_by) as Json[]), d.cycleId]),
+        revision: event.revision,
+        last_event_id: event.id,
+        last_position: event.position,
+      });
+      batch.rulebooks.changed(row);
       return;
     }
     case 'CreditCycleOpened': {
       const d = dataOf<'CreditCycleOpened'>(event);
-      await tx.query(
-        `INSERT INTO credit_cycle (association_id, cycle_id, title, rulebook_id, rulebook_version, assessment_from, assessment_to, filing_from,
-           filing_to, eligibility, status, opened_at, revision, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,'OPEN',$11,$12,$13,$14) ON CONFLICT DO NOTHING`,
-        [
-          d.associationId, d.cycleId, d.title, d.rulebook.rulebookId, d.rulebook.version, d.assessmentFrom, d.assessmentTo, d.filingFrom,
-          d.filingTo, d.eligibility, at, event.revision, event.id, event.position,
-        ],
-      );
+      batch.cycles.insert({
+        association_id: d.associationId, cycle_id: d.cycleId, title: d.title, rulebook_id: d.rulebook.rulebookId,
+        rulebook_version: d.rulebook.version, assessment_from: d.assessmentFrom, assessment_to: d.assessmentTo, filing_from: d.filingFrom,
+        filing_to: d.filingTo, eligibility: d.eligibility, status: 'OPEN', scorers: '[]', opened_at: at, revision: event.revision,
+        last_event_id: event.id, last_position: event.position,
+      });
       return;
     }
     case 'CreditScorerAssigned': {
       const d = dataOf<'CreditScorerAssigned'>(event);
-      await tx.query(
-        `UPDATE credit_cycle SET scorers = COALESCE((SELECT jsonb_agg(s) FROM jsonb_array_elements(scorers) s
-             WHERE NOT (s ->> 'scorerId' = $7 AND s ->> 'body' = $8)), '[]'::jsonb) || $3::jsonb,
-           revision = $4, last_event_id = $5, last_position = $6
-         WHERE association_id = $1 AND cycle_id = $2 AND revision < $4`,
-        [
-          d.associationId, d.cycleId, JSON.stringify([{ scorerId: d.scorerId, body: d.body, employerCode: d.employerCode }]), event.revision, event.id,
-          event.position, d.scorerId, d.body,
-        ],
-      );
+      touchCycle(batch, event, d, (row) => {
+        // The SQL filter `NOT (s ->> 'scorerId' = $id AND s ->> 'body' = $body)` keeps only rows it finds true.
+        const others = (parse(row.scorers) as Json[]).filter((s) => {
+          const same = sqlAnd(sqlEquals(field(s, 'scorerId'), d.scorerId), sqlEquals(field(s, 'body'), d.body));
+          return same === false;
+        });
+        return { scorers: JSON.stringify([...others, { scorerId: d.scorerId, body: d.body, employerCode: d.employerCode }]) };
+      });
       return;
     }
     case 'CreditCycleClosed': {
       const d = dataOf<'CreditCycleClosed'>(event);
-      await tx.query(
-        `UPDATE credit_cycle SET status = 'CLOSED', revision = $3, last_event_id = $4, last_position = $5
-         WHERE association_id = $1 AND cycle_id = $2 AND revision < $3`,
-        [d.associationId, d.cycleId, event.revision, event.id, event.position],
-      );
+      touchCycle(batch, event, d, () => ({ status: 'CLOSED' }));
       return;
     }
     case 'CreditApplicationFiled': {
       const d = dataOf<'CreditApplicationFiled'>(event);
-      await tx.query(
-        `INSERT INTO credit_application (association_id, cycle_id, subject_id, subject_kind, member, rulebook_id, rulebook_version, status,
-           filed_on, self_assessment, updated_at, revision, last_event_id, last_position)
-         VALUES ($1,$2,$3,$4,$5,$6,$7,'UNDER_REVIEW',$8,$9,$10,$11,$12,$13) ON CONFLICT DO NOTHING`,
-        [
-          d.associationId, d.cycleId, d.subjectId, d.subjectKind, d.member, d.rulebookId, d.rulebookVersion, d.filedOn,
-          JSON.stringify(d.selfAssessment), at, event.revision, event.id, event.position,
-        ],
-      );
+      batch.applications.insert({
+        ...emptyApplication, association_id: d.associationId, cycle_id: d.cycleId, subject_id: d.subjectId, subject_kind: d.subjectKind,
+        member: d.member, rulebook_id: d.rulebookId, rulebook_version: d.rulebookVersion, status: 'UNDER_REVIEW', filed_on: d.filedOn,
+        self_assessment: JSON.stringify(d.selfAssessment), updated_at: at, revision: event.revision, last_event_id: event.id,
+        last_position: event.position,
+      });
       return;
     }
     case 'CreditIndicatorScored': {
       const d = dataOf<'CreditIndicatorScored'>(event);
       const score = { code: d.code, points: d.points, maxPoints: d.maxPoints, body: d.body, scorerId: d.scorerId, evidenceReference: d.evidenceReference, scoredAt: at };
-      await updateApplication(tx, event, d, `scores = scores || jsonb_build_object($1::text, $2::jsonb)`, [d.code, JSON.stringify(score)]);
+      touchApplication(batch, event, d, (row) => ({ scores: JSON.stringify(withEntry(parse(row.scores), d.code, score)) }));
       return;
     }
     case 'CreditReviewCompleted': {
       const d = dataOf<'CreditReviewCompleted'>(event);
-      await updateApplication(tx, event, d, `status = 'REVIEWED', computation = $1, grade = $2, grade_overridden = NULL`, [
-        JSON.stringify(d.computation),
-        d.computation.grade,
-      ]);
+      touchApplication(batch, event, d, () => ({
+        status: 'REVIEWED', computation: JSON.stringify(d.computation), grade: d.computation.grade, grade_overridden: null,
+      }));
       return;
     }
     case 'CreditGradeOverrideRequested': {
       const d = dataOf<'CreditGradeOverrideRequested'>(event);
-      await updateApplication(tx, event, d, `override_pending = $1`, [JSON.stringify({ toGrade: d.toGrade, reason: d.reason, decision: d.decision, requestedBy: d.requestedBy })]);
+      touchApplication(batch, event, d, () => ({
+        override_pending: JSON.stringify({ toGrade: d.toGrade, reason: d.reason, decision: d.decision, requestedBy: d.requestedBy }),
+      }));
       return;
     }
     case 'CreditGradeOverridden': {
       const d = dataOf<'CreditGradeOverridden'>(event);
-      await updateApplication(tx, event, d, `grade = $1, override_pending = NULL, grade_overridden = $2`, [d.toGrade, JSON.stringify(d)]);
+      touchApplication(batch, event, d, () => ({ grade: d.toGrade, override_pending: null, grade_overridden: JSON.stringify(d) }));
       return;
     }
     case 'CreditNoticeStarted': {
       const d = dataOf<'CreditNoticeStarted'>(event);
-      await updateApplication(tx, event, d, `status = 'IN_NOTICE', notice_starts_on = $1, notice_ends_on = $2`, [d.startsOn, d.endsOn]);
+      touchApplication(batch, event, d, () => ({ status: 'IN_NOTICE', notice_starts_on: d.startsOn, notice_ends_on: d.endsOn }));
       return;
     }
     case 'CreditObjectionFiled': {
       const d = dataOf<'CreditObjectionFiled'>(event);
       const objection = { objectionId: d.objectionId, objector: d.objector, grounds: d.grounds, evidenceReference: d.evidenceReference, filedOn: d.filedOn, status: 'OPEN' };
-      await updateApplication(tx, event, d, `objections = objections || jsonb_build_object($1::text, $2::jsonb), open_objections = open_objections + 1`, [
-        d.objectionId,
-        JSON.stringify(objection),
-      ]);
+      touchApplication(batch, event, d, (row) => ({
+        objections: JSON.stringify(withEntry(parse(row.objections), d.objectionId, objection)),
+        open_objections: Number(row.open_objections) + 1,
+      }));
       return;
     }
     case 'CreditObjectionResolved': {
       const d = dataOf<'CreditObjectionResolved'>(event);
-      const resolution = JSON.stringify({ status: d.outcome, reasons: d.reasons, resolvedOn: d.resolvedOn });
-      const upheld = d.outcome === 'UPHELD' ? `, status = 'UNDER_REVIEW', computation = NULL, grade = NULL, notice_starts_on = NULL, notice_ends_on = NULL` : '';
-      await updateApplication(
-        tx,
-        event,
-        d,
-        `objections = jsonb_set(objections, ARRAY[$1::text], (objections -> $1::text) || $2::jsonb), open_objections = open_objections - 1${upheld}`,
-        [d.objectionId, resolution],
-      );
+      touchApplication(batch, event, d, (row) => {
+        const objections = parse(row.objections) as Record<string, Json>;
+        const filed = Object.hasOwn(objections, d.objectionId) ? objections[d.objectionId] : undefined;
+        // jsonb_set(objections, …, NULL) is NULL, which the NOT NULL column refuses: the per-event UPDATE failed the batch too.
+        if (filed === undefined || filed === null || typeof filed !== 'object' || Array.isArray(filed)) {
+          throw new Error(`Event ${event.id} resolves objection ${d.objectionId}, which ${d.associationId}/${d.cycleId}/${d.subjectId} does not hold`);
+        }
+        const resolved = { ...filed, status: d.outcome, reasons: d.reasons, resolvedOn: d.resolvedOn };
+        const reset: Row = d.outcome === 'UPHELD'
+          ? { status: 'UNDER_REVIEW', computation: null, grade: null, notice_starts_on: null, notice_ends_on: null }
+          : {};
+        return { objections: JSON.stringify(withEntry(objections, d.objectionId, resolved)), open_objections: Number(row.open_objections) - 1, ...reset };
+      });
       return;
     }
     case 'CreditRatingIssued': {
       const d = dataOf<'CreditRatingIssued'>(event);
-      await updateApplication(
-        tx,
-        event,
-        d,
-        `status = 'RATED', certificate_number = $1, rating_grade = $2, rating_status = 'ACTIVE', valid_from = $3, valid_to = $4`,
-        [d.certificateNumber, d.grade, d.validFrom, d.validTo],
-      );
-      await tx.query(
-        `INSERT INTO credit_rating_history (association_id, cycle_id, subject_id, revision, event_type, grade, status, certificate_number,
-           valid_from, valid_to, effective_from, recorded_at, record_id, rule, rulebook_id, rulebook_version, last_event_id)
-         VALUES ($1,$2,$3,$4,$5,$6,'ACTIVE',$7,$8,$9,$8,$10,NULL,NULL,$11,$12,$13) ON CONFLICT DO NOTHING`,
-        [d.associationId, d.cycleId, d.subjectId, event.revision, event.type, d.grade, d.certificateNumber, d.validFrom, d.validTo, at, d.rulebookId, d.rulebookVersion, event.id],
-      );
+      touchApplication(batch, event, d, () => ({
+        status: 'RATED', certificate_number: d.certificateNumber, rating_grade: d.grade, rating_status: 'ACTIVE', valid_from: d.validFrom,
+        valid_to: d.validTo,
+      }));
+      addHistory(batch, d, {
+        association_id: d.associationId, cycle_id: d.cycleId, subject_id: d.subjectId, revision: event.revision, event_type: event.type,
+        grade: d.grade, status: 'ACTIVE', certificate_number: d.certificateNumber, valid_from: d.validFrom, valid_to: d.validTo,
+        effective_from: d.validFrom, recorded_at: at, record_id: null, rule: null, rulebook_id: d.rulebookId, rulebook_version: d.rulebookVersion,
+        last_event_id: event.id,
+      });
       return;
     }
     case 'CreditRatingDowngraded': {
       const d = dataOf<'CreditRatingDowngraded'>(event);
-      await updateApplication(tx, event, d, `rating_grade = $1`, [d.toGrade]);
-      await ratingHistory(tx, event, d, { grade: d.toGrade, status: 'ACTIVE', effectiveFrom: d.effectiveFrom, recordId: d.recordId, rule: d.rule });
+      touchApplication(batch, event, d, () => ({ rating_grade: d.toGrade }));
+      ratingHistory(batch, event, d, { grade: d.toGrade, status: 'ACTIVE', effectiveFrom: d.effectiveFrom, recordId: d.recordId, rule: d.rule });
       return;
     }
     case 'CreditRatingSuspended':
     case 'CreditRatingRevoked': {
       const d = dataOf<'CreditRatingSuspended'>(event);
       const status = event.type === 'CreditRatingSuspended' ? 'SUSPENDED' : 'REVOKED';
-      await updateApplication(tx, event, d, `rating_status = $1`, [status]);
-      await ratingHistory(tx, event, d, { status, effectiveFrom: d.effectiveFrom, recordId: d.recordId, rule: d.rule });
+      touchApplication(batch, event, d, () => ({ rating_status: status }));
+      ratingHistory(batch, event, d, { status, effectiveFrom: d.effectiveFrom, recordId: d.recordId, rule: d.rule });
       return;
     }
     case 'CreditRatingReinstated': {
       const d = dataOf<'CreditRatingReinstated'>(event);
-      await updateApplication(tx, event, d, `rating_status = 'ACTIVE'`, []);
-      await ratingHistory(tx, event, d, { status: 'ACTIVE', effectiveFrom: d.effectiveFrom, rule: `${d.decision.body} ${d.decision.reference}: ${d.reason}` });
+      touchApplication(batch, event, d, () => ({ rating_status: 'ACTIVE' }));
+      ratingHistory(batch, event, d, { status: 'ACTIVE', effectiveFrom: d.effectiveFrom, rule: `${d.decision.body} ${d.decision.reference}: ${d.reason}` });
       return;
     }
     case 'CreditRatingConfirmed': {
       const d = dataOf<'CreditRatingConfirmed'>(event);
-      await updateApplication(tx, event, d, `rating_grade = $1`, [d.grade]);
+      touchApplication(batch, event, d, () => ({ rating_grade: d.grade }));
       return;
     }
     case 'CreditRatingExpired': {
       const d = dataOf<'CreditRatingExpired'>(event);
-      await updateApplication(tx, event, d, `rating_status = 'EXPIRED'`, []);
-      await ratingHistory(tx, event, d, { status: 'EXPIRED', effectiveFrom: d.expiredOn, rule: d.rule ?? null });
+      touchApplication(batch, event, d, () => ({ rating_status: 'EXPIRED' }));
+      ratingHistory(batch, event, d, { status: 'EXPIRED', effectiveFrom: d.expiredOn, rule: d.rule ?? null });
       return;
     }
-    case 'CreditCertificateReserved':
-      // The reservation streams only guard uniqueness; the certificate is read from the application.
+    default:
+      // CreditCertificateReserved writes nothing (the reservation streams only guard uniqueness; the certificate
+      // is read from the application); conduct events go through applyConduct.
       return;
+  }
+}
+
+/** What a filed application holds before any later event: the table's defaults, nulls elsewhere. */
+const emptyApplication: Row = {
+  ...Object.fromEntries(Object.keys(APPLICATION.columns).map((c) => [c, null])),
+  scores: '{}',
+  objections: '{}',
+  open_objections: 0,
+};
+
+/** jsonb held as text; an SQL NULL stays null. */
+function parse(value: Value | undefined): Json {
+  return typeof value === 'string' ? (JSON.parse(value) as Json) : null;
+}
+
+/** `object || jsonb_build_object(key, value)`: own keys only, so no key (not even `__proto__`) reaches the prototype. */
+function withEntry(object: Json, key: string, value: unknown): Record<string, Json> {
+  return { ...(object as Record<string, Json>), ...Object.fromEntries([[key, value as Json]]) };
+}
+
+/** `element ->> name`: the text of a field (JSON text for non-strings), null when absent or JSON null. */
+function field(element: Json, name: string): string | null {
+  if (element === null || typeof element !== 'object' || Array.isArray(element) || !Object.hasOwn(element, name)) return null;
+  const value = element[name]!;
+  if (value === null) return null;
+  return typeof value === 'string' ? value : JSON.stringify(value);
+}
+
+/** SQL's three-valued `=` and `AND` (null: unknown). */
+function sqlEquals(a: string | null, b: string | null): boolean | null {
+  return a === null || b === null ? null : a === b;
+}
+function sqlAnd(a: boolean | null, b: boolean | null): boolean | null {
+  if (a === false || b === false) return false;
+  return a === null || b === null ? null : true;
+}
+
+function touchCycle(batch: Batch, event: RecordedEvent, key: { associationId: string; cycleId: string }, set: (row: Row) => Row): void {
+  const row = batch.cycles.get([key.associationId, key.cycleId]);
+  if (!row || Number(row.revision) >= event.revision) return;
+  Object.assign(row, set(row), { revision: event.revision, last_event_id: event.id, last_position: event.position });
+  batch.cycles.changed(row);
+}
+
+/** Changes the application row (when it exists and has not seen this event) and stamps it with the event. */
+function touchApplication(batch: Batch, event: RecordedEvent, key: ApplicationKey, set: (row: Row) => Row): void {
+  const row = batch.applications.get([key.associationId, key.cycleId, key.subjectId]);
+  if (!row || Number(row.revision) >= event.revision) return;
+  Object.assign(row, set(row), {
+    updated_at: event.metadata.recordedAt,
+    revision: event.revision,
+    last_event_id: event.id,
+    last_position: event.position,
+  });
+  batch.applications.changed(row);
+}
+
+/** INSERT … ON CONFLICT DO NOTHING into the rating history, kept in the subject's list for later events of the batch. */
+function addHistory(batch: Batch, key: ApplicationKey, row: Row): void {
+  if (batch.history.insert(row)) historyRows(batch.historyOf, [key.associationId, key.cycleId, key.subjectId]).push(row);
+}
+
+/** The history rows of one (association, cycle, subject), a list kept in the map. */
+function historyRows(historyOf: Map<string, Row[]>, subject: readonly Value[]): Row[] {
+  const key = rowKey(subject);
+  let rows = historyOf.get(key);
+  if (!rows) historyOf.set(key, (rows = []));
+  return rows;
+}
+
+/**
+ * A history row for a change to an issued rating. It carries the rating's certificate, validity and rule
+ * version from the subject's latest earlier row in the cycle; with no earlier row there is nothing to carry
+ * and no row is written.
+ */
+function ratingHistory(
+  batch: Batch,
+  event: RecordedEvent,
+  key: ApplicationKey,
+  change: { grade?: string; status: string; effectiveFrom: string; recordId?: string | null; rule?: string | null },
+): void {
+  let previous: Row | undefined;
+  for (const row of historyRows(batch.historyOf, [key.associationId, key.cycleId, key.subjectId])) {
+    if (Number(row.revision) < event.revision && (!previous || Number(row.revision) > Number(previous.revision))) previous = row;
+  }
+  if (!previous) return;
+  addHistory(batch, key, {
+    association_id: key.associationId, cycle_id: key.cycleId, subject_id: key.subjectId, revision: event.revision, event_type: event.type,
+    grade: change.grade ?? previous.grade!, status: change.status, certificate_number: previous.certificate_number!,
+    valid_from: previous.valid_from!, valid_to: previous.valid_to!, effective_from: change.effectiveFrom, recorded_at: event.metadata.recordedAt,
+    record_id: change.recordId ?? null, rule: change.rule ?? null, rulebook_id: previous.rulebook_id!, rulebook_version: previous.rulebook_version!,
+    last_event_id: event.id,
+  });
+}
+
+async function applyConduct(event: RecordedEvent<'CreditConductRecorded' | 'CreditConductDisclosureShortened'>, tx: EntityManager): Promise<void> {
+  const at = event.metadata.recordedAt;
+  const by = event.metadata.actor.userId;
+  switch (event.type) {
     case 'CreditConductRecorded': {
       const d = upcastCreditConductEvent(event as unknown as CreditConductRecorded, event.metadata.actor.associationId).data;
       await tx.query(
