@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { runService, type RunningService } from '#api';
 import type { Role } from '#domain/shared';
+import { PostgresEventStore } from '#eventstore';
 import { type Clock, createLogger, loadConfig } from '#platform';
 import { registerProjections } from '#projections';
 import type pg from 'pg';
@@ -69,7 +70,10 @@ export async function startTestService(options: StartTestServiceOptions = {}): P
       return new LazyTokenClient(url, () => token(role, claims));
     },
     async settled(timeoutMs = 30_000) {
-      const head = await service.runtime.store.headPosition();
+      // Not headPosition: an unrelated open transaction (a projection's batch) can hold it below an event the
+      // test has just appended, and the wait would end before that event is applied.
+      const store = service.runtime.store;
+      const head = store instanceof PostgresEventStore ? await store.lastCommittedPosition() : await store.headPosition();
       if (head === null) return;
       if (!(await service.runtime.waiter.waitFor(head, registerProjections.map((p) => p.name), timeoutMs))) {
         throw new Error(`The projections did not reach ${head} within ${timeoutMs} ms.`);

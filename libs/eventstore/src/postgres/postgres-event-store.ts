@@ -170,6 +170,12 @@ const HEAD_SQL = `SELECT e.transaction_id::text AS transaction_id, e.global_posi
   ORDER BY e.transaction_id DESC, e.global_position DESC
   LIMIT 1`;
 
+/** The last committed event, including one readAll holds back while an older transaction is still open. */
+const LAST_COMMITTED_SQL = `SELECT e.transaction_id::text AS transaction_id, e.global_position::text AS global_position
+  FROM es_events e
+  ORDER BY e.transaction_id DESC, e.global_position DESC
+  LIMIT 1`;
+
 const COUNT_AFTER_SQL = `SELECT count(*)::int AS n FROM (
     SELECT 1 FROM es_events e
      WHERE (e.transaction_id, e.global_position) > ($1::xid8, $2::bigint)
@@ -471,6 +477,17 @@ export class PostgresEventStore implements EventStore {
 
   async headPosition(): Promise<Position | null> {
     const result = await this.pool.query<{ transaction_id: string; global_position: string }>(HEAD_SQL);
+    const row = result.rows[0];
+    return row ? encodePosition(row.transaction_id, row.global_position) : null;
+  }
+
+  /**
+   * Position of the last event committed so far, whether or not readAll shows it yet: while an older
+   * transaction is open, `headPosition` stays below events committed after it began. Waiting for this position
+   * waits for everything written until now (what a test or an operator asking "settled?" means).
+   */
+  async lastCommittedPosition(): Promise<Position | null> {
+    const result = await this.pool.query<{ transaction_id: string; global_position: string }>(LAST_COMMITTED_SQL);
     const row = result.rows[0];
     return row ? encodePosition(row.transaction_id, row.global_position) : null;
   }

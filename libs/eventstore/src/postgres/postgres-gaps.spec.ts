@@ -103,6 +103,8 @@ describe('Postgres event store: global order while transactions are in flight', 
 
         expect(await readAllOf([fastStream], before)).toEqual([]);
         expect(comparePositions(await store.headPosition(), fast.position)).toBe(-1);
+        // What "everything written so far" means to a caller waiting for it: the fast event, held back or not.
+        expect(await store.lastCommittedPosition()).toBe(fast.position);
         await heldBack; // the subscription has seen the fast event committed and is holding it back
         expect(subscriber.received).toEqual([]);
 
