@@ -109,8 +109,19 @@ export interface Child {
 }
 
 /** Runs `node dist/bench/<script>` with arguments; stderr is passed through. */
+/**
+ * When set, every process the harness starts writes a V8 CPU profile into this directory when it exits (open
+ * one in Chrome DevTools): how docs/benchmarks.md's "where the time goes" was found.
+ */
+export const PROFILE_DIR_ENV = 'BENCH_PROFILE_DIR';
+
+function profileArgs(): string[] {
+  const dir = process.env[PROFILE_DIR_ENV];
+  return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
+}
+
 export function spawnNode(script: string, args: readonly string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [join(BENCH_DIST, script), ...args], {
+  const child = spawn(process.execPath, [...profileArgs(), join(BENCH_DIST, script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['ignore', 'pipe', 'pipe'],

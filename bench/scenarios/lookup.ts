@@ -50,11 +50,14 @@ export async function seedRatings(product: { url: string; adminToken: string }, 
   return { rated, asOf: new Date().toISOString() };
 }
 
-/** Saturation runs (closed loop, as fast as each server answers) and paced runs (both at one fixed rate). */
-type Kind = 'bare' | 'product' | 'single' | 'pacedBare' | 'pacedProduct';
+/**
+ * Saturation runs (16 connections, each sending its next request as soon as the last is answered) and latency
+ * runs (one client doing the same: a tender system looking up the bidders of one bid opening after another).
+ */
+type Kind = 'bare' | 'product' | 'single' | 'latencyBare' | 'latencyProduct';
 
-/** The paced runs' rate, as a share of the product's saturated throughput (the lag scenario's load, too). */
-const PACED_SHARE = 0.7;
+/** Connections of the latency runs. */
+const LATENCY_CONNECTIONS = 1;
 
 const WARM_UP_SECONDS = 3;
 
@@ -62,9 +65,8 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   return withCluster('lookup', async (cluster, _admin, settings) => {
     const product = await startProduct(cluster.url);
     const bare = await startBare();
-    const measured: Record<Kind, LoadResult[]> = { bare: [], product: [], single: [], pacedBare: [], pacedProduct: [] };
+    const measured: Record<Kind, LoadResult[]> = { bare: [], product: [], single: [], latencyBare: [], latencyProduct: [] };
     let wanted: string[] = [];
-    let pacedRate = 0;
     try {
       const dataset = await seedRatings(product, options.smoke ? 40 : 300, options.smoke ? 36 : 120);
       // Every third rated firm: 30 bidders spread over the cycle (the smoke run's small cycle: the first 30).
@@ -76,10 +78,10 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       const seconds = Math.max(1, Math.round(options.seconds));
       const amount = options.smoke ? 20 : undefined;
       const send = (kind: Kind, runSeconds: number, runAmount?: number) => {
-        const rate = kind === 'pacedBare' || kind === 'pacedProduct' ? { rate: pacedRate } : {};
-        return kind === 'bare' || kind === 'pacedBare'
-          ? load({ url: bare.url, operation: 'ratings', codes: wanted, asOf: dataset.asOf, seed: 0, seconds: runSeconds, connections: options.connections, amount: runAmount, ...rate })
-          : load({ url: product.url, token: product.tenderToken, operation: 'ratings', codes: kind === 'single' ? wanted.slice(0, 1) : wanted, asOf: dataset.asOf, seed: 0, seconds: runSeconds, connections: options.connections, amount: runAmount, ...rate });
+        const connections = kind === 'latencyBare' || kind === 'latencyProduct' ? LATENCY_CONNECTIONS : options.connections;
+        return kind === 'bare' || kind === 'latencyBare'
+          ? load({ url: bare.url, operation: 'ratings', codes: wanted, asOf: dataset.asOf, seed: 0, seconds: runSeconds, connections, amount: runAmount })
+          : load({ url: product.url, token: product.tenderToken, operation: 'ratings', codes: kind === 'single' ? wanted.slice(0, 1) : wanted, asOf: dataset.asOf, seed: 0, seconds: runSeconds, connections, amount: runAmount });
       };
       // Warm up (JIT, connection pools), untimed.
       if (!options.smoke) for (const kind of ['bare', 'product', 'single'] as const) await send(kind, WARM_UP_SECONDS);
@@ -92,15 +94,15 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
           log(`  round ${round} ${kind}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
         }
       }
-      // Latency is read at a load the service sustains: under saturation a closed loop of 16 connections
-      // mostly measures its own queue (about 16 requests deep on one event loop), whatever the server.
-      pacedRate = Math.max(1, Math.round(figure(measured.product.map((m) => m.requestsPerSecond)).median * PACED_SHARE));
+      // Latency is read without a queue: under saturation, 16 connections on one event loop wait about 16
+      // requests deep whatever the server (the bare app's own p99 is over 20 ms there). autocannon's fixed-rate
+      // mode is no way out: it releases each second's requests in bursts.
       for (let round = 1; round <= options.rounds; round++) {
-        const kinds = round % 2 === 1 ? (['pacedBare', 'pacedProduct'] as const) : (['pacedProduct', 'pacedBare'] as const);
+        const kinds = round % 2 === 1 ? (['latencyBare', 'latencyProduct'] as const) : (['latencyProduct', 'latencyBare'] as const);
         for (const kind of kinds) {
           const r = await send(kind, seconds, amount);
           measured[kind].push(r);
-          log(`  round ${round} ${kind} at ${pacedRate} req/s: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+          log(`  round ${round} ${kind}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
         }
       }
     } finally {
@@ -126,20 +128,20 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       { scenario: 'lookup', kind: 'credit ratings of 1 enterprise (diagnostic)', metric: 'throughput', unit: 'req/s', value: rate('single'), extra: { p50ms: med('single', 'p50Ms'), p99ms: med('single', 'p99Ms') } },
       {
         scenario: 'lookup',
-        kind: `credit ratings of 30 enterprises, paced at ${pacedRate} req/s (${PACED_SHARE * 100}% of its maximum)`,
+        kind: `credit ratings of 30 enterprises, one client (${LATENCY_CONNECTIONS} connection)`,
         metric: 'p99 latency',
         unit: 'ms',
-        value: figure(measured.pacedProduct.map((m) => m.p99Ms)),
-        extra: { p50ms: med('pacedProduct', 'p50Ms'), 'req/s': rate('pacedProduct').median },
+        value: figure(measured.latencyProduct.map((m) => m.p99Ms)),
+        extra: { p50ms: med('latencyProduct', 'p50Ms'), 'req/s': rate('latencyProduct').median },
       },
-      { scenario: 'lookup', kind: `bare constant query, paced at ${pacedRate} req/s`, metric: 'p99 latency', unit: 'ms', value: figure(measured.pacedBare.map((m) => m.p99Ms)), extra: { p50ms: med('pacedBare', 'p50Ms'), 'req/s': rate('pacedBare').median } },
+      { scenario: 'lookup', kind: `bare constant query, one client (${LATENCY_CONNECTIONS} connection)`, metric: 'p99 latency', unit: 'ms', value: figure(measured.latencyBare.map((m) => m.p99Ms)), extra: { p50ms: med('latencyBare', 'p50Ms'), 'req/s': rate('latencyBare').median } },
     ];
     return {
       scenario: 'lookup',
       rows,
       targets: [
         target('lookup', '≥ 0.7x the framework ceiling', productRate.median / bareRate.median, 0.7, true),
-        target('lookup', 'p99 < 10 ms', med('pacedProduct', 'p99Ms'), 10, false, ' ms', `paced at ${PACED_SHARE * 100}% of its maximum, ${options.connections} connections; saturated (closed loop): ${med('product', 'p99Ms')} ms, bare ${med('bare', 'p99Ms')} ms`),
+        target('lookup', 'p99 < 10 ms', med('latencyProduct', 'p99Ms'), 10, false, ' ms', `one client; at ${options.connections} connections (saturated) ${med('product', 'p99Ms')} ms, the bare app ${med('bare', 'p99Ms')} ms`),
       ],
       notes: [
         `creditRatingsAsOf for ${wanted.length} subjects with issued ratings (TENDER token), out of 300 registered firms and 120 applications of one cycle written through the GraphQL API`,
