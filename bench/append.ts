@@ -31,6 +31,7 @@ import { busyPercent, cpuSecondsBetween, cpuTimes, machineInfo, postgresSettings
 import { quantile, summarise } from './lib/stats.js';
 import { RAW_TABLE_SQL } from './lib/raw-table.js';
 import { sampleEvents } from './lib/sample.js';
+import { benchPool } from './lib/cluster.js';
 
 type Variant = 'raw' | 'store' | 'store-notify-in-tx' | 'store-no-notify';
 
@@ -185,11 +186,11 @@ async function main(): Promise<void> {
   const machine = machineInfo();
   process.stdout.write(`Starting embedded Postgres...\n`);
   const cluster = await startCluster('bench');
-  const admin = new pg.Pool({ connectionString: cluster.url, max: 2 });
+  const admin = benchPool(cluster.url, 2);
   const listener = new pg.Client({ connectionString: cluster.url });
   const maxWriters = Math.max(...options.writers);
   const stores = new Map<Variant, PostgresEventStore>();
-  const rawPool = new pg.Pool({ connectionString: cluster.url, max: maxWriters });
+  const rawPool = benchPool(cluster.url, maxWriters);
   try {
     const settings = await postgresSettings(admin);
     await listener.connect();

@@ -35,6 +35,18 @@ async function databaseIn(sharedUrl: string, name: string): Promise<BenchCluster
   };
 }
 
+/**
+ * A pool for the harness's own queries. Its idle clients' errors are ignored: `pool.end()` resolves before its
+ * clients' connections have closed, so a cluster stopped right after it can still send them "terminating
+ * connection due to administrator command", which a pool without a listener turns into an uncaught error
+ * that kills the process after its measurements are done. An error during a query still reaches the query.
+ */
+export function benchPool(url: string, max: number): pg.Pool {
+  const pool = new pg.Pool({ connectionString: url, max });
+  pool.on('error', () => undefined);
+  return pool;
+}
+
 /** A throwaway embedded cluster (server defaults: fsync and synchronous_commit on) with its settings read. */
 export async function withCluster<T>(
   name: string,
@@ -42,7 +54,7 @@ export async function withCluster<T>(
 ): Promise<T> {
   const shared = process.env[SHARED_CLUSTER_ENV];
   const cluster = shared ? await databaseIn(shared, name) : await startCluster(name);
-  const admin = new pg.Pool({ connectionString: cluster.url, max: 2 });
+  const admin = benchPool(cluster.url, 2);
   try {
     const settings = await postgresSettings(admin);
     return await body(cluster, admin, settings);

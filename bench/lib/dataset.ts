@@ -10,7 +10,7 @@
  * (`encodeContent`) and chained per stream (`chainHash`) as `es_append` would, and the rows are inserted in
  * large multi-row statements, with the stream heads. `verify-chain` accepts the result.
  */
-import pg from 'pg';
+import type pg from 'pg';
 import { enterpriseDecider, enterpriseStreamId } from '#domain/enterprise';
 import { associationDecider, associationStreamId, membershipDecider, membershipStreamId } from '#domain/membership';
 import { type Actor, withCheckCharacter } from '#domain/shared';
@@ -20,6 +20,7 @@ import { chinaDate, seedCreditCycle } from './credit-seed.js';
 import { log } from './harness.js';
 import { graphql, startProduct } from './http.js';
 import { sampleEvents } from './sample.js';
+import { benchPool } from './cluster.js';
 
 const TEMPLATE_ASSOC = 'bench-assoc'; // the association of the service's admin token
 const SEEDER: Actor = { userId: 'secretariat-seed', role: 'ADMIN', associationId: null };
@@ -61,7 +62,7 @@ async function settled(pool: pg.Pool, timeoutMs = 60_000): Promise<void> {
 export async function writeTemplate(url: string, members = 20): Promise<TemplateEvent[]> {
   const product = await startProduct(url);
   const store = new PostgresEventStore({ connectionString: url, poolSize: 4 });
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = benchPool(url, 2);
   try {
     const handler = new CommandHandler(store, new SystemClock());
     await handler.handle(associationDecider, associationStreamId(TEMPLATE_ASSOC), {
@@ -226,7 +227,7 @@ async function insertRows(pool: pg.Pool, rows: Row[], heads: Map<string, { revis
 
 /** Appends clones of the template until `count` more events are in the store; returns the events added. */
 export async function cloneTemplate(url: string, template: readonly TemplateEvent[], count: number, firstClone: number): Promise<number> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = benchPool(url, 2);
   const codes = [...new Set(template.flatMap((e) => e.data.match(/9142[0-9A-Z]{14}/g) ?? []))].filter((c) => c.startsWith('914201TPL'));
   const codeIndex = new Map(codes.map((c) => [c, Number(c.slice(9, 17))]));
   let written = 0;
@@ -283,7 +284,7 @@ export async function cloneTemplate(url: string, template: readonly TemplateEven
 
 /** Fills the store with `count` generic events (streams of 10 payment events) with valid chains. */
 export async function fillGeneric(url: string, count: number): Promise<void> {
-  const pool = new pg.Pool({ connectionString: url, max: 2 });
+  const pool = benchPool(url, 2);
   let rows: Row[] = [];
   let heads = new Map<string, { revision: number; hash: string }>();
   let pending: Promise<void> = Promise.resolve();

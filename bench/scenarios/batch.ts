@@ -4,9 +4,8 @@
  * vs Emmett's appendToStream (own process, same cluster, after the others).
  */
 import { randomUUID } from 'node:crypto';
-import pg from 'pg';
 import { PostgresEventStore } from '#eventstore';
-import { withCluster } from '../lib/cluster.js';
+import { withCluster, benchPool } from '../lib/cluster.js';
 import { figure, log, target, type Row, type ScenarioOptions, type ScenarioResult } from '../lib/harness.js';
 import { RAW_TABLE_SQL } from '../lib/raw-table.js';
 import { sampleEvents, timed } from '../lib/sample.js';
@@ -21,7 +20,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     await admin.query(RAW_TABLE_SQL);
     const store = new PostgresEventStore({ connectionString: cluster.url, poolSize: 2 });
     await store.ensureSchema();
-    const raw = new pg.Pool({ connectionString: cluster.url, max: 2 });
+    const raw = benchPool(cluster.url, 2);
     const measured: Record<'raw' | 'store', { eps: number; p50: number; p99: number }[]> = { raw: [], store: [] };
     try {
       const kinds = {

@@ -2,9 +2,8 @@
  * Scenario 3, read a 1,000-event stream: `readStream` of the event store vs a raw SELECT of the same rows
  * (same columns, pg's default parsing) and vs Emmett's readStream (own process, same cluster).
  */
-import pg from 'pg';
 import { PostgresEventStore } from '#eventstore';
-import { withCluster } from '../lib/cluster.js';
+import { withCluster, benchPool } from '../lib/cluster.js';
 import { figure, log, target, type Row, type ScenarioOptions, type ScenarioResult } from '../lib/harness.js';
 import { sampleEvents, timed } from '../lib/sample.js';
 import { quantile } from '../lib/stats.js';
@@ -15,7 +14,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   return withCluster('read', async (cluster, admin, settings) => {
     const store = new PostgresEventStore({ connectionString: cluster.url, poolSize: 2 });
     await store.ensureSchema();
-    const raw = new pg.Pool({ connectionString: cluster.url, max: 1 });
+    const raw = benchPool(cluster.url, 1);
     const stream = 'member-read-bench';
     const measured: Record<'raw' | 'store', { eps: number; p50: number; p99: number }[]> = { raw: [], store: [] };
     try {
