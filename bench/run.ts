@@ -60,7 +60,7 @@ function parseArgs(argv: string[]): Args {
     ? { seconds: 0.3, rounds: 1, rebuildEvents: 600, scaleEvents: 600 }
     : quick
       ? { seconds: 2, rounds: 3, rebuildEvents: 2_000, scaleEvents: 100_000 }
-      : { seconds: 3, rounds: 3, rebuildEvents: 50_000, scaleEvents: 500_000 };
+      : { seconds: 5, rounds: 3, rebuildEvents: 50_000, scaleEvents: 500_000 };
   return {
     scenarios: scenarios.length > 0 ? scenarios : [...SCENARIOS],
     out,
