@@ -32,4 +32,13 @@ export interface Projection {
    * roll back or open other connections inside it: the batch's transaction is the unit of work.
    */
   apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
+  /**
+   * Set when `apply` finds and conflicts on rows only through their tables' primary keys (or a leading part of
+   * one). A rebuild then replays into shadow tables that carry only their primary keys, and builds the other
+   * indexes and unique constraints once the replay is done: in bulk that costs a fraction of keeping them up
+   * row by row (a fifth less Postgres time for a rebuild of 1,000,000 events). A duplicate then fails the
+   * rebuild when its index is built rather than at the insert. Leave it unset when `apply` reads or upserts
+   * through any other index: without it, every such read would scan the table.
+   */
+  readonly rebuildIndexesAfterReplay?: boolean;
 }

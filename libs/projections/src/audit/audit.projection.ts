@@ -20,6 +20,8 @@ export const auditTrailProjection: Projection = {
   version: 1,
   handles: ['*'],
   tables: ['audit_event'],
+  // Rows are loaded and written only by primary key (bulk-rows), so a rebuild may build the other indexes last.
+  rebuildIndexesAfterReplay: true,
   async apply(events, tx) {
     // One statement per batch (one array parameter per column): this projection sees every event, so it
     // must stay cheap. Insert-only, keyed by position: a second delivery adds nothing.

@@ -21,6 +21,8 @@ export const duesProjection: Projection = {
   version: 1,
   handles: DUES_EVENT_TYPES,
   tables: ['dues_fee_schedule', 'dues_account', 'dues_account_entry', 'dues_payment', 'dues_waiver', 'dues_waiver_policy'],
+  // Rows are loaded and written only by primary key (bulk-rows), so a rebuild may build the other indexes last.
+  rebuildIndexesAfterReplay: true,
   async apply(events, tx) {
     const accountKeys: Value[][] = [];
     const waiverKeys: Value[][] = [];

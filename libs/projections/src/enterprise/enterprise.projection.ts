@@ -20,6 +20,8 @@ export const enterpriseProjection: Projection = {
   version: 1,
   handles: ENTERPRISE_EVENT_TYPES,
   tables: ['enterprise', 'enterprise_name', 'enterprise_qualification'],
+  // Rows are loaded and written only by primary key (bulk-rows), so a rebuild may build the other indexes last.
+  rebuildIndexesAfterReplay: true,
   async apply(events, tx) {
     const codes: Value[][] = [];
     const qualifications: Value[][] = [];

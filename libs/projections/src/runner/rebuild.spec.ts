@@ -267,6 +267,43 @@ describe('rebuildProjection', () => {
     expect(rows.deliveries.every((d) => d.deliveries === 1)).toBe(true);
   });
 
+  it('replays without the secondary indexes of a projection that allows it, then builds them before the swap', async () => {
+    await runner?.stop();
+    const before = await ledgerRows(env);
+    const names = await namesOfIndexesAndConstraints();
+    const shadowIndexes = async (tx: { query: (sql: string) => Promise<unknown> }) =>
+      ((await tx.query(
+        `SELECT x.relname AS index FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
+           JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${SHADOW}' AND c.relname LIKE 'ledger_%' ORDER BY 1`,
+      )) as { index: string }[]).map((r) => r.index);
+    const duringReplay: string[][] = [];
+    const stop = new AbortController();
+    const v2 = ledgerProjection({ version: 2, label: upper, rebuildIndexesAfterReplay: true });
+    v2.beforeApply = async (_events, tx) => {
+      duringReplay.push(await shadowIndexes(tx));
+      if (v2.applyCalls === 2) stop.abort();
+    };
+    // Interrupted mid-replay: the resumed rebuild must accept the shadow without its deferred indexes.
+    await expect(
+      rebuildProjection({ store: env.store, dataSource: env.dataSource, projection: v2, batchSize: 3, signal: stop.signal }),
+    ).rejects.toBeInstanceOf(RebuildAbortedError);
+    const resumed = ledgerProjection({ version: 2, label: upper, rebuildIndexesAfterReplay: true });
+    resumed.beforeApply = async (_events, tx) => {
+      duringReplay.push(await shadowIndexes(tx));
+    };
+    const result = await rebuildProjection({ store: env.store, dataSource: env.dataSource, projection: resumed, batchSize: 3 });
+
+    expect(result).toMatchObject({ resumed: true, version: 2 });
+    // Only the primary keys while replaying; every index and constraint, under its live name, once swapped in.
+    expect(duringReplay.length).toBeGreaterThan(2);
+    for (const indexes of duringReplay) expect(indexes).toEqual(['PK_ledger_deliveries', 'PK_ledger_entries']);
+    expect(await namesOfIndexesAndConstraints()).toEqual(names);
+    const rows = await ledgerRows(env);
+    expect(rows.entries.map((e) => e.label)).toEqual(before.entries.map((e) => upper(e.label)));
+    expect(rows.deliveries.every((d) => d.deliveries === 1)).toBe(true);
+    expect(await shadowExists()).toBe(false);
+  });
+
   it('abandons the swap when the live tables change shape during the replay', async () => {
     await runner?.stop();
     const stored = await checkpoint();

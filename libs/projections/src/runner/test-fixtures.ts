@@ -81,6 +81,8 @@ export interface LedgerOptions {
   failOn?: ((event: RecordedEvent) => boolean) | null;
   /** Runs at the start of every apply, inside its transaction. */
   beforeApply?: ((events: readonly RecordedEvent[], tx: EntityManager) => Promise<void>) | null;
+  /** It reads entries by id and conflicts on the deliveries' key only, so a rebuild may build the rest last. */
+  readonly rebuildIndexesAfterReplay?: boolean;
 }
 
 export type LedgerProjection = Projection & LedgerOptions & { applyCalls: number };
@@ -98,6 +100,7 @@ export function ledgerProjection(options: LedgerOptions = {}): LedgerProjection 
     appliedBy: options.appliedBy ?? 'runner',
     failOn: options.failOn ?? null,
     beforeApply: options.beforeApply ?? null,
+    ...(options.rebuildIndexesAfterReplay ? { rebuildIndexesAfterReplay: true } : {}),
     applyCalls: 0,
     async apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void> {
       projection.applyCalls += 1;
