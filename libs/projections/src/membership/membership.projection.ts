@@ -31,6 +31,9 @@ export const membershipProjection: Projection = {
   version: 1,
   handles: [...ASSOCIATION_EVENT_TYPES, ...MEMBERSHIP_EVENT_TYPES, ...COUNCIL_TERM_EVENT_TYPES],
   tables: ['association', 'association_waiver_approver', 'council_term', 'council_election', 'membership', 'membership_history'],
+  // Every statement finds and conflicts on rows by primary key (or its leading columns), so a rebuild may
+  // build the other indexes last.
+  rebuildIndexesAfterReplay: true,
   async apply(events, tx) {
     const memberships: RecordedEvent<MembershipEvent['type']>[] = [];
     for (const event of events) {
