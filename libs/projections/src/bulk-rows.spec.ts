@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { DataSource } from 'typeorm';
 import { createTestDatabase, type TestDatabase } from '../../testing/src/postgres.js';
-import { arrayLiteral, loadRows, type Row, type TableSpec, writeRows } from './bulk-rows.js';
+import { arrayLiteral, loadRows, type Row, TableBuffer, type TableSpec, writeRows } from './bulk-rows.js';
 
 const SPEC: TableSpec = {
   table: 'bulk_probe',
@@ -73,6 +73,17 @@ describe('set-based writes', () => {
     expect(found.get(JSON.stringify(['g1', '0']))).toMatchObject({ label: 'say "hi"', amount: '9007199254740993', done: 'true' });
     const one = await dataSource.transaction((tx) => loadRows(tx, SPEC, [['g1', 2]]));
     expect([...one.values()].map((r) => r.label)).toEqual(['{a,b}']);
+  });
+
+  it('finds the rows of a key prefix among those loaded and those the batch adds', async () => {
+    const buffer = await dataSource.transaction((tx) => TableBuffer.load(tx, SPEC, [['g1']], ['group_id']));
+    expect(buffer.withPrefix(['g1']).map((r) => r.item)).toEqual(AWKWARD.map((_, i) => String(i)).concat('99'));
+    expect(buffer.withPrefix(['g3'])).toEqual([]);
+    buffer.insert({ group_id: 'g3', item: 1, label: 'added' });
+    buffer.insert({ group_id: 'g1', item: 0, label: 'already there' }); // the key exists: not added
+    expect(buffer.withPrefix(['g3']).map((r) => r.label)).toEqual(['added']);
+    expect(buffer.withPrefix(['g1', 0]).map((r) => r.label)).toEqual(['say "hi"']);
+    expect(buffer.withPrefix(['g1'])).toHaveLength(AWKWARD.length + 1);
   });
 
   it('builds array literals that quote every string and escape only quotes and backslashes', () => {

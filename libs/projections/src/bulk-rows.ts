@@ -113,6 +113,8 @@ export class TableBuffer {
   private readonly rows: Map<string, Row>;
   private readonly dirty = new Set<string>();
   private readonly created = new Set<string>();
+  /** Rows grouped by their first n key columns (n → groups), built on first use and kept up to date by insert. */
+  private readonly byPrefix = new Map<number, Map<string, Row[]>>();
 
   constructor(
     readonly spec: TableSpec,
@@ -145,7 +147,26 @@ export class TableBuffer {
     this.rows.set(key, row);
     this.created.add(key);
     this.dirty.add(key);
+    for (const [length, groups] of this.byPrefix) groupRow(groups, this.prefixKey(row, length), row);
     return true;
+  }
+
+  /**
+   * The rows (loaded and added, in that order) whose first key columns equal `prefix`: e.g. every history row
+   * of one subject, for the events that read its earlier rows.
+   */
+  withPrefix(prefix: readonly Value[]): readonly Row[] {
+    let groups = this.byPrefix.get(prefix.length);
+    if (!groups) {
+      groups = new Map();
+      for (const row of this.rows.values()) groupRow(groups, this.prefixKey(row, prefix.length), row);
+      this.byPrefix.set(prefix.length, groups);
+    }
+    return groups.get(rowKey(prefix)) ?? [];
+  }
+
+  private prefixKey(row: Row, length: number): string {
+    return rowKey(this.spec.key.slice(0, length).map((k) => row[k] ?? null));
   }
 
   /** Marks a row (obtained from `get`) as changed. */
@@ -172,6 +193,12 @@ export class TableBuffer {
     this.dirty.clear();
     this.created.clear();
   }
+}
+
+function groupRow(groups: Map<string, Row[]>, key: string, row: Row): void {
+  const group = groups.get(key);
+  if (group) group.push(row);
+  else groups.set(key, [row]);
 }
 
 /** `a < b` for stored positions (fixed-width text, compared as the SQL guards compare them). */

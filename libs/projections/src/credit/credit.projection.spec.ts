@@ -16,6 +16,7 @@ import type { RecordedEvent } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../testing/src/postgres.js';
 import { createReadModelDataSource } from '../data-source.js';
 import { registerEntities, registerMigrations } from '../registry.js';
+import { eventRecorder } from '../recorded-events.fixture.js';
 import { creditProjection } from './credit.projection.js';
 
 const ASSOC = 'yueyang-cia';
@@ -24,26 +25,9 @@ const CYCLE = 'cycle-2026';
 const [S1, S2, S3] = ['91430600MA4L0001X1', '91430600MA4L0002X2', '91430600MA4L0003X3'];
 const decision = { body: 'COUNCIL', reference: '岳建协〔2026〕7号', decidedOn: '2026-06-01', votes: null } as const;
 
-let position = 0;
+const record = eventRecorder();
 function recorded(streamId: string, revision: number, event: CreditEvent, recordedAt: string, actorAssociation: string | null = ASSOC): RecordedEvent {
-  position += 1;
-  return {
-    id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-    streamId,
-    revision,
-    position: `${String(position).padStart(20, '0')}:00000000000000000001`,
-    type: event.type,
-    data: event.data as unknown as Record<string, unknown>,
-    metadata: {
-      actor: { userId: 'admin-1', role: 'ADMIN', ...(actorAssociation === null ? {} : { associationId: actorAssociation }) },
-      commandId: `c-${position}`,
-      correlationId: `c-${position}`,
-      causationId: `c-${position}`,
-      recordedAt,
-      prevHash: '0'.repeat(64),
-      hash: '1'.repeat(64),
-    },
-  } as RecordedEvent;
+  return record(streamId, revision, event, recordedAt, { associationId: actorAssociation });
 }
 
 const rulebookV1: RulebookVersion = {

@@ -7,7 +7,7 @@ import {
   upcastCreditConductEvent,
 } from '#domain/credit';
 import type { EntityManager } from 'typeorm';
-import { type Row, rowKey, type TableSpec, TableBuffer, type Value } from '../bulk-rows.js';
+import { type Row, type TableSpec, TableBuffer, type Value } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
 
 type DataOf<T extends CreditEvent['type']> = Extract<CreditEvent, { type: T }>['data'];
@@ -67,24 +67,21 @@ export const creditProjection: Projection = {
       batched.push(event as RecordedEvent<CreditEvent['type']>);
     }
     if (batched.length === 0) return;
-    const history = await TableBuffer.load(tx, RATING_HISTORY, historyKeys, ['association_id', 'cycle_id', 'subject_id']);
-    const historyOf = new Map<string, Row[]>();
-    for (const row of history.values()) historyRows(historyOf, [row.association_id!, row.cycle_id!, row.subject_id!]).push(row);
     const batch: Batch = {
       rulebooks: await TableBuffer.load(tx, RULEBOOK_VERSION, rulebookKeys),
       cycles: await TableBuffer.load(tx, CYCLE, cycleKeys),
       applications: await TableBuffer.load(tx, APPLICATION, applicationKeys),
-      history,
-      historyOf,
+      history: await TableBuffer.load(tx, RATING_HISTORY, historyKeys, ['association_id', 'cycle_id', 'subject_id']),
     };
     for (const event of batched) applyOne(event, batch);
     for (const table of [batch.rulebooks, batch.cycles, batch.applications, batch.history]) await table.flush(tx);
   },
 };
 
-const RULEBOOK_TYPES: ReadonlySet<string> = new Set(['CreditRulebookVersionDefined', 'CreditRulebookVersionAmended', 'CreditRulebookVersionPinned']);
-const CYCLE_TYPES: ReadonlySet<string> = new Set(['CreditCycleOpened', 'CreditScorerAssigned', 'CreditCycleClosed']);
-const HISTORY_TYPES: ReadonlySet<string> = new Set([
+// Which table an event's key belongs to (typed, so a misspelt event type does not compile).
+const RULEBOOK_TYPES: ReadonlySet<CreditEvent['type']> = new Set<CreditEvent['type']>(['CreditRulebookVersionDefined', 'CreditRulebookVersionAmended', 'CreditRulebookVersionPinned']);
+const CYCLE_TYPES: ReadonlySet<CreditEvent['type']> = new Set<CreditEvent['type']>(['CreditCycleOpened', 'CreditScorerAssigned', 'CreditCycleClosed']);
+const HISTORY_TYPES: ReadonlySet<CreditEvent['type']> = new Set<CreditEvent['type']>([
   'CreditRatingIssued',
   'CreditRatingDowngraded',
   'CreditRatingSuspended',
@@ -92,7 +89,7 @@ const HISTORY_TYPES: ReadonlySet<string> = new Set([
   'CreditRatingReinstated',
   'CreditRatingExpired',
 ]);
-const APPLICATION_TYPES: ReadonlySet<string> = new Set([
+const APPLICATION_TYPES: ReadonlySet<CreditEvent['type']> = new Set<CreditEvent['type']>([
   'CreditApplicationFiled',
   'CreditIndicatorScored',
   'CreditReviewCompleted',
@@ -155,8 +152,6 @@ interface Batch {
   readonly cycles: TableBuffer;
   readonly applications: TableBuffer;
   readonly history: TableBuffer;
-  /** Rating history rows per (association, cycle, subject), loaded and added. */
-  readonly historyOf: Map<string, Row[]>;
 }
 
 function applyOne(event: RecordedEvent<CreditEvent['type']>, batch: Batch): void {
@@ -293,7 +288,7 @@ function applyOne(event: RecordedEvent<CreditEvent['type']>, batch: Batch): void
         status: 'RATED', certificate_number: d.certificateNumber, rating_grade: d.grade, rating_status: 'ACTIVE', valid_from: d.validFrom,
         valid_to: d.validTo,
       }));
-      addHistory(batch, d, {
+      batch.history.insert({
         association_id: d.associationId, cycle_id: d.cycleId, subject_id: d.subjectId, revision: event.revision, event_type: event.type,
         grade: d.grade, status: 'ACTIVE', certificate_number: d.certificateNumber, valid_from: d.validFrom, valid_to: d.validTo,
         effective_from: d.validFrom, recorded_at: at, record_id: null, rule: null, rulebook_id: d.rulebookId, rulebook_version: d.rulebookVersion,
@@ -394,18 +389,6 @@ function touchApplication(batch: Batch, event: RecordedEvent, key: ApplicationKe
   batch.applications.changed(row);
 }
 
-/** INSERT … ON CONFLICT DO NOTHING into the rating history, kept in the subject's list for later events of the batch. */
-function addHistory(batch: Batch, key: ApplicationKey, row: Row): void {
-  if (batch.history.insert(row)) historyRows(batch.historyOf, [key.associationId, key.cycleId, key.subjectId]).push(row);
-}
-
-/** The history rows of one (association, cycle, subject), a list kept in the map. */
-function historyRows(historyOf: Map<string, Row[]>, subject: readonly Value[]): Row[] {
-  const key = rowKey(subject);
-  let rows = historyOf.get(key);
-  if (!rows) historyOf.set(key, (rows = []));
-  return rows;
-}
 
 /**
  * A history row for a change to an issued rating. It carries the rating's certificate, validity and rule
@@ -419,11 +402,11 @@ function ratingHistory(
   change: { grade?: string; status: string; effectiveFrom: string; recordId?: string | null; rule?: string | null },
 ): void {
   let previous: Row | undefined;
-  for (const row of historyRows(batch.historyOf, [key.associationId, key.cycleId, key.subjectId])) {
+  for (const row of batch.history.withPrefix([key.associationId, key.cycleId, key.subjectId])) {
     if (Number(row.revision) < event.revision && (!previous || Number(row.revision) > Number(previous.revision))) previous = row;
   }
   if (!previous) return;
-  addHistory(batch, key, {
+  batch.history.insert({
     association_id: key.associationId, cycle_id: key.cycleId, subject_id: key.subjectId, revision: event.revision, event_type: event.type,
     grade: change.grade ?? previous.grade!, status: change.status, certificate_number: previous.certificate_number!,
     valid_from: previous.valid_from!, valid_to: previous.valid_to!, effective_from: change.effectiveFrom, recorded_at: event.metadata.recordedAt,

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../testing/src/post
 import { createReadModelDataSource } from '../data-source.js';
 import { readModelMigrations } from '../migrations/index.js';
 import { readModelEntities } from '../read-models/index.js';
+import { eventRecorder } from '../recorded-events.fixture.js';
 import { DuesAccounts1795219700000 } from './1795219700000-dues-accounts.migration.js';
 import { duesEntities } from './dues.entities.js';
 import { duesProjection } from './dues.projection.js';
@@ -15,26 +16,9 @@ const CODE = '91420100177678329F';
 const key = { associationId: ASSOC, enterpriseCode: CODE, year: 2026 };
 const decision = { body: 'COUNCIL', reference: '武建协〔2026〕1号', decidedOn: '2026-01-10', votes: null } as const;
 
-let position = 0;
+const record = eventRecorder();
 function recorded(streamId: string, revision: number, event: DuesEvent, recordedAt: string, userId = 'admin-1'): RecordedEvent {
-  position += 1;
-  return {
-    id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-    streamId,
-    revision,
-    position: `${String(position).padStart(20, '0')}:00000000000000000001`,
-    type: event.type,
-    data: event.data as unknown as Record<string, unknown>,
-    metadata: {
-      actor: { userId, role: 'ADMIN', associationId: ASSOC },
-      commandId: `c-${position}`,
-      correlationId: `c-${position}`,
-      causationId: `c-${position}`,
-      recordedAt,
-      prevHash: '0'.repeat(64),
-      hash: '1'.repeat(64),
-    },
-  };
+  return record(streamId, revision, event, recordedAt, { userId, associationId: ASSOC });
 }
 
 const stream = `dues-${ASSOC}-${CODE}-2026`;

@@ -6,6 +6,7 @@ import { createTestDatabase, type TestDatabase } from '../../../testing/src/post
 import { createReadModelDataSource } from '../data-source.js';
 import { readModelMigrations } from '../migrations/index.js';
 import { readModelEntities } from '../read-models/index.js';
+import { eventRecorder } from '../recorded-events.fixture.js';
 import { MembershipRegister1795219600000 } from './1795219600000-membership-register.migration.js';
 import { MEMBERSHIP_AS_OF_SQL, membershipEntities } from './membership.entities.js';
 import { membershipProjection } from './membership.projection.js';
@@ -16,26 +17,9 @@ const key = (n: number) => ({ associationId: ASSOC, enterpriseCode: CODE, member
 const decision = { body: 'SECRETARIAT', reference: '武建协〔2025〕3号', decidedOn: '2025-03-10', votes: null } as const;
 const vote = { ...decision, body: 'COUNCIL', votes: { entitled: 44, present: 40, inFavour: 30, against: 10, abstaining: 0 } } as const;
 
-let position = 0;
+const record = eventRecorder();
 function recorded(streamId: string, revision: number, event: AssociationEvent | MembershipEvent | CouncilTermEvent, recordedAt: string): RecordedEvent {
-  position += 1;
-  return {
-    id: `00000000-0000-4000-8000-${String(position).padStart(12, '0')}`,
-    streamId,
-    revision,
-    position: `${String(position).padStart(20, '0')}:00000000000000000001`,
-    type: event.type,
-    data: event.data as unknown as Record<string, unknown>,
-    metadata: {
-      actor: { userId: 'admin-1', role: 'ADMIN', associationId: ASSOC },
-      commandId: `c-${position}`,
-      correlationId: `c-${position}`,
-      causationId: `c-${position}`,
-      recordedAt,
-      prevHash: '0'.repeat(64),
-      hash: '1'.repeat(64),
-    },
-  };
+  return record(streamId, revision, event, recordedAt, { associationId: ASSOC });
 }
 
 const assocStream = `association-${ASSOC}`;

@@ -10,7 +10,7 @@ import {
   type MembershipStatus,
 } from '#domain/membership';
 import type { EntityManager } from 'typeorm';
-import { positionBefore, type Row, rowKey, type TableSpec, TableBuffer } from '../bulk-rows.js';
+import { positionBefore, type Row, type TableSpec, TableBuffer } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
 
 type Handled = AssociationEvent | MembershipEvent | CouncilTermEvent;
@@ -71,8 +71,6 @@ export const membershipTableSpecs: readonly TableSpec[] = [MEMBERSHIP, HISTORY];
 interface MembershipBatch {
   readonly memberships: TableBuffer;
   readonly history: TableBuffer;
-  /** History rows per (association, enterprise), loaded and added. */
-  readonly historyOf: Map<string, Row[]>;
 }
 
 async function applyMemberships(events: readonly RecordedEvent<MembershipEvent['type']>[], tx: EntityManager): Promise<void> {
@@ -82,12 +80,7 @@ async function applyMemberships(events: readonly RecordedEvent<MembershipEvent['
   });
   const memberships = await TableBuffer.load(tx, MEMBERSHIP, keys);
   const history = await TableBuffer.load(tx, HISTORY, keys, ['association_id', 'enterprise_code']);
-  const historyOf = new Map<string, Row[]>();
-  for (const row of history.values()) {
-    const pair = rowKey([row.association_id!, row.enterprise_code!]);
-    historyOf.set(pair, [...(historyOf.get(pair) ?? []), row]);
-  }
-  const batch: MembershipBatch = { memberships, history, historyOf };
+  const batch: MembershipBatch = { memberships, history };
   for (const event of events) applyMembership(event, batch);
   await memberships.flush(tx);
   await history.flush(tx);
@@ -264,10 +257,8 @@ function history(
   validFrom: string,
 ): void {
   const { associationId, enterpriseCode, membershipId } = keysOf(event);
-  const pair = rowKey([associationId, enterpriseCode]);
-  const rows = batch.historyOf.get(pair) ?? [];
   let previous: Row | null = null;
-  for (const row of rows) {
+  for (const row of batch.history.withPrefix([associationId, enterpriseCode])) {
     if (row.membership_id !== membershipId || Number(row.revision) >= event.revision) continue;
     if (row.valid_to === null) {
       row.valid_to = validFrom;
@@ -280,7 +271,7 @@ function history(
     event_type: event.type, status, tier: tier === 'unchanged' ? (previous?.tier ?? null) : tier.tier, valid_from: validFrom,
     valid_to: null, recorded_at: event.metadata.recordedAt, last_event_id: event.id,
   };
-  if (batch.history.insert(added)) batch.historyOf.set(pair, [...rows, added]);
+  batch.history.insert(added);
 }
 
 async function touchAssociation(tx: EntityManager, event: RecordedEvent, associationId: string, set: string, values: unknown[]): Promise<void> {
