@@ -225,6 +225,38 @@ describe('enterprise register over GraphQL', () => {
       expect(steps.every((s) => s.actor.role === 'ADMIN' && typeof s.recordedAt === 'string')).toBe(true);
     });
 
+    it('shows a change in the history at once, even while the audit trail is behind', async () => {
+      const code = newCode();
+      await admin.ok(REGISTER, { input: input(code) });
+      await service.settled();
+      // SHARE mode lets the history query read audit_event but holds the audit trail's insert back.
+      const blocker = await service.pool.connect();
+      let released = false;
+      try {
+        await blocker.query('BEGIN');
+        await blocker.query('LOCK TABLE audit_event IN SHARE MODE');
+        await admin.ok(`mutation($input: SetEnterpriseSizeClassInput!) { setEnterpriseSizeClass(input: $input) { revision } }`, {
+          input: { code, sizeClass: 'LARGE' },
+        });
+        const history = service
+          .client('AUDITOR')
+          .ok<{ enterpriseHistory: { edges: { node: { type: string } }[] } }>(
+            `query($code: String!) { enterpriseHistory(code: $code, first: 10) { edges { node { type } } } }`,
+            { code },
+          )
+          .then((result) => ({ result, answeredAfterRelease: released }));
+        await new Promise((resolve) => setTimeout(resolve, 300));
+        released = true;
+        await blocker.query('COMMIT');
+        const { result, answeredAfterRelease } = await history;
+        expect(answeredAfterRelease).toBe(true);
+        expect(result.enterpriseHistory.edges.map((e) => e.node.type)).toEqual(['EnterpriseRegistered', 'EnterpriseSizeClassSet']);
+      } finally {
+        if (!released) await blocker.query('ROLLBACK');
+        blocker.release();
+      }
+    });
+
     it('lists enterprises by name, region, qualification and size, page by page', async () => {
       const prefix = `筛选${Date.now() % 100000}`;
       const codes = [newCode(), newCode(), newCode()];

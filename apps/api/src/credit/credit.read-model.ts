@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { computeGrade, creditApplicationStreamId, creditConductStreamId, type GradeComputation, type RulebookVersion } from '#domain/credit';
 import { businessDate } from '#domain/shared';
 import { CREDIT_RATING_AS_OF_SQL } from '#projections';
+import { awaitAuditTrail } from '../audit/audit.read-model.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 import type {
@@ -167,6 +168,7 @@ export class CreditReadModel {
       [subjectId, associationId],
     );
     const streams = [creditConductStreamId(subjectId), ...applications.map((a) => creditApplicationStreamId(a.association_id, a.cycle_id, subjectId))];
+    await awaitAuditTrail(this.runtime, streams);
     // An association's view of the conduct stream holds its own records (events older than the association
     // field are the recorder's association's) and those recorded by no association.
     const rows = await this.query(
