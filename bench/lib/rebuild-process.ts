@@ -6,7 +6,7 @@
  *   node dist/bench/lib/rebuild-process.js <DATABASE_URL> [POSTMASTER_PID]
  * Prints `RESULT {seconds, eventsReplayed, peakRssMiB, perProjection, cpu}`.
  */
-import { PostgresEventStore } from '#eventstore';
+import { PostgresEventStore, postgresEventLog } from '#eventstore';
 import { createReadModelDataSource, rebuildProjections, registerEntities, registerMigrations, registerProjections } from '#projections';
 import { memoryOf } from './harness.js';
 import { cpuSecondsBetween, processTreeCpu } from './machine.js';
@@ -21,7 +21,7 @@ async function main(): Promise<void> {
     const serverBefore = processTreeCpu(postmasterPid);
     const cpuBefore = process.cpuUsage();
     const started = performance.now();
-    const results = await rebuildProjections({ store, dataSource, projections: registerProjections });
+    const results = await rebuildProjections({ store, dataSource, eventLog: postgresEventLog, projections: registerProjections });
     const seconds = (performance.now() - started) / 1000;
     const cpuUsed = process.cpuUsage(cpuBefore);
     // Read before the pool closes: the backends' CPU goes with them when they exit.

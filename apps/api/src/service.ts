@@ -58,6 +58,7 @@ export async function runService(config: AppConfig, options: RunServiceOptions =
         : new ProjectionRunner({
             store: infrastructure.store,
             dataSource: infrastructure.dataSource,
+            eventLog: infrastructure.eventLog,
             projections: registerProjections,
             logger: logger.child({ component: 'projector' }),
             batchSize: config.projectionBatchSize,

@@ -6,6 +6,8 @@ export * from './errors.js';
 export * from './event-ids.js';
 export * from './hash-chain.js';
 export * from './chain-verifier.js';
+export type { EventLogRelation } from './event-log-relation.js';
+export { postgresEventLog } from './postgres/event-log-relation.js';
 export { PostgresEventStore, appendStatement } from './postgres/postgres-event-store.js';
 export type { AppendStatement, NotifyMode, PostgresEventStoreOptions } from './postgres/postgres-event-store.js';
 export { SCHEMA_VERSION as POSTGRES_EVENT_STORE_SCHEMA_VERSION } from './postgres/schema.js';

@@ -1,4 +1,4 @@
-import type { RecordedEvent } from '#eventstore';
+import type { EventLogRelation, RecordedEvent } from '#eventstore';
 import type { EntityManager } from 'typeorm';
 
 /**
@@ -33,6 +33,13 @@ export interface Projection {
    */
   apply(events: readonly RecordedEvent[], tx: EntityManager): Promise<void>;
   /**
+   * Optional: `apply` for when the event log is a relation in the read models' database (the Postgres event
+   * store), reading what it copies from the log's rows inside Postgres rather than from `events`. It must
+   * write exactly what `apply` writes, and fail the batch if an event is missing from `log`. The runner uses
+   * it whenever its composition root hands it the log.
+   */
+  applyFromLog?(events: readonly RecordedEvent[], tx: EntityManager, log: EventLogRelation): Promise<void>;
+  /**
    * Set when `apply` finds and conflicts on rows only through their tables' primary keys (or a leading part of
    * one). A rebuild then replays into shadow tables that carry only their primary keys, and builds the other
    * indexes and unique constraints once the replay is done: in bulk that costs a fraction of keeping them up
@@ -41,4 +48,14 @@ export interface Projection {
    * through any other index: without it, every such read would scan the table.
    */
   readonly rebuildIndexesAfterReplay?: boolean;
+}
+
+/** Applies a batch through `applyFromLog` when the projection has one and the log is at hand, else `apply`. */
+export function applyBatch(
+  projection: Projection,
+  events: readonly RecordedEvent[],
+  tx: EntityManager,
+  eventLog: EventLogRelation | null | undefined,
+): Promise<void> {
+  return eventLog && projection.applyFromLog ? projection.applyFromLog(events, tx, eventLog) : projection.apply(events, tx);
 }

@@ -34,6 +34,7 @@ export const rebuildProjectionsCommand: CliCommand = {
       const results = await rebuildProjections({
         store: infrastructure.store,
         dataSource: infrastructure.dataSource,
+        eventLog: infrastructure.eventLog,
         projections: registerProjections,
         names: positionals.length ? positionals : undefined,
         batchSize,

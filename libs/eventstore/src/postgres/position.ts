@@ -24,6 +24,11 @@ export function encodePosition(transactionId: string, globalPosition: string): P
   return `${transactionId.padStart(WIDTH, '0')}:${globalPosition.padStart(WIDTH, '0')}`;
 }
 
+/** `encodePosition` in SQL, over an xid8 and a bigint column (a spec holds the two to the same text). */
+export function positionSql(transactionId: string, globalPosition: string): string {
+  return `lpad(${transactionId}::text, ${WIDTH}, '0') || ':' || lpad(${globalPosition}::text, ${WIDTH}, '0')`;
+}
+
 export function decodePosition(position: Position | null | undefined): PostgresPosition {
   if (position === null || position === undefined) return START;
   const match = POSITION.exec(position);

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { type EventStore, PostgresEventStore } from '#eventstore';
+import { type EventLogRelation, type EventStore, PostgresEventStore, postgresEventLog } from '#eventstore';
 import { createReadModelDataSource, registerEntities, registerMigrations } from '#projections';
 import type { AppConfig } from '../config/index.js';
 import { type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres.js';
@@ -12,6 +12,8 @@ export interface Infrastructure {
   readonly embedded: boolean;
   readonly pool: pg.Pool;
   readonly store: EventStore;
+  /** The store's events as a relation in the read models' database, when they share one (for projections). */
+  readonly eventLog: EventLogRelation | null;
   readonly dataSource: DataSource;
   close(): Promise<void>;
 }
@@ -59,6 +61,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
     embedded: embedded !== null,
     pool,
     store,
+    eventLog: postgresEventLog,
     dataSource,
     async close() {
       await store.close();

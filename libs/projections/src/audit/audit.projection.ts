@@ -1,4 +1,5 @@
 import { type TableSpec, writeRows } from '../bulk-rows.js';
+import { rowsOf } from '../runner/pg-connection.js';
 import type { Projection } from '../projection.js';
 
 const AUDIT_EVENT: TableSpec = {
@@ -10,6 +11,8 @@ const AUDIT_EVENT: TableSpec = {
     correlation_id: 'text', recorded_at: 'timestamptz', prev_hash: 'text', hash: 'text',
   },
 };
+
+const COLUMNS = Object.keys(AUDIT_EVENT.columns).join(', ');
 
 /** The tables this projection writes set-based (a test holds them to the migrated tables' columns). */
 export const auditTableSpecs: readonly TableSpec[] = [AUDIT_EVENT];
@@ -40,5 +43,27 @@ export const auditTrailProjection: Projection = {
       }),
       'insert',
     );
+  },
+  async applyFromLog(events, tx, log) {
+    // The same row as `apply`, copied from the log's row inside Postgres: the event's data is neither sent
+    // back nor parsed again (in a rebuild, half the audit trail's cost), and its jsonb is kept byte for byte.
+    const [copied] = rowsOf<{ found: number }>(
+      await tx.query(
+        `WITH found AS (
+           SELECT e.position, e.event_id, e.stream_id, e.revision, e.event_type, e.data,
+             e.metadata #>> '{actor,userId}' AS actor_user_id, e.metadata #>> '{actor,role}' AS actor_role,
+             e.metadata #>> '{actor,associationId}' AS actor_association_id, e.metadata ->> 'commandId' AS command_id,
+             CASE WHEN jsonb_typeof(e.metadata -> 'commandType') = 'string' THEN e.metadata ->> 'commandType' END AS command_type,
+             e.metadata ->> 'correlationId' AS correlation_id, (e.metadata ->> 'recordedAt')::timestamptz AS recorded_at,
+             e.prev_hash, e.hash
+           FROM ${log.eventsById('$1')} AS e),
+         inserted AS (INSERT INTO audit_event (${COLUMNS}) SELECT ${COLUMNS} FROM found ON CONFLICT (position) DO NOTHING)
+         SELECT count(*)::int AS found FROM found`,
+        [events.map((event) => event.id)],
+      ),
+    );
+    if (copied?.found !== events.length) {
+      throw new Error(`audit trail: ${events.length - (copied?.found ?? 0)} of ${events.length} events are not in the event log it was given`);
+    }
   },
 };

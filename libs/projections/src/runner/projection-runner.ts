@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { comparePositions } from '#eventstore';
-import type { EventStore, Position } from '#eventstore';
+import type { EventLogRelation, EventStore, Position } from '#eventstore';
 import type { Projection } from '../projection.js';
 import type { CheckpointStatus } from '../read-models/projection-checkpoint.entity.js';
 import { CheckpointWaiter } from './checkpoint-waiter.js';
@@ -23,6 +23,11 @@ export interface ProjectionRunnerOptions {
   readonly dataSource: DataSource;
   readonly projections: readonly Projection[];
   readonly logger: ProjectionLogger;
+  /**
+   * The event log as a relation in the read-model database (the Postgres store's, which shares it): live
+   * batches and rebuilds of projections with an `applyFromLog` then copy events inside Postgres.
+   */
+  readonly eventLog?: EventLogRelation | null;
   /** Events per batch transaction, catching up and live. Default 500. */
   readonly batchSize?: number;
   /**
@@ -116,6 +121,7 @@ export class ProjectionRunner {
         new ProjectionWorker(projection, {
           store: options.store,
           dataSource: options.dataSource,
+          eventLog: options.eventLog ?? null,
           logger: options.logger,
           batchSize,
           standbyRetryMs: options.standbyRetryMs ?? 5_000,
@@ -264,6 +270,7 @@ export class ProjectionRunner {
       await rebuildProjection({
         store: this.options.store,
         dataSource: this.options.dataSource,
+        eventLog: this.options.eventLog,
         projection,
         batchSize: this.options.rebuild?.batchSize,
         logger,

@@ -1,8 +1,8 @@
 import type pg from 'pg';
 import type { DataSource } from 'typeorm';
 import { comparePositions } from '#eventstore';
-import type { EventStore, Position, RecordedEvent } from '#eventstore';
-import type { Projection } from '../projection.js';
+import type { EventLogRelation, EventStore, Position, RecordedEvent } from '#eventstore';
+import { applyBatch, type Projection } from '../projection.js';
 import type { CheckpointStatus } from '../read-models/projection-checkpoint.entity.js';
 import {
   announceCheckpoint,
@@ -56,6 +56,7 @@ export interface ProjectionFailure {
 export interface WorkerContext {
   readonly store: EventStore;
   readonly dataSource: DataSource;
+  readonly eventLog: EventLogRelation | null;
   readonly logger: ProjectionLogger;
   readonly batchSize: number;
   readonly standbyRetryMs: number;
@@ -463,7 +464,7 @@ export class ProjectionWorker {
         status: phase,
       });
       if (!moved) throw new CheckpointMismatchError(name, expected);
-      await this.projection.apply(handled, tx);
+      await applyBatch(this.projection, handled, tx, this.context.eventLog);
       await announceCheckpoint(tx, { name, version, position: last.position });
     });
     clearTimeout(this.idleTimer);

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { comparePositions } from '#eventstore';
-import type { EventStore, Position, RecordedEvent } from '#eventstore';
-import type { Projection } from '../projection.js';
+import type { EventLogRelation, EventStore, Position, RecordedEvent } from '#eventstore';
+import { applyBatch, type Projection } from '../projection.js';
 import type { CheckpointStatus } from '../read-models/projection-checkpoint.entity.js';
 import { announceCheckpoint, ensureCheckpoint, rebuildLockKey } from './checkpoints.js';
 import type { Queryable } from './checkpoints.js';
@@ -61,6 +61,11 @@ export interface RebuildOptions {
    * an adapter with a cheaper count can supply one.
    */
   readonly countEvents?: (after: Position | null, upTo: Position | null) => Promise<number>;
+  /**
+   * The event log as a relation in the read models' database (the Postgres store's): projections with an
+   * `applyFromLog` then copy events inside Postgres. Leave it out when the log lives elsewhere.
+   */
+  readonly eventLog?: EventLogRelation | null;
   /** Skip when the live tables are already at the projection's version (what the runner wants). */
   readonly skipIfCurrent?: boolean;
   /** Continue an interrupted rebuild's shadow tables when they still match. Default true. */
@@ -352,7 +357,7 @@ async function rebuildLocked(
         const next = { ...target.state };
         const spent = await options.dataSource.transaction(async (tx) => {
           await tx.query(replaySettings(target.schema));
-          return replayInto(tx, target.schema, target.projection, next, page.events, now);
+          return replayInto(tx, target.schema, target.projection, next, page.events, now, options.eventLog);
         });
         target.state = next;
         target.applyMs += spent;
@@ -419,7 +424,7 @@ async function swapWithRetries(
         const next: ShadowState = { ...target.state };
         const spent = await queryRunner.manager.transaction(async (tx) => {
           await tx.query(replaySettings(schema));
-          return replayInto(tx, schema, projection, next, page.events, now);
+          return replayInto(tx, schema, projection, next, page.events, now, options.eventLog);
         });
         target.state = next;
         target.applyMs += spent;
@@ -450,6 +455,7 @@ async function replayInto(
   state: ShadowState,
   events: readonly RecordedEvent[],
   now: MonotonicNow,
+  eventLog: EventLogRelation | null | undefined,
 ): Promise<number> {
   const fresh = events.filter((event) => comparePositions(event.position, state.position) > 0);
   const last = fresh[fresh.length - 1];
@@ -467,7 +473,7 @@ async function replayInto(
   );
   if (moved.length !== 1) throw new Error(`The shadow checkpoint of ${projection.name} moved under its rebuild`);
   const started = now();
-  if (handled.length > 0) await projection.apply(handled, tx);
+  if (handled.length > 0) await applyBatch(projection, handled, tx, eventLog);
   state.position = last.position;
   state.eventsReplayed += fresh.length;
   state.eventsApplied += handled.length;
@@ -498,7 +504,7 @@ async function swap(queryRunner: QueryRunner, options: RebuildOptions, target: T
     for (;;) {
       const page = await store.readAll({ after: working.position, limit: batchSize });
       if (page.events.length === 0) break;
-      tailMs += await replayInto(tx, schema, projection, working, page.events, now);
+      tailMs += await replayInto(tx, schema, projection, working, page.events, now, options.eventLog);
     }
     if (comparePositions(working.position, liveRow.position) < 0) {
       throw new Error(`Rebuild of ${projection.name} ended behind the live checkpoint`);
