@@ -60,11 +60,11 @@ describe('the Postgres event log as a relation', () => {
     await database.drop();
   });
 
-  const select = async (ids: string[]) =>
-    (await client.query<LogRow>(`SELECT * FROM ${postgresEventLog.eventsById('$1')} AS e ORDER BY e.position`, [ids])).rows;
+  const select = async (positions: string[]) =>
+    (await client.query<LogRow>(`SELECT * FROM ${postgresEventLog.eventsAt('$1')} AS e ORDER BY e.position`, [positions])).rows;
 
   it('yields each event as readAll and readStream give it: position, stream, revision, type, data, metadata and chain', async () => {
-    const rows = await select(recorded.map((e) => e.id));
+    const rows = await select(recorded.map((e) => e.position));
     expect(rows).toEqual(
       recorded.map((e) => {
         const { prevHash, hash, ...metadata } = e.metadata;
@@ -85,8 +85,8 @@ describe('the Postgres event log as a relation', () => {
     expect(rows.map((r) => r.position)).toEqual(events.map((e) => e.position));
   });
 
-  it('yields nothing for an id the log does not hold', async () => {
-    const rows = await select([recorded[0]!.id, randomUUID()]);
+  it('yields nothing for a position the log does not hold', async () => {
+    const rows = await select([recorded[0]!.position, '00000000000000099999:00000000000000099999']);
     expect(rows.map((r) => r.event_id)).toEqual([recorded[0]!.id]);
   });
 });

@@ -76,7 +76,7 @@ describe('audit trail: copying events from the log inside Postgres', () => {
 
   it('fails the batch, writing nothing, when an event is not in the log it was given', async () => {
     await dataSource.query('TRUNCATE audit_event');
-    const stranger: RecordedEvent = { ...events[0]!, id: randomUUID(), position: '99999999999999999999:00000000000000000001' };
+    const stranger: RecordedEvent = { ...events[0]!, id: randomUUID(), position: '00000000000000099999:00000000000000099999' };
     await expect(
       dataSource.transaction((tx) => auditTrailProjection.applyFromLog!([events[0]!, stranger], tx, postgresEventLog)),
     ).rejects.toThrow('1 of 2 events are not in the event log it was given');

@@ -56,10 +56,10 @@ export const auditTrailProjection: Projection = {
              CASE WHEN jsonb_typeof(e.metadata -> 'commandType') = 'string' THEN e.metadata ->> 'commandType' END AS command_type,
              e.metadata ->> 'correlationId' AS correlation_id, (e.metadata ->> 'recordedAt')::timestamptz AS recorded_at,
              e.prev_hash, e.hash
-           FROM ${log.eventsById('$1')} AS e),
+           FROM ${log.eventsAt('$1')} AS e),
          inserted AS (INSERT INTO audit_event (${COLUMNS}) SELECT ${COLUMNS} FROM found ON CONFLICT (position) DO NOTHING)
          SELECT count(*)::int AS found FROM found`,
-        [events.map((event) => event.id)],
+        [events.map((event) => event.position)],
       ),
     );
     if (copied?.found !== events.length) {
