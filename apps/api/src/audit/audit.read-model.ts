@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { comparePositions } from '#eventstore';
+import { comparePositions, type Position } from '#eventstore';
 import { AuditEventRow, auditTrailProjection } from '#projections';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
@@ -46,9 +46,8 @@ export async function awaitAuditTrail(runtime: ApiRuntime, streamIds: readonly s
   });
   if (behind.length === 0) return;
   const lastEvents = await Promise.all(behind.map(({ streamId, revision }) => runtime.store.readStream(streamId, { from: revision, to: revision })));
-  const positions = lastEvents.flatMap((events) => events.map((e) => e.position));
-  const latest = positions.reduce((a, b) => (comparePositions(a, b) >= 0 ? a : b));
-  await runtime.waiter.waitFor(latest, [auditTrailProjection.name], runtime.config.readYourWritesTimeoutMs);
+  const latest = lastEvents.flat().reduce<Position | null>((a, e) => (comparePositions(a, e.position) >= 0 ? a : e.position), null);
+  if (latest !== null) await runtime.waiter.waitFor(latest, [auditTrailProjection.name], runtime.config.readYourWritesTimeoutMs);
 }
 
 export function toAuditEvent(row: AuditEventRow): AuditEvent {
