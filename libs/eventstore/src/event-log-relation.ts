@@ -6,10 +6,11 @@
  */
 export interface EventLogRelation {
   /**
-   * A FROM item (give it an alias) yielding the recorded events at the positions in the `text[]` parameter
-   * `positionsParameter` (for example `$1`; the store's `Position`s), with the columns `position` (text, the store's `Position`), `event_id`
+   * A FROM item (give it an alias) yielding the recorded events at the positions (the store's `Position`s) in
+   * the `text[]` parameter `positionsParameter`, for example `$1`. Columns: `position` (text), `event_id`
    * (uuid), `stream_id` (text), `revision` (integer), `event_type` (text), `data` and `metadata` (jsonb, as
-   * recorded: without the chain fields), `prev_hash` and `hash` (text). A position not in the log yields no row.
+   * recorded: without the chain fields), `prev_hash` and `hash` (text). A position not in the log yields no
+   * row.
    */
   eventsAt(positionsParameter: string): string;
 }
