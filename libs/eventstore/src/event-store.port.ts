@@ -87,6 +87,22 @@ export interface AppendResult {
   readonly duplicate: boolean;
 }
 
+/** One stream's part of an append to several streams. */
+export interface StreamAppend {
+  readonly streamId: string;
+  readonly events: readonly EventToAppend[];
+  readonly expectedRevision: ExpectedRevision;
+}
+
+export interface MultiStreamAppendResult {
+  /** One result per stream, in the order the appends were given. */
+  readonly streams: readonly AppendResult[];
+  /** The last position any of the streams' events took in the global order. */
+  readonly position: Position;
+  /** True when the whole append had already been recorded: nothing was written, the results are the original's. */
+  readonly duplicate: boolean;
+}
+
 export interface ReadStreamOptions {
   /** First revision to return (inclusive). Default 0. */
   readonly from?: StreamRevision;
@@ -149,6 +165,15 @@ export interface EventStore {
    * reusing only some of them, or ids of another stream, rejects with EventIdConflictError.
    */
   append(streamId: string, events: readonly EventToAppend[], options: AppendOptions): Promise<AppendResult>;
+  /**
+   * Appends to several streams (at least two, each named once) in one atomic write: every stream must be at its
+   * own expected revision, and either all events are recorded or none is (WrongExpectedRevisionError names the
+   * first stream found off its revision). Readers of the global order see all of them or none. A reservation and
+   * the act that needs it (a receipt number and the payment) are written this way. Re-sending an append whose
+   * ids are all recorded returns the original results with `duplicate: true`; one whose ids are recorded for
+   * only some streams, or elsewhere, rejects with EventIdConflictError.
+   */
+  appendMany(appends: readonly StreamAppend[]): Promise<MultiStreamAppendResult>;
   /** Events of one stream in revision order; an empty array when the stream does not exist. */
   readStream(streamId: string, options?: ReadStreamOptions): Promise<RecordedEvent[]>;
   /** Committed events of all streams in global order, never skipping one that commits later. */

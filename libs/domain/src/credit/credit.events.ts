@@ -1,7 +1,7 @@
-import type { DecisionRecord, DomainEvent } from '../shared/index.js';
+import { type DecisionRecord, defineStreamKind, type DomainEvent } from '../shared/index.js';
 import type { AppliedVeto, Eligibility, GradeComputation, RulebookVersion, ScoringBody, SubjectKind } from './credit.rulebook.js';
 
-// ---- rulebook: credit-rulebook-<associationId>-<rulebookId> -------------------------------------------------
+// ---- rulebook: creditRulebook-<associationId>:<rulebookId> ---------------------------------------------------
 
 export type CreditRulebookVersionDefined = DomainEvent<'CreditRulebookVersionDefined', RulebookVersion>;
 /** A version not yet pinned by any cycle, replaced as a whole (the earlier text stays in the stream). */
@@ -12,7 +12,7 @@ export type CreditRulebookVersionPinned = DomainEvent<
 >;
 export type CreditRulebookEvent = CreditRulebookVersionDefined | CreditRulebookVersionAmended | CreditRulebookVersionPinned;
 
-// ---- cycle: credit-cycle-<associationId>-<cycleId> ----------------------------------------------------------
+// ---- cycle: creditCycle-<associationId>:<cycleId> ------------------------------------------------------------
 
 export interface CycleData {
   readonly associationId: string;
@@ -41,7 +41,7 @@ export type CreditScorerAssigned = DomainEvent<
 export type CreditCycleClosed = DomainEvent<'CreditCycleClosed', { readonly associationId: string; readonly cycleId: string; readonly closedOn: string }>;
 export type CreditCycleEvent = CreditCycleOpened | CreditScorerAssigned | CreditCycleClosed;
 
-// ---- application and rating: credit-application-<associationId>-<cycleId>-<subjectId> ------------------------
+// ---- application and rating: creditApplication-<associationId>:<cycleId>:<subjectId> ------------------------
 
 interface ApplicationKey {
   readonly associationId: string;
@@ -172,14 +172,14 @@ export type CreditApplicationEvent =
   | CreditRatingReinstated
   | CreditRatingExpired;
 
-// ---- certificate numbers: credit-certificate-<associationId>-<number> ----------------------------------------
+// ---- certificate numbers: creditCertificate-<associationId>:<number> -----------------------------------------
 
 export type CreditCertificateReserved = DomainEvent<
   'CreditCertificateReserved',
   { readonly associationId: string; readonly certificateNumber: string; readonly cycleId: string; readonly subjectId: string }
 >;
 
-// ---- conduct records: credit-conduct-<subjectId>, each record owned by the association that recorded it ----------
+// ---- conduct records: creditConduct-<subjectId>, each record owned by the association that recorded it -----------
 
 export const CONDUCT_KINDS = ['ADVERSE', 'GOOD'] as const;
 export type ConductKind = (typeof CONDUCT_KINDS)[number];
@@ -266,18 +266,53 @@ export const CREDIT_EVENT_TYPES: readonly CreditEvent['type'][] = [
 
 export type { AppliedVeto };
 
+export const CREDIT_RULEBOOK_EVENT_TYPES: readonly CreditRulebookEvent['type'][] = [
+  'CreditRulebookVersionDefined',
+  'CreditRulebookVersionAmended',
+  'CreditRulebookVersionPinned',
+];
+export const CREDIT_CYCLE_EVENT_TYPES: readonly CreditCycleEvent['type'][] = ['CreditCycleOpened', 'CreditScorerAssigned', 'CreditCycleClosed'];
+export const CREDIT_APPLICATION_EVENT_TYPES: readonly CreditApplicationEvent['type'][] = CREDIT_EVENT_TYPES.filter(
+  (type): type is CreditApplicationEvent['type'] =>
+    !(CREDIT_RULEBOOK_EVENT_TYPES as readonly string[]).includes(type) &&
+    !(CREDIT_CYCLE_EVENT_TYPES as readonly string[]).includes(type) &&
+    type !== 'CreditCertificateReserved' &&
+    type !== 'CreditConductRecorded' &&
+    type !== 'CreditConductDisclosureShortened',
+);
+export const CREDIT_CERTIFICATE_EVENT_TYPES: readonly CreditCertificateReserved['type'][] = ['CreditCertificateReserved'];
+export const CREDIT_CONDUCT_EVENT_TYPES: readonly CreditConductEvent['type'][] = ['CreditConductRecorded', 'CreditConductDisclosureShortened'];
+
+/** `creditRulebook-<association>:<rulebook>`: the versions of one rulebook and the cycles that pinned them. */
+export const CreditRulebookStream = defineStreamKind<[associationId: string, rulebookId: string]>('creditRulebook', ['associationId', 'rulebookId']);
+/** `creditCycle-<association>:<cycle>`: the cycle, its pinned rulebook and its scorers. */
+export const CreditCycleStream = defineStreamKind<[associationId: string, cycleId: string]>('creditCycle', ['associationId', 'cycleId']);
+/** `creditApplication-<association>:<cycle>:<subject>`: one subject's application in a cycle and the rating it leads to. */
+export const CreditApplicationStream = defineStreamKind<[associationId: string, cycleId: string, subjectId: string]>('creditApplication', [
+  'associationId',
+  'cycleId',
+  'subjectId',
+]);
+/** `creditCertificate-<association>:<number>`: the claim on one credit certificate number. */
+export const CreditCertificateStream = defineStreamKind<[associationId: string, certificateNumber: string]>('creditCertificate', [
+  'associationId',
+  'certificateNumber',
+]);
+/** `creditConduct-<subject>`: every conduct record of one subject, whichever association recorded it. */
+export const CreditConductStream = defineStreamKind<[subjectId: string]>('creditConduct', ['subjectId']);
+
 export function creditRulebookStreamId(associationId: string, rulebookId: string): string {
-  return `credit-rulebook-${associationId}-${rulebookId}`;
+  return CreditRulebookStream.id(associationId, rulebookId);
 }
 export function creditCycleStreamId(associationId: string, cycleId: string): string {
-  return `credit-cycle-${associationId}-${cycleId}`;
+  return CreditCycleStream.id(associationId, cycleId);
 }
 export function creditApplicationStreamId(associationId: string, cycleId: string, subjectId: string): string {
-  return `credit-application-${associationId}-${cycleId}-${subjectId}`;
+  return CreditApplicationStream.id(associationId, cycleId, subjectId);
 }
 export function creditCertificateStreamId(associationId: string, certificateNumber: string): string {
-  return `credit-certificate-${associationId}-${certificateNumber}`;
+  return CreditCertificateStream.id(associationId, certificateNumber);
 }
 export function creditConductStreamId(subjectId: string): string {
-  return `credit-conduct-${subjectId}`;
+  return CreditConductStream.id(subjectId);
 }

@@ -1,4 +1,4 @@
-import type { DecisionRecord, DomainEvent, Fen } from '../shared/index.js';
+import { type DecisionRecord, defineStreamKind, type DomainEvent, type Fen } from '../shared/index.js';
 
 /** Membership tiers a fee schedule prices (the same values the membership register uses). */
 export const FEE_TIERS = ['PRESIDENT', 'VICE_PRESIDENT', 'EXECUTIVE_DIRECTOR', 'DIRECTOR', 'MEMBER', 'RESERVE'] as const;
@@ -221,18 +221,44 @@ export const DUES_EVENT_TYPES: readonly DuesEvent['type'][] = [
   'WaiverPolicyAdopted',
 ];
 
+export const FEE_SCHEDULE_EVENT_TYPES: readonly FeeScheduleEvent['type'][] = ['FeeScheduleAdopted'];
+export const DUES_ACCOUNT_EVENT_TYPES: readonly DuesAccountEvent['type'][] = [
+  'DuesInvoiced',
+  'DuesPaymentRecorded',
+  'DuesWaiverRequested',
+  'DuesWaiverApproved',
+  'DuesWaiverRejected',
+  'DuesWaiverRevoked',
+  'DuesWaiverGranted',
+];
+export const RECEIPT_EVENT_TYPES: readonly ReceiptEvent['type'][] = ['DuesReceiptReserved', 'DuesReceiptReleased'];
+export const WAIVER_POLICY_EVENT_TYPES: readonly WaiverPolicyEvent['type'][] = ['WaiverPolicyAdopted'];
+
+/** `duesSchedule-<association>`: the association's fee schedule versions. */
+export const FeeScheduleStream = defineStreamKind<[associationId: string]>('duesSchedule', ['associationId']);
+/** `duesAccount-<association>:<enterprise>:<year>`: one member's dues for one year. */
+export const DuesAccountStream = defineStreamKind<[associationId: string, enterpriseCode: string, year: number]>('duesAccount', [
+  'associationId',
+  'enterpriseCode',
+  'year',
+]);
+/** `duesReceipt-<association>:<receipt number>`: the claim on one receipt number. */
+export const ReceiptStream = defineStreamKind<[associationId: string, receiptNumber: string]>('duesReceipt', ['associationId', 'receiptNumber']);
+/** `duesWaiverPolicy-<association>:<policy>`: one adopted waiver policy. */
+export const WaiverPolicyStream = defineStreamKind<[associationId: string, policyId: string]>('duesWaiverPolicy', ['associationId', 'policyId']);
+
 export function feeScheduleStreamId(associationId: string): string {
-  return `dues-schedule-${associationId}`;
+  return FeeScheduleStream.id(associationId);
 }
 
 export function duesAccountStreamId(associationId: string, enterpriseCode: string, year: number): string {
-  return `dues-${associationId}-${enterpriseCode}-${year}`;
+  return DuesAccountStream.id(associationId, enterpriseCode, year);
 }
 
 export function receiptStreamId(associationId: string, receiptNumber: string): string {
-  return `dues-receipt-${associationId}-${receiptNumber}`;
+  return ReceiptStream.id(associationId, receiptNumber);
 }
 
 export function waiverPolicyStreamId(associationId: string, policyId: string): string {
-  return `dues-waiver-policy-${associationId}-${policyId}`;
+  return WaiverPolicyStream.id(associationId, policyId);
 }

@@ -1,4 +1,4 @@
-import type { DomainEvent } from '../shared/index.js';
+import { defineStreamKind, type DomainEvent } from '../shared/index.js';
 
 export const OWNERSHIPS = ['STATE_OWNED', 'PRIVATE', 'MIXED', 'FOREIGN'] as const;
 export type Ownership = (typeof OWNERSHIPS)[number];
@@ -104,8 +104,11 @@ export const ENTERPRISE_EVENT_TYPES: readonly EnterpriseEvent['type'][] = [
   'EnterpriseSizeClassSet',
 ];
 
+/** `enterprise-<unified social credit code>`: one firm's facts, national (no association in the id). */
+export const EnterpriseStream = defineStreamKind<[code: string]>('enterprise', ['code']);
+
 export function enterpriseStreamId(code: string): string {
-  return `enterprise-${code}`;
+  return EnterpriseStream.id(code);
 }
 
 export function qualificationKey(category: QualificationCategory, specialty: string): string {

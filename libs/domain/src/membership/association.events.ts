@@ -1,4 +1,4 @@
-import type { DecidingBody, DomainEvent } from '../shared/index.js';
+import { type DecidingBody, defineStreamKind, type DomainEvent } from '../shared/index.js';
 
 /** The charter (章程) settings the register enforces. */
 export interface Charter {
@@ -46,6 +46,9 @@ export const ASSOCIATION_EVENT_TYPES: readonly AssociationEvent['type'][] = [
   'CouncilTermRecorded',
 ];
 
+/** `association-<association id>`: the association, its charter, waiver approvers and council terms. */
+export const AssociationStream = defineStreamKind<[associationId: string]>('association', ['associationId']);
+
 export function associationStreamId(associationId: string): string {
-  return `association-${associationId}`;
+  return AssociationStream.id(associationId);
 }

@@ -1,10 +1,10 @@
 import type { Decider, DecisionContext, DomainEvent } from '../shared/index.js';
 import { CouncilRules } from './membership.errors.js';
-import { RuleViolation } from '../shared/index.js';
+import { defineStreamKind, RuleViolation } from '../shared/index.js';
 
 /**
  * Reservation of a membership certificate number within an association
- * (`membership-certificate-<associationId>-<number>`): the first reservation wins, appended at the
+ * (`membershipCertificate-<associationId>:<number>`): the first reservation wins, appended at the
  * stream's "no stream" revision, so two admissions can never share a number. A number stays with the firm
  * it was issued to (history is kept; a readmitted firm may be issued its old number again).
  */
@@ -24,8 +24,14 @@ export interface ReserveCertificateNumber {
 
 export type CertificateState = { readonly holder: string | null };
 
+/** `membershipCertificate-<association>:<certificate number>`: the claim on one membership certificate number. */
+export const CertificateStream = defineStreamKind<[associationId: string, certificateNumber: string]>('membershipCertificate', [
+  'associationId',
+  'certificateNumber',
+]);
+
 export function certificateStreamId(associationId: string, certificateNumber: string): string {
-  return `membership-certificate-${associationId}-${certificateNumber}`;
+  return CertificateStream.id(associationId, certificateNumber);
 }
 
 export const certificateDecider: Decider<ReserveCertificateNumber, CertificateEvent, CertificateState> = {

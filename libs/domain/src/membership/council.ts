@@ -3,6 +3,7 @@ import {
   type DecisionContext,
   type DecisionRecord,
   type Decider,
+  defineStreamKind,
   type DomainEvent,
   FieldErrors,
   meetsQuorum,
@@ -14,7 +15,7 @@ import { CouncilRules } from './membership.errors.js';
 import type { MembershipTier } from './membership.events.js';
 
 /**
- * One council term's stream (`council-term-<associationId>-<termNumber>`): the president's seat (one
+ * One council term's stream (`councilTerm-<associationId>:<termNumber>`): the president's seat (one
  * president firm per term, reserved here so two memberships cannot both take it) and the term's
  * competitive elections (差额选举). The term's dates live on the association stream.
  */
@@ -124,8 +125,11 @@ export function evolveCouncilTerm(state: CouncilTermState, event: CouncilTermEve
   }
 }
 
+/** `councilTerm-<association>:<term number>`: the term's president seat and its elections. */
+export const CouncilTermStream = defineStreamKind<[associationId: string, termNumber: number]>('councilTerm', ['associationId', 'termNumber']);
+
 export function councilTermStreamId(associationId: string, termNumber: number): string {
-  return `council-term-${associationId}-${termNumber}`;
+  return CouncilTermStream.id(associationId, termNumber);
 }
 
 export function electionId(associationId: string, termNumber: number, office: ElectionOffice): string {

@@ -1,4 +1,4 @@
-import type { DecisionRecord, DomainEvent } from '../shared/index.js';
+import { type DecisionRecord, defineStreamKind, type DomainEvent } from '../shared/index.js';
 
 /** Tiers (会员层级), highest first: 会长单位, 副会长单位, 常务理事单位, 理事单位, 会员单位, 储备会员. */
 export const MEMBERSHIP_TIERS = ['PRESIDENT', 'VICE_PRESIDENT', 'EXECUTIVE_DIRECTOR', 'DIRECTOR', 'MEMBER', 'RESERVE'] as const;
@@ -124,9 +124,11 @@ export const MEMBERSHIP_EVENT_TYPES: readonly MembershipEvent['type'][] = [
   'MembershipExpelled',
 ];
 
-/** Every application of one enterprise to one association, over time, lives in one stream. */
+/** `membership-<association>:<enterprise>`: every application of one firm to one association, over time. */
+export const MembershipStream = defineStreamKind<[associationId: string, enterpriseCode: string]>('membership', ['associationId', 'enterpriseCode']);
+
 export function membershipStreamId(associationId: string, enterpriseCode: string): string {
-  return `membership-${associationId}-${enterpriseCode}`;
+  return MembershipStream.id(associationId, enterpriseCode);
 }
 
 export function membershipId(associationId: string, enterpriseCode: string, applicationNumber: number): string {

@@ -6,3 +6,4 @@ export * from './text.js';
 export * from './dates.js';
 export * from './decision-record.js';
 export * from './money.js';
+export * from './stream-id.js';

@@ -389,6 +389,149 @@ export function describeEventStoreContract(
       });
     });
 
+    describe('when one command appends to several streams at once', () => {
+      /** A payment and the claim on its receipt number: one command id, two streams. */
+      function reservation(commandId = randomUUID()) {
+        const account = newStream('account');
+        const receipt = newStream('receipt');
+        return {
+          commandId,
+          account,
+          receipt,
+          accountEvents: command(account, [{ type: 'PaymentRecorded', data: { fen: 100 } }], commandId),
+          receiptEvents: command(receipt, [{ type: 'ReceiptReserved', data: { account } }], commandId),
+        };
+      }
+
+      it('records every stream at its expected revision and reports each', async () => {
+        const r = reservation();
+        await store.append(r.account, one(r.account, 'Invoiced'), { expectedRevision: 'no_stream' });
+
+        const result = await store.appendMany([
+          { streamId: r.account, events: r.accountEvents, expectedRevision: 0 },
+          { streamId: r.receipt, events: r.receiptEvents, expectedRevision: 'no_stream' },
+        ]);
+
+        expect(result.duplicate).toBe(false);
+        expect(result.streams.map((s) => [s.streamId, s.nextRevision, s.duplicate])).toEqual([
+          [r.account, 1, false],
+          [r.receipt, 0, false],
+        ]);
+        expect(result.position).toBe(result.streams.map((s) => s.position).sort(comparePositions).at(-1));
+        expect((await store.readStream(r.account)).map((e) => e.type)).toEqual(['Invoiced', 'PaymentRecorded']);
+        expect((await store.readStream(r.receipt)).map((e) => [e.type, e.metadata.commandId])).toEqual([['ReceiptReserved', r.commandId]]);
+      });
+
+      it('writes nothing to any stream when one of them is not at its expected revision', async () => {
+        const r = reservation();
+        await store.append(r.account, one(r.account, 'Invoiced'), { expectedRevision: 'no_stream' });
+        await store.append(r.receipt, one(r.receipt, 'ReceiptReserved'), { expectedRevision: 'no_stream' });
+        const before = await store.headPosition();
+
+        const refused = store.appendMany([
+          { streamId: r.account, events: r.accountEvents, expectedRevision: 0 },
+          { streamId: r.receipt, events: r.receiptEvents, expectedRevision: 'no_stream' },
+        ]);
+
+        await expect(refused).rejects.toBeInstanceOf(WrongExpectedRevisionError);
+        await expect(refused).rejects.toMatchObject({ streamId: r.receipt, expected: 'no_stream', actual: 0 });
+        expect(await store.streamRevision(r.account)).toBe(0);
+        expect(await store.streamRevision(r.receipt)).toBe(0);
+        // The refused events never reach the global order either.
+        const after = (await readAllPages(store, before, 100)).flat();
+        expect(after.filter((e) => e.metadata.commandId === r.commandId)).toEqual([]);
+      });
+
+      it('lets exactly one of two racing reservations of the same stream win', async () => {
+        const shared = newStream('receipt');
+        const attempts = [0, 1].map(() => {
+          const commandId = randomUUID();
+          const account = newStream('account');
+          return store.appendMany([
+            { streamId: account, events: command(account, [{ type: 'PaymentRecorded', data: {} }], commandId), expectedRevision: 'no_stream' },
+            { streamId: shared, events: command(shared, [{ type: 'ReceiptReserved', data: { account } }], commandId), expectedRevision: 'no_stream' },
+          ]);
+        });
+        const outcomes = await Promise.allSettled(attempts);
+
+        expect(outcomes.filter((o) => o.status === 'fulfilled')).toHaveLength(1);
+        const lost = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected')!;
+        expect(lost.reason).toBeInstanceOf(WrongExpectedRevisionError);
+        expect((await store.readStream(shared)).length).toBe(1);
+      });
+
+      it('answers a re-send with the original results and writes nothing', async () => {
+        const r = reservation();
+        const appends = [
+          { streamId: r.account, events: r.accountEvents, expectedRevision: 'no_stream' as const },
+          { streamId: r.receipt, events: r.receiptEvents, expectedRevision: 'no_stream' as const },
+        ];
+        const original = await store.appendMany(appends);
+        await store.append(r.account, one(r.account), { expectedRevision: 0 });
+
+        const again = await store.appendMany(appends);
+
+        expect(again.duplicate).toBe(true);
+        expect(again.streams).toEqual(original.streams.map((s) => ({ ...s, duplicate: true })));
+        expect(again.position).toBe(original.position);
+        expect((await store.readStream(r.account)).length).toBe(2);
+        expect((await store.readStream(r.receipt)).length).toBe(1);
+      });
+
+      it('refuses an append whose ids are recorded for only some of its streams, and writes nothing', async () => {
+        const r = reservation();
+        await store.append(r.account, r.accountEvents, { expectedRevision: 'no_stream' });
+
+        await expect(
+          store.appendMany([
+            { streamId: r.account, events: r.accountEvents, expectedRevision: 'no_stream' },
+            { streamId: r.receipt, events: r.receiptEvents, expectedRevision: 'no_stream' },
+          ]),
+        ).rejects.toBeInstanceOf(EventIdConflictError);
+        expect(await store.streamRevision(r.receipt)).toBeNull();
+      });
+
+      it('refuses fewer than two streams, a stream named twice and an id used twice', async () => {
+        const r = reservation();
+        await expect(store.appendMany([{ streamId: r.account, events: r.accountEvents, expectedRevision: 'any' }])).rejects.toThrow(TypeError);
+        await expect(
+          store.appendMany([
+            { streamId: r.account, events: r.accountEvents, expectedRevision: 'any' },
+            { streamId: r.account, events: one(r.account), expectedRevision: 'any' },
+          ]),
+        ).rejects.toThrow(TypeError);
+        await expect(
+          store.appendMany([
+            { streamId: r.account, events: r.accountEvents, expectedRevision: 'any' },
+            { streamId: r.receipt, events: r.accountEvents, expectedRevision: 'any' },
+          ]),
+        ).rejects.toThrow(TypeError);
+        expect(await store.streamRevision(r.account)).toBeNull();
+      });
+
+      it('chains each stream on its own, and delivers all of the events together in the global order', async () => {
+        const r = reservation();
+        const before = await store.headPosition();
+        const listening = collect(store, before, (e) => e.metadata.commandId === r.commandId);
+        try {
+          await store.appendMany([
+            { streamId: r.account, events: r.accountEvents, expectedRevision: 'no_stream' },
+            { streamId: r.receipt, events: r.receiptEvents, expectedRevision: 'no_stream' },
+          ]);
+          const delivered = await listening.until(2);
+          expect(delivered.map((e) => e.streamId).sort()).toEqual([r.account, r.receipt].sort());
+        } finally {
+          await listening.subscription.stop();
+        }
+        for (const streamId of [r.account, r.receipt]) {
+          const [event] = await store.readStream(streamId);
+          expect(event!.metadata.prevHash).toBe(GENESIS_HASH);
+          expect(event!.metadata.hash).toBe(chainHash(GENESIS_HASH, streamId, 0, contentHash(event!)));
+          expect((await store.verifyStream(streamId)).intact).toBe(true);
+        }
+      });
+    });
+
     describe('when events are recorded', () => {
       it('chains each event to its predecessor with prevHash and hash', async () => {
         const streamId = newStream();

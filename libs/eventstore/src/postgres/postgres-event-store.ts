@@ -14,6 +14,8 @@ import type {
   ReadStreamOptions,
   RecordedEvent,
   StreamRevision,
+  MultiStreamAppendResult,
+  StreamAppend,
   Subscription,
   SubscriptionHandler,
   SubscribeOptions,
@@ -146,6 +148,11 @@ const APPEND_ONE_NEW_STREAM_SQL = `WITH head AS (
 )
 ${INSERT_ONE_FROM_HEAD}`;
 
+/** Several streams in one transaction (es_append_multi, schema.ts); one row per stream. */
+const APPEND_MULTI_SQL = `SELECT r.stream_id, r.next_revision::text AS next_revision, r.last_transaction_id::text AS last_transaction_id,
+  r.last_global_position::text AS last_global_position, r.duplicate
+  FROM es_append_multi($1::jsonb, $2) AS r`;
+
 const FIND_APPEND_SQL = `SELECT r.next_revision::text AS next_revision, r.last_transaction_id::text AS last_transaction_id,
   r.last_global_position::text AS last_global_position, r.duplicate
   FROM es_find_append($1, $2::jsonb) AS r`;
@@ -225,6 +232,13 @@ interface PreparedAppend {
   readonly eventIds: readonly string[];
 }
 
+function meetsExpectation(expected: ExpectedRevision, actual: StreamRevision | null): boolean {
+  if (expected === 'any') return true;
+  if (expected === 'no_stream') return actual === null;
+  if (expected === 'stream_exists') return actual !== null;
+  return actual === expected;
+}
+
 function expectedText(expected: ExpectedRevision): string {
   if (expected === 'any' || expected === 'no_stream' || expected === 'stream_exists') return expected;
   if (typeof expected === 'number' && Number.isSafeInteger(expected) && expected >= 0) return String(expected);
@@ -261,6 +275,27 @@ function eventsJson(prepared: PreparedAppend): string {
       `"metadata":${content.metadataJson},"type":${JSON.stringify(type)}}`,
   );
   return `[${parts.join(',')}]`;
+}
+
+/** The appends as es_append_multi takes them. */
+function appendsJson(prepared: readonly PreparedAppend[]): string {
+  return `[${prepared.map((p) => `{"events":${eventsJson(p)},"expected":${JSON.stringify(expectedText(p.expected))},"streamId":${JSON.stringify(p.streamId)}}`).join(',')}]`;
+}
+
+function prepareAppends(appends: readonly StreamAppend[]): PreparedAppend[] {
+  if (!Array.isArray(appends) || appends.length < 2) throw new TypeError('appendMany needs at least two streams; append one stream with append()');
+  const streams = new Set<string>();
+  const ids = new Set<string>();
+  return appends.map(({ streamId, events, expectedRevision }) => {
+    if (streams.has(streamId)) throw new TypeError(`appendMany names stream ${streamId} twice`);
+    streams.add(streamId);
+    const prepared = prepareAppend(streamId, events, expectedRevision);
+    for (const id of prepared.eventIds) {
+      if (ids.has(id)) throw new TypeError(`event id ${id} appears twice in one append`);
+      ids.add(id);
+    }
+    return prepared;
+  });
 }
 
 /** The general statement (es_append) for these events. */
@@ -422,6 +457,36 @@ export class PostgresEventStore implements EventStore {
     const outcome = toAppendResult(streamId, row);
     if (!outcome.duplicate) this.appended();
     return outcome;
+  }
+
+  async appendMany(appends: readonly StreamAppend[]): Promise<MultiStreamAppendResult> {
+    this.assertOpen();
+    const prepared = prepareAppends(appends);
+    const statement = { name: 'es_append_multi', text: APPEND_MULTI_SQL, values: [appendsJson(prepared), this.notifyMode === 'in_transaction'] };
+    let rows: (AppendRow & { stream_id: string })[];
+    try {
+      rows = (await this.pool.query<AppendRow & { stream_id: string }>(statement)).rows;
+    } catch (error) {
+      if (!(error instanceof pg.DatabaseError && error.code === '23505' && error.constraint === EVENT_ID_UNIQUE_CONSTRAINT)) {
+        return this.raiseMultiAppendError(error, prepared);
+      }
+      // A twin of this append committed while ours ran: the second call finds its ids and answers as a re-send.
+      try {
+        rows = (await this.pool.query<AppendRow & { stream_id: string }>(statement)).rows;
+      } catch (retryError) {
+        return this.raiseMultiAppendError(retryError, prepared);
+      }
+    }
+    const byStream = new Map(rows.map((row) => [row.stream_id, row]));
+    const streams = prepared.map((p) => {
+      const row = byStream.get(p.streamId);
+      if (!row) throw new Error(`es_append_multi returned no row for ${p.streamId}`);
+      return toAppendResult(p.streamId, row);
+    });
+    const duplicate = streams.every((s) => s.duplicate);
+    if (!duplicate) this.appended();
+    const position = streams.map((s) => s.position).reduce((a, b) => (a > b ? a : b));
+    return { streams, position, duplicate };
   }
 
   async readStream(streamId: string, options: ReadStreamOptions = {}): Promise<RecordedEvent[]> {
@@ -625,7 +690,8 @@ export class PostgresEventStore implements EventStore {
     return toAppendResult(prepared.streamId, { ...row, duplicate: false });
   }
 
-  private async recoverAppendError(error: unknown, prepared: PreparedAppend): Promise<AppendResult> {
+  /** The store's own refusals as the port's errors: a wrong expected revision and ids recorded elsewhere. */
+  private raiseAppendError(error: unknown, prepared: PreparedAppend): never {
     if (error instanceof pg.DatabaseError) {
       if (error.code === SQLSTATE_WRONG_EXPECTED_REVISION) {
         const actual = error.detail === undefined || error.detail === 'null' ? null : Number(error.detail);
@@ -634,6 +700,27 @@ export class PostgresEventStore implements EventStore {
       if (error.code === SQLSTATE_EVENT_ID_CONFLICT) {
         throw new EventIdConflictError(prepared.streamId, error.detail ? error.detail.split(',') : prepared.eventIds);
       }
+    }
+    throw error;
+  }
+
+  /**
+   * A refused multi-stream append: which stream was off its revision is found by reading the heads again (only on
+   * this rare path; revisions only grow, so a stream found off its expectation now was off it then).
+   */
+  private async raiseMultiAppendError(error: unknown, prepared: readonly PreparedAppend[]): Promise<never> {
+    if (error instanceof pg.DatabaseError && error.code === SQLSTATE_WRONG_EXPECTED_REVISION) {
+      for (const append of prepared) {
+        const actual = await this.streamRevision(append.streamId);
+        if (!meetsExpectation(append.expected, actual)) throw new WrongExpectedRevisionError(append.streamId, append.expected, actual);
+      }
+    }
+    return this.raiseAppendError(error, prepared[0]!);
+  }
+
+  private async recoverAppendError(error: unknown, prepared: PreparedAppend): Promise<AppendResult> {
+    if (error instanceof pg.DatabaseError) {
+      if (error.code === SQLSTATE_WRONG_EXPECTED_REVISION || error.code === SQLSTATE_EVENT_ID_CONFLICT) this.raiseAppendError(error, prepared);
       if (error.code === '23505' && error.constraint === EVENT_ID_UNIQUE_CONSTRAINT) {
         // An id was recorded by a transaction that committed while ours ran: decide as a re-send would.
         let original: AppendRow | undefined;

@@ -176,8 +176,58 @@ END;
 $fn$;
 `;
 
+// es_append_multi appends to several streams in one transaction (a reservation and the act that needs it):
+// each stream through es_append, all or nothing. Streams are locked in one fixed order (stream id, byte-wise),
+// so two multi-stream appends sharing streams queue instead of deadlocking.
+const MIGRATION_2 = /* sql */ `
+-- p_appends: [{ "streamId", "expected", "events": [...] }] with distinct stream ids, events as es_append takes them.
+-- Returns one row per stream. A re-send (every stream's ids recorded, in order, on that stream) returns the
+-- original rows with duplicate = true; ids recorded for only some of the streams raise ES002.
+CREATE FUNCTION es_append_multi(p_appends jsonb, p_notify boolean DEFAULT false)
+RETURNS TABLE (stream_id text, next_revision bigint, last_transaction_id xid8, last_global_position bigint, duplicate boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_append jsonb;
+  v_count integer;
+  v_duplicates integer := 0;
+  v_result record;
+BEGIN
+  IF jsonb_typeof(p_appends) IS DISTINCT FROM 'array' OR jsonb_array_length(p_appends) < 2 THEN
+    RAISE EXCEPTION 'es_append_multi needs an array of at least two stream appends' USING ERRCODE = '22023';
+  END IF;
+  v_count := jsonb_array_length(p_appends);
+  IF (SELECT count(DISTINCT a ->> 'streamId') FROM jsonb_array_elements(p_appends) a) <> v_count THEN
+    RAISE EXCEPTION 'es_append_multi names a stream twice' USING ERRCODE = '22023';
+  END IF;
+  FOR v_append IN
+    SELECT a FROM jsonb_array_elements(p_appends) a ORDER BY (a ->> 'streamId') COLLATE "C"
+  LOOP
+    SELECT * INTO STRICT v_result FROM es_append(v_append ->> 'streamId', v_append ->> 'expected', v_append -> 'events', false);
+    IF v_result.duplicate THEN
+      v_duplicates := v_duplicates + 1;
+    END IF;
+    stream_id := v_append ->> 'streamId';
+    next_revision := v_result.next_revision;
+    last_transaction_id := v_result.last_transaction_id;
+    last_global_position := v_result.last_global_position;
+    duplicate := v_result.duplicate;
+    RETURN NEXT;
+  END LOOP;
+  IF v_duplicates > 0 AND v_duplicates < v_count THEN
+    RAISE EXCEPTION USING
+      ERRCODE = '${SQLSTATE_EVENT_ID_CONFLICT}',
+      MESSAGE = format('%s of %s streams of this append are already recorded', v_duplicates, v_count),
+      DETAIL = '';
+  END IF;
+  IF p_notify AND v_duplicates = 0 THEN
+    PERFORM pg_notify('${NOTIFY_CHANNEL}', '');
+  END IF;
+END;
+$fn$;
+`;
+
 /** Ordered migrations; index + 1 is the schema version a database reaches after applying one. */
-export const MIGRATIONS: readonly string[] = [MIGRATION_1];
+export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
