@@ -84,7 +84,7 @@ describe('a credit cycle from rulebook to expiry over GraphQL', () => {
     });
     expect(result.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
     expect(result.errors?.[0]?.extensions?.fieldErrors?.map((e) => e.field).sort()).toEqual(['thresholds', 'title', 'validityYears']);
-    const written = await service.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id LIKE 'credit-%'`);
+    const written = await service.pool.query(`SELECT count(*)::int AS n FROM es_events WHERE stream_id LIKE 'credit%'`);
     expect(written.rows[0].n).toBe(0);
   });
 

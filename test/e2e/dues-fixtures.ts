@@ -3,6 +3,7 @@
  * through the real command handler and the membership and enterprise deciders (the same events their
  * mutations write), so the membership, enterprise and dues read models are built by their projections.
  */
+import { DuesAccountStream } from '#domain/dues';
 import { enterpriseDecider, enterpriseStreamId, type SizeClass } from '#domain/enterprise';
 import { associationDecider, associationStreamId, membershipDecider, membershipStreamId } from '#domain/membership';
 import { type Actor, withCheckCharacter } from '#domain/shared';
@@ -122,10 +123,16 @@ export interface RecomputedYear {
  * what the annual report says.
  */
 export async function recomputeFromEvents(service: TestService, associationId: string, year: number): Promise<RecomputedYear> {
-  const rows = await service.pool.query<{ stream_id: string; event_type: string; data: Record<string, unknown> }>(
-    `SELECT stream_id, event_type, data FROM es_events WHERE stream_id LIKE $1 ORDER BY global_position`,
-    [`dues-${associationId}-%-${year}`],
+  const all = await service.pool.query<{ stream_id: string; event_type: string; data: Record<string, unknown> }>(
+    `SELECT stream_id, event_type, data FROM es_events WHERE starts_with(stream_id, $1) ORDER BY transaction_id, global_position`,
+    [`${DuesAccountStream.category}-`],
   );
+  const rows = {
+    rows: all.rows.filter((row) => {
+      const parts = DuesAccountStream.parse(row.stream_id);
+      return parts !== null && parts[0] === associationId && parts[2] === String(year);
+    }),
+  };
   const result: RecomputedYear = { invoicedFen: 0, collectedFen: 0, waivedFen: 0, waivedByReason: {}, accounts: 0 };
   const reasonOf = new Map<string, string>();
   const add = (reason: string, amount: number) => {

@@ -29,6 +29,11 @@ import {
   CONDUCT_SEVERITIES,
   type ConductRecord,
   conductRecordKey,
+  CREDIT_APPLICATION_EVENT_TYPES,
+  CREDIT_CERTIFICATE_EVENT_TYPES,
+  CREDIT_CONDUCT_EVENT_TYPES,
+  CREDIT_CYCLE_EVENT_TYPES,
+  CREDIT_RULEBOOK_EVENT_TYPES,
   type CreditApplicationEvent,
   type CreditCertificateReserved,
   type CreditConductEvent,
@@ -204,6 +209,7 @@ export function decideCreditRulebook(command: CreditRulebookCommand, state: Cred
 
 export const creditRulebookDecider: Decider<CreditRulebookCommand, CreditRulebookEvent, CreditRulebookState> = {
   initialState: initialCreditRulebookState,
+  eventTypes: CREDIT_RULEBOOK_EVENT_TYPES,
   evolve: evolveCreditRulebook,
   decide: decideCreditRulebook,
 };
@@ -216,6 +222,7 @@ export function creditCycleDecider(
 ): Decider<CreditCycleCommand, CreditCycleEvent, CreditCycleState> {
   return {
     initialState: initialCreditCycleState,
+    eventTypes: CREDIT_CYCLE_EVENT_TYPES,
     evolve: evolveCreditCycle,
     decide(command, state, context) {
       switch (command.type) {
@@ -605,6 +612,7 @@ export function decideCreditApplication(
 export function creditApplicationDecider(facts: CreditApplicationFacts = {}): Decider<CreditApplicationCommand, CreditApplicationEvent, CreditApplicationState> {
   return {
     initialState: initialCreditApplicationState,
+    eventTypes: CREDIT_APPLICATION_EVENT_TYPES,
     evolve: evolveCreditApplication,
     decide: (command, state, context) => decideCreditApplication(command, state, context, facts),
   };
@@ -614,6 +622,7 @@ export function creditApplicationDecider(facts: CreditApplicationFacts = {}): De
 
 export const creditCertificateDecider: Decider<ReserveCreditCertificate, CreditCertificateReserved, CreditCertificateState> = {
   initialState: { holder: null },
+  eventTypes: CREDIT_CERTIFICATE_EVENT_TYPES,
   evolve: (_state, event) => ({ holder: event.data.subjectId }),
   decide(command, state) {
     if (state.holder === command.subjectId) return [];
@@ -710,6 +719,7 @@ export function decideCreditConduct(command: CreditConductCommand, state: Credit
 
 export const creditConductDecider: Decider<CreditConductCommand, CreditConductEvent, CreditConductState> = {
   initialState: initialCreditConductState,
+  eventTypes: CREDIT_CONDUCT_EVENT_TYPES,
   evolve: evolveCreditConduct,
   decide: decideCreditConduct,
 };

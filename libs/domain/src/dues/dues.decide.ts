@@ -33,14 +33,18 @@ import type {
 } from './dues.commands.js';
 import { DuesRules } from './dues.errors.js';
 import {
+  DUES_ACCOUNT_EVENT_TYPES,
   type DuesAccountEvent,
+  FEE_SCHEDULE_EVENT_TYPES,
   FEE_TIERS,
   type FeeScheduleEvent,
   type FeeTier,
   POLICY_SIZE_CLASSES,
+  RECEIPT_EVENT_TYPES,
   type ReceiptEvent,
   type TierAmount,
   USUAL_TIER_COUNT,
+  WAIVER_POLICY_EVENT_TYPES,
   WAIVER_REASONS,
   type WaiverPolicyEvent,
   type WaiverReason,
@@ -205,6 +209,7 @@ function adoptSchedule(command: AdoptFeeSchedule, state: FeeScheduleState): FeeS
 
 export const feeScheduleDecider: Decider<FeeScheduleCommand, FeeScheduleEvent, FeeScheduleState> = {
   initialState: initialFeeScheduleState,
+  eventTypes: FEE_SCHEDULE_EVENT_TYPES,
   decide: decideFeeSchedule,
   evolve: evolveFeeSchedule,
 };
@@ -246,6 +251,7 @@ export function duesAccountDecider(
 ): Decider<DuesAccountCommand, DuesAccountEvent, DuesAccountState> {
   return {
     initialState: initialDuesAccountState,
+    eventTypes: DUES_ACCOUNT_EVENT_TYPES,
     decide: (command, state, context) => decideDuesAccount(command, state, context, facts),
     evolve: evolveDuesAccount,
   };
@@ -641,6 +647,7 @@ export function decideReceipt(command: ReceiptCommand, state: ReceiptState, _con
 
 export const receiptDecider: Decider<ReceiptCommand, ReceiptEvent, ReceiptState> = {
   initialState: initialReceiptState,
+  eventTypes: RECEIPT_EVENT_TYPES,
   decide: decideReceipt,
   evolve: evolveReceipt,
 };
@@ -692,6 +699,7 @@ function adoptPolicy(command: AdoptWaiverPolicy, state: WaiverPolicyState): Waiv
 
 export const waiverPolicyDecider: Decider<WaiverPolicyCommand, WaiverPolicyEvent, WaiverPolicyState> = {
   initialState: initialWaiverPolicyState,
+  eventTypes: WAIVER_POLICY_EVENT_TYPES,
   decide: decideWaiverPolicy,
   evolve: evolveWaiverPolicy,
 };

@@ -20,6 +20,7 @@ import type {
 } from './enterprise.commands.js';
 import { EnterpriseRules } from './enterprise.errors.js';
 import {
+  ENTERPRISE_EVENT_TYPES,
   type EnterpriseEvent,
   type EnterpriseProfileUpdated,
   OWNERSHIPS,
@@ -68,6 +69,7 @@ export function decideEnterprise(
 
 export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, EnterpriseState> = {
   initialState: initialEnterpriseState,
+  eventTypes: ENTERPRISE_EVENT_TYPES,
   decide: decideEnterprise,
   evolve: evolveEnterprise,
 };

@@ -13,7 +13,7 @@ import {
   RuleViolation,
 } from '../shared/index.js';
 import type { AssociationCommand, RecordCouncilTerm, RegisterAssociation } from './association.commands.js';
-import type { AssociationEvent, Charter } from './association.events.js';
+import { ASSOCIATION_EVENT_TYPES, type AssociationEvent, type Charter } from './association.events.js';
 import { AssociationRules } from './membership.errors.js';
 
 export interface CouncilTerm {
@@ -135,6 +135,7 @@ export function decideAssociation(command: AssociationCommand, state: Associatio
 
 export const associationDecider: Decider<AssociationCommand, AssociationEvent, AssociationState> = {
   initialState: initialAssociationState,
+  eventTypes: ASSOCIATION_EVENT_TYPES,
   decide: decideAssociation,
   evolve: evolveAssociation,
 };

@@ -13,6 +13,7 @@ export type CertificateNumberReserved = DomainEvent<
   { readonly associationId: string; readonly certificateNumber: string; readonly enterpriseCode: string; readonly membershipId: string }
 >;
 export type CertificateEvent = CertificateNumberReserved;
+export const CERTIFICATE_EVENT_TYPES: readonly CertificateEvent['type'][] = ['CertificateNumberReserved'];
 
 export interface ReserveCertificateNumber {
   readonly type: 'ReserveCertificateNumber';
@@ -36,6 +37,7 @@ export function certificateStreamId(associationId: string, certificateNumber: st
 
 export const certificateDecider: Decider<ReserveCertificateNumber, CertificateEvent, CertificateState> = {
   initialState: { holder: null },
+  eventTypes: CERTIFICATE_EVENT_TYPES,
   evolve: (_state, event) => ({ holder: event.data.enterpriseCode }),
   decide(command: ReserveCertificateNumber, state: CertificateState, _context: DecisionContext): CertificateEvent[] {
     if (state.holder === command.enterpriseCode) return [];

@@ -164,6 +164,7 @@ export function decideCouncilTerm(command: CouncilTermCommand, state: CouncilTer
 
 export const councilTermDecider: Decider<CouncilTermCommand, CouncilTermEvent, CouncilTermState> = {
   initialState: initialCouncilTermState,
+  eventTypes: COUNCIL_TERM_EVENT_TYPES,
   decide: decideCouncilTerm,
   evolve: evolveCouncilTerm,
 };

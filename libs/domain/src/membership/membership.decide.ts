@@ -31,6 +31,7 @@ import { MembershipRules } from './membership.errors.js';
 import {
   ADMISSION_TIERS,
   COUNCIL_TIERS,
+  MEMBERSHIP_EVENT_TYPES,
   MEMBERSHIP_TIERS,
   type MembershipEvent,
   membershipId,
@@ -80,6 +81,7 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
 
 export const membershipDecider: Decider<MembershipCommand, MembershipEvent, MembershipState> = {
   initialState: initialMembershipState,
+  eventTypes: MEMBERSHIP_EVENT_TYPES,
   decide: decideMembership,
   evolve: evolveMembership,
 };

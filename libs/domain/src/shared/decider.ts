@@ -28,18 +28,63 @@ export interface DomainEvent<Type extends string = string, Data extends object =
 }
 
 /**
- * A pure decider: `decide` turns a command and the current state into new events (or throws a domain error),
- * `evolve` folds one event into the state. No I/O, no clock, no framework.
+ * How a stream's events fold into state: its initial state, `evolve`, and the event types the stream may hold.
+ * An event of any other type in the stream is a broken invariant (the command layer refuses to decide on it).
  */
-export interface Decider<Command, Event extends DomainEvent, State> {
+export interface Evolver<Event extends DomainEvent, State> {
   readonly initialState: State;
-  decide(command: Command, state: State, context: DecisionContext): Event[];
+  /** Every event type this decider's streams hold, and no other. */
+  readonly eventTypes: readonly Event['type'][];
   evolve(state: State, event: Event): State;
 }
 
+/**
+ * A pure decider: `decide` turns a command and the current state into new events (or throws a domain error),
+ * `evolve` folds one event into the state. No I/O, no clock, no framework.
+ */
+export interface Decider<Command, Event extends DomainEvent, State> extends Evolver<Event, State> {
+  decide(command: Command, state: State, context: DecisionContext): Event[];
+}
+
 export function fold<Event extends DomainEvent, State>(
-  decider: Pick<Decider<unknown, Event, State>, 'initialState' | 'evolve'>,
+  decider: Pick<Evolver<Event, State>, 'initialState' | 'evolve'>,
   events: readonly Event[],
 ): State {
   return events.reduce(decider.evolve, decider.initialState);
+}
+
+/** A stream a decision reads and may append to, and how its events fold. */
+export interface StreamRef<State> {
+  readonly streamId: string;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each stream folds its own event type
+  readonly evolver: Evolver<any, State>;
+}
+
+/**
+ * A stream named by what the other streams of a decision hold (the council term whose seat a membership holds),
+ * or null when there is none. It is read after the streams named by the command alone.
+ */
+export interface DependentStreamRef<State, States> {
+  readonly dependsOn: (states: States) => string | null;
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any -- each stream folds its own event type
+  readonly evolver: Evolver<any, State>;
+}
+
+/** The streams of a decision by role; an optional role may be null (no such stream) and then has no state. */
+export type StreamRefs<States extends Record<string, unknown>> = {
+  readonly [K in keyof States]-?:
+    | StreamRef<NonNullable<States[K]>>
+    | DependentStreamRef<NonNullable<States[K]>, States>
+    | (undefined extends States[K] ? null : never);
+};
+
+/**
+ * A decision over several streams, appended atomically or not at all: a reservation (a receipt number, a
+ * certificate number, the president's seat) and the act that needs it. `streams` names the streams a command
+ * touches, `decide` gets each one's folded state and answers the events for each (none for a stream it only
+ * reads). Pure like a Decider; the command layer loads, retries on concurrent writers and appends.
+ */
+export interface MultiStreamDecider<Command, States extends Record<string, unknown>> {
+  streams(command: Command): StreamRefs<States>;
+  decide(command: Command, states: States, context: DecisionContext): { readonly [K in keyof States]?: readonly DomainEvent[] };
 }

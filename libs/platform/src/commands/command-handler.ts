@@ -1,16 +1,17 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Actor, Decider, DomainEvent } from '#domain/shared';
+import type { Actor, Decider, DependentStreamRef, DomainEvent, Evolver, MultiStreamDecider } from '#domain/shared';
 import {
   canonicalJson,
   deterministicEventId,
   type EventStore,
   type EventToAppend,
   type Position,
+  type RecordedEvent,
   type StreamRevision,
   WrongExpectedRevisionError,
 } from '#eventstore';
 import type { Clock } from '../clock/index.js';
-import { ConflictError } from '../errors/app-errors.js';
+import { ConflictError, StreamIntegrityError } from '../errors/app-errors.js';
 
 export interface CommandEnvelope<Command extends { type: string }> {
   readonly command: Command;
@@ -21,17 +22,38 @@ export interface CommandEnvelope<Command extends { type: string }> {
   readonly causationId?: string | null;
 }
 
+/** An event a command wrote (or, for a re-sent command, had written). */
+export interface WrittenEvent {
+  readonly id: string;
+  readonly type: string;
+  readonly data: Readonly<Record<string, unknown>>;
+  readonly revision: StreamRevision;
+}
+
+/** What a command did to one stream. */
+export interface StreamOutcome {
+  readonly streamId: string;
+  /** The stream's revision after the command. */
+  readonly revision: StreamRevision;
+  /** Global position of the last event written to this stream. */
+  readonly position: Position;
+  readonly events: readonly WrittenEvent[];
+}
+
 export interface CommandResult {
+  /** The command's first stream (the one its decision names first). */
   readonly streamId: string;
   readonly commandId: string;
-  /** The stream's revision after the command (null when the stream still does not exist). */
+  /** The first stream's revision after the command (null when it still does not exist). */
   readonly revision: StreamRevision | null;
-  /** Global position of the last event the command wrote; null when it wrote nothing. */
+  /** Global position of the last event the command wrote, in any stream; null when it wrote nothing. */
   readonly position: Position | null;
   /** True when the command had already taken effect and this call wrote nothing. */
   readonly duplicate: boolean;
-  /** How many events the command wrote (or, for a duplicate, had written). */
+  /** How many events the command wrote (or, for a duplicate, had written), over all its streams. */
   readonly eventCount: number;
+  /** Every stream the command wrote to, in the order its decision names them; empty when it wrote nothing. */
+  readonly streams: readonly StreamOutcome[];
 }
 
 export type CommandResultKind = 'ok' | 'duplicate' | 'rejected' | 'conflict' | 'error';
@@ -46,10 +68,36 @@ export interface CommandHandlerOptions {
   readonly observe?: CommandObserver;
 }
 
+/** A stream of the decision, resolved to its id. */
+interface Ref {
+  readonly key: string;
+  readonly streamId: string;
+  readonly evolver: Evolver<DomainEvent, unknown>;
+}
+
+interface Loaded {
+  readonly refs: readonly Ref[];
+  readonly histories: readonly (readonly RecordedEvent[])[];
+  readonly states: Record<string, unknown>;
+}
+
+/** A single-stream decider as a decision over one stream. */
+function oneStream<Command, Event extends DomainEvent, State>(
+  decider: Decider<Command, Event, State>,
+  streamId: string,
+): MultiStreamDecider<Command, { stream: State }> {
+  return {
+    streams: () => ({ stream: { streamId, evolver: decider as Evolver<Event, NonNullable<State>> } }),
+    decide: (command, states, context) => ({ stream: decider.decide(command, states.stream, context) }),
+  };
+}
+
 /**
- * Load, decide, append: the one way state changes. It folds the stream with the decider's pure `evolve`,
- * asks `decide` for events, and appends them at the revision it loaded. A concurrent append makes it
- * retry from the load; re-sending a command id that already took effect returns the original outcome.
+ * Load, decide, append: the one way state changes. It folds each stream the decision names with its pure
+ * `evolve`, asks `decide` for events, and appends them at the revisions it loaded, to one stream or, for a
+ * decision over several, to all of them atomically. A concurrent append makes it retry from the load; re-sending
+ * a command id that already took effect returns the original outcome. A stream holding an event its decider does
+ * not own is refused before anything is decided.
  */
 export class CommandHandler {
   private readonly maxRetries: number;
@@ -62,17 +110,27 @@ export class CommandHandler {
     this.maxRetries = options.maxRetries ?? 3;
   }
 
-  async handle<Command extends { type: string }, Event extends DomainEvent, State>(
+  /** A command decided on one stream. */
+  handle<Command extends { type: string }, Event extends DomainEvent, State>(
     decider: Decider<Command, Event, State>,
     streamId: string,
     envelope: CommandEnvelope<Command>,
   ): Promise<CommandResult> {
+    return this.handleAcross(oneStream(decider, streamId), envelope);
+  }
+
+  /** A command decided over several streams and appended to all it changes, atomically. */
+  async handleAcross<Command extends { type: string }, States extends Record<string, unknown>>(
+    decider: MultiStreamDecider<Command, States>,
+    envelope: CommandEnvelope<Command>,
+  ): Promise<CommandResult> {
     const started = process.hrtime.bigint();
     const commandType = envelope.command.type;
+    const commandId = envelope.commandId ?? randomUUID();
     const observe = (result: CommandResultKind) =>
       this.options.observe?.(commandType, result, Number(process.hrtime.bigint() - started) / 1e9);
     try {
-      const outcome = await this.run(decider, streamId, envelope);
+      const outcome = await this.run(decider, { ...envelope, commandId });
       observe(outcome.duplicate ? 'duplicate' : 'ok');
       return outcome;
     } catch (error) {
@@ -81,79 +139,171 @@ export class CommandHandler {
     }
   }
 
-  private async run<Command extends { type: string }, Event extends DomainEvent, State>(
-    decider: Decider<Command, Event, State>,
-    streamId: string,
-    envelope: CommandEnvelope<Command>,
+  private async run<Command extends { type: string }, States extends Record<string, unknown>>(
+    decider: MultiStreamDecider<Command, States>,
+    envelope: CommandEnvelope<Command> & { readonly commandId: string },
   ): Promise<CommandResult> {
-    const commandId = envelope.commandId ?? randomUUID();
+    const { commandId } = envelope;
     const commandHash = hashCommand(envelope.command);
     const correlationId = envelope.correlationId ?? commandId;
     const causationId = envelope.causationId ?? commandId;
+    const named = decider.streams(envelope.command) as Record<string, { streamId?: string; dependsOn?: DependentStreamRef<unknown, States>['dependsOn']; evolver: Ref['evolver'] } | null>;
+    const primary = Object.values(named).find((ref) => ref?.streamId)?.streamId;
+    if (!primary) throw new Error(`a ${envelope.command.type} decision names no stream of its own`);
 
     for (let attempt = 0; ; attempt++) {
-      const history = await this.store.readStream(streamId);
-      const earlier = history.filter((e) => e.metadata.commandId === commandId);
-      if (earlier.length > 0) {
-        if (earlier[0]!.metadata.commandHash !== commandHash) {
+      const { refs, histories, states } = await this.load(named, envelope.command.type);
+      const earlier = histories.map((history) => history.filter((e) => e.metadata.commandId === commandId));
+      const first = earlier.flat()[0];
+      if (first) {
+        if (first.metadata.commandHash !== commandHash) {
           throw new ConflictError(
-            `Command id ${commandId} was already used for a different command on ${streamId}. Use a new command id.`,
+            `Command id ${commandId} was already used for a different command on ${first.streamId}. Use a new command id.`,
             'command_id_reused',
+            commandId,
           );
         }
-        const last = earlier[earlier.length - 1]!;
-        return { streamId, commandId, revision: last.revision, position: last.position, duplicate: true, eventCount: earlier.length };
+        return resultOf(primary, commandId, true, histories[0]!, earlier.filter((events) => events.length > 0).map(outcomeOf));
       }
 
-      const state = history.reduce((s, e) => decider.evolve(s, e as unknown as Event), decider.initialState);
       const now = this.clock.now();
-      const decided = decider.decide(envelope.command, state, { now, actor: envelope.actor });
-      const currentRevision = history.length > 0 ? history[history.length - 1]!.revision : null;
-      if (decided.length === 0) {
-        return { streamId, commandId, revision: currentRevision, position: null, duplicate: false, eventCount: 0 };
-      }
+      const decided = decider.decide(envelope.command, states as States, { now, actor: envelope.actor });
 
-      const actor = {
-        userId: envelope.actor.userId,
-        role: envelope.actor.role,
-        associationId: envelope.actor.associationId ?? null,
+      const actor = { userId: envelope.actor.userId, role: envelope.actor.role, associationId: envelope.actor.associationId ?? null };
+      const metadata = {
+        actor,
+        commandId,
+        commandType: envelope.command.type,
+        commandHash,
+        correlationId,
+        causationId,
+        recordedAt: now.toISOString(),
       };
-      const toAppend: EventToAppend[] = decided.map((event, index) => ({
-        id: deterministicEventId(commandId, streamId, index),
-        type: event.type,
-        data: event.data as Record<string, unknown>,
-        metadata: {
-          actor,
-          commandId,
-          commandType: envelope.command.type,
-          commandHash,
-          correlationId,
-          causationId,
-          recordedAt: now.toISOString(),
-        },
-      }));
+      const appends = refs.flatMap((ref, i) => {
+        const events = decided[ref.key] ?? [];
+        if (events.length === 0) return [];
+        for (const event of events) assertOwned(ref, event.type, null);
+        const revision = lastRevision(histories[i]!);
+        const toAppend: EventToAppend[] = events.map((event, index) => ({
+          id: deterministicEventId(commandId, ref.streamId, index),
+          type: event.type,
+          data: event.data as Record<string, unknown>,
+          metadata,
+        }));
+        return [{ streamId: ref.streamId, events: toAppend, expectedRevision: revision ?? ('no_stream' as const), loaded: revision }];
+      });
+      if (appends.length === 0) return resultOf(primary, commandId, false, histories[0]!, []);
+
       try {
-        const result = await this.store.append(streamId, toAppend, {
-          expectedRevision: currentRevision ?? 'no_stream',
+        const written =
+          appends.length === 1
+            ? [await this.store.append(appends[0]!.streamId, appends[0]!.events, { expectedRevision: appends[0]!.expectedRevision })]
+            : (await this.store.appendMany(appends)).streams;
+        const outcomes = appends.map((append, i): StreamOutcome => {
+          const result = written[i]!;
+          const base = result.nextRevision - append.events.length + 1;
+          return {
+            streamId: append.streamId,
+            revision: result.nextRevision,
+            position: result.position,
+            events: append.events.map((e, index) => ({ id: e.id, type: e.type, data: e.data, revision: base + index })),
+          };
         });
-        return {
-          streamId,
-          commandId,
-          revision: result.nextRevision,
-          position: result.position,
-          duplicate: result.duplicate,
-          eventCount: toAppend.length,
-        };
+        return resultOf(primary, commandId, written.every((w) => w.duplicate), histories[0]!, outcomes);
       } catch (error) {
         if (!(error instanceof WrongExpectedRevisionError)) throw error;
         if (attempt >= this.maxRetries) {
           throw new ConflictError(
-            `${streamId} was changed by someone else while this command was being decided (${attempt + 1} attempts). Reload and try again.`,
+            `${error.streamId} was changed by someone else while this command was being decided (${attempt + 1} attempts). ` +
+              `Send it again with command id ${commandId}.`,
             'concurrent_modification',
+            commandId,
           );
         }
       }
     }
+  }
+
+  /**
+   * Reads and folds the streams named by the command, then those named by what they hold (dependent streams),
+   * each once; a role whose stream is null has no state.
+   */
+  private async load<States>(
+    named: Record<string, { streamId?: string; dependsOn?: DependentStreamRef<unknown, States>['dependsOn']; evolver: Ref['evolver'] } | null>,
+    commandType: string,
+  ): Promise<Loaded> {
+    const refs: Ref[] = [];
+    const histories: (readonly RecordedEvent[])[] = [];
+    const states: Record<string, unknown> = {};
+    const read = async (wanted: Ref[]) => {
+      for (const ref of wanted) {
+        if (refs.some((r) => r.streamId === ref.streamId)) throw new Error(`a ${commandType} decision names stream ${ref.streamId} twice`);
+        refs.push(ref);
+      }
+      const loaded = await Promise.all(wanted.map((ref) => this.store.readStream(ref.streamId)));
+      wanted.forEach((ref, i) => {
+        histories.push(loaded[i]!);
+        states[ref.key] = foldGuarded(ref, loaded[i]!);
+      });
+    };
+    const entries = Object.entries(named);
+    await read(entries.flatMap(([key, ref]) => (ref?.streamId ? [{ key, streamId: ref.streamId, evolver: ref.evolver }] : [])));
+    const dependent = entries.flatMap(([key, ref]) => {
+      const streamId = ref?.dependsOn?.(states as States) ?? null;
+      return ref && streamId ? [{ key, streamId, evolver: ref.evolver }] : [];
+    });
+    if (dependent.length > 0) await read(dependent);
+    return { refs, histories, states };
+  }
+}
+
+function lastRevision(history: readonly RecordedEvent[]): StreamRevision | null {
+  return history.length > 0 ? history[history.length - 1]!.revision : null;
+}
+
+function outcomeOf(events: readonly RecordedEvent[]): StreamOutcome {
+  const last = events[events.length - 1]!;
+  return {
+    streamId: last.streamId,
+    revision: last.revision,
+    position: last.position,
+    events: events.map((e) => ({ id: e.id, type: e.type, data: e.data, revision: e.revision })),
+  };
+}
+
+function resultOf(
+  primary: string,
+  commandId: string,
+  duplicate: boolean,
+  primaryHistory: readonly RecordedEvent[],
+  streams: readonly StreamOutcome[],
+): CommandResult {
+  const own = streams.find((s) => s.streamId === primary);
+  const positions = streams.map((s) => s.position).sort();
+  return {
+    streamId: primary,
+    commandId,
+    revision: own ? own.revision : lastRevision(primaryHistory),
+    position: positions[positions.length - 1] ?? null,
+    duplicate,
+    eventCount: streams.reduce((n, s) => n + s.events.length, 0),
+    streams,
+  };
+}
+
+/** Folds a stream, refusing an event its decider does not own (a corrupted or misnamed stream). */
+function foldGuarded(ref: Ref, history: readonly RecordedEvent[]): unknown {
+  let state = ref.evolver.initialState;
+  for (const event of history) {
+    assertOwned(ref, event.type, event);
+    state = ref.evolver.evolve(state, event);
+  }
+  return state;
+}
+
+function assertOwned(ref: Ref, type: string, event: RecordedEvent | null): void {
+  if (!(ref.evolver.eventTypes as readonly string[]).includes(type)) {
+    throw new StreamIntegrityError(ref.streamId, type, event ? { id: event.id, revision: event.revision } : null, ref.evolver.eventTypes);
   }
 }
 

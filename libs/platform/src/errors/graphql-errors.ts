@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import { InvalidInput, NotFound, RuleViolation, type FieldError } from '#domain/shared';
-import { ConflictError, ForbiddenError, UnauthenticatedError } from './app-errors.js';
+import { ConflictError, ForbiddenError, StreamIntegrityError, UnauthenticatedError } from './app-errors.js';
 
 /** The `extensions.code` values clients can rely on. */
 export const ErrorCodes = {
@@ -11,6 +11,7 @@ export const ErrorCodes = {
   forbidden: 'FORBIDDEN',
   unauthenticated: 'UNAUTHENTICATED',
   notFound: 'NOT_FOUND',
+  dataIntegrity: 'DATA_INTEGRITY',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -56,7 +57,16 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
     return { ...base, message: original.message, extensions: { code: ErrorCodes.notFound, entity: original.entity, id: original.id } };
   }
   if (original instanceof ConflictError) {
-    return { ...base, message: original.message, extensions: { code: ErrorCodes.conflict, reason: original.reason } };
+    return { ...base, message: original.message, extensions: { code: ErrorCodes.conflict, reason: original.reason, commandId: original.commandId } };
+  }
+  if (original instanceof StreamIntegrityError) {
+    const reference = randomBytes(4).toString('hex');
+    log?.error({ reference, streamId: original.streamId, eventType: original.eventType, event: original.event }, 'a stream holds an event its decider does not own');
+    return {
+      ...base,
+      message: `${original.message} Reference ${reference}.`,
+      extensions: { code: ErrorCodes.dataIntegrity, streamId: original.streamId, eventId: original.event?.id ?? null, reference },
+    };
   }
   if (original instanceof UnauthenticatedError) {
     return { ...base, message: original.message, extensions: { code: ErrorCodes.unauthenticated } };
