@@ -4,8 +4,9 @@ import { buildSchema } from 'graphql';
 import { queryLimitsPlugin } from './limits.plugin.js';
 
 const schema = buildSchema(`
-  type Item { id: ID! name: String! children(first: Int = 5): [Item!]! }
-  type Query { items(first: Int = 20, label: String): [Item!]! }
+  type Tag { label: String! weight: Int! }
+  type Item { id: ID! name: String! note: String count: Int tag: Tag tags: [Tag!]! children(first: Int = 5): [Item!]! }
+  type Query { items(first: Int = 20, label: String): [Item!]! lookup(codes: [String!]!): [Item!]! }
 `);
 
 const item = { id: '1', name: 'x', children: [] };
@@ -26,6 +27,35 @@ async function limitOf(server: ApolloServer, query: string, variables: Record<st
   const limit = response.body.singleResult.errors?.[0]?.extensions?.limit;
   return typeof limit === 'string' ? limit : null;
 }
+
+describe('the cost of an operation', () => {
+  it('counts the objects a page can hold, not its scalar fields', async () => {
+    const server = await serverWith(10, 400);
+    // 200 items with every scalar field: 200 objects.
+    expect(await limitOf(server, `{ items(first: 200) { id name note count } }`)).toBeNull();
+    // Each nested object counts once per item: 200 × (item + tag + tags) = 600.
+    expect(await limitOf(server, `{ items(first: 200) { id tag { label weight } tags { label } } }`)).toBe('complexity');
+    expect(await limitOf(server, `{ items(first: 100) { id tag { label weight } tags { label } } }`)).toBeNull();
+    await server.stop();
+  });
+
+  it('multiplies a nested page by the page that holds it', async () => {
+    const server = await serverWith(10, 400);
+    expect(await limitOf(server, `{ items(first: 20) { id children(first: 19) { id } } }`)).toBeNull();
+    expect(await limitOf(server, `{ items(first: 20) { id children(first: 20) { id } } }`)).toBe('complexity');
+    await server.stop();
+  });
+
+  it('counts a look-up by the number of keys it is given, literal or in a variable', async () => {
+    const server = await serverWith(10, 100);
+    const codes = (n: number) => Array.from({ length: n }, (_, i) => `c${i}`);
+    const query = `query ($codes: [String!]!) { lookup(codes: $codes) { id tag { label } } }`;
+    expect(await limitOf(server, query, { codes: codes(50) })).toBeNull();
+    expect(await limitOf(server, query, { codes: codes(51) })).toBe('complexity');
+    expect(await limitOf(server, `{ lookup(codes: ${JSON.stringify(codes(51))}) { id tag { label } } }`)).toBe('complexity');
+    await server.stop();
+  });
+});
 
 describe('the query limits', () => {
   it('costs the same text again by the variables it is sent with when a page size is a variable', async () => {
