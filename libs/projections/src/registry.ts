@@ -3,6 +3,7 @@ import { CreditConductAssociation1795219850000 } from './credit/1795219850000-cr
 import { CreditExpiryIndex1795219860000 } from './credit/1795219860000-credit-expiry-index.migration.js';
 import { creditProjection } from './credit/credit.projection.js';
 import { DuesAccounts1795219700000 } from './dues/1795219700000-dues-accounts.migration.js';
+import { DuesWaiverAuthority1795219710000 } from './dues/1795219710000-dues-waiver-authority.migration.js';
 import { duesEntities } from './dues/dues.entities.js';
 import { duesProjection } from './dues/dues.projection.js';
 import { auditTrailProjection } from './audit/audit.projection.js';
@@ -33,6 +34,7 @@ export const registerMigrations: readonly MigrationClass[] = [
   EnterpriseRegister1795219400000,
   MembershipRegister1795219600000,
   DuesAccounts1795219700000,
+  DuesWaiverAuthority1795219710000,
   CreditEvaluation1795219800000,
   CreditConductAssociation1795219850000,
   CreditExpiryIndex1795219860000,

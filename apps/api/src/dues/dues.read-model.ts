@@ -13,6 +13,7 @@ import type {
   PaymentView,
   ReasonTotal,
   TierTotal,
+  WaiverAuthorityKind,
   WaiverPolicyView,
   WaiverView,
 } from './dues.types.js';
@@ -35,8 +36,21 @@ export interface WaiverRegisterFilter {
   readonly reasonCategory?: string | null;
   readonly policyId?: string | null;
   readonly status?: string | null;
+  /** The approver of a maker-checker approval (a policy grant has none). */
   readonly approvedBy?: string | null;
+  readonly authority?: WaiverAuthorityKind | null;
+  /** Whoever recorded the approval or the grant. */
+  readonly recordedBy?: string | null;
 }
+
+/**
+ * A waiver row with the firm's current name and, for a policy grant, the policy's title: what a printed register
+ * needs, in the same statement.
+ */
+const WAIVER_FROM = `dues_waiver w
+  LEFT JOIN enterprise ent ON ent.code = w.enterprise_code
+  LEFT JOIN dues_waiver_policy pol ON pol.association_id = w.association_id AND pol.policy_id = w.policy_id`;
+const WAIVER_COLUMNS = `w.*, ent.name AS enterprise_name, pol.title AS policy_title`;
 
 /** The last instant of a business date in China (UTC+8). */
 export function endOfBusinessDate(date: string): Date {
@@ -121,17 +135,17 @@ export class DuesReadModel {
   /** Waivers as they stood at `asOf`: amounts from the ledger, decisions shown only once recorded. */
   private async waiversAsOf(where: string, params: unknown[]): Promise<WaiverView[]> {
     const rows = await this.query(
-      `SELECT w.*, coalesce(e.in_effect, 0)::text AS in_effect_as_of, coalesce(e.revoked, 0)::text AS revoked_as_of
-       FROM dues_waiver w
+      `SELECT ${WAIVER_COLUMNS}, coalesce(e.in_effect, 0)::text AS in_effect_as_of, coalesce(e.revoked, 0)::text AS revoked_as_of
+       FROM ${WAIVER_FROM}
        LEFT JOIN (
          SELECT association_id, enterprise_code, year, waiver_id,
                 sum(CASE kind WHEN 'WAIVER' THEN amount_fen ELSE -amount_fen END) AS in_effect,
                 sum(CASE kind WHEN 'WAIVER_REVOKED' THEN amount_fen ELSE 0 END) AS revoked
          FROM dues_account_entry WHERE waiver_id IS NOT NULL AND recorded_at <= $3
          GROUP BY association_id, enterprise_code, year, waiver_id
-       ) e USING (association_id, enterprise_code, year, waiver_id)
-       WHERE ${where} AND coalesce(w.requested_at, w.approved_at) <= $3
-       ORDER BY w.year, coalesce(w.requested_at, w.approved_at), w.waiver_id`,
+       ) e ON e.association_id = w.association_id AND e.enterprise_code = w.enterprise_code AND e.year = w.year AND e.waiver_id = w.waiver_id
+       WHERE ${where} AND coalesce(w.requested_at, w.recorded_at) <= $3
+       ORDER BY w.year, coalesce(w.requested_at, w.recorded_at), w.waiver_id`,
       params,
     );
     const asOf = params[2] as Date;
@@ -146,30 +160,32 @@ export class DuesReadModel {
     after?: string | null,
   ): Promise<Connection<WaiverView>> {
     const cursor = decodeCursor(after, 2);
-    const conditions = ['association_id = $1', 'year = $2'];
+    const conditions = ['w.association_id = $1', 'w.year = $2'];
     const params: unknown[] = [associationId, year];
     const add = (column: string, value: string | null | undefined) => {
       if (value) {
         params.push(value);
-        conditions.push(`${column} = $${params.length}`);
+        conditions.push(`w.${column} = $${params.length}`);
       }
     };
     add('reason_category', filter.reasonCategory);
     add('policy_id', filter.policyId);
     add('status', filter.status);
     add('approved_by', filter.approvedBy);
+    add('authority', filter.authority);
+    add('recorded_by', filter.recordedBy);
     const where = conditions.join(' AND ');
-    const [{ total }] = (await this.query(`SELECT count(*)::int AS total FROM dues_waiver WHERE ${where}`, params)) as [{ total: number }];
+    const [{ total }] = (await this.query(`SELECT count(*)::int AS total FROM dues_waiver w WHERE ${where}`, params)) as [{ total: number }];
     const pageParams = [...params];
     let pageWhere = where;
     if (cursor) {
       pageParams.push(cursor[0], cursor[1]);
-      pageWhere += ` AND (enterprise_code, waiver_id) > ($${pageParams.length - 1}, $${pageParams.length})`;
+      pageWhere += ` AND (w.enterprise_code, w.waiver_id) > ($${pageParams.length - 1}, $${pageParams.length})`;
     }
     pageParams.push(first + 1);
     const rows = await this.query(
-      `SELECT *, in_effect_fen::text AS in_effect_as_of, revoked_fen::text AS revoked_as_of FROM dues_waiver
-       WHERE ${pageWhere} ORDER BY enterprise_code, waiver_id LIMIT $${pageParams.length}`,
+      `SELECT ${WAIVER_COLUMNS}, w.in_effect_fen::text AS in_effect_as_of, w.revoked_fen::text AS revoked_as_of FROM ${WAIVER_FROM}
+       WHERE ${pageWhere} ORDER BY w.enterprise_code, w.waiver_id LIMIT $${pageParams.length}`,
       pageParams,
     );
     return toConnection(rows, first, total, cursor !== null, (r) => encodeCursor([s(r.enterprise_code), s(r.waiver_id)]), (r) =>
@@ -179,8 +195,8 @@ export class DuesReadModel {
 
   async waiver(associationId: string, enterpriseCode: string, year: number, waiverId: string): Promise<WaiverView | null> {
     const [row] = await this.query(
-      `SELECT *, in_effect_fen::text AS in_effect_as_of, revoked_fen::text AS revoked_as_of FROM dues_waiver
-       WHERE association_id = $1 AND enterprise_code = $2 AND year = $3 AND waiver_id = $4`,
+      `SELECT ${WAIVER_COLUMNS}, w.in_effect_fen::text AS in_effect_as_of, w.revoked_fen::text AS revoked_as_of FROM ${WAIVER_FROM}
+       WHERE w.association_id = $1 AND w.enterprise_code = $2 AND w.year = $3 AND w.waiver_id = $4`,
       [associationId, enterpriseCode, year, waiverId],
     );
     return row ? toWaiver(row, null) : null;
@@ -337,24 +353,46 @@ function toPayment(r: Row): PaymentView {
   };
 }
 
-/** A waiver row; with `asOf`, amounts come from the ledger and later decisions are hidden. */
+/**
+ * A waiver row; with `asOf`, amounts come from the ledger and later decisions are hidden. Its authority is the
+ * approval (approver, time) or the policy (id, title, decision) it is in effect on; who recorded that is kept
+ * apart, so the operator who applied a policy is never shown as its approver.
+ */
 function toWaiver(r: Row, asOf: Date | null): WaiverView {
   const seen = (at: unknown) => at !== null && at !== undefined && (asOf === null || new Date(at as string) <= asOf);
   const inEffectFen = n(r.in_effect_as_of);
-  const approved = seen(r.approved_at);
+  const kind = sOrNull(r.authority) as WaiverAuthorityKind | null;
+  // The approval or the grant had been recorded by `asOf`.
+  const decided = kind !== null && seen(r.recorded_at);
+  const approval = decided && kind === 'APPROVAL';
   let status = s(r.status);
   if (asOf !== null) {
     if (inEffectFen > 0) status = 'APPROVED';
-    else if (approved) status = 'REVOKED';
+    else if (decided) status = 'REVOKED';
     else if (status === 'REJECTED' && seen(r.updated_at)) status = 'REJECTED';
     else status = 'REQUESTED';
   }
   const revoked = seen(r.revoked_at);
   const rejected = status === 'REJECTED';
+  const approvedBy = approval ? sOrNull(r.approved_by) : null;
+  const approvedAt = approval ? dOrNull(r.approved_at) : null;
+  let authority: WaiverView['authority'] = null;
+  if (approval) authority = { kind: 'APPROVAL', approvedBy, approvedAt, policyId: null, policyTitle: null, decision: null };
+  else if (decided) {
+    authority = {
+      kind: 'POLICY',
+      approvedBy: null,
+      approvedAt: null,
+      policyId: sOrNull(r.policy_id),
+      policyTitle: sOrNull(r.policy_title),
+      decision: r.decision ? toDecision(r.decision) : null,
+    };
+  }
   return {
     waiverId: s(r.waiver_id),
     associationId: s(r.association_id),
     enterpriseCode: s(r.enterprise_code),
+    enterpriseName: sOrNull(r.enterprise_name),
     year: n(r.year),
     status,
     full: Boolean(r.full_waiver),
@@ -366,8 +404,11 @@ function toWaiver(r: Row, asOf: Date | null): WaiverView {
     evidenceReference: sOrNull(r.evidence_reference),
     requestedBy: sOrNull(r.requested_by),
     requestedAt: dOrNull(r.requested_at),
-    approvedBy: approved ? sOrNull(r.approved_by) : null,
-    approvedAt: approved ? dOrNull(r.approved_at) : null,
+    approvedBy,
+    approvedAt,
+    authority,
+    recordedBy: decided ? sOrNull(r.recorded_by) : null,
+    recordedAt: decided ? dOrNull(r.recorded_at) : null,
     rejectedBy: rejected ? sOrNull(r.rejected_by) : null,
     rejectionReason: rejected ? sOrNull(r.rejection_reason) : null,
     revokedBy: revoked ? sOrNull(r.revoked_by) : null,

@@ -35,6 +35,8 @@ import {
   DuesCommandPayload,
   DuesStatement,
   FeeScheduleVersionView,
+  WaiverAuthorityKindEnum,
+  type WaiverAuthorityKind,
   WaiverConnection,
   WaiverPolicyView,
   WaiverReasonEnum,
@@ -90,19 +92,33 @@ export class DuesResolver {
     return this.readModel.statement(associationId, code, asOf ?? this.now());
   }
 
-  @Query(() => WaiverConnection, { description: 'The waiver register (减免登记) of a year: every waiver with reason, approver and policy.' })
+  @Query(() => WaiverConnection, {
+    description:
+      'The waiver register (减免登记) of a year: every waiver with its reason, its authority (an approval, or a policy and its decision) and who recorded it.',
+  })
   @Roles('ADMIN', 'AUDITOR')
   duesWaiverRegister(
     @Args() { associationId, year }: AssociationYearArgs,
     @Args('reasonCategory', { type: () => WaiverReasonEnum, nullable: true }) reasonCategory: string | null,
     @Args('status', { type: () => WaiverStatusEnum, nullable: true }) status: string | null,
-    @Args('policyId', { type: () => String, nullable: true }) policyId: string | null,
-    @Args('approvedBy', { type: () => String, nullable: true }) approvedBy: string | null,
+    @Args('policyId', { type: () => String, nullable: true, description: 'Waivers granted under this policy.' }) policyId: string | null,
+    @Args('approvedBy', { type: () => String, nullable: true, description: 'Waivers this person approved (policy grants have no approver).' })
+    approvedBy: string | null,
+    @Args('authority', { type: () => WaiverAuthorityKindEnum, nullable: true, description: 'Approvals only, or policy grants only.' })
+    authority: WaiverAuthorityKind | null,
+    @Args('recordedBy', { type: () => String, nullable: true, description: 'Waivers this person put in effect: their approvals and the policy grants they applied.' })
+    recordedBy: string | null,
     @Args() page: PageArgs,
     @CurrentActor() actor: Actor,
   ): Promise<Connection<WaiverView>> {
     assertMayRead(actor, associationId);
-    return this.readModel.waiverRegister(associationId, year, { reasonCategory, status, policyId, approvedBy }, page.first, page.after);
+    return this.readModel.waiverRegister(
+      associationId,
+      year,
+      { reasonCategory, status, policyId, approvedBy, authority, recordedBy },
+      page.first,
+      page.after,
+    );
   }
 
   @Query(() => DuesAnnualReport, { description: 'Dues invoiced, collected and waived (by reason) in a year, as recorded at `asOf`.' })

@@ -11,6 +11,8 @@ export const FeeTierEnum = asEnum(FEE_TIERS);
 export const WaiverReasonEnum = asEnum(WAIVER_REASONS);
 export const PolicySizeClassEnum = asEnum(POLICY_SIZE_CLASSES);
 export const WaiverStatusEnum = asEnum(['REQUESTED', 'APPROVED', 'REJECTED', 'REVOKED'] as const);
+export const WaiverAuthorityKindEnum = asEnum(['APPROVAL', 'POLICY'] as const);
+export type WaiverAuthorityKind = keyof typeof WaiverAuthorityKindEnum;
 registerEnumType(FeeTierEnum, {
   name: 'FeeTier',
   description: '会长单位 PRESIDENT, 副会长单位 VICE_PRESIDENT, 常务理事单位 EXECUTIVE_DIRECTOR, 理事单位 DIRECTOR, 会员单位 MEMBER, 储备会员 RESERVE.',
@@ -21,6 +23,10 @@ registerEnumType(WaiverReasonEnum, {
 });
 registerEnumType(PolicySizeClassEnum, { name: 'PolicySizeClass', description: 'Size class a waiver policy singles out.' });
 registerEnumType(WaiverStatusEnum, { name: 'WaiverStatus', description: 'REQUESTED → APPROVED or REJECTED; APPROVED → REVOKED.' });
+registerEnumType(WaiverAuthorityKindEnum, {
+  name: 'WaiverAuthorityKind',
+  description: 'APPROVAL: approved by an authorised person who did not request it (maker-checker). POLICY: granted under a waiver policy on its decision.',
+});
 
 @ObjectType()
 export class TierAmountView {
@@ -62,11 +68,26 @@ export class FeeScheduleVersionView {
   @Field() adoptedBy: string;
 }
 
+@ObjectType({
+  description:
+    'What a waiver is in effect on: an approval (who approved it, when) or a waiver policy (the policy and the decision that adopted it). Nobody approves a policy grant; its decision is the authority.',
+})
+export class WaiverAuthorityView {
+  @Field(() => WaiverAuthorityKindEnum) kind: WaiverAuthorityKind;
+  @Field(() => String, { nullable: true, description: 'APPROVAL: the approver.' }) approvedBy: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'APPROVAL: when the approval was recorded.' }) approvedAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'POLICY: the waiver policy.' }) policyId: string | null;
+  @Field(() => String, { nullable: true, description: 'POLICY: its title.' }) policyTitle: string | null;
+  @Field(() => DecisionView, { nullable: true, description: 'POLICY: the decision that adopted the policy (body, reference, date, votes).' })
+  decision: DecisionView | null;
+}
+
 @ObjectType({ description: 'A waiver on a dues account.' })
 export class WaiverView {
   @Field(() => ID) waiverId: string;
   @Field() associationId: string;
   @Field() enterpriseCode: string;
+  @Field(() => String, { nullable: true, description: "The firm's current name in the enterprise register." }) enterpriseName: string | null;
   @Field(() => Int) year: number;
   @Field(() => WaiverStatusEnum) status: string;
   @Field({ description: 'Asked to waive whatever is unpaid at approval.' }) full: boolean;
@@ -78,8 +99,18 @@ export class WaiverView {
   @Field(() => String, { nullable: true }) evidenceReference: string | null;
   @Field(() => String, { nullable: true }) requestedBy: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) requestedAt: Date | null;
-  @Field(() => String, { nullable: true }) approvedBy: string | null;
-  @Field(() => GraphQLISODateTime, { nullable: true }) approvedAt: Date | null;
+  @Field(() => String, { nullable: true, description: 'Who approved it (maker-checker); null for a policy grant, which nobody approves.' })
+  approvedBy: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the approval was recorded; null for a policy grant.' })
+  approvedAt: Date | null;
+  @Field(() => WaiverAuthorityView, { nullable: true, description: 'What the waiver is in effect on; null while requested, or once rejected.' })
+  authority: WaiverAuthorityView | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Who recorded the event that put the waiver in effect: the approver, or the operator who applied the policy.',
+  })
+  recordedBy: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'When that event was recorded.' }) recordedAt: Date | null;
   @Field(() => String, { nullable: true }) rejectedBy: string | null;
   @Field(() => String, { nullable: true }) rejectionReason: string | null;
   @Field(() => String, { nullable: true }) revokedBy: string | null;

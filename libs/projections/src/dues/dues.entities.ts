@@ -221,6 +221,11 @@ export class DuesWaiverRow {
   @Column({ name: 'requested_at', type: 'timestamptz', nullable: true })
   requestedAt: Date | null;
 
+  /** APPROVAL (maker-checker) or POLICY (granted under `policyId`); null while nothing is in effect by either. */
+  @Column({ type: 'text', nullable: true })
+  authority: string | null;
+
+  /** The approver of an approval; null for a policy grant, which nobody approves. */
   @Column({ name: 'approved_by', type: 'text', nullable: true })
   approvedBy: string | null;
 
@@ -250,6 +255,13 @@ export class DuesWaiverRow {
 
   @Column({ type: 'jsonb', nullable: true })
   decision: Record<string, unknown> | null;
+
+  /** Actor of the event that put the waiver in effect: the approver, or the operator who applied the policy. */
+  @Column({ name: 'recorded_by', type: 'text', nullable: true })
+  recordedBy: string | null;
+
+  @Column({ name: 'recorded_at', type: 'timestamptz', nullable: true })
+  recordedAt: Date | null;
 
   @Column({ name: 'updated_at', type: 'timestamptz' })
   updatedAt: Date;

@@ -8,6 +8,7 @@ import { readModelMigrations } from '../migrations/index.js';
 import { readModelEntities } from '../read-models/index.js';
 import { eventRecorder } from '../recorded-events.fixture.js';
 import { DuesAccounts1795219700000 } from './1795219700000-dues-accounts.migration.js';
+import { DuesWaiverAuthority1795219710000 } from './1795219710000-dues-waiver-authority.migration.js';
 import { duesEntities } from './dues.entities.js';
 import { duesProjection } from './dues.projection.js';
 
@@ -62,7 +63,7 @@ describe('the dues projection', () => {
     dataSource = createReadModelDataSource({
       url: database.url,
       entities: [...readModelEntities, ...duesEntities],
-      migrations: [...readModelMigrations, DuesAccounts1795219700000],
+      migrations: [...readModelMigrations, DuesAccounts1795219700000, DuesWaiverAuthority1795219710000],
     });
     await dataSource.initialize();
     await dataSource.runMigrations();
@@ -97,6 +98,19 @@ describe('the dues projection', () => {
       ]);
     });
 
+    it('attributes an approval to its approver and a policy grant to the policy, with the operator only as who recorded it', async () => {
+      const rows = await dataSource.query(
+        `SELECT waiver_id, authority, approved_by, approved_at, recorded_by, recorded_at, policy_id FROM dues_waiver ORDER BY waiver_id`,
+      );
+      expect(rows).toEqual([
+        { waiver_id: 'p-1', authority: 'POLICY', approved_by: null, approved_at: null, recorded_by: 'admin-1', recorded_at: new Date('2026-05-01T00:00:00.000Z'), policy_id: 'relief' },
+        {
+          waiver_id: 'w-1', authority: 'APPROVAL', approved_by: 'secretary', approved_at: new Date('2026-03-02T00:00:00.000Z'), recorded_by: 'secretary',
+          recorded_at: new Date('2026-03-02T00:00:00.000Z'), policy_id: null,
+        },
+      ]);
+    });
+
     it('answers "as the register stood then" from the ledger with a WHERE clause', async () => {
       const asOf = async (instant: string) =>
         (
@@ -117,5 +131,44 @@ describe('the dues projection', () => {
       expect(await dataSource.query(`SELECT count(*)::int AS n FROM dues_account_entry`)).toEqual(entries);
       expect(await dataSource.query(`SELECT count(*)::int AS n FROM dues_payment`)).toEqual([{ n: 1 }]);
     });
+  });
+});
+
+describe('the migration to waiver authorities, on rows the first version of the projection wrote', () => {
+  let database: TestDatabase;
+  let dataSource: DataSource;
+
+  beforeAll(async () => {
+    database = await createTestDatabase('dues_authority');
+    dataSource = createReadModelDataSource({ url: database.url, entities: [...readModelEntities], migrations: [...readModelMigrations, DuesAccounts1795219700000] });
+    await dataSource.initialize();
+    await dataSource.runMigrations();
+  });
+
+  afterAll(async () => {
+    await dataSource?.destroy();
+    await database?.drop();
+  });
+
+  it('moves a policy grant’s operator from approver to recorder, so the register reads right before the rebuild', async () => {
+    const insert = (waiverId: string, status: string, approvedBy: string | null, approvedAt: string | null, policyId: string | null) =>
+      dataSource.query(
+        `INSERT INTO dues_waiver (association_id, enterprise_code, year, waiver_id, status, full_waiver, in_effect_fen, revoked_fen, reason_category, reason,
+           approved_by, approved_at, policy_id, updated_at, last_event_id, last_position)
+         VALUES ($1, $2, 2026, $3, $4, false, 0, 0, 'OTHER', '-', $5, $6, $7, now(), gen_random_uuid(), '0')`,
+        [ASSOC, CODE, waiverId, status, approvedBy, approvedAt, policyId],
+      );
+    await insert('granted', 'APPROVED', 'operator', '2026-05-01T00:00:00Z', 'relief');
+    await insert('approved', 'APPROVED', 'secretary', '2026-03-02T00:00:00Z', null);
+    await insert('requested', 'REQUESTED', null, null, null);
+    const queryRunner = dataSource.createQueryRunner();
+    await new DuesWaiverAuthority1795219710000().up(queryRunner);
+    await queryRunner.release();
+    const rows = await dataSource.query(`SELECT waiver_id, authority, approved_by, recorded_by, recorded_at IS NOT NULL AS recorded FROM dues_waiver ORDER BY waiver_id`);
+    expect(rows).toEqual([
+      { waiver_id: 'approved', authority: 'APPROVAL', approved_by: 'secretary', recorded_by: 'secretary', recorded: true },
+      { waiver_id: 'granted', authority: 'POLICY', approved_by: null, recorded_by: 'operator', recorded: true },
+      { waiver_id: 'requested', authority: null, approved_by: null, recorded_by: null, recorded: false },
+    ]);
   });
 });

@@ -18,7 +18,9 @@ type AccountKey = { associationId: string; enterpriseCode: string; year: number 
  */
 export const duesProjection: Projection = {
   name: 'dues',
-  version: 1,
+  // 2: a waiver says on what authority it is in effect (APPROVAL or POLICY) and who recorded it; a policy grant
+  // no longer names its operator as approver (migration 1795219710000).
+  version: 2,
   handles: DUES_EVENT_TYPES,
   tables: ['dues_fee_schedule', 'dues_account', 'dues_account_entry', 'dues_payment', 'dues_waiver', 'dues_waiver_policy'],
   // Rows are loaded and written only by primary key (bulk-rows), so a rebuild may build the other indexes last.
@@ -106,8 +108,8 @@ const WAIVER: TableSpec = {
     requested_fen: 'bigint', in_effect_fen: 'bigint', approved_fen: 'bigint', revoked_fen: 'bigint', reason_category: 'text',
     reason: 'text', evidence_reference: 'text', requested_by: 'text', requested_at: 'timestamptz', approved_by: 'text',
     approved_at: 'timestamptz', approval_note: 'text', rejected_by: 'text', rejection_reason: 'text', revoked_by: 'text',
-    revocation_reason: 'text', revoked_at: 'timestamptz', policy_id: 'text', decision: 'jsonb', updated_at: 'timestamptz',
-    last_event_id: 'uuid', last_position: 'text',
+    revocation_reason: 'text', revoked_at: 'timestamptz', policy_id: 'text', decision: 'jsonb', authority: 'text', recorded_by: 'text',
+    recorded_at: 'timestamptz', updated_at: 'timestamptz', last_event_id: 'uuid', last_position: 'text',
   },
 };
 
@@ -185,7 +187,7 @@ function applyOne(event: RecordedEvent<DuesEvent['type']>, batch: Batch): void {
       const d = (event as Recorded<'DuesWaiverApproved'>).data;
       waiver(batch, event, d, d.waiverId, () => ({
         status: 'APPROVED', in_effect_fen: d.amountFen, approved_fen: d.amountFen, approved_by: d.approvedBy, approved_at: at,
-        approval_note: d.note,
+        approval_note: d.note, authority: 'APPROVAL', recorded_by: by, recorded_at: at,
       }));
       account(batch, event, d, (a) => ({ waived_fen: fen(a.waived_fen) + d.amountFen, balance_fen: fen(a.balance_fen) - d.amountFen }));
       entry(batch, event, d, 'WAIVER', d.amountFen, d.waiverId, d.approvedOn);
@@ -216,8 +218,9 @@ function applyOne(event: RecordedEvent<DuesEvent['type']>, batch: Batch): void {
       batch.waivers.insert({
         ...emptyWaiver, association_id: d.associationId, enterprise_code: d.enterpriseCode, year: d.year, waiver_id: d.waiverId,
         status: 'APPROVED', full_waiver: false, requested_fen: d.amountFen, in_effect_fen: d.amountFen, approved_fen: d.amountFen,
-        revoked_fen: 0, reason_category: d.reasonCategory, reason: d.reason, approved_by: by, approved_at: at, policy_id: d.policyId,
-        decision: JSON.stringify(d.decision), updated_at: at, last_event_id: event.id, last_position: event.position,
+        // The policy's decision is the authority; whoever applied the policy recorded the grant but approved nothing.
+        revoked_fen: 0, reason_category: d.reasonCategory, reason: d.reason, policy_id: d.policyId, decision: JSON.stringify(d.decision),
+        authority: 'POLICY', recorded_by: by, recorded_at: at, updated_at: at, last_event_id: event.id, last_position: event.position,
       });
       account(batch, event, d, (a) => ({ waived_fen: fen(a.waived_fen) + d.amountFen, balance_fen: fen(a.balance_fen) - d.amountFen }));
       entry(batch, event, d, 'WAIVER', d.amountFen, d.waiverId, d.grantedOn);
