@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Decider, DomainEvent } from '#domain/shared';
+import type { Decider, DomainEvent, MultiStreamDecider } from '#domain/shared';
 import { CommandHandler, type CommandEnvelope, type CommandResult } from '#platform';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 
@@ -28,7 +28,19 @@ export class CommandDispatcher {
     envelope: CommandEnvelope<Command>,
     readProjections: readonly string[],
   ): Promise<DispatchResult> {
-    const outcome = await this.handler.handle(decider, streamId, envelope);
+    return this.readYourWrites(await this.handler.handle(decider, streamId, envelope), readProjections);
+  }
+
+  /** A command decided over several streams (a reservation and the act that needs it), appended atomically. */
+  async dispatchAcross<Command extends { type: string }, States extends Record<string, unknown>>(
+    decider: MultiStreamDecider<Command, States>,
+    envelope: CommandEnvelope<Command>,
+    readProjections: readonly string[],
+  ): Promise<DispatchResult> {
+    return this.readYourWrites(await this.handler.handleAcross(decider, envelope), readProjections);
+  }
+
+  private async readYourWrites(outcome: CommandResult, readProjections: readonly string[]): Promise<DispatchResult> {
     const readModelCurrent =
       outcome.position === null ||
       (await this.runtime.waiter.waitFor(outcome.position, readProjections, this.runtime.config.readYourWritesTimeoutMs));

@@ -1,14 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { v5 as uuidv5 } from 'uuid';
 import {
-  decideDuesAccount,
   duesAccountDecider,
   duesAccountStreamId,
   type DuesAccountCommand,
-  type DuesAccountEvent,
   type DuesAccountFacts,
-  evolveDuesAccount,
   evolveFeeSchedule,
   evolveWaiverPolicy,
   feeScheduleDecider,
@@ -16,21 +12,17 @@ import {
   type FeeScheduleCommand,
   type FeeScheduleEvent,
   type FeeScheduleVersion,
-  initialDuesAccountState,
   initialFeeScheduleState,
   initialWaiverPolicyState,
   type MembershipFact,
-  normaliseReceiptNumber,
   policyPercentFor,
-  receiptDecider,
-  receiptStreamId,
   type RecordDuesPayment,
+  duesPaymentDecider,
   type WaiverPolicyAdopted,
   waiverPolicyDecider,
   waiverPolicyStreamId,
   type WaiverPolicyCommand,
   type WaiverPolicyEvent,
-  DuesRules,
 } from '#domain/dues';
 import { associationDecider, associationStreamId, type AssociationEvent } from '#domain/membership';
 import { type Actor, InvalidInput, normaliseCreditCode, NotFound, RuleViolation } from '#domain/shared';
@@ -160,74 +152,12 @@ export class DuesCommands {
   }
 
   /**
-   * A payment: checked against the account first (so bad input or an overpayment writes nothing), then its
-   * receipt number is claimed in the receipt's own stream (the claim fails if any account of the association
-   * holds it), then the payment is appended to the account. A payment refused after the claim (the account
-   * changed in between) releases the claim.
+   * A payment and the claim on its receipt number, appended together or not at all (`duesPaymentDecider`): a
+   * refused payment leaves its receipt number free.
    */
-  async recordPayment(input: RecordDuesPayment, commandId: string | null | undefined, actor: Actor): Promise<DispatchResult> {
-    const command: RecordDuesPayment = {
-      ...input,
-      enterpriseCode: normaliseCreditCode(input.enterpriseCode),
-      receiptNumber: normaliseReceiptNumber(input.receiptNumber),
-    };
-    const id = commandId ?? randomUUID();
-    const accountStream = duesAccountStreamId(command.associationId, command.enterpriseCode, command.year);
-    const history = await this.runtime.store.readStream(accountStream);
-    const alreadyDone = history.some((e) => e.metadata.commandId === id);
-    if (!alreadyDone) {
-      const state = fold<typeof initialDuesAccountState, DuesAccountEvent>(history, initialDuesAccountState, evolveDuesAccount);
-      decideDuesAccount(command, state, { now: this.runtime.clock.now(), actor });
-    }
-    const receiptStream = receiptStreamId(command.associationId, command.receiptNumber);
-    const claimId = derivedCommandId('receipt-claim', id);
-    const claim = await this.commands.dispatch(
-      receiptDecider,
-      receiptStream,
-      {
-        command: {
-          type: 'ReserveReceipt',
-          associationId: command.associationId,
-          receiptNumber: command.receiptNumber,
-          enterpriseCode: command.enterpriseCode,
-          year: command.year,
-        },
-        actor,
-        commandId: claimId,
-      },
-      [],
-    );
-    if (claim.duplicate) await this.assertStillClaimed(receiptStream, claimId, command.receiptNumber);
-    try {
-      return await this.commands.dispatch(duesAccountDecider(), accountStream, { command, actor, commandId: id }, DUES_READS);
-    } catch (error) {
-      if (error instanceof RuleViolation || error instanceof InvalidInput || error instanceof NotFound) {
-        await this.commands.dispatch(
-          receiptDecider,
-          receiptStream,
-          {
-            command: { type: 'ReleaseReceipt', associationId: command.associationId, receiptNumber: command.receiptNumber, reason: `payment refused: ${error.message}` },
-            actor,
-            commandId: derivedCommandId('receipt-release', id),
-          },
-          [],
-        );
-      }
-      throw error;
-    }
-  }
-
-  /** A re-sent payment whose receipt claim was released meanwhile (and maybe claimed by another payment). */
-  private async assertStillClaimed(stream: string, claimId: string, receiptNumber: string): Promise<void> {
-    const events = await this.runtime.store.readStream(stream);
-    const last = events[events.length - 1];
-    if (!last || last.metadata.commandId !== claimId) {
-      throw new RuleViolation(
-        DuesRules.receiptDuplicate,
-        `Receipt ${receiptNumber} is no longer held by this payment: record the payment again under a new command id.`,
-        { receiptNumber },
-      );
-    }
+  recordPayment(input: RecordDuesPayment, commandId: string | null | undefined, actor: Actor): Promise<DispatchResult> {
+    const command: RecordDuesPayment = { ...input, enterpriseCode: normaliseCreditCode(input.enterpriseCode) };
+    return this.commands.dispatchAcross(duesPaymentDecider, { command, actor, commandId }, DUES_READS);
   }
 
   // ---- bulk commands -----------------------------------------------------------------------------------

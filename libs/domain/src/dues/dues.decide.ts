@@ -12,8 +12,10 @@ import {
   NotFound,
   optionalText,
   requiredText,
+  RECEIPT_NUMBER_RULE,
   RuleViolation,
   validDecisionRecord,
+  validDocumentNumber,
   validFen,
 } from '../shared/index.js';
 import type {
@@ -71,7 +73,6 @@ import {
 
 const REASON_MAX = 2000;
 const REFERENCE_MAX = 200;
-const RECEIPT_MAX = 64;
 const MIN_YEAR = 1990;
 const MAX_YEAR = 2100;
 
@@ -334,14 +335,12 @@ function issueInvoice(
   ];
 }
 
-/** Receipt numbers are compared trimmed and upper-cased (鄂建协收字0012 and 鄂建协收字0012 are one receipt). */
-export function normaliseReceiptNumber(raw: string): string {
-  return typeof raw === 'string' ? raw.trim().toUpperCase() : '';
-}
-
+/**
+ * A receipt number as it is stored and compared: trimmed, NFKC and upper-cased (`whjx-0012` and `ＷＨＪＸ－００１２`
+ * are one receipt); the document-number rule refuses spaces and other punctuation.
+ */
 export function validReceiptNumber(errors: FieldErrors, field: string, value: unknown): string {
-  const receipt = requiredText(errors, field, value, { max: RECEIPT_MAX, label: 'The receipt number' });
-  return normaliseReceiptNumber(receipt);
+  return validDocumentNumber(errors, field, value, RECEIPT_NUMBER_RULE);
 }
 
 function recordPayment(command: RecordDuesPayment, state: DuesAccountState, context: DecisionContext, errors: FieldErrors): DuesAccountEvent[] {

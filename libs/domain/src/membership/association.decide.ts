@@ -1,4 +1,5 @@
 import {
+  associationIdProblem,
   DECIDING_BODIES,
   type DecidingBody,
   type Decider,
@@ -70,19 +71,10 @@ export function councilTermOn(state: AssociationState, date: string): CouncilTer
   return state.councilTerms.find((t) => t.startsOn <= date && date <= t.endsOn) ?? null;
 }
 
-/** Association ids are slugs: lowercase letters, digits and single hyphens, e.g. `wuhan-cia`. */
-export const ASSOCIATION_ID_PATTERN = /^[a-z0-9]+(?:-[a-z0-9]+)*$/;
 const USER_ID_PATTERN = /^[A-Za-z0-9._@-]{1,100}$/;
 const NAME_MAX = 200;
 const REASON_MAX = 2000;
 export const DEFAULT_REMINDER_GRACE_DAYS = 30;
-
-export function associationIdProblem(id: unknown): string | null {
-  if (typeof id !== 'string' || id.length < 2 || id.length > 64 || !ASSOCIATION_ID_PATTERN.test(id)) {
-    return 'The association id must be 2 to 64 lowercase letters, digits and hyphens, e.g. wuhan-cia.';
-  }
-  return null;
-}
 
 function userId(errors: FieldErrors, field: string, value: unknown): string {
   if (typeof value !== 'string' || !USER_ID_PATTERN.test(value)) {

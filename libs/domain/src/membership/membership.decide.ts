@@ -9,11 +9,13 @@ import {
   isCarried,
   isIsoDate,
   meetsQuorum,
+  MEMBERSHIP_CERTIFICATE_RULE,
   NotFound,
   optionalText,
   requiredText,
   RuleViolation,
   validDecisionRecord,
+  validDocumentNumber,
 } from '../shared/index.js';
 import type {
   AdmitMember,
@@ -41,7 +43,6 @@ import {
 import { type CurrentMembership, evolveMembership, initialMembershipState, type MembershipState, OPEN_STATUSES } from './membership.state.js';
 
 const REASON_MAX = 2000;
-const CERTIFICATE_MAX = 64;
 
 /** Chinese names of the tiers, for messages a secretariat reads. */
 export const TIER_LABELS: Record<MembershipTier, string> = {
@@ -227,10 +228,7 @@ function admit(command: AdmitMember, m: CurrentMembership): MembershipEvent[] {
   if (!ADMISSION_TIERS.includes(command.tier)) {
     errors.add('tier', 'A new member is admitted as MEMBER or RESERVE; higher tiers follow by a council or general-assembly vote.');
   }
-  const certificateNumber = requiredText(errors, 'certificateNumber', command.certificateNumber, {
-    max: CERTIFICATE_MAX,
-    label: 'The membership certificate number',
-  });
+  const certificateNumber = validDocumentNumber(errors, 'certificateNumber', command.certificateNumber, MEMBERSHIP_CERTIFICATE_RULE);
   const d = decision(errors, command.decision);
   const admittedOn = command.admittedOn ?? d.decidedOn;
   if (command.admittedOn != null && !isIsoDate(command.admittedOn)) errors.add('admittedOn', 'must be a calendar date written YYYY-MM-DD.');

@@ -7,3 +7,4 @@ export * from './dates.js';
 export * from './decision-record.js';
 export * from './money.js';
 export * from './stream-id.js';
+export * from './identifiers.js';

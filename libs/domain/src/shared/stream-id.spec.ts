@@ -1,5 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import fc from 'fast-check';
+import { InvalidInput } from './errors.js';
 import { defineStreamKind, InvalidStreamPart, streamCategory } from './stream-id.js';
 
 const Account = defineStreamKind<[associationId: string, enterpriseCode: string, year: number]>('duesAccount', ['associationId', 'enterpriseCode', 'year']);
@@ -59,11 +60,11 @@ describe('stream ids', () => {
     expect(One.parse('association-wuhan-cia')).toEqual(['wuhan-cia']);
   });
 
-  it('refuse parts that cannot name a stream', () => {
-    expect(() => Receipt.id('ab', '')).toThrow(InvalidStreamPart);
-    expect(() => Account.id('ab', 'x', 2026.5)).toThrow(InvalidStreamPart);
-    expect(() => Account.id('ab', 'x', -1)).toThrow(InvalidStreamPart);
-    expect(() => Receipt.id('ab', 'x\uD800')).toThrow(/unpaired surrogate/);
+  it('refuse parts that cannot name a stream as input errors of the field of that name', () => {
+    expect(() => Receipt.id('ab', '')).toThrow(InvalidInput);
+    expect(() => Account.id('ab', 'x', 2026.5)).toThrow(InvalidInput);
+    expect(() => Account.id('ab', 'x', -1)).toThrow(expect.objectContaining({ fieldErrors: [{ field: 'year', message: 'must be a whole number, 0 or more (got -1).' }] }));
+    expect(() => Receipt.id('ab', 'x\uD800')).toThrow(/receiptNumber: holds an unpaired surrogate/);
     expect(() => defineStreamKind('dues-account', ['x'])).toThrow(InvalidStreamPart);
   });
 });

@@ -13,6 +13,8 @@
  * with different parts, never give the same id. `parseStreamId` reads an id back.
  */
 
+import { InvalidInput } from './errors.js';
+
 /** A value a stream id is built from: an identifier, a code, a number (a year, a term). */
 export type StreamPart = string | number;
 
@@ -20,16 +22,26 @@ const CATEGORY = /^[a-z][A-Za-z]*$/;
 /** Characters written as they are; everything else is percent-escaped. */
 const PLAIN = /^[\p{L}\p{N}_.-]$/u;
 
+/** A stream kind declared wrongly (a programming error, not input). */
 export class InvalidStreamPart extends Error {
   override readonly name = 'InvalidStreamPart';
 }
 
+/**
+ * A part no stream can be named by. Parts come from input (ids, codes, years), so this is the input field of the
+ * same name, refused; the rules of each field (a slug, a credit code, a year range) are checked before, this is
+ * the last guard.
+ */
+function refusePart(name: string, message: string): never {
+  throw new InvalidInput([{ field: name, message }]);
+}
+
 function encodePart(kind: string, name: string, value: StreamPart): string {
   if (typeof value === 'number') {
-    if (!Number.isSafeInteger(value) || value < 0) throw new InvalidStreamPart(`${kind} stream: ${name} must be a whole number 0 or more, not ${value}.`);
+    if (!Number.isSafeInteger(value) || value < 0) refusePart(name, `must be a whole number, 0 or more (got ${value}).`);
     return String(value);
   }
-  if (typeof value !== 'string' || value.length === 0) throw new InvalidStreamPart(`${kind} stream: ${name} must be a non-empty string.`);
+  if (typeof value !== 'string' || value.length === 0) refusePart(name, 'is required.');
   let encoded = '';
   for (const char of value) encoded += PLAIN.test(char) ? char : percentEscape(kind, name, char);
   return encoded;
@@ -42,7 +54,7 @@ function percentEscape(kind: string, name: string, char: string): string {
   try {
     return encodeURIComponent(char);
   } catch {
-    throw new InvalidStreamPart(`${kind} stream: ${name} holds an unpaired surrogate.`);
+    return refusePart(name, `holds an unpaired surrogate (not text), so it cannot name a ${kind} stream.`);
   }
 }
 
