@@ -378,7 +378,10 @@ describe('the Yueyang 2020 credit rating over GraphQL', () => {
     ]);
     const beforeIssue = await tender.ok<Answer>(query, { ids: [downgraded], asOf: '2021-04-07T02:00:00.000Z' });
     expect(beforeIssue.creditRatingsAsOf[0]!.ratings).toEqual([]);
+    // An instant after valid-to, once it has passed (the register refuses an asOf in the future).
+    clock.set('2023-04-08T03:00:00.000Z');
     const expired = await tender.ok<Answer>(query, { ids: [downgraded], asOf: '2023-04-08T02:00:00.000Z' });
+    clock.set(afterAccident);
     expect(expired.creditRatingsAsOf[0]!.ratings).toEqual([expect.objectContaining({ grade: 'AA', inForce: false, status: 'EXPIRED' })]);
   });
 

@@ -1,8 +1,9 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { computeGrade, creditApplicationStreamId, creditConductStreamId, type GradeComputation, type RulebookVersion } from '#domain/credit';
-import { businessDate } from '#domain/shared';
-import { CREDIT_RATING_AS_OF_SQL } from '#projections';
+import { businessDate, normaliseCreditCode } from '#domain/shared';
 import { awaitAuditTrail } from '../audit/audit.read-model.js';
+import { enterpriseNameAsOfSql } from '../enterprise/enterprise.read-model.js';
+import { readCreditCode } from '../graphql/credit-code-input.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 import type {
@@ -15,9 +16,30 @@ import type {
   CreditRulebookView,
   GradeCount,
   IndicatorScoreView,
+  SubjectRatings,
 } from './credit.types.js';
 
 type Row = Record<string, unknown>;
+
+/**
+ * Each distinct subject asked for, with its registration and name at `$2` (day `$3`), whether a person of that
+ * id applied to a cycle, and its ratings as of then (one row per rating, or one row of nulls): index probes per
+ * subject on `enterprise`, `enterprise_name`, `credit_application (subject_id)` and `credit_rating_history
+ * (subject_id, recorded_at, effective_from)`.
+ */
+const SUBJECT_LOOKUP_SQL = `
+  SELECT w.subject_id, e.code IS NOT NULL AS registered, ${enterpriseNameAsOfSql('e.code', '$2', '$3')} AS enterprise_name,
+    (e.code IS NULL AND EXISTS (SELECT 1 FROM credit_application a WHERE a.subject_id = w.subject_id AND a.subject_kind = 'PERSON')) AS person,
+    r.association_id, r.cycle_id, r.event_type, r.grade, r.status, r.certificate_number, r.valid_from::text AS valid_from,
+    r.valid_to::text AS valid_to, r.effective_from::text AS effective_from, r.recorded_at, r.record_id, r.rule, r.rulebook_id, r.rulebook_version
+  FROM unnest($1::text[]) AS w(subject_id)
+  LEFT JOIN enterprise e ON e.code = w.subject_id AND e.registered_at <= $2
+  LEFT JOIN LATERAL (
+    SELECT DISTINCT ON (h.association_id, h.cycle_id) h.* FROM credit_rating_history h
+    WHERE h.subject_id = w.subject_id AND h.recorded_at <= $2 AND h.effective_from <= $3::date
+    ORDER BY h.association_id, h.cycle_id, h.revision DESC
+  ) r ON true
+  ORDER BY w.subject_id, r.association_id, r.cycle_id`;
 const APPLICATION_COLUMNS = `association_id, cycle_id, subject_id, subject_kind, member, rulebook_id, rulebook_version, status, filed_on::text AS filed_on,
   self_assessment, scores, computation, grade, override_pending, grade_overridden, notice_starts_on::text AS notice_starts_on,
   notice_ends_on::text AS notice_ends_on, objections, open_objections, certificate_number, rating_grade, rating_status,
@@ -128,21 +150,29 @@ export class CreditReadModel {
   }
 
   /**
-   * The ratings of each subject as the register knew them at `asOf`: the latest state recorded by then whose
-   * business date had begun, with "in force" judged on the date of `asOf` in China (an expiry counts from
-   * the day after valid-to, whether or not its event has been recorded yet).
+   * A tender look-up: for each subject asked for (in that order, duplicates included), what the register knew at
+   * `asOf`. One statement for the whole list, whatever its length: the ratings (the latest state recorded by then
+   * whose business date had begun, "in force" judged on the date of `asOf` in China: an expiry counts from the
+   * day after valid-to, whether or not its event has been recorded yet), whether the code was in the enterprise
+   * register then and the firm's name then, and whether a person of that id applied to a cycle.
    */
-  async ratingsAsOf(subjectIds: readonly string[], asOf: Date): Promise<Map<string, CreditRatingView[]>> {
+  async lookUpSubjects(requested: readonly string[], asOf: Date): Promise<SubjectRatings[]> {
     const day = businessDate(asOf);
-    const rows = await this.query(CREDIT_RATING_AS_OF_SQL, [subjectIds, asOf, day]);
-    const result = new Map<string, CreditRatingView[]>(subjectIds.map((s) => [s, []]));
+    const readings = requested.map((raw) => ({ raw, id: normaliseCreditCode(raw), reading: readCreditCode(raw) }));
+    const ids = [...new Set(readings.map((r) => r.id))];
+    const rows = await this.query(SUBJECT_LOOKUP_SQL, [ids, asOf, day]);
+    const found = new Map<string, { registered: boolean; name: string | null; person: boolean; ratings: CreditRatingView[] }>();
     for (const r of rows) {
+      const id = r.subject_id as string;
+      let subject = found.get(id);
+      if (!subject) found.set(id, (subject = { registered: r.registered as boolean, name: r.enterprise_name as string | null, person: r.person as boolean, ratings: [] }));
+      if (r.association_id === null) continue;
       const expired = (r.valid_to as string) < day;
       const status = r.status === 'ACTIVE' && expired ? 'EXPIRED' : (r.status as string);
-      result.get(r.subject_id as string)?.push({
+      subject.ratings.push({
         associationId: r.association_id as string,
         cycleId: r.cycle_id as string,
-        subjectId: r.subject_id as string,
+        subjectId: id,
         grade: r.grade as string,
         status,
         inForce: status === 'ACTIVE' && (r.valid_from as string) <= day,
@@ -158,7 +188,14 @@ export class CreditReadModel {
         rulebookVersion: r.rulebook_version as number,
       });
     }
-    return result;
+    return readings.map(({ raw, id, reading }): SubjectRatings => {
+      const subject = found.get(id)!;
+      const answer = { subjectId: raw, asOf, enterpriseName: subject.name, ratings: subject.ratings, inForce: subject.ratings.some((r) => r.inForce) };
+      if (subject.ratings.length > 0) return { ...answer, code: id, outcome: 'RATED', invalidReason: null };
+      if (subject.registered || subject.person) return { ...answer, code: id, outcome: 'NOT_RATED', invalidReason: null };
+      if (reading.kind === 'valid') return { ...answer, code: id, outcome: 'NOT_REGISTERED', invalidReason: null };
+      return { ...answer, code: null, outcome: 'INVALID_CODE', invalidReason: reading.reason };
+    });
   }
 
   /** Every step of a subject's credit history, in the order the register recorded them. */

@@ -2,9 +2,10 @@ import { decisionOf } from '../graphql/decision.input.js';
 import { Inject } from '@nestjs/common';
 import { Args, GraphQLISODateTime, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCreditRulebookVersion } from '#domain/credit';
-import { type Actor, InvalidInput, NotFound } from '#domain/shared';
+import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { assertAdminOf } from '../graphql/association-access.js';
+import { asOfInstant } from '../graphql/as-of.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
@@ -118,7 +119,9 @@ export class CreditResolver {
   }
 
   @Query(() => [SubjectRatings], {
-    description: 'Ratings of many subjects as the register knew them at `asOf` (default now), e.g. every bidder at a bid opening.',
+    description:
+      'Ratings of many subjects (1 to 500) as the register knew them at `asOf` (default now; not in the future), e.g. every bidder at a bid opening. ' +
+      'One answer per subject asked for, in that order, saying whether the code is invalid (and why), not registered, not rated, or rated, with the firm’s name.',
   })
   @Roles('ADMIN', 'AUDITOR', 'TENDER', 'MEMBER')
   async creditRatingsAsOf(
@@ -126,13 +129,14 @@ export class CreditResolver {
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
     @CurrentActor() actor: Actor,
   ): Promise<SubjectRatings[]> {
+    const errors: FieldError[] = [];
     if (subjectIds.length === 0 || subjectIds.length > MAX_SUBJECTS_PER_LOOKUP) {
-      throw new InvalidInput([{ field: 'subjectIds', message: `must list 1 to ${MAX_SUBJECTS_PER_LOOKUP} subjects.` }]);
+      errors.push({ field: 'subjectIds', message: `must list 1 to ${MAX_SUBJECTS_PER_LOOKUP} subjects.` });
     }
-    if (actor.role === 'MEMBER') for (const s of subjectIds) assertMayRead(actor, null, s);
-    const at = asOf ?? this.clock.now();
-    const found = await this.readModel.ratingsAsOf(subjectIds, at);
-    return subjectIds.map((subjectId) => ({ subjectId, asOf: at, ratings: found.get(subjectId) ?? [] }));
+    const at = asOfInstant(asOf, this.clock.now(), errors);
+    if (errors.length > 0) throw new InvalidInput(errors);
+    if (actor.role === 'MEMBER') for (const s of subjectIds) assertMayRead(actor, null, normaliseCreditCode(s));
+    return this.readModel.lookUpSubjects(subjectIds, at);
   }
 
   @Query(() => [CreditHistoryStep], { description: "A subject's credit history: every step in order, with actor, authority, rule version and evidence." })

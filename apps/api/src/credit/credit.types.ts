@@ -16,6 +16,8 @@ export const ConductSeverityEnum = asEnum(CONDUCT_SEVERITIES);
 export const ObjectionOutcomeEnum = asEnum(['UPHELD', 'DISMISSED'] as const);
 export const ReviewOutcomeEnum = asEnum(['CONFIRMED', 'DOWNGRADED'] as const);
 export const CreditApplicationStatusEnum = asEnum(['UNDER_REVIEW', 'REVIEWED', 'IN_NOTICE', 'RATED'] as const);
+export const CreditLookupOutcomeEnum = asEnum(['RATED', 'NOT_RATED', 'NOT_REGISTERED', 'INVALID_CODE'] as const);
+export type CreditLookupOutcome = keyof typeof CreditLookupOutcomeEnum;
 registerEnumType(ScoringBodyEnum, { name: 'CreditScoringBody', description: 'Who scores an indicator: the association (协会) or the department (主管部门).' });
 registerEnumType(SubjectKindEnum, { name: 'CreditSubjectKind', description: 'An enterprise, or a person for the 三诚 ratings.' });
 registerEnumType(VetoEffectEnum, { name: 'CreditVetoEffect', description: '一票否决: CAP the grade, or REFUSE any grade.' });
@@ -26,6 +28,13 @@ registerEnumType(ConductSeverityEnum, { name: 'CreditConductSeverity' });
 registerEnumType(ObjectionOutcomeEnum, { name: 'CreditObjectionOutcome', description: 'UPHELD sends the application back to its scorers.' });
 registerEnumType(ReviewOutcomeEnum, { name: 'CreditAnnualReviewOutcome' });
 registerEnumType(CreditApplicationStatusEnum, { name: 'CreditApplicationStatus' });
+registerEnumType(CreditLookupOutcomeEnum, {
+  name: 'CreditLookupOutcome',
+  description:
+    'What the register knew of a looked-up subject at the instant asked. RATED: it held at least one rating (see `ratings` and `inForce`). ' +
+    'NOT_RATED: a registered enterprise (or a known person) with no rating recorded. NOT_REGISTERED: a well-formed credit code no enterprise was registered under. ' +
+    'INVALID_CODE: not a unified social credit code, or one failing its check character that no enterprise is registered under (see `invalidReason`).',
+});
 
 @ObjectType()
 export class CreditIndicatorView {
@@ -175,9 +184,15 @@ export class CreditRatingView {
   @Field(() => Int) rulebookVersion: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'The answer for one subject of a look-up, in the order the subjects were asked for.' })
 export class SubjectRatings {
-  @Field() subjectId: string;
+  @Field({ description: 'The subject as asked for.' }) subjectId: string;
+  @Field(() => String, { nullable: true, description: 'The code as the register writes it (trimmed, upper case); null when INVALID_CODE.' })
+  code: string | null;
+  @Field(() => CreditLookupOutcomeEnum) outcome: CreditLookupOutcome;
+  @Field(() => String, { nullable: true, description: 'INVALID_CODE: what is wrong with it.' }) invalidReason: string | null;
+  @Field(() => String, { nullable: true, description: "The firm's name as the enterprise register held it at `asOf`." }) enterpriseName: string | null;
+  @Field({ description: 'True when at least one of the ratings was in force at `asOf`.' }) inForce: boolean;
   @Field(() => GraphQLISODateTime) asOf: Date;
   @Field(() => [CreditRatingView]) ratings: CreditRatingView[];
 }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { businessDate, type DecisionRecord } from '#domain/shared';
 import type { FeeTier, WaiverReason } from '#domain/dues';
+import { enterpriseNameAsOfSql } from '../enterprise/enterprise.read-model.js';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
 import type {
@@ -31,6 +32,16 @@ const dOrNull = (v: unknown): Date | null => (v ? new Date(v as string) : null);
 
 /** Signed effect of a ledger entry on the balance. */
 const BALANCE_EFFECT = `CASE kind WHEN 'INVOICE' THEN amount_fen WHEN 'WAIVER_REVOKED' THEN amount_fen ELSE -amount_fen END`;
+
+export interface StatementSubject {
+  readonly associationExists: boolean;
+  readonly registered: boolean;
+  readonly enterpriseName: string | null;
+  /** Applied to the association at some time, or had a dues account there. */
+  readonly everMember: boolean;
+  /** As the membership register stood at the statement's instant (null: no membership recorded by then). */
+  readonly membershipStatus: string | null;
+}
 
 export interface WaiverRegisterFilter {
   readonly reasonCategory?: string | null;
@@ -79,9 +90,48 @@ export class DuesReadModel {
     return row ? toSchedule(row) : null;
   }
 
-  async statement(associationId: string, enterpriseCode: string, asOf: Date): Promise<DuesStatement> {
+  async associationExists(associationId: string): Promise<boolean> {
+    const rows = await this.query(`SELECT 1 FROM association WHERE association_id = $1`, [associationId]);
+    return rows.length > 0;
+  }
+
+  /**
+   * What the register knows of a statement's subject, in one statement: whether the association exists, whether
+   * the firm is registered (and its current name), whether it ever applied to the association or had a dues
+   * account there, and its membership status as the register stood at `asOf`.
+   */
+  async statementSubject(associationId: string, enterpriseCode: string, asOf: Date): Promise<StatementSubject> {
+    const [row] = await this.query(
+      `SELECT EXISTS (SELECT 1 FROM association WHERE association_id = $1) AS association,
+              e.code IS NOT NULL AS registered, e.name AS enterprise_name,
+              (EXISTS (SELECT 1 FROM membership m WHERE m.association_id = $1 AND m.enterprise_code = $2)
+                OR EXISTS (SELECT 1 FROM dues_account d WHERE d.association_id = $1 AND d.enterprise_code = $2)) AS known,
+              (SELECT h.status FROM membership_history h
+                WHERE h.association_id = $1 AND h.enterprise_code = $2 AND h.recorded_at <= $3 AND h.valid_from <= $4::date
+                ORDER BY h.revision DESC LIMIT 1) AS status_as_of
+       FROM (SELECT 1) one LEFT JOIN enterprise e ON e.code = $2`,
+      [associationId, enterpriseCode, asOf, businessDate(asOf)],
+    );
+    return {
+      associationExists: Boolean(row!.association),
+      registered: Boolean(row!.registered),
+      enterpriseName: sOrNull(row!.enterprise_name),
+      everMember: Boolean(row!.known),
+      membershipStatus: sOrNull(row!.status_as_of),
+    };
+  }
+
+  async statement(associationId: string, enterpriseCode: string, asOf: Date, subject: StatementSubject): Promise<DuesStatement> {
     const years = await this.accounts(associationId, enterpriseCode, null, asOf);
-    return { associationId, enterpriseCode, asOf, years, balanceFen: years.reduce((sum, y) => sum + y.balanceFen, 0) };
+    return {
+      associationId,
+      enterpriseCode,
+      enterpriseName: subject.enterpriseName,
+      membershipStatus: subject.membershipStatus,
+      asOf,
+      years,
+      balanceFen: years.reduce((sum, y) => sum + y.balanceFen, 0),
+    };
   }
 
   async account(associationId: string, enterpriseCode: string, year: number, asOf: Date = new Date(8.64e15)): Promise<DuesYearView | null> {
@@ -302,8 +352,12 @@ export class DuesReadModel {
       pageParams.push(cursor[0]);
       where = `WHERE enterprise_code > $${pageParams.length}`;
     }
-    pageParams.push(first + 1);
-    const rows = await this.query(`SELECT * FROM (${base}) x ${where} ORDER BY enterprise_code LIMIT $${pageParams.length}`, pageParams);
+    pageParams.push(first + 1, businessDate(asOf));
+    const name = enterpriseNameAsOfSql('x.enterprise_code', '$2', `$${pageParams.length}`);
+    const rows = await this.query(
+      `SELECT x.*, ${name} AS enterprise_name FROM (${base}) x ${where} ORDER BY enterprise_code LIMIT $${pageParams.length - 1}`,
+      pageParams,
+    );
     return toConnection(rows, first, total, cursor !== null, (r) => encodeCursor([s(r.enterprise_code)]), toArrears);
   }
 
@@ -313,10 +367,11 @@ export class DuesReadModel {
     if (!association) return null;
     const charterYears = n(association.deemed_withdrawal_years);
     const rows = await this.query(
-      `SELECT a.*, m.status AS membership_status FROM (${this.arrearsSql('')}) a
+      `SELECT a.*, m.status AS membership_status, ${enterpriseNameAsOfSql('a.enterprise_code', '$2', '$5')} AS enterprise_name
+       FROM (${this.arrearsSql('')}) a
        JOIN membership m ON m.association_id = $1 AND m.enterprise_code = a.enterprise_code AND m.status IN ('ACTIVE', 'SUSPENDED')
        WHERE cardinality(a.years) >= $4 ORDER BY a.enterprise_code`,
-      [associationId, asOf, Number(businessDate(asOf).slice(0, 4)), charterYears],
+      [associationId, asOf, Number(businessDate(asOf).slice(0, 4)), charterYears, businessDate(asOf)],
     );
     return { charterYears, members: rows.map(toArrears) };
   }
@@ -438,6 +493,7 @@ function toArrears(r: Row): ArrearsView {
   const years = (r.years as unknown[]).map(Number);
   return {
     enterpriseCode: s(r.enterprise_code),
+    enterpriseName: sOrNull(r.enterprise_name),
     unpaidYears: years,
     unpaidYearCount: years.length,
     owedFen: n(r.owed),

@@ -3,9 +3,11 @@ import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
 import { Args, GraphQLISODateTime, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { DuesAccountCommand } from '#domain/dues';
-import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
+import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { assertAdminOf } from '../graphql/association-access.js';
+import { asOfInstant } from '../graphql/as-of.js';
+import { readCreditCode } from '../graphql/credit-code-input.js';
 import { payloadOf } from '../graphql/command.types.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
@@ -66,30 +68,61 @@ export class DuesResolver {
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
-  /** "As of" defaults to the present, from the injected clock. */
-  private now(): Date {
-    return this.clock.now();
+  /** "As of" defaults to the present, from the injected clock; an instant in the future is refused. */
+  private asOf(asOf: Date | null, errors: FieldError[] = []): Date {
+    const at = asOfInstant(asOf, this.clock.now(), errors);
+    if (errors.length > 0) throw new InvalidInput(errors);
+    return at;
+  }
+
+  /** After the access check: an association not in the register is NOT_FOUND, not an empty answer. */
+  private async assertAssociation(associationId: string): Promise<void> {
+    if (!(await this.readModel.associationExists(associationId))) throw new NotFound('Association', associationId);
   }
 
   // ---- queries ------------------------------------------------------------------------------------
 
   @Query(() => [FeeScheduleVersionView], { description: 'Every version of the fee schedule of an association, oldest first.' })
   @Roles('ADMIN', 'AUDITOR')
-  feeSchedules(@Args() { associationId }: AssociationArgs, @CurrentActor() actor: Actor): Promise<FeeScheduleVersionView[]> {
+  async feeSchedules(@Args() { associationId }: AssociationArgs, @CurrentActor() actor: Actor): Promise<FeeScheduleVersionView[]> {
     assertMayRead(actor, associationId);
+    await this.assertAssociation(associationId);
     return this.readModel.feeSchedules(associationId);
   }
 
-  @Query(() => DuesStatement, { description: "A member's dues, year by year, as the register stood at `asOf` (default: now)." })
+  @Query(() => DuesStatement, {
+    description:
+      "A member's dues, year by year, as the register stood at `asOf` (default: now; not in the future). A malformed code is refused on its field (BAD_USER_INPUT); an unknown association, a code no enterprise is registered under and a firm never a member of the association are NOT_FOUND.",
+  })
   @Roles('ADMIN', 'AUDITOR', 'MEMBER')
-  duesStatement(
+  async duesStatement(
     @Args() { associationId, enterpriseCode }: StatementArgs,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
     @CurrentActor() actor: Actor,
   ): Promise<DuesStatement> {
-    const code = normaliseCreditCode(enterpriseCode);
+    // Input first (it reveals nothing), then access, then what the register holds.
+    const errors: FieldError[] = [];
+    const reading = readCreditCode(enterpriseCode);
+    if (reading.kind === 'malformed') errors.push({ field: 'enterpriseCode', message: reading.reason });
+    const at = asOfInstant(asOf, this.clock.now(), errors);
+    if (reading.kind === 'malformed' || errors.length > 0) throw new InvalidInput(errors);
+    const code = reading.code;
     assertMayRead(actor, associationId, code);
-    return this.readModel.statement(associationId, code, asOf ?? this.now());
+    const subject = await this.readModel.statementSubject(associationId, code, at);
+    if (!subject.associationExists) throw new NotFound('Association', associationId);
+    if (!subject.registered) {
+      // A code failing its check character is a subject only when registered by an override.
+      if (reading.kind === 'check_digit_mismatch') throw new InvalidInput([{ field: 'enterpriseCode', message: reading.reason }]);
+      throw new NotFound('Enterprise', code, `No enterprise is registered under ${code}: check the code.`);
+    }
+    if (!subject.everMember) {
+      throw new NotFound(
+        'Membership',
+        `${associationId}/${code}`,
+        `${subject.enterpriseName ?? code} (${code}) has never applied to association ${associationId} and has no dues account there.`,
+      );
+    }
+    return this.readModel.statement(associationId, code, at, subject);
   }
 
   @Query(() => WaiverConnection, {
@@ -97,7 +130,7 @@ export class DuesResolver {
       'The waiver register (减免登记) of a year: every waiver with its reason, its authority (an approval, or a policy and its decision) and who recorded it.',
   })
   @Roles('ADMIN', 'AUDITOR')
-  duesWaiverRegister(
+  async duesWaiverRegister(
     @Args() { associationId, year }: AssociationYearArgs,
     @Args('reasonCategory', { type: () => WaiverReasonEnum, nullable: true }) reasonCategory: string | null,
     @Args('status', { type: () => WaiverStatusEnum, nullable: true }) status: string | null,
@@ -112,6 +145,7 @@ export class DuesResolver {
     @CurrentActor() actor: Actor,
   ): Promise<Connection<WaiverView>> {
     assertMayRead(actor, associationId);
+    await this.assertAssociation(associationId);
     return this.readModel.waiverRegister(
       associationId,
       year,
@@ -123,26 +157,30 @@ export class DuesResolver {
 
   @Query(() => DuesAnnualReport, { description: 'Dues invoiced, collected and waived (by reason) in a year, as recorded at `asOf`.' })
   @Roles('ADMIN', 'AUDITOR')
-  duesAnnualReport(
+  async duesAnnualReport(
     @Args() { associationId, year }: AssociationYearArgs,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
     @CurrentActor() actor: Actor,
   ): Promise<DuesAnnualReport> {
+    const at = this.asOf(asOf);
     assertMayRead(actor, associationId);
-    return this.readModel.annualReport(associationId, year, asOf ?? this.now());
+    await this.assertAssociation(associationId);
+    return this.readModel.annualReport(associationId, year, at);
   }
 
   @Query(() => ArrearsConnection, { description: 'Members with completed years unpaid at `asOf`, by enterprise code (欠费账龄).' })
   @Roles('ADMIN', 'AUDITOR')
-  duesArrears(
+  async duesArrears(
     @Args() { associationId }: AssociationArgs,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
     @Args('minUnpaidYears', { type: () => Int, defaultValue: 1 }) minUnpaidYears: number,
     @Args() page: PageArgs,
     @CurrentActor() actor: Actor,
   ): Promise<Connection<ArrearsView>> {
+    const at = this.asOf(asOf);
     assertMayRead(actor, associationId);
-    return this.readModel.arrears(associationId, asOf ?? this.now(), Math.max(1, minUnpaidYears), page.first, page.after);
+    await this.assertAssociation(associationId);
+    return this.readModel.arrears(associationId, at, Math.max(1, minUnpaidYears), page.first, page.after);
   }
 
   @Query(() => DeemedWithdrawalCandidates, {
@@ -154,8 +192,8 @@ export class DuesResolver {
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
     @CurrentActor() actor: Actor,
   ): Promise<DeemedWithdrawalCandidates> {
+    const at = this.asOf(asOf);
     assertMayRead(actor, associationId);
-    const at = asOf ?? this.now();
     const found = await this.readModel.deemedWithdrawalCandidates(associationId, at);
     if (!found) throw new NotFound('Association', associationId);
     return { ...found, asOf: at };
@@ -163,12 +201,13 @@ export class DuesResolver {
 
   @Query(() => [WaiverPolicyView], { description: 'Waiver policies of an association, with what each granted.' })
   @Roles('ADMIN', 'AUDITOR')
-  waiverPolicies(
+  async waiverPolicies(
     @Args() { associationId }: AssociationArgs,
     @Args('year', { type: () => Int, nullable: true }) year: number | null,
     @CurrentActor() actor: Actor,
   ): Promise<WaiverPolicyView[]> {
     assertMayRead(actor, associationId);
+    await this.assertAssociation(associationId);
     return this.readModel.waiverPolicies(associationId, year);
   }
 

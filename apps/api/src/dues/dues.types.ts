@@ -148,10 +148,19 @@ export class DuesYearView {
   @Field(() => [WaiverView], { description: 'Waivers in effect (with reason and approver) or awaiting a decision.' }) waivers: WaiverView[];
 }
 
-@ObjectType({ description: "A member's dues statement (会费对账单), year by year." })
+@ObjectType({
+  description:
+    "A member's dues statement (会费对账单), year by year. Asked for a code that is malformed, not registered or never a member of the association, the query is refused instead (BAD_USER_INPUT or NOT_FOUND).",
+})
 export class DuesStatement {
   @Field() associationId: string;
-  @Field() enterpriseCode: string;
+  @Field({ description: 'The code as the register writes it (trimmed, upper case).' }) enterpriseCode: string;
+  @Field(() => String, { nullable: true, description: "The firm's current name in the enterprise register." }) enterpriseName: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description: 'Membership status (PENDING, ACTIVE, SUSPENDED, WITHDRAWN, …) as the register stood at `asOf`; null: no membership recorded by then.',
+  })
+  membershipStatus: string | null;
   @Field(() => GraphQLISODateTime, { description: 'The instant the statement describes.' }) asOf: Date;
   @Field(() => [DuesYearView]) years: DuesYearView[];
   @Field(() => FenScalar) balanceFen: number;
@@ -189,6 +198,7 @@ export class DuesAnnualReport {
 @ObjectType({ description: "A member's dues arrears: completed years still unpaid." })
 export class ArrearsView {
   @Field() enterpriseCode: string;
+  @Field(() => String, { nullable: true, description: "The firm's name as the enterprise register held it at `asOf`." }) enterpriseName: string | null;
   @Field(() => [Int]) unpaidYears: number[];
   @Field(() => Int) unpaidYearCount: number;
   @Field(() => FenScalar) owedFen: number;
