@@ -16,6 +16,7 @@ import type {
   CreditRulebookView,
   GradeCount,
   IndicatorScoreView,
+  RatingStatusCount,
   SubjectRatings,
 } from './credit.types.js';
 
@@ -44,6 +45,9 @@ const APPLICATION_COLUMNS = `association_id, cycle_id, subject_id, subject_kind,
   self_assessment, scores, computation, grade, override_pending, grade_overridden, notice_starts_on::text AS notice_starts_on,
   notice_ends_on::text AS notice_ends_on, objections, open_objections, certificate_number, rating_grade, rating_status,
   valid_from::text AS valid_from, valid_to::text AS valid_to`;
+
+/** Rating statuses in the order a report lists them. */
+const STATUS_ORDER = ['ACTIVE', 'SUSPENDED', 'REVOKED', 'EXPIRED'];
 
 /** Reads the credit read models (and the audit trail for histories). "Now" and "as of" come from the caller. */
 @Injectable()
@@ -76,21 +80,30 @@ export class CreditReadModel {
     );
     if (!row) return null;
     const today = businessDate(now);
-    const [grades, rated, count] = await Promise.all([
-      this.query<{ grade: string | null; count: string }>(
-        `SELECT grade, count(*) AS count FROM credit_application WHERE association_id = $1 AND cycle_id = $2 AND status <> 'UNDER_REVIEW'
-         GROUP BY grade ORDER BY grade`,
+    const [grades, ratings] = await Promise.all([
+      // Every application: graded, reviewed without a grade, or not graded yet (under review).
+      this.query<{ grade: string | null; under_review: boolean; count: string }>(
+        `SELECT grade, status = 'UNDER_REVIEW' AS under_review, count(*) AS count FROM credit_application
+         WHERE association_id = $1 AND cycle_id = $2 GROUP BY 1, 2 ORDER BY 2, 1`,
         [associationId, cycleId],
       ),
-      this.query<{ grade: string | null; count: string }>(
-        `SELECT rating_grade AS grade, count(*) AS count FROM credit_application
-         WHERE association_id = $1 AND cycle_id = $2 AND rating_status = 'ACTIVE' AND valid_from <= $3 AND valid_to >= $3
-         GROUP BY rating_grade ORDER BY rating_grade`,
+      // Every issued rating, by its status today (an active rating past valid-to is expired) and grade.
+      this.query<{ grade: string; status: string; in_force: boolean; count: string }>(
+        `SELECT rating_grade AS grade, CASE WHEN rating_status = 'ACTIVE' AND valid_to < $3::date THEN 'EXPIRED' ELSE rating_status END AS status,
+                (rating_status = 'ACTIVE' AND valid_from <= $3::date AND valid_to >= $3::date) AS in_force, count(*) AS count
+         FROM credit_application WHERE association_id = $1 AND cycle_id = $2 AND rating_status IS NOT NULL
+         GROUP BY 1, 2, 3`,
         [associationId, cycleId, today],
       ),
-      this.query<{ count: string }>(`SELECT count(*) AS count FROM credit_application WHERE association_id = $1 AND cycle_id = $2`, [associationId, cycleId]),
     ]);
-    const counts = (rows: { grade: string | null; count: string }[]): GradeCount[] => rows.map((g) => ({ grade: g.grade, count: Number(g.count) }));
+    const gradeDistribution = grades.map((g): GradeCount => ({ grade: g.grade, underReview: g.under_review, count: Number(g.count) }));
+    const ratingsByStatus = ratings
+      .map((r): RatingStatusCount => ({ grade: r.grade, status: r.status, inForce: r.in_force, count: Number(r.count) }))
+      .sort((a, b) => STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) || Number(b.inForce) - Number(a.inForce) || a.grade.localeCompare(b.grade));
+    const inForce = new Map<string, number>();
+    for (const r of ratingsByStatus) if (r.inForce) inForce.set(r.grade, (inForce.get(r.grade) ?? 0) + r.count);
+    const ratedDistribution = [...inForce].sort(([a], [b]) => a.localeCompare(b)).map(([grade, count]): GradeCount => ({ grade, underReview: false, count }));
+    const sum = (counts: { count: number }[]) => counts.reduce((total, c) => total + c.count, 0);
     return {
       associationId: row.association_id as string,
       cycleId: row.cycle_id as string,
@@ -104,9 +117,12 @@ export class CreditReadModel {
       eligibility: row.eligibility as string,
       status: row.status as string,
       scorers: row.scorers as CreditCycleView['scorers'],
-      applicationCount: Number(count[0]?.count ?? 0),
-      gradeDistribution: counts(grades),
-      ratedDistribution: counts(rated),
+      applicationCount: sum(gradeDistribution),
+      gradeDistribution,
+      ratingCount: sum(ratingsByStatus),
+      ratingsByStatus,
+      ratingsInForce: sum(ratedDistribution),
+      ratedDistribution,
     };
   }
 

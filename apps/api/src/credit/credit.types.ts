@@ -92,9 +92,22 @@ export class CreditScorerView {
   @Field(() => String, { nullable: true }) employerCode: string | null;
 }
 
-@ObjectType()
+@ObjectType({ description: 'Applications with one proposed grade, or with none.' })
 export class GradeCount {
-  @Field(() => String, { nullable: true, description: 'null: no grade.' }) grade: string | null;
+  @Field(() => String, { nullable: true, description: 'null: no grade (a review that gave none, or not reviewed yet: see underReview).' })
+  grade: string | null;
+  @Field({
+    description: 'True for the applications not graded yet: under review, including those an upheld objection sent back to their scorers.',
+  })
+  underReview: boolean;
+  @Field(() => Int) count: number;
+}
+
+@ObjectType({ description: 'Issued ratings with one grade and one status now.' })
+export class RatingStatusCount {
+  @Field() grade: string;
+  @Field({ description: 'ACTIVE, SUSPENDED, REVOKED or EXPIRED (expired from the day after valid-to).' }) status: string;
+  @Field({ description: 'Active and within its validity today.' }) inForce: boolean;
   @Field(() => Int) count: number;
 }
 
@@ -113,8 +126,21 @@ export class CreditCycleView {
   @Field() status: string;
   @Field(() => [CreditScorerView]) scorers: CreditScorerView[];
   @Field(() => Int) applicationCount: number;
-  @Field(() => [GradeCount], { description: 'Applications by proposed grade (computed or overridden).' }) gradeDistribution: GradeCount[];
-  @Field(() => [GradeCount], { description: 'Issued ratings by their grade now.' }) ratedDistribution: GradeCount[];
+  @Field(() => [GradeCount], {
+    description:
+      'Every application by proposed grade (computed or overridden), then those the review gave no grade, then those not graded yet; the counts add up to applicationCount.',
+  })
+  gradeDistribution: GradeCount[];
+  @Field(() => Int, { description: 'Ratings issued in the cycle, whatever their status now.' }) ratingCount: number;
+  @Field(() => [RatingStatusCount], {
+    description: 'Every issued rating by status now (ACTIVE, SUSPENDED, REVOKED, EXPIRED) and grade; the counts add up to ratingCount.',
+  })
+  ratingsByStatus: RatingStatusCount[];
+  @Field(() => Int, { description: 'Ratings in force today (active and within their validity).' }) ratingsInForce: number;
+  @Field(() => [GradeCount], {
+    description: 'Ratings in force today by their grade now; the counts add up to ratingsInForce (the others are in ratingsByStatus).',
+  })
+  ratedDistribution: GradeCount[];
 }
 
 @ObjectType()

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { businessDate, type DecisionRecord } from '#domain/shared';
 import type { FeeTier, WaiverReason } from '#domain/dues';
+import { MEMBERSHIP_TIERS } from '#domain/membership';
 import { enterpriseNameAsOfSql } from '../enterprise/enterprise.read-model.js';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
@@ -291,12 +292,24 @@ export class DuesReadModel {
       this.query(
         `SELECT a.tier, count(*)::int AS count, sum(e.amount_fen)::text AS total
          FROM dues_account a JOIN dues_account_entry e USING (association_id, enterprise_code, year)
-         WHERE a.association_id = $1 AND a.year = $2 AND e.kind = 'INVOICE' AND e.recorded_at <= $3 GROUP BY a.tier ORDER BY a.tier`,
+         WHERE a.association_id = $1 AND a.year = $2 AND e.kind = 'INVOICE' AND e.recorded_at <= $3 GROUP BY a.tier`,
         params,
       ),
+      // Members active at `asOf` by their tier then (the membership register's bitemporal history), with what the
+      // year's invoices recorded by then charged them.
       this.query(
-        `SELECT tier, count(*)::int AS count FROM membership WHERE association_id = $1 AND status = 'ACTIVE' GROUP BY tier ORDER BY tier`,
-        [associationId],
+        `SELECT m.tier, count(*)::int AS count, coalesce(sum(i.total), 0)::text AS total
+         FROM (
+           SELECT DISTINCT ON (enterprise_code) enterprise_code, status, tier FROM membership_history
+           WHERE association_id = $1 AND recorded_at <= $3 AND valid_from <= $4::date
+           ORDER BY enterprise_code, revision DESC
+         ) m
+         LEFT JOIN (
+           SELECT enterprise_code, sum(amount_fen) AS total FROM dues_account_entry
+           WHERE association_id = $1 AND year = $2 AND kind = 'INVOICE' AND recorded_at <= $3 GROUP BY enterprise_code
+         ) i USING (enterprise_code)
+         WHERE m.status = 'ACTIVE' GROUP BY m.tier`,
+        [...params, businessDate(asOf)],
       ),
     ]);
     const total = (kind: string) => n(totals.find((t) => t.kind === kind)?.total);
@@ -315,8 +328,8 @@ export class DuesReadModel {
       waivedByReason: byReason
         .map((r): ReasonTotal => ({ reasonCategory: s(r.reason_category) as WaiverReason, amountFen: n(r.total), waivers: n(r.waivers) }))
         .filter((r) => r.amountFen > 0),
-      invoicedByTier: byTier.map((r): TierTotal => ({ tier: s(r.tier), count: n(r.count), invoicedFen: n(r.total) })),
-      membersByTier: members.map((r): TierTotal => ({ tier: s(r.tier ?? 'NONE'), count: n(r.count), invoicedFen: null })),
+      invoicedByTier: inRankOrder(byTier.map((r): TierTotal => ({ tier: s(r.tier), count: n(r.count), invoicedFen: n(r.total) }))),
+      membersByTier: inRankOrder(members.map((r): TierTotal => ({ tier: s(r.tier ?? 'NONE'), count: n(r.count), invoicedFen: n(r.total) }))),
     };
   }
 
@@ -375,6 +388,15 @@ export class DuesReadModel {
     );
     return { charterYears, members: rows.map(toArrears) };
   }
+}
+
+/** Tiers from the president's firm down to reserve members (MEMBERSHIP_TIERS); anything else after them. */
+function inRankOrder(rows: TierTotal[]): TierTotal[] {
+  const rank = (tier: string) => {
+    const index = (MEMBERSHIP_TIERS as readonly string[]).indexOf(tier);
+    return index === -1 ? MEMBERSHIP_TIERS.length : index;
+  };
+  return [...rows].sort((a, b) => rank(a.tier) - rank(b.tier) || a.tier.localeCompare(b.tier));
 }
 
 function toDecision(value: unknown): DecisionView {

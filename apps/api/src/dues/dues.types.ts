@@ -173,11 +173,12 @@ export class ReasonTotal {
   @Field(() => Int) waivers: number;
 }
 
-@ObjectType()
+@ObjectType({ description: 'A tier of the report; lists of them run from PRESIDENT down to RESERVE (the membership tiers in rank order).' })
 export class TierTotal {
   @Field() tier: string;
   @Field(() => Int) count: number;
-  @Field(() => FenScalar, { nullable: true }) invoicedFen: number | null;
+  @Field(() => FenScalar, { nullable: true, description: 'Dues invoiced for the year (as recorded at `asOf`) to the accounts or members counted.' })
+  invoicedFen: number | null;
 }
 
 @ObjectType({ description: 'Dues figures for the annual work report (年度工作报告).' })
@@ -191,8 +192,12 @@ export class DuesAnnualReport {
   @Field(() => FenScalar) waivedFen: number;
   @Field(() => FenScalar) outstandingFen: number;
   @Field(() => [ReasonTotal], { description: 'Total dues waived, by reason.' }) waivedByReason: ReasonTotal[];
-  @Field(() => [TierTotal], { description: 'Accounts invoiced and amounts by the tier on the invoice.' }) invoicedByTier: TierTotal[];
-  @Field(() => [TierTotal], { description: 'Active members by tier now (from the membership register).' }) membersByTier: TierTotal[];
+  @Field(() => [TierTotal], { description: 'Accounts invoiced and amounts by the tier on the invoice, in rank order.' }) invoicedByTier: TierTotal[];
+  @Field(() => [TierTotal], {
+    description:
+      "Members active at `asOf` by their tier then (from the membership register's history), in rank order, with the year's dues invoiced to them.",
+  })
+  membersByTier: TierTotal[];
 }
 
 @ObjectType({ description: "A member's dues arrears: completed years still unpaid." })
