@@ -12,7 +12,7 @@
  */
 import type pg from 'pg';
 import { enterpriseDecider, enterpriseStreamId } from '#domain/enterprise';
-import { associationDecider, associationStreamId, membershipDecider, membershipStreamId } from '#domain/membership';
+import { associationDecider, associationStreamId, admitMemberDecider, membershipDecider, membershipStreamId } from '#domain/membership';
 import { type Actor, withCheckCharacter } from '#domain/shared';
 import { chainHash, encodeContent, GENESIS_HASH, PostgresEventStore } from '#eventstore';
 import { CommandHandler, SystemClock } from '#platform';
@@ -88,7 +88,7 @@ export async function writeTemplate(url: string, members = 20): Promise<Template
         command: { type: 'ApplyForMembership', associationId: TEMPLATE_ASSOC, enterpriseCode: code, appliedOn: '2019-01-01', associationRegistered: true, enterpriseRegistered: true },
         actor: SEEDER,
       });
-      await handler.handle(membershipDecider, stream, {
+      await handler.handleAcross(admitMemberDecider, {
         command: {
           type: 'AdmitMember',
           associationId: TEMPLATE_ASSOC,
@@ -98,7 +98,6 @@ export async function writeTemplate(url: string, members = 20): Promise<Template
           admittedOn: '2019-03-01',
           decision: { body: 'COUNCIL', reference: '理事会〔2019〕1号', decidedOn: '2019-03-01' },
           admissionBodies: ['COUNCIL', 'SECRETARIAT'],
-          certificateHolder: null,
         },
         actor: SEEDER,
       });

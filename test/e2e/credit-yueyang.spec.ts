@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { creditApplicationStreamId } from '#domain/credit';
-import { associationDecider, associationStreamId, membershipDecider, membershipStreamId } from '#domain/membership';
+import { associationDecider, associationStreamId, admitMemberDecider, membershipDecider, membershipStreamId } from '#domain/membership';
 import { type Actor, withCheckCharacter } from '#domain/shared';
 import { comparePositions, type Position } from '#eventstore';
 import { CommandHandler, FixedClock } from '#platform';
@@ -147,7 +147,7 @@ describe('the Yueyang 2020 credit rating over GraphQL', () => {
         command: { type: 'ApplyForMembership', associationId: ASSOC, enterpriseCode, appliedOn: '2019-03-01', associationRegistered: true, enterpriseRegistered: true },
         actor: SECRETARIAT,
       });
-      const admitted = await handler.handle(membershipDecider, stream, {
+      const admitted = await handler.handleAcross(admitMemberDecider, {
         command: {
           type: 'AdmitMember',
           associationId: ASSOC,
@@ -157,7 +157,6 @@ describe('the Yueyang 2020 credit rating over GraphQL', () => {
           admittedOn: '2019-04-01',
           decision: { body: 'COUNCIL', reference: '岳城建协〔2019〕3号', decidedOn: '2019-04-01' },
           admissionBodies: [...bodies],
-          certificateHolder: null,
         },
         actor: SECRETARIAT,
       });

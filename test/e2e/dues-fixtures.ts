@@ -5,7 +5,7 @@
  */
 import { DuesAccountStream } from '#domain/dues';
 import { enterpriseDecider, enterpriseStreamId, type SizeClass } from '#domain/enterprise';
-import { associationDecider, associationStreamId, membershipDecider, membershipStreamId } from '#domain/membership';
+import { associationDecider, associationStreamId, admitMemberDecider, membershipDecider, membershipStreamId } from '#domain/membership';
 import { type Actor, withCheckCharacter } from '#domain/shared';
 import { comparePositions, type Position } from '#eventstore';
 import { CommandHandler } from '#platform';
@@ -85,7 +85,7 @@ export class DuesFixtures {
       command: { type: 'ApplyForMembership', associationId, enterpriseCode: seed.code, appliedOn, associationRegistered: true, enterpriseRegistered: true },
       actor: SEEDER,
     });
-    const admitted = await this.handler.handle(membershipDecider, stream, {
+    const admitted = await this.handler.handleAcross(admitMemberDecider, {
       command: {
         type: 'AdmitMember',
         associationId,
@@ -95,7 +95,6 @@ export class DuesFixtures {
         admittedOn: seed.admittedOn,
         decision: { body: 'COUNCIL', reference: `理事会〔${seed.admittedOn.slice(0, 4)}〕1号`, decidedOn: seed.admittedOn },
         admissionBodies: ['COUNCIL', 'SECRETARIAT'],
-        certificateHolder: null,
       },
       actor: SEEDER,
     });

@@ -129,7 +129,7 @@ describe('membership register over GraphQL', () => {
 
     // The same certificate number for another firm is refused, and nothing is written.
     const other = await registerFirm();
-    await admin.ok(APPLY, { input: { associationId: ASSOC, enterpriseCode: other } });
+    await admin.ok(APPLY, { input: { associationId: ASSOC, enterpriseCode: other, appliedOn: '2020-05-21' } });
     const before = await eventCount(service);
     const duplicate = await admin.request(ADMIT, {
       input: { associationId: ASSOC, enterpriseCode: other, tier: 'MEMBER', certificateNumber: 'YY-2020-001', decision: secretariat },

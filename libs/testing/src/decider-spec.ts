@@ -1,5 +1,5 @@
 import { expect } from '@jest/globals';
-import type { Actor, Decider, DecisionContext, DomainEvent } from '#domain/shared';
+import type { Actor, Decider, DecisionContext, DomainEvent, Evolver, MultiStreamDecider, StreamRef } from '#domain/shared';
 import { InvalidInput, RuleViolation, NotFound } from '#domain/shared';
 
 /** The instant every decider test runs at unless it says otherwise: 2026-03-02 10:00 in Beijing. */
@@ -55,6 +55,71 @@ export function deciderSpec<C, E extends DomainEvent, S>(
           };
         },
       };
+    },
+  };
+}
+
+type Given<States extends Record<string, unknown>> = { readonly [K in keyof States]?: readonly DomainEvent[] };
+type Decided<States extends Record<string, unknown>> = { readonly [K in keyof States]?: readonly DomainEvent[] };
+
+/**
+ * given/when/then for a decision over several streams: the given events per stream (a role left out is a stream with
+ * no events; an optional role whose stream the decision does not name has no state), and the events expected per
+ * stream (roles left out: none).
+ *
+ *   spec.given({ membership: [applied], certificate: [] }).when(admit).then({ membership: [admitted], certificate: [reserved] });
+ */
+export function multiStreamSpec<C, States extends Record<string, unknown>>(
+  decider: MultiStreamDecider<C, States>,
+  defaults: Partial<DecisionContext> = {},
+) {
+  const context: DecisionContext = { now: FIXED_NOW, actor: TEST_ADMIN, ...defaults };
+  return {
+    given(events: Given<States>) {
+      return {
+        when(command: C, overrides: Partial<DecisionContext> = {}) {
+          const run = () => {
+            // As the command handler does: streams named by the command first, then those named by their states.
+            const states: Record<string, unknown> = {};
+            type Named = { evolver: Evolver<DomainEvent, unknown>; streamId?: string; dependsOn?: (s: States) => string | null } | null;
+            const named = Object.entries(decider.streams(command)) as [string, Named][];
+            const fold = (key: string, ref: NonNullable<Named>) =>
+              (states[key] = ((events as Record<string, readonly DomainEvent[] | undefined>)[key] ?? []).reduce(ref.evolver.evolve, ref.evolver.initialState));
+            for (const [key, ref] of named) if (ref?.streamId) fold(key, ref);
+            for (const [key, ref] of named) if (ref?.dependsOn && ref.dependsOn(states as States) !== null) fold(key, ref);
+            const decided = decider.decide(command, states as States, { ...context, ...overrides });
+            return Object.fromEntries(Object.entries(decided).filter(([, e]) => (e as readonly DomainEvent[] | undefined)?.length)) as Decided<States>;
+          };
+          return {
+            then(expected: Decided<States>): Decided<States> {
+              const produced = run();
+              expect(produced).toEqual(Object.fromEntries(Object.entries(expected).filter(([, e]) => (e as readonly DomainEvent[]).length > 0)));
+              return produced;
+            },
+            events(): Decided<States> {
+              return run();
+            },
+            thenRefuses(rule: string): RuleViolation {
+              const error = capture(run);
+              expect(error).toBeInstanceOf(RuleViolation);
+              expect((error as RuleViolation).rule).toBe(rule);
+              return error as RuleViolation;
+            },
+            thenRejectsFields(...fields: string[]): InvalidInput {
+              const error = capture(run);
+              expect(error).toBeInstanceOf(InvalidInput);
+              expect((error as InvalidInput).fieldErrors.map((e) => e.field).sort()).toEqual([...fields].sort());
+              return error as InvalidInput;
+            },
+          };
+        },
+      };
+    },
+    /** The stream ids the decision names for a command (dependent ones resolved against no events). */
+    streamsOf(command: C): Record<string, string | null> {
+      return Object.fromEntries(
+        Object.entries(decider.streams(command)).map(([key, ref]) => [key, ref === null ? null : ((ref as StreamRef<unknown>).streamId ?? null)]),
+      );
     },
   };
 }

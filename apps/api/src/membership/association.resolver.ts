@@ -103,6 +103,7 @@ export class AssociationResolver {
       ...payloadOf(outcome.result),
       election: outcome.electionId ? await this.readModel.election(outcome.electionId) : null,
       tierChangesApplied: outcome.tierChangesApplied,
+      tierChangesRefused: [...outcome.tierChangesRefused],
     };
   }
 

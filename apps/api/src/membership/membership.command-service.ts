@@ -2,32 +2,31 @@ import { randomUUID } from 'node:crypto';
 import { Inject, Injectable } from '@nestjs/common';
 import { enterpriseDecider, enterpriseStreamId, type EnterpriseEvent } from '#domain/enterprise';
 import {
+  admitMemberDecider,
   type AssociationCommand,
   associationDecider,
   type AssociationEvent,
   type AssociationState,
   associationStreamId,
-  certificateDecider,
-  type CertificateEvent,
-  certificateStreamId,
-  type ChangeMembershipTier,
+  type ChangeTier,
+  changeTierDecider,
   councilTermDecider,
   type CouncilElectionHeld,
-  type CouncilTermEvent,
   councilTermOn,
-  type CouncilTermState,
   councilTermStreamId,
-  type ElectionOffice,
-  MEMBERSHIP_TIERS,
+  type ElectionFollowUp,
+  electionWorkflow,
+  endMembershipDecider,
   type MembershipCommand,
   membershipDecider,
+  type MembershipEnding,
   type MembershipEvent,
   type MembershipState,
   membershipStreamId,
-  type MembershipTier,
   type RecordCouncilElection,
 } from '#domain/membership';
 import { type Actor, businessDate, type DecidingBody, type Decider, type DomainEvent, fold, isIsoDate, normaliseCreditCode, NotFound } from '#domain/shared';
+import { runWorkflow } from '#platform';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 import { CommandDispatcher, type DispatchResult } from '../commands/command-dispatcher.js';
 import { ARREARS_READER, type ArrearsReader } from './arrears.js';
@@ -41,8 +40,10 @@ type Of<T extends MembershipCommand['type']> = Extract<MembershipCommand, { type
 export interface ElectionOutcome {
   readonly result: DispatchResult;
   readonly electionId: string | null;
-  /** Memberships whose tier the election raised. */
+  /** Memberships whose tier this call raised. */
   readonly tierChangesApplied: number;
+  /** Elected firms whose tier change a decider refused (the election stands). */
+  readonly tierChangesRefused: ElectionFollowUp['refused'];
 }
 
 /**
@@ -80,92 +81,36 @@ export class MembershipCommandService {
     );
   }
 
-  async admit(associationId: string, code: string, fields: Without<Of<'AdmitMember'>, 'admissionBodies' | 'certificateHolder'>, commandId: string | null | undefined, actor: Actor) {
+  /** Admits the firm and reserves its certificate number, in one append (`admitMemberDecider`). */
+  async admit(associationId: string, code: string, fields: Without<Of<'AdmitMember'>, 'admissionBodies'>, commandId: string | null | undefined, actor: Actor) {
     const association = registered(await this.loadAssociation(associationId), associationId);
-    const id = commandId ?? randomUUID();
-    const certificateNumber = typeof fields.certificateNumber === 'string' ? fields.certificateNumber.trim() : '';
-    const holderOf = async () => {
-      if (!certificateNumber) return null;
-      const state = await this.load<CertificateEvent, { holder: string | null }>(certificateDecider, certificateStreamId(associationId, certificateNumber));
-      return state.holder === code ? null : state.holder;
-    };
     const command: Of<'AdmitMember'> = {
       ...fields,
       type: 'AdmitMember',
       associationId,
       enterpriseCode: code,
       admissionBodies: association.charter.admissionBodies as DecidingBody[],
-      certificateHolder: await holderOf(),
     };
-    const state = await this.loadMembership(associationId, code);
-    // Decide first without writing: bad input or a refused rule reserves nothing.
-    const [admitted] = this.dryRun(membershipDecider, command, state, actor);
-    if (admitted?.type === 'MembershipAdmitted') {
-      await this.commands.dispatch(
-        certificateDecider,
-        certificateStreamId(associationId, admitted.data.certificateNumber),
-        {
-          command: {
-            type: 'ReserveCertificateNumber',
-            associationId,
-            certificateNumber: admitted.data.certificateNumber,
-            enterpriseCode: code,
-            membershipId: admitted.data.membershipId,
-          },
-          actor,
-          commandId: id,
-        },
-        [],
-      );
-    }
-    return this.membership({ ...command, certificateHolder: await holderOf() }, id, actor);
+    return this.commands.dispatchAcross(admitMemberDecider, { command, actor, commandId }, MEMBERSHIP_READS);
   }
 
+  /**
+   * Changes a tier; taking or giving up the president's seat is in the same append (`changeTierDecider`). The council
+   * term covering the change (a fact of the association's record) is where a new president's seat is taken.
+   */
   async changeTier(
     associationId: string,
     code: string,
-    fields: Without<ChangeMembershipTier, 'councilTerm'>,
+    fields: Without<ChangeTier, 'councilTermNumber'>,
     commandId: string | null | undefined,
     actor: Actor,
   ): Promise<DispatchResult> {
     const association = registered(await this.loadAssociation(associationId), associationId);
-    const id = commandId ?? randomUUID();
     const decidedOn = (fields.decision as { decidedOn?: unknown } | null)?.decidedOn;
     const date = fields.effectiveFrom ?? (typeof decidedOn === 'string' ? decidedOn : '');
     const term = isIsoDate(date) ? councilTermOn(association, date) : null;
-    const factFor = async (): Promise<ChangeMembershipTier['councilTerm']> => {
-      if (!term) return null;
-      const seat = await this.loadTerm(associationId, term.termNumber);
-      const holder = seat.president?.enterpriseCode ?? null;
-      return { termNumber: term.termNumber, presidentEnterpriseCode: holder === code ? null : holder };
-    };
-    const command: ChangeMembershipTier = { ...fields, type: 'ChangeMembershipTier', associationId, enterpriseCode: code, councilTerm: await factFor() };
-    const state = await this.loadMembership(associationId, code);
-    const [changed] = this.dryRun(membershipDecider, command, state, actor);
-    if (changed?.type === 'MembershipTierChanged' && changed.data.tier === 'PRESIDENT' && term) {
-      await this.commands.dispatch(
-        councilTermDecider,
-        councilTermStreamId(associationId, term.termNumber),
-        {
-          command: {
-            type: 'TakePresidentSeat',
-            associationId,
-            termNumber: term.termNumber,
-            enterpriseCode: code,
-            membershipId: changed.data.membershipId,
-            termRecorded: true,
-          },
-          actor,
-          commandId: id,
-        },
-        [],
-      );
-    }
-    const result = await this.membership({ ...command, councilTerm: await factFor() }, id, actor);
-    if (changed?.type === 'MembershipTierChanged' && changed.data.previousTier === 'PRESIDENT') {
-      await this.releaseSeat(association, code, changed.data.membershipId, changed.data.effectiveFrom, id, actor);
-    }
-    return result;
+    const command: ChangeTier = { ...fields, type: 'ChangeMembershipTier', associationId, enterpriseCode: code, councilTermNumber: term?.termNumber ?? null };
+    return this.commands.dispatchAcross(changeTierDecider, { command, actor, commandId }, MEMBERSHIP_READS);
   }
 
   async remind(associationId: string, code: string, fields: Without<Of<'RecordMembershipReminder'>, 'charterGraceDays'>, commandId: string | null | undefined, actor: Actor) {
@@ -182,7 +127,7 @@ export class MembershipCommandService {
     const asOf = effectiveFrom ?? businessDate(this.runtime.clock.now());
     // An invalid date reads nothing: the decider reports it on its field.
     const unpaidYears = isIsoDate(asOf) ? await this.arrears.unpaidYears(associationId, code, asOf) : [];
-    return this.ending(
+    return this.end(
       {
         type: 'DeemMembershipWithdrawn',
         associationId,
@@ -196,16 +141,26 @@ export class MembershipCommandService {
     );
   }
 
-  /** Commands with no facts beyond the membership stream; an ending releases a president's seat. */
+  /** Commands with no facts beyond the membership stream. */
   async plain(
-    command: Of<'RejectApplication' | 'SanctionMember' | 'SuspendMembership' | 'ReinstateMembership' | 'WithdrawMembership' | 'ExpelMember'>,
+    command: Of<'RejectApplication' | 'SanctionMember' | 'SuspendMembership' | 'ReinstateMembership'>,
     commandId: string | null | undefined,
     actor: Actor,
   ): Promise<DispatchResult> {
     registered(await this.loadAssociation(command.associationId), command.associationId);
-    return this.ending(command, commandId, actor);
+    return this.membership(command, commandId, actor);
   }
 
+  /** A withdrawal or an expulsion; a president firm's seat is released in the same append (`endMembershipDecider`). */
+  async end(command: MembershipEnding, commandId: string | null | undefined, actor: Actor): Promise<DispatchResult> {
+    registered(await this.loadAssociation(command.associationId), command.associationId);
+    return this.commands.dispatchAcross(endMembershipDecider, { command, actor, commandId }, MEMBERSHIP_READS);
+  }
+
+  /**
+   * Records an election on the council term's stream, then runs the election workflow: each elected firm takes the
+   * office's tier (`electionWorkflow`). Re-sending the same command id completes a follow-up a failure interrupted.
+   */
   async recordElection(
     associationId: string,
     fields: Without<RecordCouncilElection, 'termRecorded' | 'activeMembers'>,
@@ -225,70 +180,25 @@ export class MembershipCommandService {
       const state = await this.loadMembership(associationId, code);
       if (state.current?.status === 'ACTIVE') activeMembers.push(code);
     }
-    const termNumber = fields.termNumber;
-    const termRecorded = association.councilTerms.some((t) => t.termNumber === termNumber);
-    const stream = councilTermStreamId(associationId, termNumber);
+    const termRecorded = association.councilTerms.some((t) => t.termNumber === fields.termNumber);
     const result = await this.commands.dispatch(
       councilTermDecider,
-      stream,
-      {
-        command: { ...fields, type: 'RecordCouncilElection', associationId, candidates, runOff, termRecorded, activeMembers },
-        actor,
-        commandId: id,
-      },
+      councilTermStreamId(associationId, fields.termNumber),
+      { command: { ...fields, type: 'RecordCouncilElection', associationId, candidates, runOff, termRecorded, activeMembers }, actor, commandId: id },
       MEMBERSHIP_READS,
     );
-    const held = (await this.runtime.store.readStream(stream)).find(
-      (e) => e.type === 'CouncilElectionHeld' && (e.data as CouncilElectionHeld['data']).office === (fields.office as ElectionOffice),
+    const held = result.streams.flatMap((s) => s.events).find((e) => e.type === 'CouncilElectionHeld');
+    if (!held) return { result, electionId: null, tierChangesApplied: 0, tierChangesRefused: [] };
+    const run = await runWorkflow(electionWorkflow, held.data as CouncilElectionHeld['data'], id, (command, followUpId) =>
+      this.commands.dispatchAcross(changeTierDecider, { command, actor, commandId: followUpId, causationId: id, correlationId: id }, MEMBERSHIP_READS),
     );
-    if (!held) return { result, electionId: null, tierChangesApplied: 0 };
-    const election = held.data as CouncilElectionHeld['data'];
-    // The elected take the office's tier (a firm already at that tier or higher keeps its tier).
-    let applied = 0;
-    let last: DispatchResult | null = null;
-    for (const code of election.elected) {
-      const state = await this.loadMembership(associationId, code);
-      const tier = state.current?.tier;
-      if (!tier || rank(tier) <= rank(election.tier)) continue;
-      last = await this.changeTier(
-        associationId,
-        code,
-        { tier: election.tier, decision: election.decision, effectiveFrom: election.decision.decidedOn, electionId: election.electionId },
-        id,
-        actor,
-      );
-      if (!last.duplicate) applied += 1;
-    }
-    if (last && !last.readModelCurrent) return { result: { ...result, readModelCurrent: false }, electionId: election.electionId, tierChangesApplied: applied };
-    return { result, electionId: election.electionId, tierChangesApplied: applied };
-  }
-
-  private async ending(command: MembershipCommand, commandId: string | null | undefined, actor: Actor): Promise<DispatchResult> {
-    const id = commandId ?? randomUUID();
-    const result = await this.membership(command, id, actor);
-    const events = await this.runtime.store.readStream(membershipStreamId(command.associationId, command.enterpriseCode));
-    const last = events.find((e) => e.metadata.commandId === id);
-    const data = last?.data as { tier?: MembershipTier; membershipId?: string; effectiveFrom?: string } | undefined;
-    if (data?.tier === 'PRESIDENT' && data.membershipId && data.effectiveFrom && /Withdrawn|Expelled/.test(last!.type)) {
-      const association = registered(await this.loadAssociation(command.associationId), command.associationId);
-      await this.releaseSeat(association, command.enterpriseCode, data.membershipId, data.effectiveFrom, id, actor);
-    }
-    return result;
-  }
-
-  private async releaseSeat(association: Registered, code: string, membershipId: string, date: string, commandId: string, actor: Actor): Promise<void> {
-    const term = councilTermOn(association, date);
-    if (!term) return;
-    await this.commands.dispatch(
-      councilTermDecider,
-      councilTermStreamId(association.associationId, term.termNumber),
-      {
-        command: { type: 'ReleasePresidentSeat', associationId: association.associationId, termNumber: term.termNumber, enterpriseCode: code, membershipId },
-        actor,
-        commandId,
-      },
-      MEMBERSHIP_READS,
-    );
+    const readModelCurrent = result.readModelCurrent && run.results.every((r) => (r as DispatchResult).readModelCurrent);
+    return {
+      result: { ...result, readModelCurrent },
+      electionId: run.state.electionId,
+      tierChangesApplied: run.results.filter((r) => !r.duplicate && r.eventCount > 0).length,
+      tierChangesRefused: run.state.refused,
+    };
   }
 
   private membership(command: MembershipCommand, commandId: string | null | undefined, actor: Actor): Promise<DispatchResult> {
@@ -298,10 +208,6 @@ export class MembershipCommandService {
       { command, actor, commandId },
       MEMBERSHIP_READS,
     );
-  }
-
-  private dryRun<C, E extends DomainEvent, S>(decider: Decider<C, E, S>, command: C, state: S, actor: Actor): E[] {
-    return decider.decide(command, state, { now: this.runtime.clock.now(), actor });
   }
 
   private async load<E extends DomainEvent, S>(decider: Pick<Decider<unknown, E, S>, 'initialState' | 'evolve'>, stream: string): Promise<S> {
@@ -316,10 +222,6 @@ export class MembershipCommandService {
   private loadMembership(associationId: string, code: string): Promise<MembershipState> {
     return this.load<MembershipEvent, MembershipState>(membershipDecider, membershipStreamId(associationId, code));
   }
-
-  private loadTerm(associationId: string, termNumber: number): Promise<CouncilTermState> {
-    return this.load<CouncilTermEvent, CouncilTermState>(councilTermDecider, councilTermStreamId(associationId, termNumber));
-  }
 }
 
 type Registered = Extract<AssociationState, { status: 'registered' }>;
@@ -327,8 +229,4 @@ type Registered = Extract<AssociationState, { status: 'registered' }>;
 function registered(state: AssociationState, associationId: string): Registered {
   if (state.status !== 'registered') throw new NotFound('Association', associationId);
   return state;
-}
-
-function rank(tier: MembershipTier): number {
-  return MEMBERSHIP_TIERS.indexOf(tier);
 }

@@ -164,7 +164,7 @@ export class MembershipResolver {
   withdrawMembership(@Args('input') input: WithdrawMembershipInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.plain({ ...fields, type: 'WithdrawMembership', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+    return this.send(this.commands.end({ ...fields, type: 'WithdrawMembership', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, {
@@ -182,7 +182,7 @@ export class MembershipResolver {
   expelMember(@Args('input') input: ExpelMemberInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.plain({ ...fields, type: 'ExpelMember', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+    return this.send(this.commands.end({ ...fields, type: 'ExpelMember', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
   }
 
   private async send(dispatch: Promise<DispatchResult>, associationId: string, code: string): Promise<MembershipPayload> {

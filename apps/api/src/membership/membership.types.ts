@@ -238,6 +238,18 @@ export class MembershipPayload extends CommandPayload {
   membership: Membership | null;
 }
 
+@ObjectType({ description: "An elected firm whose tier change to the office's tier was refused; the election stands." })
+export class ElectionTierRefusal {
+  @Field()
+  enterpriseCode: string;
+
+  @Field({ description: 'The rule that refused it, e.g. MEMBERSHIP_NOT_ACTIVE.' })
+  rule: string;
+
+  @Field()
+  message: string;
+}
+
 @ObjectType({ description: 'The outcome of recording a council election, with the tier changes it brought.' })
 export class CouncilElectionPayload extends CommandPayload {
   @Field(() => CouncilElection, { nullable: true })
@@ -245,4 +257,9 @@ export class CouncilElectionPayload extends CommandPayload {
 
   @Field(() => Int, { description: 'Memberships whose tier was raised to the office\'s tier by this call.' })
   tierChangesApplied: number;
+
+  @Field(() => [ElectionTierRefusal], {
+    description: 'Elected firms whose tier change was refused (their membership changed since the candidates were checked).',
+  })
+  tierChangesRefused: ElectionTierRefusal[];
 }

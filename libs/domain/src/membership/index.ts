@@ -8,3 +8,5 @@ export * from './membership.decide.js';
 export * from './membership.errors.js';
 export * from './membership.events.js';
 export * from './membership.state.js';
+export * from './membership-reservations.decide.js';
+export * from './election.workflow.js';

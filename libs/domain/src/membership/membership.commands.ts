@@ -3,8 +3,9 @@ import type { MembershipTier, SanctionKind } from './membership.events.js';
 
 /**
  * Membership commands. Fields under "facts" are read by the command layer from other streams (the
- * association's charter, the enterprise register, the certificate and council-seat reservations, the dues
- * arrears) and handed in, so that the decider, which enforces every rule, stays pure.
+ * association's charter, the enterprise register, the dues arrears) and handed in, so that the decider, which
+ * enforces every rule, stays pure. The certificate number and the president's seat are reserved in their own
+ * streams in the same atomic append (membership-reservations.decide.ts).
  */
 interface MembershipCommandBase {
   readonly associationId: string;
@@ -30,8 +31,6 @@ export interface AdmitMember extends MembershipCommandBase {
   readonly decision: unknown;
   /** Fact: the bodies the charter lets admit members. */
   readonly admissionBodies: readonly DecidingBody[];
-  /** Fact: the enterprise already holding this certificate number in the association, or null. */
-  readonly certificateHolder: string | null;
 }
 
 export interface RejectApplication extends MembershipCommandBase {
@@ -53,7 +52,10 @@ export interface ChangeMembershipTier extends MembershipCommandBase {
   readonly tier: MembershipTier;
   readonly effectiveFrom?: string | null;
   readonly decision: unknown;
-  /** Set by the command layer when the change applies a recorded council election. */
+  /**
+   * Set when the change applies a recorded council election (the election workflow): the elected firm takes the
+   * office's tier unless it already holds that tier or a higher one.
+   */
   readonly electionId?: string | null;
   /** Fact: the council term covering the effective date, or null. */
   readonly councilTerm: CouncilTermFact | null;

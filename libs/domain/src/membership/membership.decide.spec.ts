@@ -32,7 +32,6 @@ const admit: AdmitMember = {
   certificateNumber: 'WH-0001',
   decision: secretariat,
   admissionBodies: ['SECRETARIAT', 'COUNCIL'],
-  certificateHolder: null,
 };
 const toTier = (tier: ChangeMembershipTier['tier'], decision: DecisionRecord = council(30)): ChangeMembershipTier => ({
   type: 'ChangeMembershipTier',
@@ -100,11 +99,6 @@ describe('membership', () => {
 
     it('refuses an admission by a body the charter does not allow', () => {
       spec.given([applied]).when({ ...admit, admissionBodies: ['COUNCIL'] }).thenRefuses('MEMBERSHIP_ADMISSION_BODY_NOT_AUTHORISED');
-    });
-
-    it('refuses a certificate number already issued to another firm in the association', () => {
-      const error = spec.given([applied]).when({ ...admit, certificateHolder: OTHER }).thenRefuses('MEMBERSHIP_CERTIFICATE_NUMBER_TAKEN');
-      expect(error.message).toContain(OTHER);
     });
 
     it('refuses an admission on a recorded vote that was not carried or had no quorum', () => {

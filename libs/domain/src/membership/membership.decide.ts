@@ -242,13 +242,6 @@ function admit(command: AdmitMember, m: CurrentMembership): MembershipEvent[] {
     );
   }
   requireCountedVoteCarried(d);
-  if (command.certificateHolder !== null && command.certificateHolder !== command.enterpriseCode) {
-    throw new RuleViolation(
-      MembershipRules.certificateNumberTaken,
-      `Certificate number ${certificateNumber} is already issued to enterprise ${command.certificateHolder} in this association.`,
-      { certificateNumber, holder: command.certificateHolder },
-    );
-  }
   if (admittedOn < m.appliedOn) {
     throw new RuleViolation(
       MembershipRules.dateBeforeAdmission,
@@ -281,6 +274,8 @@ function changeTier(command: ChangeMembershipTier, m: CurrentMembership, context
   notBeforeAdmission(m, effectiveFrom, 'tier change');
   const previousTier = m.tier!;
   if (previousTier === command.tier) return [];
+  // An election raises a firm to its office's tier; a firm already at that tier or above keeps its own.
+  if (command.electionId != null && MEMBERSHIP_TIERS.indexOf(previousTier) < MEMBERSHIP_TIERS.indexOf(command.tier)) return [];
   if (command.electionId != null) {
     // The election itself is the majority rule (most votes fill the seats); the sitting needs its quorum.
     requireElectionSitting(d);

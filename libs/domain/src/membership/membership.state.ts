@@ -15,6 +15,8 @@ export interface CurrentMembership {
   readonly admittedOn: string | null;
   readonly certificateNumber: string | null;
   readonly reminders: readonly Reminder[];
+  /** The council term whose president seat this membership holds (it took the PRESIDENT tier in it), or null. */
+  readonly presidentSeatTerm: number | null;
 }
 
 /** Every application of one enterprise to one association: the latest one is `current`. */
@@ -42,6 +44,7 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
         admittedOn: null,
         certificateNumber: null,
         reminders: [],
+        presidentSeatTerm: null,
       },
     };
   }
@@ -59,7 +62,7 @@ export function evolveMembership(state: MembershipState, event: MembershipEvent)
     case 'MembershipRejected':
       return next({ status: 'REJECTED' });
     case 'MembershipTierChanged':
-      return next({ tier: event.data.tier });
+      return next({ tier: event.data.tier, presidentSeatTerm: event.data.tier === 'PRESIDENT' ? event.data.councilTerm : null });
     case 'MembershipSanctioned':
       return state;
     case 'MembershipSuspended':

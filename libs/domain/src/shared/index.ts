@@ -8,3 +8,4 @@ export * from './decision-record.js';
 export * from './money.js';
 export * from './stream-id.js';
 export * from './identifiers.js';
+export * from './workflow.js';
