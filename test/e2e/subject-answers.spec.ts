@@ -186,6 +186,17 @@ describe('answers that say what their subject is', () => {
       expect(errorOf(result)).toMatchObject({ code: 'BAD_USER_INPUT', fieldErrors: [{ field: 'asOf', message: expect.stringMatching(/future/) }] });
     });
 
+    it.each(['yesterday', '2023-13-45T00:00:00Z'])('refuses %s, which is no instant, on the asOf field', async (asOf) => {
+      for (const query of [
+        `query ($asOf: DateTime) { duesStatement(associationId: "${ASSOC}", enterpriseCode: "${RATED}", asOf: $asOf) { balanceFen } }`,
+        `query ($asOf: DateTime) { creditRatingsAsOf(subjectIds: ["${RATED}"], asOf: $asOf) { outcome } }`,
+      ]) {
+        const result = await auditor.request(query, { asOf });
+        expect(errorOf(result).code).toBe('BAD_USER_INPUT');
+        expect(errorOf(result).fieldErrors ?? [{ field: 'asOf' }]).toEqual([expect.objectContaining({ field: 'asOf' })]);
+      }
+    });
+
     it('accepts the present instant itself', async () => {
       const now = clock.now().toISOString();
       const { creditRatingsAsOf } = await tender.ok<{ creditRatingsAsOf: Lookup[] }>(LOOKUP, { ids: [RATED], asOf: now });

@@ -7,7 +7,10 @@ import type { FieldError } from '#domain/shared';
  */
 export function asOfInstant(asOf: Date | null | undefined, now: Date, errors: FieldError[], field = 'asOf'): Date {
   if (asOf === null || asOf === undefined) return now;
-  if (asOf.getTime() > now.getTime()) {
+  // The DateTime scalar lets a string that is no date through as an invalid Date.
+  if (Number.isNaN(asOf.getTime())) {
+    errors.push({ field, message: 'must be an instant in ISO 8601, e.g. 2024-05-01T08:00:00+08:00.' });
+  } else if (asOf.getTime() > now.getTime()) {
     errors.push({
       field,
       message: `${asOf.toISOString()} is in the future (the register's clock reads ${now.toISOString()}): ask as of an instant that has passed, or leave it out for now.`,
