@@ -4,7 +4,6 @@ import { v5 as uuidv5 } from 'uuid';
 import {
   type ConductRecord,
   type CreditApplicationCommand,
-  type CreditApplicationEvent,
   type CreditApplicationFacts,
   type CreditConductCommand,
   type CreditConductEvent,
@@ -15,20 +14,17 @@ import {
   type IssueCreditRating,
   creditApplicationDecider,
   creditApplicationStreamId,
-  creditCertificateDecider,
-  creditCertificateStreamId,
   creditConductDecider,
   creditConductStreamId,
   creditCycleDecider,
   creditCycleStreamId,
   creditRulebookDecider,
   creditRulebookStreamId,
-  decideCreditApplication,
-  evolveCreditApplication,
+  issueCreditRatingDecider,
+  openCreditCycleDecider,
   evolveCreditConduct,
   evolveCreditCycle,
   evolveCreditRulebook,
-  initialCreditApplicationState,
   initialCreditConductState,
   initialCreditCycleState,
   initialCreditRulebookState,
@@ -156,34 +152,10 @@ export class CreditCommands {
     return this.commands.dispatch(creditRulebookDecider, creditRulebookStreamId(command.associationId, command.rulebookId), { command, actor, commandId }, CREDIT_READS);
   }
 
-  /**
-   * Opening a cycle pins the rulebook version first (on the rulebook's stream, so the version can no longer
-   * change), then opens the cycle with the version copied in. Both steps carry the same command id.
-   */
-  async onCycle(command: CreditCycleCommand, commandId: string | null | undefined, actor: Actor): Promise<DispatchResult> {
-    const stream = creditCycleStreamId(command.associationId, command.cycleId);
-    if (command.type !== 'OpenCreditCycle') {
-      return this.commands.dispatch(creditCycleDecider(), stream, { command, actor, commandId }, CREDIT_READS);
-    }
-    const id = commandId ?? randomUUID();
-    const rulebook = await this.rulebookVersion(command.associationId, command.rulebookId, command.rulebookVersion);
-    const decider = creditCycleDecider({ rulebook });
-    const history = await this.runtime.store.readStream(stream);
-    if (!history.some((e) => e.metadata.commandId === id)) {
-      // Bad input or a refused rule writes nothing anywhere.
-      decider.decide(command, fold(history, decider.initialState, decider.evolve), { now: this.runtime.clock.now(), actor });
-    }
-    await this.commands.dispatch(
-      creditRulebookDecider,
-      creditRulebookStreamId(command.associationId, command.rulebookId),
-      {
-        command: { type: 'PinCreditRulebookVersion', associationId: command.associationId, rulebookId: command.rulebookId, version: command.rulebookVersion, cycleId: command.cycleId },
-        actor,
-        commandId: creditCommandId('pin', id),
-      },
-      [],
-    );
-    return this.commands.dispatch(decider, stream, { command, actor, commandId: id }, CREDIT_READS);
+  /** Opening a cycle pins its rulebook version in the same append (`openCreditCycleDecider`); other cycle commands are plain. */
+  onCycle(command: CreditCycleCommand, commandId: string | null | undefined, actor: Actor): Promise<DispatchResult> {
+    if (command.type === 'OpenCreditCycle') return this.commands.dispatchAcross(openCreditCycleDecider, { command, actor, commandId }, CREDIT_READS);
+    return this.commands.dispatch(creditCycleDecider(), creditCycleStreamId(command.associationId, command.cycleId), { command, actor, commandId }, CREDIT_READS);
   }
 
   // ---- applications ------------------------------------------------------------------------------------
@@ -196,7 +168,7 @@ export class CreditCommands {
     readProjections: readonly string[] = CREDIT_READS,
     correlationId?: string | null,
   ): Promise<DispatchResult> {
-    if (command.type === 'IssueCreditRating') return this.issue(command, commandId, actor, cycle, readProjections);
+    if (command.type === 'IssueCreditRating') return this.issue(command, commandId, actor, cycle, readProjections, correlationId);
     const facts = await this.factsFor(command, cycle);
     return this.commands.dispatch(
       creditApplicationDecider(facts),
@@ -206,43 +178,17 @@ export class CreditCommands {
     );
   }
 
-  /**
-   * Issuing: decided first without writing, then the certificate number is reserved in its own stream (a
-   * number another subject holds is refused there, under concurrency), then the rating is appended.
-   */
+  /** Issuing a rating reserves its certificate number in the same append (`issueCreditRatingDecider`). */
   private async issue(
     command: IssueCreditRating,
     commandId: string | null | undefined,
     actor: Actor,
     cycle: CycleFacts | null | undefined,
     readProjections: readonly string[],
+    correlationId?: string | null,
   ): Promise<DispatchResult> {
-    const id = commandId ?? randomUUID();
     const facts = await this.factsFor(command, cycle);
-    const stream = creditApplicationStreamId(command.associationId, command.cycleId, command.subjectId);
-    const history = await this.runtime.store.readStream(stream);
-    if (!history.some((e) => e.metadata.commandId === id)) {
-      const state = fold<typeof initialCreditApplicationState, CreditApplicationEvent>(history, initialCreditApplicationState, evolveCreditApplication);
-      const decided = decideCreditApplication(command, state, { now: this.runtime.clock.now(), actor }, { ...facts, certificateHolder: null });
-      if (decided.length === 0) return this.commands.dispatch(creditApplicationDecider(facts), stream, { command, actor, commandId: id }, readProjections);
-      await this.commands.dispatch(
-        creditCertificateDecider,
-        creditCertificateStreamId(command.associationId, command.certificateNumber),
-        {
-          command: {
-            type: 'ReserveCreditCertificate',
-            associationId: command.associationId,
-            certificateNumber: command.certificateNumber,
-            cycleId: command.cycleId,
-            subjectId: command.subjectId,
-          },
-          actor,
-          commandId: creditCommandId('certificate', id),
-        },
-        [],
-      );
-    }
-    return this.commands.dispatch(creditApplicationDecider({ ...facts, certificateHolder: null }), stream, { command, actor, commandId: id }, readProjections);
+    return this.commands.dispatchAcross(issueCreditRatingDecider(facts), { command, actor, commandId, correlationId }, readProjections);
   }
 
   // ---- conduct records -------------------------------------------------------------------------------------

@@ -179,7 +179,8 @@ export type CreditConductCommand = RecordCreditConduct | ShortenCreditConductDis
 /**
  * Facts an application decision needs from other streams, loaded by the command layer: the cycle (its pinned
  * rulebook, windows, scorers), whether the subject is registered and an active member, the subject's conduct
- * records (vetoes, dynamic rules), and who holds a certificate number.
+ * records (vetoes, dynamic rules). Certificate numbers are reserved in the same append as the rating
+ * (credit-reservations.decide.ts).
  */
 export interface CreditApplicationFacts {
   readonly cycle?: { readonly data: CycleData; readonly closed: boolean; readonly scorers: readonly ScorerFact[] } | null;
@@ -188,8 +189,6 @@ export interface CreditApplicationFacts {
   readonly activeMember?: boolean;
   /** The subject's conduct records (every association's: the decider keeps to the cycle's association). */
   readonly conductRecords?: readonly ConductRecord[];
-  /** Another subject holding the certificate number, or null. */
-  readonly certificateHolder?: string | null;
 }
 export interface ScorerFact {
   readonly scorerId: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec, TEST_ADMIN } from '#testing';
-import type { DecisionRecord } from '../shared/index.js';
+import { type DecisionRecord, NoticeRules } from '../shared/index.js';
 import type { CreditApplicationFacts, DefineCreditRulebookVersion } from './credit.commands.js';
 import {
   creditApplicationDecider,
@@ -324,12 +324,40 @@ describe('public notice, objections and issue', () => {
     spec.given(inNotice).when(objection, at('2026-03-09')).thenRefuses(CreditRules.objectionOutsideNotice);
   });
 
-  it('refuses a certificate number another firm holds', () => {
-    deciderSpec(creditApplicationDecider({ ...facts, certificateHolder: '91430600000000002X' }))
-      .given(inNotice)
-      .when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1' }, at('2026-03-10'))
-      .thenRefuses(CreditRules.certificateTaken);
+  it('refuses a notice that starts before the review it shows was completed', () => {
+    // The review was completed on 2026-03-02 (FIXED_NOW).
+    const error = spec.given(reviewed).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-03-01' }).thenRefuses(NoticeRules.startsBeforeResult);
+    expect(error.details).toMatchObject({ earliest: '2026-03-02' });
   });
+
+  it('refuses a notice that starts in the past, so every day of it is a day the public can see it', () => {
+    spec.given(reviewed).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-03-02' }, at('2026-03-05')).thenRefuses(NoticeRules.startsInThePast);
+    const today = spec.given(reviewed).when({ type: 'StartCreditNotice', ...k }, at('2026-03-05')).events();
+    expect(today[0]!.data).toMatchObject({ startsOn: '2026-03-05', endsOn: '2026-03-11' });
+  });
+
+  it('gives a grade changed after an upheld objection a new notice of full length before it is issued', () => {
+    const objected = [...inNotice, ...spec.given(inNotice).when(objection, at('2026-03-05')).events()];
+    const upheld = [...objected, ...spec.given(objected).when({ type: 'ResolveCreditObjection', ...k, objectionId: 'obj-1', outcome: 'UPHELD', reasons: '重新评分' }, at('2026-03-06')).events()];
+    const rescored = [...upheld, ...spec.given(upheld).when({ type: 'ScoreCreditIndicators', ...k, scores: [{ code: 'MARKET_CONDUCT', points: 70, evidenceReference: 'EV-2' }] }, { ...as('dept-scorer'), ...at('2026-03-06') }).events()];
+    const reReviewed = [...rescored, ...spec.given(rescored).when({ type: 'CompleteCreditReview', ...k }, at('2026-03-06')).events()];
+    // Noticed "from a week ago" and issued the same day: refused; the changed grade must be seen for its seven days.
+    spec.given(reReviewed).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-02-27' }, at('2026-03-06')).thenRefuses(NoticeRules.startsBeforeResult);
+    spec.given(reReviewed).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1' }, at('2026-03-06')).thenRefuses(CreditRules.notInNotice);
+    const renoticed = [...reReviewed, ...spec.given(reReviewed).when({ type: 'StartCreditNotice', ...k }, at('2026-03-06')).events()];
+    expect(renoticed.at(-1)!.data).toMatchObject({ grade: 'A', startsOn: '2026-03-06', endsOn: '2026-03-12' });
+    spec.given(renoticed).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1' }, at('2026-03-12')).thenRefuses(CreditRules.noticeNotEnded);
+    expect(spec.given(renoticed).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1' }, at('2026-03-13')).events()[0]!.data).toMatchObject({ grade: 'A' });
+  });
+
+  it('starts the notice of an overridden grade no earlier than the approval that changed it', () => {
+    const requested = [...reviewed, ...spec.given(reviewed).when({ type: 'RequestCreditGradeOverride', ...k, toGrade: 'AA', reason: '信评委复议', decision: committee }).events()];
+    const overridden = [...requested, ...spec.given(requested).when({ type: 'ApproveCreditGradeOverride', ...k }, { ...as('second-approver'), ...at('2026-03-04') }).events()];
+    expect(overridden.at(-1)!.data).toMatchObject({ toGrade: 'AA', approvedOn: '2026-03-04' });
+    spec.given(overridden).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-03-03' }, at('2026-03-03')).thenRefuses(NoticeRules.startsBeforeResult);
+    expect(spec.given(overridden).when({ type: 'StartCreditNotice', ...k }, at('2026-03-04')).events()[0]!.data).toMatchObject({ grade: 'AA', startsOn: '2026-03-04' });
+  });
+
 });
 
 describe('a valid rating afterwards', () => {

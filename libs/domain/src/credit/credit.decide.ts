@@ -1,14 +1,18 @@
 import {
   businessDate,
+  DEFAULT_NOTICE_DAYS,
   type DecisionContext,
   type Decider,
   effectiveDate,
   FieldErrors,
   isIsoDate,
+  isNoticeOpenOn,
+  isNoticeOverOn,
   NotFound,
   optionalText,
   requiredText,
   RuleViolation,
+  startPublicNotice,
   validDecisionRecord,
 } from '../shared/index.js';
 import type {
@@ -47,7 +51,6 @@ import {
   DYNAMIC_ACTIONS,
   ELIGIBILITIES,
   gradeBelow,
-  noticeEndFor,
   type RulebookVersion,
   SCORING_BODIES,
   SUBJECT_KINDS,
@@ -75,7 +78,6 @@ const CODE = /^[A-Z][A-Z0-9_]{0,39}$/;
 const SUBJECT = /^[0-9A-Z]{6,32}$/;
 const TEXT_MAX = 2000;
 /** 公示 lasts 7 days unless the rulebook says otherwise. */
-export const DEFAULT_NOTICE_DAYS = 7;
 export const DISCLOSURE_MIN_MONTHS = 6;
 export const DISCLOSURE_MAX_MONTHS = 36;
 /** Proven rectification may shorten disclosure, never below this. */
@@ -213,6 +215,9 @@ export const creditRulebookDecider: Decider<CreditRulebookCommand, CreditRuleboo
   evolve: evolveCreditRulebook,
   decide: decideCreditRulebook,
 };
+
+/** Credit certificate numbers: ASCII letters, digits and hyphens, e.g. `YY2020-0001`. */
+export const CREDIT_CERTIFICATE_NUMBER = /^[A-Za-z0-9-]{1,40}$/;
 
 // ---- cycles -------------------------------------------------------------------------------------------
 
@@ -457,19 +462,28 @@ export function decideCreditApplication(
       return [
         {
           type: 'CreditGradeOverridden',
-          data: { ...k, fromGrade: state.grade, toGrade: pending.toGrade, reason: pending.reason, decision: pending.decision, requestedBy: pending.requestedBy, approvedBy: context.actor.userId },
+          data: {
+            ...k,
+            fromGrade: state.grade,
+            toGrade: pending.toGrade,
+            reason: pending.reason,
+            decision: pending.decision,
+            requestedBy: pending.requestedBy,
+            approvedBy: context.actor.userId,
+            approvedOn: today,
+          },
         },
       ];
     }
     case 'StartCreditNotice': {
       const cycle = requireCycle(facts, command.cycleId);
-      const errors = new FieldErrors();
-      const startsOn = effectiveDate(errors, 'startsOn', command.startsOn, context.now);
-      errors.throwIfAny();
+      if (command.startsOn != null && !isIsoDate(command.startsOn)) new FieldErrors().add('startsOn', 'must be a calendar date written YYYY-MM-DD.').throwIfAny();
       if (state.status !== 'REVIEWED') throw new RuleViolation(CreditRules.notReviewed, `The review is not completed (the application is ${state.status}).`);
       if (state.pendingOverride) throw new RuleViolation(CreditRules.overridePending, 'A grade override is waiting for its second approver.');
-      const noticeDays = cycle.data.rulebook.noticeDays;
-      return [{ type: 'CreditNoticeStarted', data: { ...k, grade: state.grade, startsOn, endsOn: noticeEndFor(startsOn, noticeDays), noticeDays } }];
+      // The shared notice rule: not before the result it shows, not in the past (after an upheld objection, the
+      // new review is a new result and gets a notice of its own, of full length).
+      const notice = startPublicNotice({ startsOn: command.startsOn, resultOn: state.resultOn ?? today, days: cycle.data.rulebook.noticeDays, now: context.now });
+      return [{ type: 'CreditNoticeStarted', data: { ...k, grade: state.grade, startsOn: notice.startsOn, endsOn: notice.endsOn, noticeDays: notice.days } }];
     }
     case 'FileCreditObjection': {
       const errors = new FieldErrors();
@@ -479,7 +493,7 @@ export function decideCreditApplication(
       const evidenceReference = optionalText(errors, 'evidenceReference', command.evidenceReference, { max: 500 }) ?? null;
       errors.throwIfAny();
       if (state.objections.has(command.objectionId)) return [];
-      if (state.status !== 'IN_NOTICE' || !state.notice || today < state.notice.startsOn || today > state.notice.endsOn) {
+      if (state.status !== 'IN_NOTICE' || !state.notice || !isNoticeOpenOn(state.notice, today)) {
         throw new RuleViolation(
           CreditRules.objectionOutsideNotice,
           state.notice ? `Objections are filed during the notice, ${state.notice.startsOn} to ${state.notice.endsOn}; today is ${today}.` : 'The result is not in public notice.',
@@ -500,12 +514,12 @@ export function decideCreditApplication(
     case 'IssueCreditRating': {
       const cycle = requireCycle(facts, command.cycleId);
       const errors = new FieldErrors();
-      const certificateNumber = matches(errors, 'certificateNumber', command.certificateNumber, /^[A-Za-z0-9-]{1,40}$/, 'must be 1 to 40 letters, digits or hyphens.');
+      const certificateNumber = matches(errors, 'certificateNumber', command.certificateNumber, CREDIT_CERTIFICATE_NUMBER, 'must be 1 to 40 letters, digits or hyphens.');
       const validFrom = effectiveDate(errors, 'validFrom', command.validFrom, context.now);
       errors.throwIfAny();
       if (state.status === 'RATED' && state.rating?.certificateNumber === certificateNumber) return [];
       if (state.status !== 'IN_NOTICE' || !state.notice) throw new RuleViolation(CreditRules.notInNotice, 'A rating is issued only after its public notice.');
-      if (today <= state.notice.endsOn) {
+      if (!isNoticeOverOn(state.notice, today)) {
         throw new RuleViolation(CreditRules.noticeNotEnded, `The public notice runs until ${state.notice.endsOn}; the rating can be issued from the day after.`, {
           endsOn: state.notice.endsOn,
         });
@@ -513,9 +527,6 @@ export function decideCreditApplication(
       const open = [...state.objections].filter(([, s]) => s === 'OPEN').map(([id]) => id);
       if (open.length > 0) throw new RuleViolation(CreditRules.objectionOpen, `Objections still open: ${open.join(', ')}.`, { objections: open });
       if (state.grade === null) throw new RuleViolation(CreditRules.gradeRefused, 'The review gave no grade: there is no rating to issue.');
-      if (facts.certificateHolder != null) {
-        throw new RuleViolation(CreditRules.certificateTaken, `Certificate number ${certificateNumber} is already issued to ${facts.certificateHolder}.`);
-      }
       const rulebook = cycle.data.rulebook;
       return [
         {

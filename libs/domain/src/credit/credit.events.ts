@@ -88,6 +88,8 @@ export type CreditGradeOverridden = DomainEvent<
     readonly decision: DecisionRecord;
     readonly requestedBy: string;
     readonly approvedBy: string;
+    /** Business date of the approval: the date the changed grade came to be (absent in events recorded before it was kept). */
+    readonly approvedOn?: string;
   }
 >;
 export type CreditNoticeStarted = DomainEvent<

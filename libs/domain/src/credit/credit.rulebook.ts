@@ -125,7 +125,4 @@ export function validToFor(validFrom: string, validityYears: number): string {
   return addDays(addMonths(validFrom, validityYears * 12), -1);
 }
 
-/** Last day of a notice window of `days` days starting on `startsOn`. */
-export function noticeEndFor(startsOn: string, days: number): string {
-  return addDays(startsOn, days - 1);
-}
+

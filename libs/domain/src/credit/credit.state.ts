@@ -75,6 +75,8 @@ export interface CreditApplicationState {
   /** The grade proposed (computed, or overridden): what the notice shows and the rating carries. */
   readonly grade: string | null;
   readonly pendingOverride: { readonly toGrade: string | null; readonly reason: string; readonly decision: DecisionRecord; readonly requestedBy: string } | null;
+  /** Business date of the result a notice would show: the review that computed it, or the override that changed it. */
+  readonly resultOn: string | null;
   readonly notice: { readonly startsOn: string; readonly endsOn: string } | null;
   readonly objections: ReadonlyMap<string, 'OPEN' | 'UPHELD' | 'DISMISSED'>;
   readonly rating: {
@@ -95,6 +97,7 @@ export const initialCreditApplicationState: CreditApplicationState = {
   computation: null,
   grade: null,
   pendingOverride: null,
+  resultOn: null,
   notice: null,
   objections: new Map(),
   rating: null,
@@ -113,13 +116,21 @@ export function evolveCreditApplication(state: CreditApplicationState, event: Cr
       return { ...state, scores };
     }
     case 'CreditReviewCompleted':
-      return { ...state, status: 'REVIEWED', computation: event.data.computation, grade: event.data.computation.grade, pendingOverride: null };
+      return {
+        ...state,
+        status: 'REVIEWED',
+        computation: event.data.computation,
+        grade: event.data.computation.grade,
+        pendingOverride: null,
+        resultOn: event.data.completedOn,
+      };
     case 'CreditGradeOverrideRequested': {
       const d = event.data;
       return { ...state, pendingOverride: { toGrade: d.toGrade, reason: d.reason, decision: d.decision, requestedBy: d.requestedBy } };
     }
     case 'CreditGradeOverridden':
-      return { ...state, grade: event.data.toGrade, pendingOverride: null };
+      // Overrides recorded before `approvedOn` was kept changed the grade on the review's date at the latest known.
+      return { ...state, grade: event.data.toGrade, pendingOverride: null, resultOn: event.data.approvedOn ?? state.resultOn };
     case 'CreditNoticeStarted':
       return { ...state, status: 'IN_NOTICE', notice: { startsOn: event.data.startsOn, endsOn: event.data.endsOn } };
     case 'CreditObjectionFiled': {
@@ -132,7 +143,7 @@ export function evolveCreditApplication(state: CreditApplicationState, event: Cr
       objections.set(event.data.objectionId, event.data.outcome);
       // An upheld objection sends the application back to its scorers; the notice starts again after the review.
       return event.data.outcome === 'UPHELD'
-        ? { ...state, objections, status: 'UNDER_REVIEW', computation: null, grade: null, notice: null }
+        ? { ...state, objections, status: 'UNDER_REVIEW', computation: null, grade: null, resultOn: null, notice: null }
         : { ...state, objections };
     }
     case 'CreditRatingIssued': {

@@ -5,3 +5,4 @@ export * from './credit.errors.js';
 export * from './credit.events.js';
 export * from './credit.rulebook.js';
 export * from './credit.state.js';
+export * from './credit-reservations.decide.js';

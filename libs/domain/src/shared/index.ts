@@ -9,3 +9,4 @@ export * from './money.js';
 export * from './stream-id.js';
 export * from './identifiers.js';
 export * from './workflow.js';
+export * from './public-notice.js';

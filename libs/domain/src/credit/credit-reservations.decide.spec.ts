@@ -1,0 +1,101 @@
+import { describe, expect, it } from '@jest/globals';
+import { deciderSpec, multiStreamSpec } from '#testing';
+import type { CreditApplicationFacts, DefineCreditRulebookVersion, IssueCreditRating, OpenCreditCycle } from './credit.commands.js';
+import { creditApplicationDecider, creditRulebookDecider, validRulebook } from './credit.decide.js';
+import { CreditRules } from './credit.errors.js';
+import type { CreditApplicationEvent, CreditCertificateReserved, CycleData } from './credit.events.js';
+import { issueCreditRatingDecider, openCreditCycleDecider } from './credit-reservations.decide.js';
+
+const ASSOC = 'assoc-yueyang';
+const CYCLE = 'c2026';
+const SUBJECT = '91430600000000001X';
+const OTHER = '91430600000000002X';
+const k = { associationId: ASSOC, cycleId: CYCLE, subjectId: SUBJECT };
+const at = (isoDay: string) => ({ now: new Date(`${isoDay}T02:00:00.000Z`) });
+
+const define: DefineCreditRulebookVersion = {
+  type: 'DefineCreditRulebookVersion',
+  associationId: ASSOC,
+  rulebookId: 'yy-credit',
+  title: '岳阳市建筑业企业信用评价办法',
+  referenceNumber: '岳建协〔2020〕5号',
+  effectiveFrom: '2020-01-01',
+  subjectKind: 'ENTERPRISE',
+  indicators: [{ code: 'OVERALL', name: '综合评价', category: '协会评价', maxPoints: 100, body: 'ASSOCIATION', evidenceRequired: false }],
+  thresholds: [
+    { grade: 'AAA', minPoints: 90 },
+    { grade: 'A', minPoints: 60 },
+  ],
+  validityYears: 2,
+  noticeDays: 7,
+  vetoRules: [],
+  dynamicRules: [],
+};
+const rulebook = validRulebook(define, 1);
+const defined = deciderSpec(creditRulebookDecider).given([]).when(define).events();
+const cycleData: CycleData = {
+  associationId: ASSOC,
+  cycleId: CYCLE,
+  title: '2026年度信用评价',
+  rulebook,
+  assessmentFrom: '2024-01-01',
+  assessmentTo: '2025-12-31',
+  filingFrom: '2026-02-01',
+  filingTo: '2026-03-31',
+  eligibility: 'ALL',
+};
+const open: OpenCreditCycle = { type: 'OpenCreditCycle', ...cycleData, rulebookId: 'yy-credit', rulebookVersion: 1 };
+
+describe('opening a cycle and pinning its rulebook version', () => {
+  const spec = multiStreamSpec(openCreditCycleDecider);
+
+  it('opens the cycle with the version copied whole, and pins the version, in one decision', () => {
+    const decided = spec.given({ rulebook: defined }).when(open).events();
+    expect(decided.cycle).toMatchObject([{ type: 'CreditCycleOpened', data: { cycleId: CYCLE, rulebook: { rulebookId: 'yy-credit', version: 1 } } }]);
+    expect(decided.rulebook).toEqual([{ type: 'CreditRulebookVersionPinned', data: { associationId: ASSOC, rulebookId: 'yy-credit', version: 1, cycleId: CYCLE } }]);
+  });
+
+  it('pins nothing when the cycle is refused', () => {
+    spec.given({ rulebook: defined }).when({ ...open, rulebookVersion: 2 }).thenRefuses(CreditRules.rulebookVersionUnknown);
+    spec.given({ rulebook: defined }).when({ ...open, filingTo: '2026-01-01' }).thenRejectsFields('filingTo');
+  });
+});
+
+describe('issuing a rating and reserving its certificate number', () => {
+  const facts: CreditApplicationFacts = { cycle: { data: cycleData, closed: false, scorers: [{ scorerId: 's', body: 'ASSOCIATION', employerCode: null }] } };
+  const app = deciderSpec(creditApplicationDecider(facts));
+  const filed: CreditApplicationEvent = {
+    type: 'CreditApplicationFiled',
+    data: { ...k, subjectKind: 'ENTERPRISE', rulebookId: 'yy-credit', rulebookVersion: 1, filedOn: '2026-03-02', member: false, selfAssessment: [] },
+  };
+  const scored: CreditApplicationEvent = {
+    type: 'CreditIndicatorScored',
+    data: { ...k, code: 'OVERALL', points: 95, maxPoints: 100, body: 'ASSOCIATION', scorerId: 's', evidenceReference: null, note: null, previousPoints: null },
+  };
+  const reviewed = [filed, scored, ...app.given([filed, scored]).when({ type: 'CompleteCreditReview', ...k }).events()];
+  const inNotice = [...reviewed, ...app.given(reviewed).when({ type: 'StartCreditNotice', ...k }).events()];
+  const issue: IssueCreditRating = { type: 'IssueCreditRating', ...k, certificateNumber: 'YY2026-0001', validFrom: '2026-03-10' };
+  const reserved: CreditCertificateReserved = {
+    type: 'CreditCertificateReserved',
+    data: { associationId: ASSOC, certificateNumber: 'YY2026-0001', cycleId: CYCLE, subjectId: SUBJECT },
+  };
+  const spec = multiStreamSpec(issueCreditRatingDecider(facts), at('2026-03-10'));
+
+  it('issues the rating and reserves its number together', () => {
+    const decided = spec.given({ application: inNotice }).when(issue).events();
+    expect(decided.application).toMatchObject([{ type: 'CreditRatingIssued', data: { grade: 'AAA', certificateNumber: 'YY2026-0001' } }]);
+    expect(decided.certificate).toEqual([reserved]);
+  });
+
+  it('refuses a number another subject holds, issuing nothing', () => {
+    spec.given({ application: inNotice, certificate: [{ ...reserved, data: { ...reserved.data, subjectId: OTHER } }] }).when(issue).thenRefuses(CreditRules.certificateTaken);
+  });
+
+  it('reserves nothing for a rating refused during its notice', () => {
+    multiStreamSpec(issueCreditRatingDecider(facts), at('2026-03-05')).given({ application: inNotice }).when(issue).thenRefuses(CreditRules.noticeNotEnded);
+  });
+
+  it('refuses a malformed certificate number with its field error', () => {
+    spec.given({ application: inNotice }).when({ ...issue, certificateNumber: '' }).thenRejectsFields('certificateNumber');
+  });
+});
