@@ -55,8 +55,8 @@ function itemsOf(args: Record<string, unknown>): number {
  * edge, a nested record) counts 1; a scalar or enum field counts nothing, since it is read from a row that is
  * loaded anyway; a field that takes a page size (`first`) or a list of keys (`subjectIds`) counts everything it
  * holds once per item it can return. So the cost grows with pages and keys, and a page of the schema's largest
- * size with every field of its nodes costs 7 to 8 points per row (1,400 to 1,600 for 200 rows), below the default
- * limit of 2,000, while several such pages in one operation are refused. Before, every field counted 1, so the
+ * size with every field of its nodes costs 4 to 7 points a row (800 to 1,400 for 200 rows), below the default
+ * limit of 2,000, while several such pages in one operation are refused (ADR 0011). Before, every field counted 1, so the
  * same page cost 3,000 and the largest page the schema allows could not be asked for with its fields.
  * A connection nested in a node (`Membership.events`) is a page of its own and multiplies what contains it:
  * ask for it in a separate query, or with a small `first`.
