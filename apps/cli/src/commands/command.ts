@@ -1,13 +1,76 @@
+/**
+ * Exit codes of every command. 2 and 3 are verify-chain's; 64 is EX_USAGE from sysexits.h; 130 and 143 are
+ * the shell's codes for an interrupt (SIGINT, SIGTERM) of a command that does not stop by itself.
+ */
+export const EXIT = {
+  ok: 0,
+  failed: 1,
+  broken: 2,
+  empty: 3,
+  usage: 64,
+  interrupted: 130,
+  terminated: 143,
+} as const;
+
 export interface CliCommand {
   readonly name: string;
   readonly summary: string;
-  /** Usage line(s) after the command name. */
+  /** Usage after the command name, e.g. `[--stream ID] [--json]`. */
   readonly usage: string;
+  /** The options `--help` lists: the option as typed, and what it does. */
+  readonly options?: readonly (readonly [string, string])[];
+  /** Paragraphs `--help` prints after the options (exit codes, notes). */
+  readonly notes?: readonly string[];
+  /** Long-running commands stop on SIGINT/SIGTERM themselves; the others end at once with 130/143. */
+  readonly handlesSignals?: boolean;
   /** Resolves to the exit code; long-running commands resolve when they stop. */
   run(args: string[]): Promise<number>;
 }
 
-/** A mistake in the command line: printed as a message, without a stack trace. */
+/** A mistake in the command line: printed with the command's usage (on stderr), exit code 64, no stack trace. */
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
+}
+
+/** A failure the operator can act on (could not connect, refused): printed as is, exit code 1, no stack trace. */
+export class CliFailure extends Error {
+  override readonly name = 'CliFailure';
+}
+
+const PROGRAM = 'npm run cli --';
+
+export function commandUsageLine(command: CliCommand): string {
+  return `${PROGRAM} ${command.name} ${command.usage}`.trimEnd();
+}
+
+/** What `<command> --help` prints. */
+export function commandHelp(command: CliCommand): string {
+  const lines = [`Usage: ${commandUsageLine(command)}`, '', command.summary];
+  const options: (readonly [string, string])[] = [...(command.options ?? []), ['-h, --help', 'Print this help.']];
+  const width = Math.max(...options.map(([flag]) => flag.length));
+  lines.push('', 'Options:', ...options.map(([flag, text]) => `  ${flag.padEnd(width)}  ${text}`));
+  for (const note of command.notes ?? []) lines.push('', note);
+  return `${lines.join('\n')}\n`;
+}
+
+/** True when the arguments ask for help (`-h` or `--help` before any `--`). */
+export function wantsHelp(args: readonly string[]): boolean {
+  const end = args.indexOf('--');
+  const head = end < 0 ? args : args.slice(0, end);
+  return head.includes('--help') || head.includes('-h');
+}
+
+/** Runs node:util's parseArgs, turning its errors (unknown option, missing value, stray argument) into usage errors. */
+export function parseOrUsage<T>(parse: () => T): T {
+  try {
+    return parse();
+  } catch (error) {
+    const code = (error as { code?: unknown }).code;
+    if (typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_')) {
+      const message = (error as Error).message;
+      // Node's unknown-option text goes on about positional arguments starting with a dash; the first sentence says it.
+      throw new CliUsageError(code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' ? message.replace(/\. To specify a positional.*$/s, '.') : message);
+    }
+    throw error;
+  }
 }

@@ -6,6 +6,8 @@ import { rebuildProjectionsCommand } from './rebuild-projections.command.js';
 import { startCommand } from './start.command.js';
 import { verifyChainCommand } from './verify-chain.command.js';
 
+export { CliFailure, CliUsageError, commandHelp, EXIT, type CliCommand } from './command.js';
+
 export const COMMANDS: readonly CliCommand[] = [
   startCommand,
   migrateCommand,
@@ -15,8 +17,16 @@ export const COMMANDS: readonly CliCommand[] = [
   printSchemaCommand,
 ];
 
+/** What `npm run cli -- --help` prints. */
 export function usage(): string {
   const lines = ['Usage: npm run cli -- <command> [options]', '', 'Commands:'];
   for (const c of COMMANDS) lines.push(`  ${c.name} ${c.usage}`.trimEnd(), `      ${c.summary}`);
+  lines.push(
+    '',
+    'Run `npm run cli -- <command> --help` for its options. Every command reads the settings `start` reads',
+    '(environment variables, README "Configuration"): run it from the same folder, with the same DATA_DIR.',
+    '',
+    'Exit codes: 0 done, 1 failed (no database, refused), 2 and 3 see verify-chain, 64 bad command line.',
+  );
   return `${lines.join('\n')}\n`;
 }

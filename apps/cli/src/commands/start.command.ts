@@ -1,17 +1,18 @@
 import { parseArgs } from 'node:util';
-import { consoleUrl, runService, type RunningService } from '#api';
-import { loadConfig } from '#platform';
-import type { CliCommand } from './command.js';
+import type { RunningService } from '#api';
+import { type CliCommand, CliUsageError, EXIT, parseOrUsage } from './command.js';
 
 const ADMIN_ASSOCIATION = 'default';
+const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
 
-async function printBanner(service: RunningService): Promise<void> {
-  const { config, server, runtime } = service;
+async function printBanner(service: RunningService, consoleUrl: (base: string, token: string) => string): Promise<void> {
+  const { config, server, runtime, infrastructure } = service;
   const lines = ['', `Association register is running (${config.runMode === 'single' ? 'single process: API + projector' : config.runMode}).`];
+  const { host, port, database, dataDir } = infrastructure.database;
   lines.push(
-    config.database.mode === 'embedded'
-      ? `  Database:   embedded Postgres, data in ${config.database.dataDir}`
-      : '  Database:   external Postgres (DATABASE_URL)',
+    dataDir !== null
+      ? `  Database:   embedded Postgres on ${host}:${port}, data in ${dataDir}`
+      : `  Database:   "${database}" on ${host}:${port} (DATABASE_URL)`,
   );
   if (server) {
     const token = await runtime.tokens.issue({
@@ -40,25 +41,54 @@ export const startCommand: CliCommand = {
   name: 'start',
   summary: 'Run the service (RUN_MODE single by default: embedded Postgres, migrations, projector and API).',
   usage: '[--port N]',
+  options: [['--port N', 'HTTP port of the API (overrides PORT; 0 picks a free one).']],
+  notes: [
+    'Ctrl+C (SIGINT), SIGTERM or SIGHUP stops it in order: the HTTP server, the projector and background\n' +
+      'jobs, the connections, then the embedded Postgres; exit code 0. A second signal ends it at once (130).',
+  ],
+  handlesSignals: true,
   async run(args) {
-    const { values } = parseArgs({ args, options: { port: { type: 'string' } } });
-    const config = loadConfig(values.port ? { ...process.env, PORT: values.port } : process.env);
-    const service = await runService(config);
-    await printBanner(service);
-    await new Promise<void>((resolve) => {
-      let stopping = false;
-      const stop = (signal: string) => {
-        if (stopping) return;
-        stopping = true;
-        service.runtime.logger.info({ signal }, 'stopping');
-        service.stop().then(resolve, (error: unknown) => {
-          service.runtime.logger.error({ err: error }, 'error while stopping');
-          resolve();
-        });
-      };
-      process.once('SIGINT', () => stop('SIGINT'));
-      process.once('SIGTERM', () => stop('SIGTERM'));
-    });
-    return 0;
+    const { values } = parseOrUsage(() => parseArgs({ args, options: { port: { type: 'string' } } }));
+    if (values.port !== undefined && !(/^\d{1,5}$/.test(values.port) && Number(values.port) <= 65_535)) {
+      throw new CliUsageError(`--port must be a port number from 0 to 65535 (got ${JSON.stringify(values.port)}).`);
+    }
+
+    // Signals count from the first moment: a Ctrl+C while starting stops the service as soon as it is up
+    // (nothing half-started is left behind), a second one ends the process at once.
+    let requested: NodeJS.Signals | null = null;
+    let wake: () => void = () => undefined;
+    const onSignal = (signal: NodeJS.Signals) => {
+      if (requested) {
+        process.stderr.write(`\n${signal} again: exiting without waiting for the shutdown.\n`);
+        process.exit(EXIT.interrupted);
+      }
+      requested = signal;
+      wake();
+    };
+    for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
+    try {
+      const { consoleUrl, runService } = await import('#api');
+      const { loadConfig } = await import('#platform');
+      const config = loadConfig(values.port !== undefined ? { ...process.env, PORT: values.port } : process.env);
+      const service = await runService(config);
+      if (!requested) await printBanner(service, consoleUrl);
+      await new Promise<void>((resolve) => {
+        wake = resolve;
+        if (requested) resolve();
+      });
+      const logger = service.runtime.logger;
+      const started = Date.now();
+      logger.info({ signal: requested }, 'stopping');
+      try {
+        await service.stop();
+      } catch (error) {
+        logger.error({ err: { message: error instanceof Error ? error.message : String(error) } }, 'could not stop cleanly');
+        return EXIT.failed;
+      }
+      logger.info({ ms: Date.now() - started }, 'stopped');
+      return EXIT.ok;
+    } finally {
+      for (const signal of STOP_SIGNALS) process.off(signal, onSignal);
+    }
   },
 };

@@ -1,34 +1,71 @@
 import { parseArgs } from 'node:util';
-import { createLogger, loadConfig, openInfrastructure } from '#platform';
-import type { CliCommand } from './command.js';
+import type { ChainVerification } from '#eventstore';
+import { type CliCommand, CliUsageError, EXIT, parseOrUsage } from './command.js';
+import { databaseJson, databaseLine, openCliInfrastructure } from './database.js';
+
+type Status = 'intact' | 'empty' | 'broken';
 
 export const verifyChainCommand: CliCommand = {
   name: 'verify-chain',
-  summary: 'Recompute the hash chain of one stream or of the whole store; exit 2 and name the first broken event if any.',
-  usage: '[--stream <stream id>] [--json]',
+  summary: 'Recompute the hash chains of the event store (or of one stream); name the first broken event if any.',
+  usage: '[--stream ID] [--json]',
+  options: [
+    ['--stream ID', 'Verify only this stream (e.g. enterprise-91420100177678329F).'],
+    ['--json', 'Print the result as JSON (with "status" and "database").'],
+  ],
+  notes: [
+    'It checks the database `start` uses with the same settings (the cluster running in the data folder, on\n' +
+      'whatever port it listens, or DATABASE_URL) and prints which one first.',
+    'Exit codes: 0 intact, 2 broken, 3 empty (no events, so nothing was verified), 1 could not check\n' +
+      '(no database, refused), 64 bad arguments.',
+  ],
   async run(args) {
-    const { values } = parseArgs({ args, options: { stream: { type: 'string' }, json: { type: 'boolean' } } });
+    const { values } = parseOrUsage(() => parseArgs({ args, options: { stream: { type: 'string' }, json: { type: 'boolean' } } }));
+    if (values.stream !== undefined && values.stream.trim() === '') throw new CliUsageError('--stream needs a stream id.');
+    const { loadConfig } = await import('#platform');
     const config = loadConfig();
-    const infrastructure = await openInfrastructure(config, createLogger({ level: 'warn', service: 'register-cli' }));
+    const infrastructure = await openCliInfrastructure(config);
     try {
-      const result = values.stream
-        ? await infrastructure.store.verifyStream(values.stream)
-        : await infrastructure.store.verifyAll();
+      const result = await verify(infrastructure.store, values.stream);
+      const status: Status = !result.intact ? 'broken' : result.eventsChecked === 0 ? 'empty' : 'intact';
       if (values.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-      } else if (result.intact) {
-        process.stdout.write(`Intact: ${result.eventsChecked} events in ${result.streamsChecked} streams verified.\n`);
+        process.stdout.write(`${JSON.stringify({ status, database: databaseJson(infrastructure), ...result }, null, 2)}\n`);
       } else {
-        const b = result.firstBreak!;
-        process.stdout.write(
-          `BROKEN at stream ${b.streamId}, revision ${b.revision} (event ${b.eventId}, position ${b.position}): ${b.reason}.\n` +
-            `  expected ${b.expected}\n  found    ${b.actual}\n` +
-            `  (${result.eventsChecked} events in ${result.streamsChecked} streams checked)\n`,
-        );
+        process.stdout.write(`${databaseLine(infrastructure)}\n${describe(status, result, values.stream)}`);
       }
-      return result.intact ? 0 : 2;
+      return status === 'intact' ? EXIT.ok : status === 'empty' ? EXIT.empty : EXIT.broken;
     } finally {
       await infrastructure.close();
     }
   },
 };
+
+async function verify(store: { verifyAll(): Promise<ChainVerification>; verifyStream(id: string): Promise<ChainVerification> }, stream: string | undefined) {
+  try {
+    return stream === undefined ? await store.verifyAll() : await store.verifyStream(stream);
+  } catch (error) {
+    // A database no service has started yet has no event store tables: it holds no events.
+    if ((error as { code?: unknown }).code === '42P01') return { intact: true, streamsChecked: 0, eventsChecked: 0, firstBreak: null };
+    throw error;
+  }
+}
+
+function describe(status: Status, result: ChainVerification, stream: string | undefined): string {
+  if (status === 'empty') {
+    return stream === undefined
+      ? 'Empty: the event store holds no events; nothing to verify.\n'
+      : `Empty: stream ${stream} holds no events; nothing to verify.\n`;
+  }
+  const counted = `${plural(result.eventsChecked, 'event')} in ${plural(result.streamsChecked, 'stream')}`;
+  if (status === 'intact') return `Intact: ${counted} verified.\n`;
+  const b = result.firstBreak!;
+  return (
+    `BROKEN at stream ${b.streamId}, revision ${b.revision} (event ${b.eventId}, position ${b.position}): ${b.reason}.\n` +
+    `  expected ${b.expected}\n  found    ${b.actual}\n` +
+    `  (${counted} checked)\n`
+  );
+}
+
+function plural(n: number, word: string): string {
+  return `${n} ${word}${n === 1 ? '' : 's'}`;
+}

@@ -4,12 +4,17 @@ import type { DataSource } from 'typeorm';
 import { type EventLogRelation, type EventStore, PostgresEventStore, postgresEventLog } from '#eventstore';
 import { createReadModelDataSource, registerEntities, registerMigrations } from '#projections';
 import type { AppConfig } from '../config/index.js';
-import { type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { type DatabaseLocation, type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres.js';
+import { databaseErrorSummary, destroyDataSource, endPool } from '../database/pool-shutdown.js';
 
 /** The process's connections: the database (embedded or external), the event store and the read models. */
 export interface Infrastructure {
   readonly databaseUrl: string;
   readonly embedded: boolean;
+  /** Which database this is (host, port, name, the embedded cluster's folder; never the password). */
+  readonly database: DatabaseLocation;
+  /** The embedded cluster, when there is one: how it was found (started, taken over, already running). */
+  readonly embeddedDatabase: EmbeddedDatabase | null;
   readonly pool: pg.Pool;
   readonly store: EventStore;
   /** The store's events as a relation in the read models' database, when they share one (for projections). */
@@ -23,30 +28,41 @@ export interface MigrationReport {
   readonly readModelMigrations: readonly string[];
 }
 
+export interface OpenInfrastructureOptions {
+  /**
+   * An embedded cluster already running in the data folder for another process (`npm start`): use it (CLI
+   * commands) instead of refusing to run a second service on the same folder (the default).
+   */
+  readonly shareRunningDatabase?: boolean;
+}
+
 /**
  * Opens everything a process needs. With no DATABASE_URL it starts the embedded Postgres in the data folder
  * (kept between runs). The event store and the read models share the database; the event store owns the
  * `es_*` objects, TypeORM migrations own the read-model tables.
  */
-export async function openInfrastructure(config: AppConfig, logger: Logger): Promise<Infrastructure> {
+export async function openInfrastructure(config: AppConfig, logger: Logger, options: OpenInfrastructureOptions = {}): Promise<Infrastructure> {
   if (config.eventStore.kind !== 'postgres') {
     throw new Error('EVENT_STORE=esdb: the EventStoreDB adapter is not in this build yet; use EVENT_STORE=postgres.');
   }
   let embedded: EmbeddedDatabase | null = null;
   let url: string;
   if (config.database.mode === 'embedded') {
-    logger.info({ dataDir: config.database.dataDir, port: config.database.port }, 'starting embedded Postgres');
+    logger.info({ dataDir: config.database.dataDir }, 'opening the embedded Postgres of the data folder');
+    const log = logger.child({ component: 'embedded-postgres' });
     embedded = await startEmbeddedPostgres({
       dataDir: config.database.dataDir,
       port: config.database.port,
-      log: (message) => logger.warn({ component: 'embedded-postgres' }, message),
+      whenRunning: options.shareRunningDatabase ? 'share' : 'refuse',
+      log: (level, message) => log[level](message),
     });
     url = embedded.url;
   } else {
     url = config.database.url;
   }
   const pool = new pg.Pool({ connectionString: url, max: 20, application_name: 'register-event-store' });
-  pool.on('error', (error) => logger.warn({ err: error }, 'idle event-store connection failed; it will reconnect'));
+  // The error carries the pg client (and its whole state) as a property: log only what it says.
+  pool.on('error', (error) => logger.warn({ err: databaseErrorSummary(error) }, 'idle event-store connection failed; it will reconnect'));
   const store = new PostgresEventStore({ pool });
   const dataSource = createReadModelDataSource({
     url,
@@ -55,20 +71,42 @@ export async function openInfrastructure(config: AppConfig, logger: Logger): Pro
     poolSize: 20,
     applicationName: 'register-read-models',
   });
-  await dataSource.initialize();
+  try {
+    await dataSource.initialize();
+  } catch (error) {
+    await store.close().catch(() => undefined);
+    await endPool(pool).catch(() => undefined);
+    await embedded?.stop().catch(() => undefined);
+    throw error;
+  }
   return {
     databaseUrl: url,
     embedded: embedded !== null,
+    database: embedded?.location ?? externalLocation(url),
+    embeddedDatabase: embedded,
     pool,
     store,
     eventLog: postgresEventLog,
     dataSource,
+    // In order, each waiting for its connections to close, and the database last: stopping it under open
+    // sessions would fail them (and log each failure).
     async close() {
       await store.close();
-      await dataSource.destroy();
-      await pool.end();
+      await destroyDataSource(dataSource);
+      await endPool(pool);
       await embedded?.stop();
     },
+  };
+}
+
+function externalLocation(url: string): DatabaseLocation {
+  const parsed = new URL(url);
+  return {
+    host: parsed.hostname || 'localhost',
+    port: Number(parsed.port || 5432),
+    database: decodeURIComponent(parsed.pathname.replace(/^\//, '')) || decodeURIComponent(parsed.username),
+    user: decodeURIComponent(parsed.username),
+    dataDir: null,
   };
 }
 
