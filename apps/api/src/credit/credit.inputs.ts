@@ -30,6 +30,7 @@ import {
   SubjectKindEnum,
   VetoEffectEnum,
 } from './credit.types.js';
+import { IsAssociationId } from '../graphql/identifier.validators.js';
 
 // Shape limits only; the deciders own the rules and give the precise, field-level messages.
 const TEXT = 2000;
@@ -238,7 +239,8 @@ export class ReinstateCreditRatingInput extends CreditApplicationRefInput {
 @InputType({ description: 'A conduct record (不良/良好行为) from the association or another authority.' })
 export class RecordCreditConductInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsUUID() commandId?: string | null;
-  @Field({ description: 'The association recording it: the record changes only the ratings this association issued.' }) @IsString() @MaxLength(64) associationId: string;
+  @Field({ description: 'The association recording it: the record changes only the ratings this association issued.' }) @IsAssociationId()
+  associationId: string;
   @Field() @IsString() @MaxLength(32) subjectId: string;
   @Field() @IsString() @MaxLength(64) recordId: string;
   @Field({ description: 'e.g. MAJOR_SAFETY_ACCIDENT, WAGE_ARREARS, BRIBERY, BLACKLISTED, FALSE_MATERIALS.' }) @IsString() @MaxLength(40) code: string;

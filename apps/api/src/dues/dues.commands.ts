@@ -27,6 +27,7 @@ import {
 import { associationDecider, associationStreamId, type AssociationEvent } from '#domain/membership';
 import { type Actor, InvalidInput, normaliseCreditCode, NotFound, RuleViolation } from '#domain/shared';
 import { comparePositions, type Position, type RecordedEvent } from '#eventstore';
+import type { WrittenEvent } from '#platform';
 import { CommandDispatcher, type DispatchResult } from '../commands/command-dispatcher.js';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 
@@ -236,7 +237,7 @@ export class DuesCommands {
   private async runBulk(
     codes: readonly string[],
     send: (code: string, index: number) => Promise<DispatchResult>,
-    amountOf: (events: readonly RecordedEvent[]) => number,
+    amountOf: (events: readonly WrittenEvent[]) => number,
   ): Promise<BulkOutcome> {
     const outcome: BulkOutcome = { considered: codes.length, written: 0, unchanged: 0, refused: 0, refusals: [], amountFen: 0, readModelCurrent: true };
     let last: Position | null = null;
@@ -252,8 +253,7 @@ export class DuesCommands {
             continue;
           }
           outcome.written += 1;
-          const written = await this.runtime.store.readStream(result.streamId, { from: result.revision! - result.eventCount + 1 });
-          outcome.amountFen += amountOf(written);
+          outcome.amountFen += amountOf(result.streams.flatMap((s) => s.events));
           if (comparePositions(result.position, last) > 0) last = result.position;
         } catch (error) {
           if (!(error instanceof RuleViolation || error instanceof NotFound)) throw error;

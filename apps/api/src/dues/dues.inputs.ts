@@ -6,6 +6,7 @@ import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, M
 import { FEE_TIERS, POLICY_SIZE_CLASSES, WAIVER_REASONS, type FeeTier, type PolicySizeClass, type WaiverReason } from '#domain/dues';
 import { FenScalar } from './fen.scalar.js';
 import { FeeTierEnum, PolicySizeClassEnum, WaiverReasonEnum } from './dues.types.js';
+import { IsAssociationId } from '../graphql/identifier.validators.js';
 
 // Shape limits only; the deciders own the rules and give the precise messages.
 const TEXT_LIMIT = 2000;
@@ -64,8 +65,7 @@ export class IssueDuesInvoiceInput extends AccountInput {}
 @InputType()
 export class InvoiceDuesYearInput {
   @Field()
-  @IsString()
-  @MaxLength(64)
+  @IsAssociationId()
   associationId: string;
 
   @Field(() => Int)
@@ -217,8 +217,7 @@ export class AdoptWaiverPolicyInput extends AssociationCommandInput {
 @InputType()
 export class ApplyWaiverPolicyInput {
   @Field()
-  @IsString()
-  @MaxLength(64)
+  @IsAssociationId()
   associationId: string;
 
   @Field()
@@ -230,8 +229,7 @@ export class ApplyWaiverPolicyInput {
 @ArgsType()
 export class AssociationArgs {
   @Field()
-  @IsString()
-  @MaxLength(64)
+  @IsAssociationId()
   associationId: string;
 }
 

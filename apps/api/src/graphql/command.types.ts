@@ -1,6 +1,7 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
-import { IsOptional, IsString, IsUUID, MaxLength } from 'class-validator';
+import { IsOptional, IsUUID } from 'class-validator';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
+import { IsAssociationId } from './identifier.validators.js';
 
 /** What every command input carries: the client's idempotency key. */
 @InputType({ isAbstract: true })
@@ -15,8 +16,7 @@ export abstract class CommandInput {
 @InputType({ isAbstract: true })
 export abstract class AssociationCommandInput extends CommandInput {
   @Field({ description: 'Association id, e.g. wuhan-cia.' })
-  @IsString()
-  @MaxLength(64)
+  @IsAssociationId()
   associationId: string;
 }
 

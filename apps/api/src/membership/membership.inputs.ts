@@ -17,6 +17,7 @@ import {
 } from '#domain/membership';
 import { SizeClassEnum } from '../enterprise/enterprise.types.js';
 import { ElectionOfficeEnum, MembershipStatusEnum, MembershipTierEnum, SanctionKindEnum } from './membership.types.js';
+import { IsAssociationId } from '../graphql/identifier.validators.js';
 
 // Shape limits only; the deciders own the rules and give the precise messages.
 const TEXT_LIMIT = 2000;
@@ -333,8 +334,7 @@ export class MemberDirectoryFilter {
 @ArgsType()
 export class MembershipKeyArgs {
   @Field()
-  @IsString()
-  @MaxLength(64)
+  @IsAssociationId()
   associationId: string;
 
   @Field()
@@ -353,8 +353,7 @@ export class MembershipAsOfArgs extends MembershipKeyArgs {
 @ArgsType()
 export class AssociationIdArgs {
   @Field()
-  @IsString()
-  @MaxLength(64)
+  @IsAssociationId()
   associationId: string;
 }
 

@@ -5,7 +5,7 @@ import { creditApplicationStreamId, creditCertificateStreamId, creditCycleStream
 import type { CreditApplicationState, CreditCertificateState, CreditCycleState, CreditRulebookState } from './credit.state.js';
 
 /*
- * Credit decisions that need a reservation in another stream, each one atomic append (ADR 0011): a rating and its
+ * Credit decisions that need a reservation in another stream, each one atomic append (ADR 0012): a rating and its
  * certificate number, a cycle and the pin on the rulebook version it runs under. A refused decision reserves nothing.
  */
 

@@ -19,7 +19,7 @@ function receiptKey(receiptNumber: unknown): string {
 }
 
 /**
- * A payment and the claim on its receipt number, one atomic write (ADR 0011): the account must take the payment
+ * A payment and the claim on its receipt number, one atomic write (ADR 0012): the account must take the payment
  * (invoiced, not overpaid, receipt not on it yet) and the receipt number must be free in the association. A payment
  * refused for either reason claims nothing, so its number stays free for the payment it really belongs to.
  */

@@ -13,7 +13,7 @@ import { type MembershipEvent, membershipStreamId } from './membership.events.js
 import type { MembershipState } from './membership.state.js';
 
 /*
- * Membership decisions that need a reservation in another stream, each one atomic append (ADR 0011): the
+ * Membership decisions that need a reservation in another stream, each one atomic append (ADR 0012): the
  * certificate number an admission issues, and the president's seat (one president firm per council term) that a
  * tier change takes or gives up and that an ending gives up. A refused decision reserves and releases nothing.
  */

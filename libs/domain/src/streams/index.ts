@@ -79,7 +79,7 @@ export function misfitOf(streamId: string, eventType: string): StreamMisfit | nu
   if (!registered || registered.kind.parse(streamId) === null) {
     return {
       reason: 'unknown_stream_kind',
-      message: `${streamId} is not the id of any stream kind of this register (ids are <category>-<part>[:<part>…]; see docs/adr/0011-stream-identities-and-atomic-reservations.md).`,
+      message: `${streamId} is not the id of any stream kind of this register (ids are <category>-<part>[:<part>…]; see docs/adr/0012-stream-identities-and-atomic-reservations.md).`,
     };
   }
   if (!registered.eventTypes.includes(eventType)) {
