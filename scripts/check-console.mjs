@@ -4,20 +4,25 @@
  * machine: every request to a host other than localhost / 127.0.0.0/8 / [::1] is blocked and fails the
  * check, and so does any Content-Security-Policy violation, script error or browser console error.
  *
- * It opens the console, pastes the token into the token field, types the query into GraphiQL's editor,
- * presses the run button and requires a result with `data` and no `errors` (and the token sent as
- * `Authorization: Bearer …`). A screenshot is saved whatever the outcome.
+ * It opens the console, pastes the token into the token field, then runs the query twice and requires a
+ * result with `data` and no `errors` each time (and the token sent as `Authorization: Bearer …`):
+ *   1. as a newcomer does: select all over the console's first query, type the query and press
+ *      Ctrl+Enter at once, before GraphiQL has re-read the operation (so the query should be a named one
+ *      other than the first query's: GraphiQL still remembers that name, and must not send it);
+ *   2. after a pause, with the run button.
+ * A screenshot is saved whatever the outcome.
  *
  * Usage:
  *   node scripts/check-console.mjs [URL] [TOKEN] [--query QUERY] [--expect TEXT] [--screenshot PATH]
  *
  *   URL          console address, default $CONSOLE_URL or http://127.0.0.1:4000/console (loopback only)
  *   TOKEN        bearer token, default $CONSOLE_TOKEN (none: the query is sent without Authorization)
- *   --query      operation to run, default $CONSOLE_QUERY or `{ __typename }`
+ *   --query      operation to run, default $CONSOLE_QUERY or `query ConsoleCheck { __typename }`
  *   --expect     text the result must contain, default $CONSOLE_EXPECT (none)
  *   --screenshot PNG path, default $CONSOLE_SCREENSHOT or /tmp/console.png
  *   --timeout    milliseconds for each wait, default 30000
  *   --token-in-url  open URL#token=TOKEN (the start-up banner's link) instead of pasting the token
+ *   -h, --help   print this
  *
  *   CHROMIUM_PATH  browser binary, default /usr/bin/chromium (Debian: apt-get install chromium).
  *                  Uses playwright-core as the driver only; it never downloads a browser.
@@ -28,7 +33,7 @@
  * Exit code: 0 when the console worked offline, 1 when the check failed, 2 for bad arguments.
  */
 /* global window, document -- used inside functions that run in the page */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -59,17 +64,25 @@ try {
       screenshot: { type: 'string' },
       timeout: { type: 'string' },
       'token-in-url': { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
     },
   });
 } catch (error) {
   usage(error.message);
+}
+if (parsed.values.help) {
+  // The header of this file is its manual.
+  const source = await readFile(new URL(import.meta.url), 'utf8');
+  const header = source.slice(source.indexOf('/**') + 3, source.indexOf('*/'));
+  console.log(header.split('\n').map((line) => line.replace(/^ \* ?/, '')).join('\n').trim());
+  process.exit(0);
 }
 const [urlArg, tokenArg, ...extra] = parsed.positionals;
 if (extra.length > 0) usage(`unexpected arguments: ${extra.join(' ')}`);
 
 const consoleUrl = urlArg ?? process.env.CONSOLE_URL ?? 'http://127.0.0.1:4000/console';
 const token = (tokenArg ?? process.env.CONSOLE_TOKEN ?? '').trim();
-const query = parsed.values.query ?? process.env.CONSOLE_QUERY ?? '{ __typename }';
+const query = parsed.values.query ?? process.env.CONSOLE_QUERY ?? 'query ConsoleCheck { __typename }';
 const expectText = parsed.values.expect ?? process.env.CONSOLE_EXPECT;
 const screenshot = parsed.values.screenshot ?? process.env.CONSOLE_SCREENSHOT ?? '/tmp/console.png';
 const timeout = Number(parsed.values.timeout ?? 30_000);
@@ -152,6 +165,17 @@ try {
       graphqlCalls.push({ body: request.postData() ?? '', authorization: request.headers()['authorization'] });
     }
   });
+  let schemaLoads = 0;
+  page.on('requestfinished', (request) => {
+    if (request.method() === 'POST' && (request.postData() ?? '').includes('IntrospectionQuery')) schemaLoads++;
+  });
+  const schemaLoaded = async (after) => {
+    const deadline = Date.now() + timeout;
+    while (schemaLoads <= after) {
+      if (Date.now() > deadline) throw new Error('GraphiQL did not load the schema');
+      await page.waitForTimeout(50);
+    }
+  };
 
   const address = new URL(target);
   if (tokenInUrl) address.hash = `token=${encodeURIComponent(token)}`;
@@ -167,55 +191,71 @@ try {
     if (page.url().includes(encodeURIComponent(token))) problems.push('the token was left in the address bar');
   } else if (token) {
     await page.fill('#console-token', token);
+    const loadsWithoutToken = schemaLoads;
     await page.press('#console-token', 'Tab'); // the change event renders GraphiQL with the token
     await page.waitForFunction(() => /^Token/.test(document.getElementById('console-token-status')?.textContent ?? ''));
+    await schemaLoaded(loadsWithoutToken); // reloaded with the token
   }
+  await schemaLoaded(0);
 
-  // Type the query as a person would: clear the editor, type, dismiss any completion list.
+  // The console's first query, as GraphiQL shows it to a newcomer (a fresh profile), read by GraphiQL by now.
+  await page.waitForFunction(() => {
+    const editor = document.querySelector('.graphiql-query-editor .CodeMirror')?.CodeMirror;
+    return (editor?.getValue() ?? '').trim().length > 0;
+  });
+
+  const runs = [];
+  // 1. Select all over the first query, type, and press Ctrl+Enter at once: GraphiQL re-reads the operation
+  //    (its name and variables) only a moment after the last keystroke.
   await queryEditor.click();
   await page.keyboard.press('ControlOrMeta+A');
-  await page.keyboard.press('Backspace');
   await page.keyboard.type(query, { delay: 15 });
-  await page.keyboard.press('Escape');
   const typed = await queryEditor.evaluate((el) => el.CodeMirror.getValue());
   if (typed.replace(/\s+/g, ' ').trim() !== query.replace(/\s+/g, ' ').trim()) {
     // Bracket auto-closing can differ between GraphiQL versions; the check is about running, not typing.
     console.log(`note: editor auto-edited the typed query into ${JSON.stringify(typed)}; setting it exactly`);
     await queryEditor.evaluate((el, text) => el.CodeMirror.setValue(text), query);
   }
+  await page.keyboard.press('Escape'); // a completion list, if one is open
+  runs.push(await run('Ctrl+Enter right after typing', () => page.keyboard.press('ControlOrMeta+Enter'), null));
 
-  // GraphiQL re-reads the operation (its name and variables) a moment after the last keystroke; a person
-  // pauses before pressing run, and so does this check, or GraphiQL would still send the previous name.
+  // 2. The run button, after the pause a person makes.
   await page.waitForTimeout(500);
+  runs.push(await run('the run button', () => page.locator('.graphiql-execute-button').click(), runs[0].text));
 
-  const callsBefore = graphqlCalls.length;
-  await page.locator('.graphiql-execute-button').click();
-  const resultHandle = await page.waitForFunction(
-    () => {
-      const editor = document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror;
-      const text = editor?.getValue() ?? '';
-      return /"(data|errors)"/.test(text) ? text : false;
-    },
-    undefined,
-    { timeout },
-  );
-  const resultText = await resultHandle.jsonValue();
-  let result;
-  try {
-    result = JSON.parse(resultText);
-  } catch {
-    problems.push(`result pane is not JSON: ${resultText.slice(0, 200)}`);
+  async function run(how, trigger, previous) {
+    const callsBefore = graphqlCalls.length;
+    if (previous !== null) {
+      await page.evaluate(() => document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror.setValue(''));
+    }
+    await trigger();
+    const resultHandle = await page.waitForFunction(
+      () => {
+        const editor = document.querySelector('.graphiql-response .CodeMirror')?.CodeMirror;
+        const text = editor?.getValue() ?? '';
+        return /"(data|errors)"/.test(text) ? text : false;
+      },
+      undefined,
+      { timeout },
+    );
+    const text = await resultHandle.jsonValue();
+    let result;
+    try {
+      result = JSON.parse(text);
+    } catch {
+      problems.push(`${how}: the result pane is not JSON: ${text.slice(0, 200)}`);
+    }
+    if (result) {
+      if (result.errors?.length) problems.push(`${how}: the query returned errors: ${JSON.stringify(result.errors).slice(0, 400)}`);
+      if (result.data == null) problems.push(`${how}: the result has no data`);
+    }
+    if (expectText && !text.includes(expectText)) problems.push(`${how}: the result does not contain ${JSON.stringify(expectText)}`);
+    // The operation itself, not a schema reload GraphiQL may send alongside it.
+    const call = graphqlCalls.slice(callsBefore).filter((c) => !c.body.includes('IntrospectionQuery')).at(-1);
+    if (!call) problems.push(`${how}: no POST to the GraphQL endpoint was seen for the query`);
+    else if (token && call.authorization !== `Bearer ${token}`) problems.push(`${how}: the query was not sent with the pasted bearer token`);
+    return { how, text };
   }
-  if (result) {
-    if (result.errors?.length) problems.push(`the query returned errors: ${JSON.stringify(result.errors).slice(0, 400)}`);
-    if (result.data == null) problems.push('the result has no data');
-  }
-  if (expectText && !resultText.includes(expectText)) problems.push(`the result does not contain ${JSON.stringify(expectText)}`);
-
-  // The operation itself, not a schema reload GraphiQL may send alongside it.
-  const run = graphqlCalls.slice(callsBefore).filter((c) => !c.body.includes('IntrospectionQuery')).at(-1);
-  if (!run) problems.push('no POST to the GraphQL endpoint was seen for the query');
-  else if (token && run.authorization !== `Bearer ${token}`) problems.push('the query was not sent with the pasted bearer token');
 
   const violations = await page.evaluate(() => window.__cspViolations);
   for (const v of violations) problems.push(`Content-Security-Policy violation: ${v}`);
@@ -228,7 +268,7 @@ try {
   console.log(`browser:    ${executablePath} (${(await page.evaluate(() => navigator.userAgent)).match(/Chrome\/[\d.]+/)?.[0] ?? 'unknown'})`);
   console.log(`requests:   ${requests.length}, all to ${[...new Set(requests.map((r) => new URL(r.split(' ')[1]).host || r.split(':')[0]))].join(', ')}`);
   console.log(`query:      ${query.replace(/\s+/g, ' ')}`);
-  console.log(`result:     ${resultText.replace(/\s+/g, ' ').slice(0, 300)}`);
+  for (const r of runs) console.log(`result:     ${r.text.replace(/\s+/g, ' ').slice(0, 300)} (${r.how})`);
   console.log(`screenshot: ${screenshot}`);
 } catch (error) {
   problems.push(error.message.split('\n')[0]);

@@ -4,7 +4,8 @@
  *
  * What it does: reads the page's JSON config, takes a bearer token from `?token=` / `#token=` (then
  * removes it from the address bar) or from the token field, keeps it in localStorage, and renders GraphiQL
- * with a fetcher that sends `Authorization: Bearer <token>` to the GraphQL endpoint.
+ * with a fetcher that sends `Authorization: Bearer <token>` to the GraphQL endpoint, and only an operation
+ * name the document defines (see `operationFor`).
  */
 export const CONSOLE_CLIENT_SCRIPT = String.raw`(function () {
   'use strict';
@@ -64,8 +65,32 @@ export const CONSOLE_CLIENT_SCRIPT = String.raw`(function () {
     }
   }
 
+  // GraphiQL re-reads the operation name from the editor a moment after the last keystroke, and keeps the
+  // last one it read (also across reloads, in localStorage). Text typed over the first query and run at once
+  // (Ctrl+Enter) would go out with that query's name, "WhatCanIAsk", and the server answers "Unknown
+  // operation named". So the name is taken from the document that is sent: the one it defines when there is
+  // one operation, the given one only if the document defines it, none otherwise (the server then asks for
+  // one among several). A document that does not parse goes as it is, for the server to point at the error.
+  function operationFor(params) {
+    if (!params || typeof params.query !== 'string') return params;
+    var document;
+    try {
+      document = window.GraphiQL.GraphQL.parse(params.query);
+    } catch (e) {
+      return params;
+    }
+    var names = document.definitions
+      .filter(function (d) { return d.kind === 'OperationDefinition'; })
+      .map(function (d) { return d.name ? d.name.value : null; });
+    var name = names.length === 1 ? names[0] : names.indexOf(params.operationName) >= 0 ? params.operationName : null;
+    var next = Object.assign({}, params);
+    if (name) next.operationName = name;
+    else delete next.operationName;
+    return next;
+  }
+
   function fetcherFor(current) {
-    return window.GraphiQL.createFetcher({
+    var send = window.GraphiQL.createFetcher({
       url: config.endpoint,
       fetch: function (resource, init) {
         var options = Object.assign({}, init);
@@ -77,6 +102,9 @@ export const CONSOLE_CLIENT_SCRIPT = String.raw`(function () {
         return window.fetch(resource, options);
       },
     });
+    return function (params, options) {
+      return send(operationFor(params), options);
+    };
   }
 
   var root = window.ReactDOM.createRoot(document.getElementById('graphiql'));
