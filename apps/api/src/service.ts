@@ -3,7 +3,9 @@ import { CheckpointWaiter, ProjectionRunner, registerProjections, loadCheckpoint
 import {
   type AppConfig,
   type Clock,
+  assertStoreFormat,
   createLogger,
+  describeStore,
   type Infrastructure,
   Metrics,
   migrate,
@@ -50,6 +52,9 @@ export async function runService(config: AppConfig, options: RunServiceOptions =
     if (config.runMode === 'single') {
       const report = await migrate(infrastructure);
       logger.info(report, 'schema up to date');
+    } else {
+      // api and projector processes do not migrate; they start only on a store a migrate of this build accepted.
+      await assertStoreFormat(infrastructure.dataSource, describeStore(infrastructure));
     }
     const metrics = new Metrics({ clock });
     const runner =

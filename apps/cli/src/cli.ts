@@ -45,8 +45,8 @@ async function report(command: CliCommand, error: unknown): Promise<number> {
     process.stderr.write(`${command.name}: ${error.message}\n`);
     return EXIT.failed;
   }
-  const { ConfigError, EmbeddedPostgresError } = await import('#platform');
-  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError) {
+  const { ConfigError, EmbeddedPostgresError, StoreFormatError } = await import('#platform');
+  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof StoreFormatError) {
     process.stderr.write(`${command.name}: ${error.message}\n`);
     return EXIT.failed;
   }

@@ -8,3 +8,4 @@ export * from './logging/index.js';
 export * from './metrics/index.js';
 export * from './database/embedded-postgres.js';
 export * from './runtime/infrastructure.js';
+export * from './runtime/store-format.js';

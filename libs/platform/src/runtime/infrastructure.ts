@@ -6,6 +6,7 @@ import { createReadModelDataSource, registerEntities, registerMigrations } from 
 import type { AppConfig } from '../config/index.js';
 import { type DatabaseLocation, type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { databaseErrorSummary, destroyDataSource, endPool } from '../database/pool-shutdown.js';
+import { ensureStoreFormat } from './store-format.js';
 
 /** The process's connections: the database (embedded or external), the event store and the read models. */
 export interface Infrastructure {
@@ -26,6 +27,8 @@ export interface Infrastructure {
 export interface MigrationReport {
   readonly eventStoreSchema: string;
   readonly readModelMigrations: readonly string[];
+  /** Events read to check the store's stream ids (0 once a migrate of this build has checked it). */
+  readonly streamIdsChecked: number;
 }
 
 export interface OpenInfrastructureOptions {
@@ -115,5 +118,17 @@ export async function migrate(infrastructure: Infrastructure): Promise<Migration
   const store = infrastructure.store as PostgresEventStore;
   const schema = await store.ensureSchema();
   const ran = await infrastructure.dataSource.runMigrations({ transaction: 'each' });
-  return { eventStoreSchema: schema.from === schema.to ? `at version ${schema.to}` : `version ${schema.from} -> ${schema.to}`, readModelMigrations: ran.map((m) => m.name) };
+  // A store written under an earlier stream-id scheme is refused here, before anything reads it (ADR 0012).
+  const streamIdsChecked = await ensureStoreFormat(infrastructure.store, infrastructure.dataSource, describeStore(infrastructure));
+  return {
+    eventStoreSchema: schema.from === schema.to ? `at version ${schema.to}` : `version ${schema.from} -> ${schema.to}`,
+    readModelMigrations: ran.map((m) => m.name),
+    streamIdsChecked,
+  };
+}
+
+/** How an operator would name the store in a message: the data folder, or the database. */
+export function describeStore(infrastructure: Pick<Infrastructure, 'database'>): string {
+  const { dataDir, host, port, database } = infrastructure.database;
+  return dataDir ? `The data folder ${dataDir}` : `The database ${database} on ${host}:${port}`;
 }
