@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { duesAccountStreamId, receiptStreamId } from '#domain/dues';
+import { misfitOf } from '#domain/streams';
 import { deterministicEventId } from '#eventstore';
 import { type GraphQLClient, startTestService, type TestService } from '#testing';
 import { DuesFixtures, memberCode } from './dues-fixtures.js';
@@ -150,5 +151,11 @@ describe('receipt numbers and dues accounts of two associations whose ids overla
     expect(refused.errors?.[0]?.message).toContain(`holds event ${foreignId} (revision ${revision + 1}) of type DuesReceiptReserved`);
     expect(await service.service.runtime.store.streamRevision(stream)).toBe(revision + 1);
     expect(await eventsOf(receiptStreamId(AB, 'CORR-0001'))).toEqual([]);
+
+    // The hash chain holds (the store has what was written), but verification with the register's stream kinds names it.
+    const store = service.service.runtime.store;
+    expect((await store.verifyAll()).intact).toBe(true);
+    const checked = await store.verifyAll({ misfit: misfitOf });
+    expect(checked.firstBreak).toMatchObject({ streamId: stream, eventId: foreignId, revision: revision + 1, reason: 'foreign_event_type', actual: 'DuesReceiptReserved' });
   });
 });

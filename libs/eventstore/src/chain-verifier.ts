@@ -1,4 +1,4 @@
-import type { ChainBreak, ChainVerification, Position, RecordedEvent, StreamRevision } from './event-store.port.js';
+import type { ChainBreak, ChainVerification, MisfitCheck, Position, RecordedEvent, StreamRevision } from './event-store.port.js';
 import { chainHash, contentHash, GENESIS_HASH } from './hash-chain.js';
 
 /** An event as read back for verification. */
@@ -48,6 +48,9 @@ interface Predecessor {
  * name the last event's revision (a truncated stream is a `revision_gap`) and hash (`prev_hash_mismatch`).
  */
 export class ChainVerifier {
+  /** @param misfit optional check that each event belongs in its stream (see VerifyOptions). */
+  constructor(private readonly misfit?: MisfitCheck) {}
+
   private streams = 0;
   private events = 0;
   private broken: ChainBreak | null = null;
@@ -101,6 +104,8 @@ export class ChainVerifier {
       return this.fail(event, 'content_hash_mismatch', event.metadata.hash, recomputedHash);
     }
     this.predecessor = { event, recomputedHash };
+    const misfit = this.misfit?.(event.streamId, event.type);
+    if (misfit) return this.fail(event, misfit.reason, misfit.message, event.type);
     return true;
   }
 

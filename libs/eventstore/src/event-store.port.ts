@@ -142,10 +142,22 @@ export interface ChainBreak {
   readonly revision: StreamRevision;
   readonly eventId: string;
   readonly position: Position;
-  /** Which check failed: the event's own content hash, or the link to its predecessor. */
-  readonly reason: 'content_hash_mismatch' | 'prev_hash_mismatch' | 'revision_gap';
+  /**
+   * Which check failed: the event's own content hash, the link to its predecessor, a missing revision; or, when the
+   * caller gave a `misfit` check, an event that does not belong in its stream (the chain may be intact: the store
+   * holds what was written, but under a stream id that names something else).
+   */
+  readonly reason: 'content_hash_mismatch' | 'prev_hash_mismatch' | 'revision_gap' | 'unknown_stream_kind' | 'foreign_event_type';
   readonly expected: string;
   readonly actual: string;
+}
+
+/** Says why an event does not belong in its stream, or null when it does (the register's stream kinds). */
+export type MisfitCheck = (streamId: string, eventType: string) => { readonly reason: 'unknown_stream_kind' | 'foreign_event_type'; readonly message: string } | null;
+
+export interface VerifyOptions {
+  /** Also checks every event against the stream kinds the caller knows; the first misfit is a break. */
+  readonly misfit?: MisfitCheck;
 }
 
 export interface ChainVerification {
@@ -189,8 +201,8 @@ export interface EventStore {
    * `cap` of them: a projection's lag, kept cheap when it is far behind.
    */
   countEventsAfter(after: Position | null, cap: number): Promise<number>;
-  verifyStream(streamId: string): Promise<ChainVerification>;
-  verifyAll(options?: { onProgress?: (eventsChecked: number) => void }): Promise<ChainVerification>;
+  verifyStream(streamId: string, options?: VerifyOptions): Promise<ChainVerification>;
+  verifyAll(options?: VerifyOptions & { onProgress?: (eventsChecked: number) => void }): Promise<ChainVerification>;
   /** Checks the store can be reached (for /health). */
   ping(): Promise<void>;
   close(): Promise<void>;

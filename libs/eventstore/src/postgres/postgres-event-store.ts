@@ -18,6 +18,7 @@ import type {
   StreamAppend,
   Subscription,
   SubscriptionHandler,
+  VerifyOptions,
   SubscribeOptions,
 } from '../event-store.port.js';
 import { encodeContent, GENESIS_HASH, type EncodedContent } from '../hash-chain.js';
@@ -564,8 +565,8 @@ export class PostgresEventStore implements EventStore {
     return result.rows[0]?.n ?? 0;
   }
 
-  async verifyStream(streamId: string): Promise<ChainVerification> {
-    const verifier = new ChainVerifier();
+  async verifyStream(streamId: string, options: VerifyOptions = {}): Promise<ChainVerification> {
+    const verifier = new ChainVerifier(options.misfit);
     let lastRevision = -1;
     let head: StreamHead | null = null;
     let started = false;
@@ -597,8 +598,8 @@ export class PostgresEventStore implements EventStore {
     return verifier.result();
   }
 
-  async verifyAll(options: { onProgress?: (eventsChecked: number) => void } = {}): Promise<ChainVerification> {
-    const verifier = new ChainVerifier();
+  async verifyAll(options: VerifyOptions & { onProgress?: (eventsChecked: number) => void } = {}): Promise<ChainVerification> {
+    const verifier = new ChainVerifier(options.misfit);
     let current: string | null = null;
     let head: StreamHead | null = null;
     let after: { streamId: string; revision: string } | null = null;

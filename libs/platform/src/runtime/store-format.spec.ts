@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from '@jest/globals';
 import { enterpriseStreamId } from '#domain/enterprise';
-import { deterministicEventId, type EventToAppend } from '#eventstore';
+import { deterministicEventId, type EventToAppend, PostgresEventStore } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../testing/src/postgres.js';
 import { loadConfig } from '../config/index.js';
 import { createLogger } from '../logging/index.js';
@@ -41,7 +41,7 @@ describe('a data folder written under an earlier stream-id scheme', () => {
   });
 
   it('refuses a store holding ids of the earlier scheme, naming the stream and saying what to do', async () => {
-    await infrastructure.store.ensureSchema();
+    await (infrastructure.store as PostgresEventStore).ensureSchema();
     // What an earlier build wrote: a receipt claim whose id is also another association's dues account.
     await infrastructure.store.append(
       'dues-receipt-ab-91420100177678329F-2026',
@@ -57,7 +57,7 @@ describe('a data folder written under an earlier stream-id scheme', () => {
   });
 
   it('accepts a store whose every stream already follows the scheme (enterprise streams kept their ids)', async () => {
-    await infrastructure.store.ensureSchema();
+    await (infrastructure.store as PostgresEventStore).ensureSchema();
     const code = '91420100177678329F';
     await infrastructure.store.append(enterpriseStreamId(code), event(enterpriseStreamId(code), 'EnterpriseRegistered', { code }), { expectedRevision: 'no_stream' });
     await expect(migrate(infrastructure)).resolves.toMatchObject({ streamIdsChecked: 1 });
