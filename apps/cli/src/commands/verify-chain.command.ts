@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import type { ChainVerification } from '#eventstore';
+import type { ChainVerification, EventStore } from '#eventstore';
 import { type CliCommand, CliUsageError, EXIT, parseOrUsage } from './command.js';
 import { databaseJson, databaseLine, openCliInfrastructure } from './database.js';
 
@@ -7,7 +7,7 @@ type Status = 'intact' | 'empty' | 'broken';
 
 export const verifyChainCommand: CliCommand = {
   name: 'verify-chain',
-  summary: 'Recompute the hash chains of the event store (or of one stream); name the first broken event if any.',
+  summary: 'Recompute the hash chains of the event store (or of one stream) and check every event belongs in its stream; name the first broken event if any.',
   usage: '[--stream ID] [--json]',
   options: [
     ['--stream ID', 'Verify only this stream (e.g. enterprise-91420100177678329F).'],
@@ -40,9 +40,11 @@ export const verifyChainCommand: CliCommand = {
   },
 };
 
-async function verify(store: { verifyAll(): Promise<ChainVerification>; verifyStream(id: string): Promise<ChainVerification> }, stream: string | undefined) {
+async function verify(store: Pick<EventStore, 'verifyAll' | 'verifyStream'>, stream: string | undefined) {
+  // Besides the hash chains: every event must belong in its stream (a stream of a known kind, a type that kind holds).
+  const { misfitOf } = await import('#domain/streams');
   try {
-    return stream === undefined ? await store.verifyAll() : await store.verifyStream(stream);
+    return stream === undefined ? await store.verifyAll({ misfit: misfitOf }) : await store.verifyStream(stream, { misfit: misfitOf });
   } catch (error) {
     // A database no service has started yet has no event store tables: it holds no events.
     if ((error as { code?: unknown }).code === '42P01') return { intact: true, streamsChecked: 0, eventsChecked: 0, firstBreak: null };
