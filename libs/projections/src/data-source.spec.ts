@@ -36,7 +36,7 @@ describe('the read-model database', () => {
 
       const ran = await dataSource.runMigrations();
       expect(ran.map((m) => m.name)[0]).toBe('CreateProjectionCheckpoints1795219200000');
-      expect(await tables()).toEqual(['projection_checkpoints', READ_MODEL_MIGRATIONS_TABLE]);
+      expect(await tables()).toEqual(['projection_checkpoints', READ_MODEL_MIGRATIONS_TABLE, 'register_store_format']);
       // The entity matches the migration: nothing left for a schema diff to do.
       expect((await dataSource.driver.createSchemaBuilder().log()).upQueries).toEqual([]);
 

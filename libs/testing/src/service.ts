@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { runService, type RunningService } from '#api';
 import type { Role } from '#domain/shared';
 import { PostgresEventStore } from '#eventstore';
-import { type Clock, createLogger, loadConfig } from '#platform';
+import { type Clock, createLogger, loadConfig, migrate, openInfrastructure } from '#platform';
 import { registerProjections } from '#projections';
 import type pg from 'pg';
 import { GraphQLClient } from './graphql-client.js';
@@ -46,9 +46,19 @@ export async function startTestService(options: StartTestServiceOptions = {}): P
     PORT: '0',
     ...options.env,
   });
+  const logger = createLogger({ level: 'error', service: 'register-test' });
+  if (config.runMode !== 'single') {
+    // As an operator runs a split deployment: `migrate` once, then the api and projector processes.
+    const infrastructure = await openInfrastructure(config, logger);
+    try {
+      await migrate(infrastructure);
+    } finally {
+      await infrastructure.close();
+    }
+  }
   const service = await runService(config, {
     clock: options.clock,
-    logger: createLogger({ level: 'error', service: 'register-test' }),
+    logger,
     listen: { host: '127.0.0.1', port: 0 },
   });
   const url = service.server!.url;
