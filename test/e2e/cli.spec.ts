@@ -27,7 +27,9 @@ beforeAll(async () => {
     cwd: ROOT,
   });
   await copyFile(join(ROOT, 'package.json'), join(build, 'package.json'));
-  await symlink(join(ROOT, 'node_modules'), join(build, 'node_modules'), 'dir');
+  await copyFile(join(ROOT, '.swcrc'), join(build, '.swcrc'));
+  // The sources too, for the `npm start` test (its script builds first), and the packages.
+  for (const dir of ['node_modules', 'apps', 'libs', 'bench']) await symlink(join(ROOT, dir), join(build, dir), 'dir');
   main = join(build, 'dist', 'apps', 'cli', 'src', 'main.js');
 }, 120_000);
 
@@ -91,9 +93,9 @@ interface Service {
   stop(): Promise<void>;
 }
 
-/** `node dist/apps/cli/src/main.js start` as a terminal runs it: the leader of its own process group. */
-function startService(dataDir: string, env: Record<string, string>): Service {
-  const child = spawn(process.execPath, [main, 'start'], {
+/** `node dist/apps/cli/src/main.js start` (or `npm start`) as a terminal runs it: the leader of its own process group. */
+function startService(dataDir: string, env: Record<string, string>, command: readonly string[] = [process.execPath, main, 'start']): Service {
+  const child = spawn(command[0]!, command.slice(1), {
     cwd: build,
     env: environment({ DATA_DIR: dataDir, ...env }),
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -301,6 +303,19 @@ describe('Ctrl+C stops `start` in order and quietly', () => {
     expect(await gone(dataDir)).toEqual([]);
     expect(existsSync(join(dataDir, 'postgres', 'postmaster.pid'))).toBe(false);
   }, 120_000);
+
+  it('`npm start` ends with exit code 0 too when the terminal sends SIGINT to npm, its script and the app', async () => {
+    // npm passes the signal on to its script, and dies of it if the script does: the script must exec the app.
+    const dataDir = await folder();
+    const [pgPort, httpPort] = [await freePort(), await freePort()];
+    const service = startService(dataDir, { EMBEDDED_PG_PORT: String(pgPort), PORT: String(httpPort) }, ['npm', 'start']);
+    await healthy(service, 150_000);
+    process.kill(-service.child.pid!, 'SIGINT');
+    expect(await service.exited).toEqual({ code: 0, signal: null });
+    expect(noisyLines(service.output()).filter((line) => !/^> |^\S*\[\d*[GK]|^[⠁-⣿]/.test(line))).toEqual([]);
+    expect(service.output()).toMatch(/"msg":"stopped"/);
+    expect(await gone(dataDir)).toEqual([]);
+  }, 240_000);
 
   it('stops on SIGTERM the same way, and the next start finds the data again', async () => {
     const dataDir = await folder();

@@ -35,11 +35,15 @@ export const rebuildProjectionsCommand: CliCommand = {
     }
 
     const abort = new AbortController();
-    let interrupts = 0;
+    let interruptedAt = 0;
     const interrupt = (signal: NodeJS.Signals) => {
-      interrupts++;
-      if (interrupts === 1) abort.abort();
-      else process.exit(signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted);
+      if (!abort.signal.aborted) {
+        interruptedAt = Date.now();
+        abort.abort();
+      } else if (Date.now() - interruptedAt >= 1_000) {
+        // (One right after the first is the same Ctrl+C passed on by npm, not a second one.)
+        process.exit(signal === 'SIGTERM' ? EXIT.terminated : EXIT.interrupted);
+      }
     };
     process.on('SIGINT', interrupt);
     process.on('SIGTERM', interrupt);

@@ -4,6 +4,8 @@ import { type CliCommand, CliUsageError, EXIT, parseOrUsage } from './command.js
 
 const ADMIN_ASSOCIATION = 'default';
 const STOP_SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+/** A repeated stop signal within this time is the same request (delivered twice), not an impatient second one. */
+const REPEAT_GRACE_MS = 1_000;
 
 async function printBanner(service: RunningService, consoleUrl: (base: string, token: string) => string): Promise<void> {
   const { config, server, runtime, infrastructure } = service;
@@ -44,7 +46,8 @@ export const startCommand: CliCommand = {
   options: [['--port N', 'HTTP port of the API (overrides PORT; 0 picks a free one).']],
   notes: [
     'Ctrl+C (SIGINT), SIGTERM or SIGHUP stops it in order: the HTTP server, the projector and background\n' +
-      'jobs, the connections, then the embedded Postgres; exit code 0. A second signal ends it at once (130).',
+      'jobs, the connections, then the embedded Postgres; exit code 0. Another signal a second or more later\n' +
+      'ends it at once (exit code 130).',
   ],
   handlesSignals: true,
   async run(args) {
@@ -54,15 +57,19 @@ export const startCommand: CliCommand = {
     }
 
     // Signals count from the first moment: a Ctrl+C while starting stops the service as soon as it is up
-    // (nothing half-started is left behind), a second one ends the process at once.
+    // (nothing half-started is left behind). Another one a while later ends the process at once; one right
+    // after the first is the same request passed on by a wrapper (npm forwards the terminal's SIGINT).
     let requested: NodeJS.Signals | null = null;
+    let requestedAt = 0;
     let wake: () => void = () => undefined;
     const onSignal = (signal: NodeJS.Signals) => {
       if (requested) {
+        if (Date.now() - requestedAt < REPEAT_GRACE_MS) return;
         process.stderr.write(`\n${signal} again: exiting without waiting for the shutdown.\n`);
         process.exit(EXIT.interrupted);
       }
       requested = signal;
+      requestedAt = Date.now();
       wake();
     };
     for (const signal of STOP_SIGNALS) process.on(signal, onSignal);
