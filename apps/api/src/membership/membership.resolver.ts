@@ -1,10 +1,12 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { membershipStreamId } from '#domain/membership';
-import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
-import { CurrentActor, Roles } from '#platform';
+import { Inject } from '@nestjs/common';
+import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
+import { CLOCK, type Clock, CurrentActor, Roles } from '#platform';
 import { AuditReadModel } from '../audit/audit.read-model.js';
 import { type AuditEvent, AuditEventConnection } from '../audit/audit.types.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
+import { asOfInstant } from '../graphql/as-of.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
@@ -51,6 +53,7 @@ export class MembershipResolver {
     private readonly readModel: MembershipReadModel,
     private readonly audit: AuditReadModel,
     private readonly commands: MembershipCommandService,
+    @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   @Query(() => MembershipConnection, { description: "An association's member directory, ordered by firm name." })
@@ -80,7 +83,10 @@ export class MembershipResolver {
   membershipAsOf(@Args() args: MembershipAsOfArgs, @CurrentActor() actor: Actor): Promise<MembershipAsOf | null> {
     const code = normaliseCreditCode(args.enterpriseCode);
     assertMayReadMembership(actor, args.associationId, code);
-    return this.readModel.asOf(args.associationId, code, args.asOf);
+    const errors: FieldError[] = [];
+    const at = asOfInstant(args.asOf, this.clock.now(), errors);
+    if (errors.length > 0) throw new InvalidInput(errors);
+    return this.readModel.asOf(args.associationId, code, at);
   }
 
   @ResolveField(() => [MembershipHistoryEntry], { description: 'Status and tier over time, every application, oldest first.' })
