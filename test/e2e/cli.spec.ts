@@ -410,7 +410,7 @@ describe('the command line', () => {
     [['issue-token', '--role', 'ADMIN', '--association', 'a'], /--association "a"/],
     [['issue-token', '--role', 'ADMIN', '--association', `a${'-b'.repeat(32)}`], /--association/],
     [['issue-token', '--role', 'ADMIN', '--association', 'wuhan--cia'], /--association/],
-    [['issue-token', '--role', 'AUDITOR', '--enterprise', 'notacode'], /--enterprise is not a unified social credit code/],
+    [['issue-token', '--role', 'AUDITOR', '--enterprise', 'notacode'], /--enterprise "notacode" is not a unified social credit code: it must be 18 characters long \(got 8\)\./],
     [['issue-token', '--role', 'MEMBER', '--association', 'default', '--enterprise', '91420100177678329J'], /fails its check character: the 18th character should be "F", not "J"/],
     [['issue-token', '--role', 'MEMBER', '--association', 'default'], /--enterprise is required for MEMBER/],
     [['issue-token', '--role', 'AUDITOR', '--user', 'has space'], /--user must be/],

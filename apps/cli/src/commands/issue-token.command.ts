@@ -75,7 +75,7 @@ function validate(values: Values, parseDuration: (text: string) => number | unde
   if (values.enterprise !== undefined) {
     const check = checkCreditCode(values.enterprise);
     if (check.kind === 'malformed') {
-      throw new CliUsageError(`--enterprise is not a unified social credit code: it ${check.reason} (got ${JSON.stringify(values.enterprise)}).`);
+      throw new CliUsageError(`--enterprise ${JSON.stringify(values.enterprise)} is not a unified social credit code: it ${check.reason}.`);
     }
     if (check.kind === 'check_digit_mismatch' && !values['allow-check-mismatch']) {
       throw new CliUsageError(
