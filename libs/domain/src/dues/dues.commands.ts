@@ -90,14 +90,7 @@ export interface ReserveReceipt {
   readonly year: number;
 }
 
-export interface ReleaseReceipt {
-  readonly type: 'ReleaseReceipt';
-  readonly associationId: string;
-  readonly receiptNumber: string;
-  readonly reason: string;
-}
-
-export type ReceiptCommand = ReserveReceipt | ReleaseReceipt;
+export type ReceiptCommand = ReserveReceipt;
 
 export interface AdoptWaiverPolicy {
   readonly type: 'AdoptWaiverPolicy';

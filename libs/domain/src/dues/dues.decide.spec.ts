@@ -217,11 +217,6 @@ describe('receipt numbers across the association', () => {
     const error = receipts.given([reserved]).when({ ...reserve, enterpriseCode: '91420100MA4K000001', year: 2025 }).thenRefuses('DUES_RECEIPT_DUPLICATE');
     expect(error.message).toContain(CODE);
   });
-
-  it('frees a number whose payment was refused, so it can be used again', () => {
-    const released = receipts.given([reserved]).when({ type: 'ReleaseReceipt', associationId: ASSOC, receiptNumber: 'R-001', reason: 'payment refused' }).events();
-    receipts.given([reserved, ...released]).when(reserve).then([reserved]);
-  });
 });
 
 describe('waivers', () => {

@@ -621,12 +621,6 @@ function grantPolicyWaiver(command: GrantPolicyWaiver, state: DuesAccountState, 
 export function decideReceipt(command: ReceiptCommand, state: ReceiptState, _context: DecisionContext): ReceiptEvent[] {
   const errors = new FieldErrors();
   const receiptNumber = validReceiptNumber(errors, 'receiptNumber', command.receiptNumber);
-  if (command.type === 'ReleaseReceipt') {
-    const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
-    errors.throwIfAny();
-    if (state.status === 'free') return [];
-    return [{ type: 'DuesReceiptReleased', data: { associationId: command.associationId, receiptNumber, reason } }];
-  }
   validYear(errors, 'year', command.year);
   errors.throwIfAny();
   if (state.status === 'reserved') {

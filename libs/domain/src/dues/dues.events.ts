@@ -174,12 +174,8 @@ export type ReceiptReserved = DomainEvent<
   }
 >;
 
-export type ReceiptReleased = DomainEvent<
-  'DuesReceiptReleased',
-  { readonly associationId: string; readonly receiptNumber: string; readonly reason: string }
->;
-
-export type ReceiptEvent = ReceiptReserved | ReceiptReleased;
+/** A receipt number is claimed in the same append as its payment (ADR 0012), so a claim is never released. */
+export type ReceiptEvent = ReceiptReserved;
 
 export interface SizeClassPercent {
   readonly sizeClass: PolicySizeClass;
@@ -217,7 +213,6 @@ export const DUES_EVENT_TYPES: readonly DuesEvent['type'][] = [
   'DuesWaiverRevoked',
   'DuesWaiverGranted',
   'DuesReceiptReserved',
-  'DuesReceiptReleased',
   'WaiverPolicyAdopted',
 ];
 
@@ -231,7 +226,7 @@ export const DUES_ACCOUNT_EVENT_TYPES: readonly DuesAccountEvent['type'][] = [
   'DuesWaiverRevoked',
   'DuesWaiverGranted',
 ];
-export const RECEIPT_EVENT_TYPES: readonly ReceiptEvent['type'][] = ['DuesReceiptReserved', 'DuesReceiptReleased'];
+export const RECEIPT_EVENT_TYPES: readonly ReceiptEvent['type'][] = ['DuesReceiptReserved'];
 export const WAIVER_POLICY_EVENT_TYPES: readonly WaiverPolicyEvent['type'][] = ['WaiverPolicyAdopted'];
 
 /** `duesSchedule-<association>`: the association's fee schedule versions. */

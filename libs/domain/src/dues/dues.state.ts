@@ -158,10 +158,7 @@ export type ReceiptState =
 export const initialReceiptState: ReceiptState = { status: 'free' };
 
 export function evolveReceipt(_state: ReceiptState, event: ReceiptEvent): ReceiptState {
-  if (event.type === 'DuesReceiptReserved') {
-    return { status: 'reserved', enterpriseCode: event.data.enterpriseCode, year: event.data.year };
-  }
-  return { status: 'free' };
+  return { status: 'reserved', enterpriseCode: event.data.enterpriseCode, year: event.data.year };
 }
 
 // ---- waiver policies ------------------------------------------------------------------------------

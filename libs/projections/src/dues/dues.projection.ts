@@ -148,7 +148,6 @@ function applyOne(event: RecordedEvent<DuesEvent['type']>, batch: Batch): void {
       return;
     }
     case 'DuesReceiptReserved':
-    case 'DuesReceiptReleased':
       // The reservation streams only guard uniqueness; payments are read from the account streams.
       return;
     case 'DuesInvoiced': {
