@@ -34,19 +34,8 @@ export function deciderSpec<C, E extends DomainEvent, S>(
             events(): E[] {
               return run();
             },
-            thenRefuses(rule: string): RuleViolation {
-              const error = capture(run);
-              expect(error).toBeInstanceOf(RuleViolation);
-              expect((error as RuleViolation).rule).toBe(rule);
-              expect((error as RuleViolation).message.length).toBeGreaterThan(10);
-              return error as RuleViolation;
-            },
-            thenRejectsFields(...fields: string[]): InvalidInput {
-              const error = capture(run);
-              expect(error).toBeInstanceOf(InvalidInput);
-              expect((error as InvalidInput).fieldErrors.map((e) => e.field).sort()).toEqual([...fields].sort());
-              return error as InvalidInput;
-            },
+            thenRefuses: (rule: string) => refusedBy(run, rule),
+            thenRejectsFields: (...fields: string[]) => rejectedOn(run, fields),
             thenNotFound(): NotFound {
               const error = capture(run);
               expect(error).toBeInstanceOf(NotFound);
@@ -99,18 +88,8 @@ export function multiStreamSpec<C, States extends Record<string, unknown>>(
             events(): Decided<States> {
               return run();
             },
-            thenRefuses(rule: string): RuleViolation {
-              const error = capture(run);
-              expect(error).toBeInstanceOf(RuleViolation);
-              expect((error as RuleViolation).rule).toBe(rule);
-              return error as RuleViolation;
-            },
-            thenRejectsFields(...fields: string[]): InvalidInput {
-              const error = capture(run);
-              expect(error).toBeInstanceOf(InvalidInput);
-              expect((error as InvalidInput).fieldErrors.map((e) => e.field).sort()).toEqual([...fields].sort());
-              return error as InvalidInput;
-            },
+            thenRefuses: (rule: string) => refusedBy(run, rule),
+            thenRejectsFields: (...fields: string[]) => rejectedOn(run, fields),
           };
         },
       };
@@ -122,6 +101,23 @@ export function multiStreamSpec<C, States extends Record<string, unknown>>(
       );
     },
   };
+}
+
+/** The decision refused by this rule, with a message a secretariat user can read. */
+function refusedBy(run: () => unknown, rule: string): RuleViolation {
+  const error = capture(run);
+  expect(error).toBeInstanceOf(RuleViolation);
+  expect((error as RuleViolation).rule).toBe(rule);
+  expect((error as RuleViolation).message.length).toBeGreaterThan(10);
+  return error as RuleViolation;
+}
+
+/** The decision refused with field errors on exactly these fields. */
+function rejectedOn(run: () => unknown, fields: readonly string[]): InvalidInput {
+  const error = capture(run);
+  expect(error).toBeInstanceOf(InvalidInput);
+  expect((error as InvalidInput).fieldErrors.map((e) => e.field).sort()).toEqual([...fields].sort());
+  return error as InvalidInput;
 }
 
 function capture(run: () => unknown): unknown {

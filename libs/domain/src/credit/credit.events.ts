@@ -239,13 +239,15 @@ export function conductRecordKey(associationId: string | null, recordId: string)
 
 export type CreditEvent = CreditRulebookEvent | CreditCycleEvent | CreditApplicationEvent | CreditCertificateReserved | CreditConductEvent;
 
-export const CREDIT_EVENT_TYPES: readonly CreditEvent['type'][] = [
+export type { AppliedVeto };
+
+export const CREDIT_RULEBOOK_EVENT_TYPES: readonly CreditRulebookEvent['type'][] = [
   'CreditRulebookVersionDefined',
   'CreditRulebookVersionAmended',
   'CreditRulebookVersionPinned',
-  'CreditCycleOpened',
-  'CreditScorerAssigned',
-  'CreditCycleClosed',
+];
+export const CREDIT_CYCLE_EVENT_TYPES: readonly CreditCycleEvent['type'][] = ['CreditCycleOpened', 'CreditScorerAssigned', 'CreditCycleClosed'];
+export const CREDIT_APPLICATION_EVENT_TYPES: readonly CreditApplicationEvent['type'][] = [
   'CreditApplicationFiled',
   'CreditIndicatorScored',
   'CreditReviewCompleted',
@@ -261,29 +263,17 @@ export const CREDIT_EVENT_TYPES: readonly CreditEvent['type'][] = [
   'CreditRatingConfirmed',
   'CreditRatingReinstated',
   'CreditRatingExpired',
-  'CreditCertificateReserved',
-  'CreditConductRecorded',
-  'CreditConductDisclosureShortened',
 ];
-
-export type { AppliedVeto };
-
-export const CREDIT_RULEBOOK_EVENT_TYPES: readonly CreditRulebookEvent['type'][] = [
-  'CreditRulebookVersionDefined',
-  'CreditRulebookVersionAmended',
-  'CreditRulebookVersionPinned',
-];
-export const CREDIT_CYCLE_EVENT_TYPES: readonly CreditCycleEvent['type'][] = ['CreditCycleOpened', 'CreditScorerAssigned', 'CreditCycleClosed'];
-export const CREDIT_APPLICATION_EVENT_TYPES: readonly CreditApplicationEvent['type'][] = CREDIT_EVENT_TYPES.filter(
-  (type): type is CreditApplicationEvent['type'] =>
-    !(CREDIT_RULEBOOK_EVENT_TYPES as readonly string[]).includes(type) &&
-    !(CREDIT_CYCLE_EVENT_TYPES as readonly string[]).includes(type) &&
-    type !== 'CreditCertificateReserved' &&
-    type !== 'CreditConductRecorded' &&
-    type !== 'CreditConductDisclosureShortened',
-);
 export const CREDIT_CERTIFICATE_EVENT_TYPES: readonly CreditCertificateReserved['type'][] = ['CreditCertificateReserved'];
 export const CREDIT_CONDUCT_EVENT_TYPES: readonly CreditConductEvent['type'][] = ['CreditConductRecorded', 'CreditConductDisclosureShortened'];
+/** Every credit event type: what the credit projection handles. */
+export const CREDIT_EVENT_TYPES: readonly CreditEvent['type'][] = [
+  ...CREDIT_RULEBOOK_EVENT_TYPES,
+  ...CREDIT_CYCLE_EVENT_TYPES,
+  ...CREDIT_APPLICATION_EVENT_TYPES,
+  ...CREDIT_CERTIFICATE_EVENT_TYPES,
+  ...CREDIT_CONDUCT_EVENT_TYPES,
+];
 
 /** `creditRulebook-<association>:<rulebook>`: the versions of one rulebook and the cycles that pinned them. */
 export const CreditRulebookStream = defineStreamKind<[associationId: string, rulebookId: string]>('creditRulebook', ['associationId', 'rulebookId']);

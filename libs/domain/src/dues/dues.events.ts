@@ -203,19 +203,6 @@ export type WaiverPolicyEvent = WaiverPolicyAdopted;
 
 export type DuesEvent = FeeScheduleEvent | DuesAccountEvent | ReceiptEvent | WaiverPolicyEvent;
 
-export const DUES_EVENT_TYPES: readonly DuesEvent['type'][] = [
-  'FeeScheduleAdopted',
-  'DuesInvoiced',
-  'DuesPaymentRecorded',
-  'DuesWaiverRequested',
-  'DuesWaiverApproved',
-  'DuesWaiverRejected',
-  'DuesWaiverRevoked',
-  'DuesWaiverGranted',
-  'DuesReceiptReserved',
-  'WaiverPolicyAdopted',
-];
-
 export const FEE_SCHEDULE_EVENT_TYPES: readonly FeeScheduleEvent['type'][] = ['FeeScheduleAdopted'];
 export const DUES_ACCOUNT_EVENT_TYPES: readonly DuesAccountEvent['type'][] = [
   'DuesInvoiced',
@@ -228,6 +215,13 @@ export const DUES_ACCOUNT_EVENT_TYPES: readonly DuesAccountEvent['type'][] = [
 ];
 export const RECEIPT_EVENT_TYPES: readonly ReceiptEvent['type'][] = ['DuesReceiptReserved'];
 export const WAIVER_POLICY_EVENT_TYPES: readonly WaiverPolicyEvent['type'][] = ['WaiverPolicyAdopted'];
+/** Every dues event type: what the dues projection handles. */
+export const DUES_EVENT_TYPES: readonly DuesEvent['type'][] = [
+  ...FEE_SCHEDULE_EVENT_TYPES,
+  ...DUES_ACCOUNT_EVENT_TYPES,
+  ...RECEIPT_EVENT_TYPES,
+  ...WAIVER_POLICY_EVENT_TYPES,
+];
 
 /** `duesSchedule-<association>`: the association's fee schedule versions. */
 export const FeeScheduleStream = defineStreamKind<[associationId: string]>('duesSchedule', ['associationId']);
