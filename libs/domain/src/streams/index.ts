@@ -79,13 +79,13 @@ export function misfitOf(streamId: string, eventType: string): StreamMisfit | nu
   if (!registered || registered.kind.parse(streamId) === null) {
     return {
       reason: 'unknown_stream_kind',
-      message: `${streamId} is not the id of any stream kind of this register (ids are <category>-<part>[:<part>…]; see docs/adr/0012-stream-identities-and-atomic-reservations.md).`,
+      message: `${streamId} is not the id of any stream kind of this register`,
     };
   }
   if (!registered.eventTypes.includes(eventType)) {
     return {
       reason: 'foreign_event_type',
-      message: `${streamId} is a ${registered.kind.category} stream, which holds ${registered.eventTypes.join(', ')}, not ${eventType}.`,
+      message: `${streamId} is a ${registered.kind.category} stream, which holds ${registered.eventTypes.join(', ')}, not ${eventType}`,
     };
   }
   return null;

@@ -46,7 +46,8 @@ export async function ensureStoreFormat(store: EventStore, dataSource: DataSourc
       if (misfit) {
         throw new StoreFormatError(
           `${where} holds events written by an earlier version of the register, whose stream ids could collide across ` +
-            `associations (first found: ${misfit.message}). This version does not read them, so that nothing is misread.\n` +
+            `associations (first found: ${misfit.message}; docs/adr/0012-stream-identities-and-atomic-reservations.md). ` +
+            `This version does not read them, so that nothing is misread.\n` +
             `To start afresh, stop the register and move the data folder aside (for example: mv data data.before-upgrade), then start again; ` +
             `to keep using these records, run the earlier version on this folder.`,
         );
