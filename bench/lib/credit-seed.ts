@@ -5,11 +5,12 @@
  * reviewed (grades computed by the decider), put in public notice and issued with certificate numbers; a few
  * issued ratings are then downgraded in an annual review, so some subjects have more than one row in the
  * rating history. Optionally one adverse conduct record, which the rulebook's dynamic rule applies at once.
- * The cycle runs on the service's real clock, so the notice and validity dates lie in the recent past.
+ * Each step runs on the day it would have (the service's clock is set back): filed and reviewed 25 days ago, noticed
+ * from 20 days ago, issued 10 days ago, the annual review and conduct today; so the dates lie in the recent past.
  */
 import { TokenService } from '#platform';
 import { log } from './harness.js';
-import { BENCH_JWT_SECRET, graphql } from './http.js';
+import { BENCH_JWT_SECRET, graphql, type Product } from './http.js';
 
 /** The calendar date `days` from now in China (business dates are Beijing dates). */
 export function chinaDate(days: number): string {
@@ -41,7 +42,7 @@ export interface SeededCycle {
 
 const INDICATORS = { ASSOCIATION: ['MANAGEMENT', 'QUALITY'], DEPARTMENT: ['COMPLIANCE'] } as const;
 
-export async function seedCreditCycle(product: { url: string; adminToken: string }, seed: CreditSeed): Promise<SeededCycle> {
+export async function seedCreditCycle(product: Pick<Product, 'url' | 'adminToken' | 'setClock'>, seed: CreditSeed): Promise<SeededCycle> {
   const tokens = new TokenService({ secret: BENCH_JWT_SECRET, issuer: 'association-register' });
   const admin = product.adminToken;
   const { associationId, cycleId } = seed;
@@ -56,6 +57,7 @@ export async function seedCreditCycle(product: { url: string; adminToken: string
     log(`  seed ${name}: ${outcome.written} written, ${outcome.refused} refused`);
     return outcome;
   };
+  await product.setClock(-25);
   await mutate(admin, 'defineCreditRulebook', 'DefineCreditRulebookInput', {
     associationId,
     rulebookId: seed.rulebookId,
@@ -114,8 +116,12 @@ export async function seedCreditCycle(product: { url: string; adminToken: string
     });
   }
   await bulk(admin, 'completeCreditReviews', 'CreditCycleRefInput', { associationId, cycleId });
+  // A notice starts no earlier than the review it shows and never in the past (the shared notice rule).
+  await product.setClock(-20);
   await bulk(admin, 'startCreditNotices', 'StartCreditNoticesInput', { associationId, cycleId, startsOn: chinaDate(-20) });
+  await product.setClock(-10);
   await bulk(admin, 'issueCreditRatings', 'IssueCreditRatingsInput', { associationId, cycleId, certificatePrefix: seed.certificatePrefix, validFrom: chinaDate(-10) });
+  await product.setClock(0);
   const rated = applying.filter((_, i) => i % 12 !== 11);
   // An annual review downgrades a few ratings: those subjects have two history rows.
   const downgraded = rated.filter((_, i) => i % 9 === 4);

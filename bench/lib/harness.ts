@@ -105,6 +105,8 @@ export interface Child {
   line<T>(prefix: string, timeoutMs?: number): Promise<T>;
   /** Resolves with the exit code. */
   exited: Promise<number | null>;
+  /** Writes one line to its stdin. */
+  send(line: string): void;
   stop(): Promise<void>;
 }
 
@@ -124,7 +126,7 @@ export function spawnNode(script: string, args: readonly string[], env: Record<s
   const child = spawn(process.execPath, [...profileArgs(), join(BENCH_DIST, script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ['pipe', 'pipe', 'pipe'],
   });
   let out = '';
   let err = '';
@@ -166,6 +168,9 @@ export function spawnNode(script: string, args: readonly string[], env: Record<s
         };
         look();
       });
+    },
+    send(line: string) {
+      child.stdin!.write(`${line}\n`);
     },
     async stop() {
       if (!ended) child.kill('SIGTERM');

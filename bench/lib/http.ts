@@ -25,6 +25,11 @@ export interface Product {
   readonly url: string;
   readonly adminToken: string;
   readonly tenderToken: string;
+  /**
+   * Sets the service's clock `days` from real time (0: real time again), for datasets written as they would have
+   * been over past weeks (a credit cycle's review, notice and issue on the days they happen).
+   */
+  setClock(days: number): Promise<void>;
 }
 
 /** Both servers run as `npm start` runs the product: graphql-js skips its development-mode checks. */
@@ -33,7 +38,16 @@ const SERVER_ENV = { NODE_ENV: 'production' };
 export async function startProduct(databaseUrl: string, config: Record<string, string> = {}): Promise<Product> {
   const child = spawnNode('lib/service-process.js', [databaseUrl, JSON.stringify(config)], SERVER_ENV);
   const ready = await child.line<{ url: string; adminToken: string; tenderToken: string }>('READY ');
-  return { child, ...ready };
+  let requests = 0;
+  return {
+    child,
+    ...ready,
+    async setClock(days: number) {
+      const id = ++requests;
+      child.send(`CLOCK ${id} ${days}`);
+      await child.line(`CLOCK-SET ${id} `);
+    },
+  };
 }
 
 export async function startBare(): Promise<{ child: Child; url: string }> {

@@ -3,11 +3,14 @@
  * so that its memory can be read and the load generator runs elsewhere.
  *
  *   node dist/bench/lib/service-process.js <DATABASE_URL> ['<extra config env json>']
- * Prints `READY {"url", "adminToken", "tenderToken"}`; stops on SIGTERM.
+ * Prints `READY {"url", "adminToken", "tenderToken"}`; stops on SIGTERM. A stdin line `CLOCK <id> <days>` sets the
+ * service's clock that many days from real time (answered `CLOCK-SET <id> {"now"}`), so a dataset can be written on
+ * the days it would have been.
  */
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { createInterface } from 'node:readline';
 import { runService } from '#api';
 import { createLogger, loadConfig } from '#platform';
 import { BENCH_JWT_SECRET } from './http.js';
@@ -24,7 +27,16 @@ async function main(): Promise<void> {
     PORT: '0',
     ...(JSON.parse(extraJson) as Record<string, string>),
   });
+  let offsetMs = 0;
+  const clock = { now: () => new Date(Date.now() + offsetMs) };
+  createInterface({ input: process.stdin }).on('line', (line) => {
+    const [word, id, days] = line.trim().split(' ');
+    if (word !== 'CLOCK' || id === undefined || days === undefined || !Number.isFinite(Number(days))) return;
+    offsetMs = Number(days) * 86_400_000;
+    process.stdout.write(`CLOCK-SET ${id} ${JSON.stringify({ now: clock.now().toISOString() })}\n`);
+  });
   const service = await runService(config, {
+    clock,
     logger: createLogger({ level: 'error', service: 'register-bench' }),
     listen: { host: '127.0.0.1', port: 0 },
   });

@@ -11,7 +11,7 @@
 import { withCluster } from '../lib/cluster.js';
 import { seedCreditCycle } from '../lib/credit-seed.js';
 import { figure, log, target, type Row, type ScenarioOptions, type ScenarioResult } from '../lib/harness.js';
-import { graphql, load, startBare, startProduct, type LoadResult } from '../lib/http.js';
+import { graphql, load, type Product, startBare, startProduct, type LoadResult } from '../lib/http.js';
 import { benchCode, ratingsQuery } from '../load/driver.js';
 
 const REGISTER = `mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { revision } }`;
@@ -27,7 +27,7 @@ export interface RatingsDataset {
  * Registers `firms` firms through the product's GraphQL API and seeds a credit cycle (bench/lib/credit-seed.ts)
  * in which the first `applicants` apply; returns the subjects whose rating was issued.
  */
-export async function seedRatings(product: { url: string; adminToken: string }, firms: number, applicants: number): Promise<RatingsDataset> {
+export async function seedRatings(product: Pick<Product, 'url' | 'adminToken' | 'setClock'>, firms: number, applicants: number): Promise<RatingsDataset> {
   const codes = Array.from({ length: firms }, (_, i) => benchCode(7, i));
   for (let i = 0; i < codes.length; i += 10) {
     await Promise.all(

@@ -190,7 +190,7 @@ export class CommandHandler {
           data: event.data as Record<string, unknown>,
           metadata,
         }));
-        return [{ streamId: ref.streamId, events: toAppend, expectedRevision: revision ?? ('no_stream' as const), loaded: revision }];
+        return [{ streamId: ref.streamId, events: toAppend, expectedRevision: revision ?? ('no_stream' as const) }];
       });
       if (appends.length === 0) return resultOf(primary, commandId, false, histories[0]!, []);
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
-import type { DuesEvent } from '#domain/dues';
+import { type DuesEvent, duesAccountStreamId, feeScheduleStreamId } from '#domain/dues';
 import type { RecordedEvent } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../testing/src/postgres.js';
 import { createReadModelDataSource } from '../data-source.js';
@@ -22,9 +22,9 @@ function recorded(streamId: string, revision: number, event: DuesEvent, recorded
   return record(streamId, revision, event, recordedAt, { userId, associationId: ASSOC });
 }
 
-const stream = `dues-${ASSOC}-${CODE}-2026`;
+const stream = duesAccountStreamId(ASSOC, CODE, 2026);
 const events: RecordedEvent[] = [
-  recorded(`dues-schedule-${ASSOC}`, 0, {
+  recorded(feeScheduleStreamId(ASSOC), 0, {
     type: 'FeeScheduleAdopted',
     data: { associationId: ASSOC, version: 1, amounts: [{ tier: 'MEMBER', annualFen: 2_000_00 }], secondHalfPercent: 50, effectiveFrom: '2020-01-01', decision: { ...decision, body: 'GENERAL_ASSEMBLY' }, warnings: [] },
   }, '2026-01-02T00:00:00.000Z'),

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
-import type { AssociationEvent, CouncilTermEvent, MembershipEvent } from '#domain/membership';
+import { type AssociationEvent, type CouncilTermEvent, councilTermStreamId, type MembershipEvent, membershipStreamId } from '#domain/membership';
 import type { RecordedEvent } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../testing/src/postgres.js';
 import { createReadModelDataSource } from '../data-source.js';
@@ -23,7 +23,7 @@ function recorded(streamId: string, revision: number, event: AssociationEvent | 
 }
 
 const assocStream = `association-${ASSOC}`;
-const stream = `membership-${ASSOC}-${CODE}`;
+const stream = membershipStreamId(ASSOC, CODE);
 const events: RecordedEvent[] = [
   recorded(assocStream, 0, {
     type: 'AssociationRegistered',
@@ -45,10 +45,10 @@ const events: RecordedEvent[] = [
     type: 'MembershipTierChanged',
     data: { ...key(1), previousTier: 'MEMBER', tier: 'PRESIDENT', effectiveFrom: '2025-06-18', decision: vote, councilTerm: 7, electionId: null },
   }, '2025-06-20T02:00:00.000Z'),
-  recorded(`council-term-${ASSOC}-7`, 0, { type: 'PresidentSeatTaken', data: { associationId: ASSOC, termNumber: 7, enterpriseCode: CODE, membershipId: key(1).membershipId } }, '2025-06-20T02:00:00.000Z'),
+  recorded(councilTermStreamId(ASSOC, 7), 0, { type: 'PresidentSeatTaken', data: { associationId: ASSOC, termNumber: 7, enterpriseCode: CODE, membershipId: key(1).membershipId } }, '2025-06-20T02:00:00.000Z'),
   recorded(stream, 3, { type: 'MembershipSanctioned', data: { ...key(1), kind: 'WARNING', reason: '违反自律公约', effectiveFrom: '2025-07-01', decision } }, '2025-07-01T02:00:00.000Z'),
   recorded(stream, 4, { type: 'MembershipWithdrawn', data: { ...key(1), noticeDate: '2025-09-01', effectiveFrom: '2025-09-30', reason: null, tier: 'PRESIDENT' } }, '2025-09-01T02:00:00.000Z'),
-  recorded(`council-term-${ASSOC}-7`, 1, { type: 'PresidentSeatReleased', data: { associationId: ASSOC, termNumber: 7, enterpriseCode: CODE, membershipId: key(1).membershipId } }, '2025-09-01T02:00:00.000Z'),
+  recorded(councilTermStreamId(ASSOC, 7), 1, { type: 'PresidentSeatReleased', data: { associationId: ASSOC, termNumber: 7, enterpriseCode: CODE, membershipId: key(1).membershipId } }, '2025-09-01T02:00:00.000Z'),
   recorded(stream, 5, { type: 'MembershipApplied', data: { ...key(2), appliedOn: '2026-01-05', note: '重新入会' } }, '2026-01-05T02:00:00.000Z'),
 ];
 
