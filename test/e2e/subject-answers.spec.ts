@@ -197,6 +197,19 @@ describe('answers that say what their subject is', () => {
       }
     });
 
+    it('gives the name asked for through a fragment, and the same outcomes without it', async () => {
+      const withFragment = await tender.ok<{ creditRatingsAsOf: Lookup[] }>(
+        `query ($ids: [String!]!) { creditRatingsAsOf(subjectIds: $ids) { ...Who outcome } } fragment Who on SubjectRatings { enterpriseName }`,
+        { ids: [RATED, UNREGISTERED] },
+      );
+      expect(withFragment.creditRatingsAsOf).toEqual([
+        { enterpriseName: RATED_NAME, outcome: 'RATED' },
+        { enterpriseName: null, outcome: 'NOT_REGISTERED' },
+      ]);
+      const withoutName = await tender.ok<{ creditRatingsAsOf: { outcome: string }[] }>(`{ creditRatingsAsOf(subjectIds: ["${RATED}", "${UNREGISTERED}"]) { outcome } }`);
+      expect(withoutName.creditRatingsAsOf).toEqual([{ outcome: 'RATED' }, { outcome: 'NOT_REGISTERED' }]);
+    });
+
     it('accepts the present instant itself', async () => {
       const now = clock.now().toISOString();
       const { creditRatingsAsOf } = await tender.ok<{ creditRatingsAsOf: Lookup[] }>(LOOKUP, { ids: [RATED], asOf: now });

@@ -1,3 +1,4 @@
+import type pg from 'pg';
 import { DataSource } from 'typeorm';
 import type { Logger, LoggerOptions, MigrationInterface } from 'typeorm';
 
@@ -57,4 +58,14 @@ export function createReadModelDataSource(options: ReadModelDataSourceOptions): 
     applicationName: options.applicationName ?? 'register-read-models',
     extra: { idleTimeoutMillis: 30_000 },
   });
+}
+
+/**
+ * A read-model query sent as a named (prepared) statement on the data source's own pool: Postgres parses and plans
+ * it once per connection instead of on every call. For the hot reads of the request path (the tender look-up),
+ * whose plan costs as much as running them; TypeORM's `query` cannot name a statement.
+ */
+export async function preparedQuery<T>(dataSource: DataSource, name: string, text: string, values: readonly unknown[]): Promise<T[]> {
+  const pool = (dataSource.driver as unknown as { master: pg.Pool }).master;
+  return (await pool.query({ name, text, values: [...values] })).rows as T[];
 }

@@ -1,6 +1,6 @@
 export type { Projection } from './projection.js';
 
-export { createReadModelDataSource, READ_MODEL_MIGRATIONS_TABLE } from './data-source.js';
+export { createReadModelDataSource, preparedQuery, READ_MODEL_MIGRATIONS_TABLE } from './data-source.js';
 export type { EntityClass, MigrationClass, ReadModelDataSourceOptions } from './data-source.js';
 export { readModelMigrations } from './migrations/index.js';
 export { CreateProjectionCheckpoints1795219200000 } from './migrations/index.js';

@@ -1,11 +1,13 @@
 import { decisionOf } from '../graphql/decision.input.js';
 import { Inject } from '@nestjs/common';
-import { Args, GraphQLISODateTime, Mutation, Query, Resolver } from '@nestjs/graphql';
+import { Args, GraphQLISODateTime, Info, Mutation, Query, Resolver } from '@nestjs/graphql';
+import type { GraphQLResolveInfo } from 'graphql';
 import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCreditRulebookVersion } from '#domain/credit';
 import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { assertAdminOf } from '../graphql/association-access.js';
 import { asOfInstant } from '../graphql/as-of.js';
+import { selects } from '../graphql/selection.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
@@ -128,6 +130,7 @@ export class CreditResolver {
     @Args('subjectIds', { type: () => [String] }) subjectIds: string[],
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
     @CurrentActor() actor: Actor,
+    @Info() info: GraphQLResolveInfo,
   ): Promise<SubjectRatings[]> {
     const errors: FieldError[] = [];
     if (subjectIds.length === 0 || subjectIds.length > MAX_SUBJECTS_PER_LOOKUP) {
@@ -136,7 +139,7 @@ export class CreditResolver {
     const at = asOfInstant(asOf, this.clock.now(), errors);
     if (errors.length > 0) throw new InvalidInput(errors);
     if (actor.role === 'MEMBER') for (const s of subjectIds) assertMayRead(actor, null, normaliseCreditCode(s));
-    return this.readModel.lookUpSubjects(subjectIds, at);
+    return this.readModel.lookUpSubjects(subjectIds, at, selects(info, 'enterpriseName'));
   }
 
   @Query(() => [CreditHistoryStep], { description: "A subject's credit history: every step in order, with actor, authority, rule version and evidence." })

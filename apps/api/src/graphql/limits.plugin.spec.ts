@@ -67,6 +67,18 @@ describe('the query limits', () => {
     await server.stop();
   });
 
+  it('costs a look-up again when the number of keys changes, whatever the keys are', async () => {
+    const server = await serverWith(10, 100);
+    const query = `query ($codes: [String!]!) { lookup(codes: $codes) { id tag { label } } }`;
+    const codes = (n: number, prefix: string) => Array.from({ length: n }, (_, i) => `${prefix}${i}`);
+    expect(await limitOf(server, query, { codes: codes(50, 'a') })).toBeNull();
+    expect(await limitOf(server, query, { codes: codes(50, 'b') })).toBeNull();
+    expect(await limitOf(server, query, { codes: codes(51, 'a') })).toBe('complexity');
+    expect(await limitOf(server, query, { codes: codes(51, 'c') })).toBe('complexity');
+    expect(await limitOf(server, query, { codes: codes(50, 'c') })).toBeNull();
+    await server.stop();
+  });
+
   it('costs the same text again when a variable decides whether a costly field is included', async () => {
     const server = await serverWith(10, 100);
     const query = `query ($big: Boolean!) { items(first: 5) { id } more: items(first: 500) @include(if: $big) { id } }`;

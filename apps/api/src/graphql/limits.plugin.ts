@@ -115,6 +115,25 @@ interface OperationLimits {
   readonly costDependsOnVariables: boolean;
   /** The cost, once computed, when it does not depend on the variables. */
   cost: number | null;
+  /** Costs by the shape of the variables (see `costShapeOf`), when they do. */
+  readonly costByShape: Map<string, number>;
+}
+
+/** Distinct variable shapes remembered per operation: a client cannot grow the cache without bound. */
+const MAX_SHAPES = 64;
+
+/**
+ * What of the variables can change the cost: a list counts by its length (the keys looked up), a number or a
+ * boolean by its value (a page size, an `@include`); other values (text, input objects) never do. A tender system
+ * sending its look-up with other codes of the same count reuses the cost worked out for the first one.
+ */
+function costShapeOf(variables: Record<string, unknown> | null | undefined): string {
+  const shape: Record<string, unknown> = {};
+  for (const [name, value] of Object.entries(variables ?? {})) {
+    if (Array.isArray(value)) shape[name] = { length: value.length };
+    else if (typeof value === 'number' || typeof value === 'boolean' || value === null) shape[name] = value;
+  }
+  return JSON.stringify(shape);
 }
 
 /**
@@ -123,7 +142,8 @@ interface OperationLimits {
  *
  * Apollo hands every request with the same query text the same parsed document, so the depth, and the cost
  * when no variable can change it, are worked out once per document and operation (a client sending one
- * query with other variables pays the schema walk once).
+ * query with other variables pays the schema walk once); a cost that depends on the variables is worked out
+ * once per shape of them (list lengths, numbers, booleans).
  */
 export function queryLimitsPlugin(getSchema: () => GraphQLSchema, maxDepth: number, maxComplexity: number): ApolloServerPlugin {
   const known = new WeakMap<DocumentNode, Map<OperationDefinitionNode, OperationLimits>>();
@@ -138,6 +158,7 @@ export function queryLimitsPlugin(getSchema: () => GraphQLSchema, maxDepth: numb
         depth: depthOf(operation.selectionSet, fragments, new Set()),
         costDependsOnVariables: costDependsOnVariables(operation, fragmentList),
         cost: null,
+        costByShape: new Map(),
       };
       byOperation.set(operation, limits);
     }
@@ -155,10 +176,14 @@ export function queryLimitsPlugin(getSchema: () => GraphQLSchema, maxDepth: numb
               extensions: { code: 'BAD_USER_INPUT', limit: 'depth' },
             });
           }
-          const complexity = limits.cost ?? costOf(getSchema(), document, request.operationName, request.variables);
+          const shape = limits.costDependsOnVariables ? costShapeOf(request.variables) : '';
+          const complexity =
+            (limits.costDependsOnVariables ? limits.costByShape.get(shape) : limits.cost) ??
+            costOf(getSchema(), document, request.operationName, request.variables);
           // null: variables that do not fit the operation; execution reports them as BAD_USER_INPUT.
           if (complexity === null) return;
           if (!limits.costDependsOnVariables) limits.cost = complexity;
+          else if (limits.costByShape.size < MAX_SHAPES) limits.costByShape.set(shape, complexity);
           if (complexity > maxComplexity) {
             throw new GraphQLError(`The query would cost ${complexity} points; at most ${maxComplexity} are allowed. Ask for smaller pages.`, {
               extensions: { code: 'BAD_USER_INPUT', limit: 'complexity' },
