@@ -18,7 +18,7 @@ export default {
   transform: { '^.+\\.ts$': ['@swc/jest', swc] },
   moduleNameMapper: {
     '^#domain/(.*)$': '<rootDir>/libs/domain/src/$1/index.ts',
-    '^#(eventstore|projections|platform|testing)$': '<rootDir>/libs/$1/src/index.ts',
+    '^#(application|eventstore|projections|platform|testing)$': '<rootDir>/libs/$1/src/index.ts',
     '^#(api|projector)$': '<rootDir>/apps/$1/src/index.ts',
     '^(\\.{1,2}/.*)\\.js$': '$1',
   },

@@ -11,8 +11,8 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { runService } from '#api';
-import { createLogger, loadConfig } from '#platform';
+import { apiHost } from '#api';
+import { createLogger, loadConfig, runService } from '#platform';
 import { BENCH_JWT_SECRET } from './http.js';
 
 async function main(): Promise<void> {
@@ -35,14 +35,13 @@ async function main(): Promise<void> {
     offsetMs = Number(days) * 86_400_000;
     process.stdout.write(`CLOCK-SET ${id} ${JSON.stringify({ now: clock.now().toISOString() })}\n`);
   });
-  const service = await runService(config, {
+  const service = await runService(config, apiHost({ host: '127.0.0.1', port: 0 }), {
     clock,
     logger: createLogger({ level: 'error', service: 'register-bench' }),
-    listen: { host: '127.0.0.1', port: 0 },
   });
   const issue = (role: 'ADMIN' | 'TENDER') =>
     service.runtime.tokens.issue({ userId: `bench-${role.toLowerCase()}`, role, associationId: role === 'ADMIN' ? 'bench-assoc' : null, enterpriseCode: null, ttlSeconds: 3600 });
-  process.stdout.write(`READY ${JSON.stringify({ url: service.server!.url, adminToken: await issue('ADMIN'), tenderToken: await issue('TENDER') })}\n`);
+  process.stdout.write(`READY ${JSON.stringify({ url: service.host.url, adminToken: await issue('ADMIN'), tenderToken: await issue('TENDER') })}\n`);
   let stopping = false;
   const stop = () => {
     if (stopping) return;

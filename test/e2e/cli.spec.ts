@@ -18,6 +18,8 @@ const CODE = '91420100177678329F';
 
 let build: string;
 let main: string;
+/** The service's entry point, which `npm start` runs. */
+let serviceMain: string;
 const folders: string[] = [];
 const services: Service[] = [];
 
@@ -31,6 +33,7 @@ beforeAll(async () => {
   // The sources too, for the `npm start` test (its script builds first), and the packages.
   for (const dir of ['node_modules', 'apps', 'libs', 'bench']) await symlink(join(ROOT, dir), join(build, dir), 'dir');
   main = join(build, 'dist', 'apps', 'cli', 'src', 'main.js');
+  serviceMain = join(build, 'dist', 'apps', 'api', 'src', 'main.js');
 }, 120_000);
 
 afterAll(async () => {
@@ -54,9 +57,9 @@ interface Run {
   readonly stderr: string;
 }
 
-function cli(args: string[], env: Record<string, string> = {}): Promise<Run> {
+function cli(args: string[], env: Record<string, string> = {}, entry: string = main): Promise<Run> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [main, ...args], { cwd: build, env: environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [entry, ...args], { cwd: build, env: environment(env), stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
@@ -93,8 +96,8 @@ interface Service {
   stop(): Promise<void>;
 }
 
-/** `node dist/apps/cli/src/main.js start` (or `npm start`) as a terminal runs it: the leader of its own process group. */
-function startService(dataDir: string, env: Record<string, string>, command: readonly string[] = [process.execPath, main, 'start']): Service {
+/** `node dist/apps/api/src/main.js` (or `npm start`) as a terminal runs it: the leader of its own process group. */
+function startService(dataDir: string, env: Record<string, string>, command: readonly string[] = [process.execPath, serviceMain]): Service {
   const child = spawn(command[0]!, command.slice(1), {
     cwd: build,
     env: environment({ DATA_DIR: dataDir, ...env }),
@@ -367,7 +370,7 @@ describe('Ctrl+C stops `start` in order and quietly', () => {
 });
 
 describe('the command line', () => {
-  const commands = ['start', 'migrate', 'rebuild-projections', 'verify-chain', 'issue-token', 'print-schema'];
+  const commands = ['migrate', 'rebuild-projections', 'verify-chain', 'issue-token'];
   let env: Record<string, string>;
 
   beforeAll(async () => {
@@ -421,14 +424,30 @@ describe('the command line', () => {
     [['verify-chain', 'extra'], /Unexpected argument 'extra'/],
     [['verify-chain', '--stream'], /--stream/],
     [['verify-chain', '--stream', ' '], /--stream needs a stream id/],
-    [['start', '--port', 'http'], /--port must be a port number/],
-    [['start', '--port', '70000'], /--port must be a port number/],
     [['rebuild-projections', '--batch-size', '0'], /--batch-size must be a positive integer/],
     [['rebuild-projections', '--batch-size', '1e3'], /--batch-size must be a positive integer/],
     [['rebuild-projections', 'no-such-projection'], /No projection named "no-such-projection"; the projections are audit-trail, /],
     [['migrate', '--force'], /Unknown option '--force'/],
-    [['print-schema', 'now'], /Unexpected argument 'now'/],
   ];
+
+  it.each([
+    [['--port', 'http'], /--port must be a port number/],
+    [['--port', '70000'], /--port must be a port number/],
+    [['--bogus'], /Unknown option '--bogus'/],
+  ])('npm start refuses %j with its usage on stderr and exit code 64, starting nothing', async (args, message) => {
+    const run = await cli(args, env, serviceMain);
+    expect(run.stderr).toMatch(message);
+    expect(run.stderr).toContain('Usage: npm start');
+    expect(run.stderr).not.toMatch(STACK);
+    expect(run.stdout).toBe('');
+    expect(run.code).toBe(64);
+  });
+
+  it('names `npm start` for the service, since the service is not one of its commands', async () => {
+    const help = await cli(['--help'], env);
+    expect(help.stdout).toContain('The service itself runs with `npm start`');
+    expect((await cli(['start'], env)).code).toBe(64);
+  });
 
   it.each(refused)('refuses %j with its usage on stderr and exit code 64, no stack trace', async (args, message) => {
     const run = await cli(args, env);

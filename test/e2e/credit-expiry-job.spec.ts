@@ -7,8 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { creditApplicationStreamId } from '#domain/credit';
 import { withCheckCharacter } from '#domain/shared';
 import { FixedClock } from '#platform';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
-import { CREDIT_EXPIRY_JOB_USER, type CreditExpiryJob } from '../../apps/api/src/credit/credit-expiry.job.js';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
+import { CREDIT_EXPIRY_JOB_USER, CreditExpiryJob } from '../../apps/api/src/credit/credit-expiry.job.js';
 
 const ASSOC = 'changsha-cia';
 const CYCLE = 'credit-2022';
@@ -31,7 +32,7 @@ describe('the scheduled credit expiry job', () => {
   beforeAll(async () => {
     // No schedule: the test runs the job itself, one run at a time.
     service = await startTestService({ clock, env: { CREDIT_EXPIRY_INTERVAL: 'off' } });
-    job = service.service.creditExpiry!;
+    job = service.service.host.get(CreditExpiryJob);
     admin = service.client('ADMIN', { associationId: ASSOC, userId: 'cs-secretariat' });
     const expert = service.client('EXPERT', { userId: 'cs-expert' });
     for (const code of [FIRM, LATER]) {
@@ -144,7 +145,8 @@ describe('where the credit expiry job runs', () => {
     const api = await startTestService({ env: { RUN_MODE: 'api' } });
     try {
       expect(api.service.runner).toBeNull();
-      expect(api.service.creditExpiry).toBeNull();
+      expect(api.service.runtime.runsBackgroundJobs).toBe(false);
+      expect(api.service.host.get(CreditExpiryJob).scheduled).toBe(false);
     } finally {
       await api.stop();
     }

@@ -5,7 +5,8 @@
  * The caller moves the fixed clock between steps (filing window, notice, issue).
  */
 import type { FixedClock } from '#platform';
-import type { GraphQLClient, TestService } from '#testing';
+import type { GraphQLClient } from '#testing';
+import type { TestService } from '../support/service.js';
 
 export interface CreditCycleOptions {
   readonly associationId: string;

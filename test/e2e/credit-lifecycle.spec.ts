@@ -4,7 +4,8 @@ import { creditConductStreamId } from '#domain/credit';
 import { withCheckCharacter } from '#domain/shared';
 import { FixedClock } from '#platform';
 import { creditProjection, rebuildProjection } from '#projections';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 
 const ASSOC = 'hubei-mea';
 const OTHER = 'wuhan-cia';

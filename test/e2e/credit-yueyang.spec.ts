@@ -12,7 +12,8 @@ import { associationDecider, associationStreamId, admitMemberDecider, membership
 import { type Actor, withCheckCharacter } from '#domain/shared';
 import { comparePositions, type Position } from '#eventstore';
 import { CommandHandler, FixedClock } from '#platform';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 
 const ASSOC = 'yueyang-ucca';
 const CYCLE = 'rating-2020';

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { FixedClock } from '#platform';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 import { DuesFixtures, memberCode } from './dues-fixtures.js';
 
 // Deemed withdrawal (自动退会) across the two contexts: the membership decider owns the rule, the unpaid

@@ -9,7 +9,7 @@ import { associationDecider, associationStreamId, admitMemberDecider, membership
 import { type Actor, withCheckCharacter } from '#domain/shared';
 import { comparePositions, type Position } from '#eventstore';
 import { CommandHandler } from '#platform';
-import type { TestService } from '#testing';
+import type { TestService } from '../support/service.js';
 
 export const SEEDER: Actor = { userId: 'secretariat-seed', role: 'ADMIN', associationId: null };
 

@@ -3,7 +3,8 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { duesAccountStreamId, receiptStreamId } from '#domain/dues';
 import { misfitOf } from '#domain/streams';
 import { deterministicEventId } from '#eventstore';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 import { DuesFixtures, memberCode } from './dues-fixtures.js';
 
 /*

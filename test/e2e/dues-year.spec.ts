@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { duesProjection, rebuildProjection } from '#projections';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 import { DuesFixtures, memberCode, recomputeFromEvents, type MemberSeed } from './dues-fixtures.js';
 
 /*

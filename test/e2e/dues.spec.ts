@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 import { DuesArrearsReader } from '../../apps/api/src/dues/arrears.reader.js';
 import { DuesFixtures, memberCode, recomputeFromEvents, type MemberSeed } from './dues-fixtures.js';
 
@@ -423,7 +424,7 @@ describe('dues and waivers over GraphQL', () => {
       expect(candidates.deemedWithdrawalCandidates.charterYears).toBe(2);
       expect(candidates.deemedWithdrawalCandidates.members.map((m) => m.enterpriseCode).sort()).toEqual([C, D, ...PARALLEL].sort());
 
-      const reader = service.service.server!.app.get(DuesArrearsReader);
+      const reader = service.service.host.get(DuesArrearsReader);
       expect(await reader.unpaidYears(ASSOC, B, new Date().toISOString().slice(0, 10))).toEqual([2024]);
       expect(await reader.unpaidYears(ASSOC, A, new Date().toISOString().slice(0, 10))).toEqual([]);
     });

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withCheckCharacter } from '#domain/shared';
 import { enterpriseProjection, auditTrailProjection, rebuildProjection } from '#projections';
-import { startTestService, type TestService } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 
 const TABLES = ['enterprise', 'enterprise_name', 'enterprise_qualification', 'audit_event'];
 

@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { randomUUID } from 'node:crypto';
 import { withCheckCharacter } from '#domain/shared';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 
 const REGISTER = `
   mutation Register($input: RegisterEnterpriseInput!) {

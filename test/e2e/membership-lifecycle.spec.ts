@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withCheckCharacter } from '#domain/shared';
 import { membershipProjection, rebuildProjection } from '#projections';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 
 const ASSOC = 'wuhan-cia';
 const decision = { body: 'SECRETARIAT', reference: '武建协〔2024〕2号', decidedOn: '2024-03-01' };

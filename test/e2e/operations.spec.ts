@@ -3,7 +3,7 @@ import { printSchema } from 'graphql';
 import { GraphQLSchemaHost } from '@nestjs/graphql';
 import { buildSchemaSdl, RESOLVERS, schemaSdl } from '#api';
 import { registerProjections } from '#projections';
-import { startTestService, type TestService } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 
 describe('operating the service', () => {
   let service: TestService;
@@ -17,7 +17,7 @@ describe('operating the service', () => {
   });
 
   it('serves the same schema it commits', async () => {
-    const running = service.service.server!.app.get(GraphQLSchemaHost).schema;
+    const running = service.service.host.get(GraphQLSchemaHost).schema;
     expect(schemaSdl(running)).toBe(await buildSchemaSdl(RESOLVERS));
     expect(printSchema(running)).toContain('registerEnterprise');
   });

@@ -16,7 +16,8 @@ import {
   isNonNullType,
   isObjectType,
 } from 'graphql';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 import { DuesFixtures, memberCode } from './dues-fixtures.js';
 
 const ASSOC = 'page-limits';

@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withCheckCharacter } from '#domain/shared';
 import { FixedClock } from '#platform';
-import { type GraphQLClient, startTestService, type TestService } from '#testing';
+import { type GraphQLClient } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 import { CreditCycleScenario } from './credit-fixtures.js';
 import { DuesFixtures, memberCode, type MemberSeed } from './dues-fixtures.js';
 

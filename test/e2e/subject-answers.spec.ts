@@ -7,7 +7,8 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withCheckCharacter } from '#domain/shared';
 import { FixedClock } from '#platform';
-import { type GraphQLClient, type GraphQLErrorShape, startTestService, type TestService } from '#testing';
+import { type GraphQLClient, type GraphQLErrorShape } from '#testing';
+import { startTestService, type TestService } from '../support/service.js';
 import { CreditCycleScenario } from './credit-fixtures.js';
 import { DuesFixtures, memberCode } from './dues-fixtures.js';
 

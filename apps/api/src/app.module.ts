@@ -4,7 +4,8 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Request } from 'express';
-import { AuthGuard, CLOCK, formatGraphQLError, GraphQLPassThroughFilter, graphqlMetricsPlugin, inputValidationPipe, Metrics, TokenService } from '#platform';
+import { ApplicationModule } from '#application';
+import { AuthGuard, formatGraphQLError, GraphQLPassThroughFilter, graphqlMetricsPlugin, inputValidationPipe, ServiceRuntimeModule } from '#platform';
 import { AuditReadModel } from './audit/audit.read-model.js';
 import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { ConsoleModule } from './console/console.module.js';
@@ -21,7 +22,7 @@ import { MEMBERSHIP_PROVIDERS, MEMBERSHIP_READ_MODELS, MEMBERSHIP_RESOLVERS } fr
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
 import { MetricsController } from './ops/metrics.controller.js';
-import { API_RUNTIME, type ApiRuntime } from './runtime.js';
+import type { ApiRuntime } from './runtime.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
 export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS];
@@ -34,6 +35,8 @@ export class ApiModule {
     return {
       module: ApiModule,
       imports: [
+        ServiceRuntimeModule.forRoot(runtime),
+        ApplicationModule,
         ConsoleModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
@@ -60,10 +63,6 @@ export class ApiModule {
       ],
       controllers: [HealthController, MetricsController],
       providers: [
-        { provide: API_RUNTIME, useValue: runtime },
-        { provide: Metrics, useValue: runtime.metrics },
-        { provide: TokenService, useValue: runtime.tokens },
-        { provide: CLOCK, useValue: runtime.clock },
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: inputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },

@@ -1,6 +1,5 @@
 import { CliFailure, CliUsageError, COMMANDS, commandHelp, EXIT, usage, type CliCommand } from './commands/index.js';
 import { wantsHelp } from './commands/command.js';
-import { reasonOf } from './commands/database.js';
 
 const HELP = ['help', '--help', '-h'];
 
@@ -45,24 +44,9 @@ async function report(command: CliCommand, error: unknown): Promise<number> {
     process.stderr.write(`${command.name}: ${error.message}\n`);
     return EXIT.failed;
   }
-  const { ConfigError, EmbeddedPostgresError, StoreFormatError } = await import('#platform');
-  if (error instanceof ConfigError || error instanceof EmbeddedPostgresError || error instanceof StoreFormatError) {
-    process.stderr.write(`${command.name}: ${error.message}\n`);
-    return EXIT.failed;
-  }
-  if (isServerError(error)) {
-    // A database or network error: its code and message say what went wrong; its stack is in the driver.
-    process.stderr.write(`${command.name} failed: ${reasonOf(error)}\n`);
-    return EXIT.failed;
-  }
-  process.stderr.write(`${command.name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+  const { describeFailure } = await import('#platform');
+  process.stderr.write(`${describeFailure(command.name, error)}\n`);
   return EXIT.failed;
-}
-
-/** Errors from Postgres (SQLSTATE) or the network (ECONNREFUSED, ...), as opposed to faults in this program. */
-function isServerError(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
-  return typeof code === 'string' && (/^[0-9A-Z]{5}$/.test(code) || /^E[A-Z]+$/.test(code));
 }
 
 /**

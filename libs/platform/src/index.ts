@@ -9,3 +9,7 @@ export * from './metrics/index.js';
 export * from './database/embedded-postgres.js';
 export * from './runtime/infrastructure.js';
 export * from './runtime/store-format.js';
+export * from './runtime/process-lifecycle.js';
+export * from './runtime/run-service.js';
+export * from './runtime/service-runtime.js';
+export * from './runtime/service-runtime.module.js';

@@ -1,4 +1,3 @@
 export * from './decider-spec.js';
 export * from './postgres.js';
 export * from './graphql-client.js';
-export * from './service.js';

@@ -4,8 +4,8 @@ import { Counter, Gauge } from 'prom-client';
 import type { DataSource } from 'typeorm';
 import type { Actor } from '#domain/shared';
 import { businessDate, SYSTEM_ROLE } from '#domain/shared';
-import type { ApiRuntime } from '../runtime.js';
-import { CommandDispatcher } from '../commands/command-dispatcher.js';
+import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 import { CreditCommands } from './credit.commands.js';
 
 /** The user id the job's events carry as their actor (audit trail: "who" is this job, not a person). */
@@ -33,11 +33,6 @@ export interface CreditExpiryRun {
   readonly refused: number;
 }
 
-export interface CreditExpiryJobOptions {
-  /** Seconds between runs; 0 schedules none (`runOnce` still works). */
-  readonly intervalSeconds: number;
-  readonly logger: Logger;
-}
 
 /**
  * Records the expiry of every credit rating past its valid-to. Queries already answer EXPIRED from the day
@@ -46,7 +41,8 @@ export interface CreditExpiryJobOptions {
  * ids, so a rating is expired once whoever gets there first). The actor is the job itself, acting for the
  * rating's association; the event names the rule (the rulebook's validity).
  */
-export class CreditExpiryJob {
+@Injectable()
+export class CreditExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer: NodeJS.Timeout | null = null;
   private current: Promise<CreditExpiryRun> | null = null;
   private stopped = false;
@@ -54,11 +50,14 @@ export class CreditExpiryJob {
   private readonly expired: Counter;
   private readonly lastRun: Gauge;
 
+  private readonly options: { readonly intervalSeconds: number; readonly logger: Logger };
+
   constructor(
-    private readonly runtime: ApiRuntime,
+    @Inject(API_RUNTIME) private readonly runtime: ApiRuntime,
     private readonly commands: CreditCommands,
-    private readonly options: CreditExpiryJobOptions,
   ) {
+    // Seconds between runs; 0 schedules none (`runOnce` still works).
+    this.options = { intervalSeconds: runtime.config.creditExpiryIntervalSeconds, logger: runtime.logger.child({ component: 'credit-expiry-job' }) };
     const registers = [runtime.metrics.registry];
     this.runs = new Counter({
       name: 'register_credit_expiry_runs_total',
@@ -72,6 +71,20 @@ export class CreditExpiryJob {
       help: 'Unix time (seconds) of the last completed run of the credit expiry job in this process.',
       registers,
     });
+  }
+
+  /** Scheduled where the projector runs (single and projector modes): one such process per deployment. */
+  onApplicationBootstrap(): void {
+    if (this.runtime.runsBackgroundJobs) this.start();
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.stop();
+  }
+
+  /** True while runs are scheduled in this process. */
+  get scheduled(): boolean {
+    return this.timer !== null;
   }
 
   /** Runs once now (a restart catches up at once), then every interval. */
@@ -160,12 +173,4 @@ async function withLease<T>(dataSource: DataSource, work: () => Promise<T>): Pro
   } finally {
     await session.release();
   }
-}
-
-/** The job for a service process, on the process's own command path (no Nest container needed). */
-export function createCreditExpiryJob(runtime: ApiRuntime): CreditExpiryJob {
-  return new CreditExpiryJob(runtime, new CreditCommands(runtime, new CommandDispatcher(runtime)), {
-    intervalSeconds: runtime.config.creditExpiryIntervalSeconds,
-    logger: runtime.logger.child({ component: 'credit-expiry-job' }),
-  });
 }

@@ -36,6 +36,7 @@ import {
   StartCreditNoticesInput,
 } from './credit.inputs.js';
 import { CreditReadModel } from './credit.read-model.js';
+import { CreditExpiryJob } from './credit-expiry.job.js';
 import {
   CreditApplicationConnection,
   CreditApplicationStatusEnum,
@@ -447,5 +448,5 @@ export class CreditResolver {
   }
 }
 
-export const CREDIT_PROVIDERS = [CreditCommands, CreditReadModel];
+export const CREDIT_PROVIDERS = [CreditCommands, CreditReadModel, CreditExpiryJob];
 export const CREDIT_RESOLVERS = [CreditResolver];

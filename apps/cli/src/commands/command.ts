@@ -1,16 +1,5 @@
-/**
- * Exit codes of every command. 2 and 3 are verify-chain's; 64 is EX_USAGE from sysexits.h; 130 and 143 are
- * the shell's codes for an interrupt (SIGINT, SIGTERM) of a command that does not stop by itself.
- */
-export const EXIT = {
-  ok: 0,
-  failed: 1,
-  broken: 2,
-  empty: 3,
-  usage: 64,
-  interrupted: 130,
-  terminated: 143,
-} as const;
+/** Exit codes of every command (shared with the service's entry points). */
+export { EXIT } from '#platform';
 
 export interface CliCommand {
   readonly name: string;

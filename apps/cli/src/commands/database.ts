@@ -1,4 +1,4 @@
-import type { AppConfig, Infrastructure } from '#platform';
+import { type AppConfig, type Infrastructure, reasonOf } from '#platform';
 import { CliFailure } from './command.js';
 
 /**
@@ -49,10 +49,3 @@ function configuredDatabase(config: AppConfig): string {
   }
 }
 
-/** A connection or server error in one line: its code and message, nothing it carries. */
-export function reasonOf(error: unknown): string {
-  const message = error instanceof Error ? error.message : String(error);
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : '';
-  if (error instanceof AggregateError && error.errors.length > 0) return reasonOf(error.errors[0]);
-  return code && !message.includes(code) ? `${message} (${code})` : message || code || 'unknown error';
-}

@@ -1,20 +1,16 @@
 import type { CliCommand } from './command.js';
 import { issueTokenCommand } from './issue-token.command.js';
 import { migrateCommand } from './migrate.command.js';
-import { printSchemaCommand } from './print-schema.command.js';
 import { rebuildProjectionsCommand } from './rebuild-projections.command.js';
-import { startCommand } from './start.command.js';
 import { verifyChainCommand } from './verify-chain.command.js';
 
 export { CliFailure, CliUsageError, commandHelp, EXIT, type CliCommand } from './command.js';
 
 export const COMMANDS: readonly CliCommand[] = [
-  startCommand,
   migrateCommand,
   rebuildProjectionsCommand,
   verifyChainCommand,
   issueTokenCommand,
-  printSchemaCommand,
 ];
 
 /** What `npm run cli -- --help` prints. */
@@ -23,8 +19,9 @@ export function usage(): string {
   for (const c of COMMANDS) lines.push(`  ${c.name} ${c.usage}`.trimEnd(), `      ${c.summary}`);
   lines.push(
     '',
-    'Run `npm run cli -- <command> --help` for its options. Every command reads the settings `start` reads',
+    'Run `npm run cli -- <command> --help` for its options. Every command reads the settings `npm start` reads',
     '(environment variables, README "Configuration"): run it from the same folder, with the same DATA_DIR.',
+    'The service itself runs with `npm start`; `npm run schema:print` prints the GraphQL schema.',
     '',
     'Exit codes: 0 done, 1 failed (no database, refused), 2 and 3 see verify-chain, 64 bad command line.',
   );

@@ -32,7 +32,7 @@ function run(outcomes: (input: { key: string }) => WorkflowInput<CouncilElection
 
 describe('the election workflow', () => {
   it("sends each elected firm a change to the office's tier citing the election", () => {
-    const { sent } = run(({ key }) => ({ kind: 'accepted', key, events: [{ type: 'MembershipTierChanged', data: {} }] }));
+    const { sent } = run(({ key }) => ({ kind: 'accepted', key, events: [{ type: 'MembershipTierChanged', data: {} }], duplicate: false }));
     expect(sent).toEqual(
       election.elected.map((enterpriseCode) => ({
         key: enterpriseCode,
@@ -53,14 +53,14 @@ describe('the election workflow', () => {
   it('reports raised, unchanged and refused firms, and sends nothing more after a refusal', () => {
     const [raised, refused] = election.elected;
     const { state, sent } = run(({ key }) =>
-      key === refused ? { kind: 'refused', key, rule: 'MEMBERSHIP_NOT_ACTIVE', message: 'suspended' } : { kind: 'accepted', key, events: [{ type: 'MembershipTierChanged', data: {} }] },
+      key === refused ? { kind: 'refused', key, rule: 'MEMBERSHIP_NOT_ACTIVE', message: 'suspended' } : { kind: 'accepted', key, events: [{ type: 'MembershipTierChanged', data: {} }], duplicate: false },
     );
     expect(sent).toHaveLength(2);
     expect(state).toEqual({ electionId: election.electionId, raised: [raised], unchanged: [], refused: [{ enterpriseCode: refused, rule: 'MEMBERSHIP_NOT_ACTIVE', message: 'suspended' }] });
   });
 
   it('counts a firm already at the tier or above as unchanged', () => {
-    const { state } = run(({ key }) => ({ kind: 'accepted', key, events: [] }));
+    const { state } = run(({ key }) => ({ kind: 'accepted', key, events: [], duplicate: true }));
     expect(state.unchanged).toEqual(election.elected);
   });
 });

@@ -10,3 +10,4 @@ export * from './stream-id.js';
 export * from './identifiers.js';
 export * from './workflow.js';
 export * from './public-notice.js';
+export * from './bulk.workflow.js';

@@ -12,19 +12,26 @@ import type { DomainEvent } from './decider.js';
  */
 export type WorkflowInput<Trigger> =
   | { readonly kind: 'started'; readonly trigger: Trigger }
-  /** The command took effect (or had already): the events it wrote. */
-  | { readonly kind: 'accepted'; readonly key: string; readonly events: readonly DomainEvent[] }
+  /** The command took effect (or had already: `duplicate`, and nothing new was written): the events it wrote. */
+  | { readonly kind: 'accepted'; readonly key: string; readonly events: readonly DomainEvent[]; readonly duplicate: boolean }
   /** A decider refused the command. */
   | { readonly kind: 'refused'; readonly key: string; readonly rule: string; readonly message: string };
 
 export interface WorkflowCommand<Command> {
-  /** Unique within one run: the command id derives from it. */
+  /** Unique within one run: the command id derives from it and the trigger's command id. */
   readonly key: string;
   readonly command: Command;
+  /**
+   * What the command addresses, when that alone is its identity (one invoice per account and year): the id then
+   * derives from these parts in the workflow's `commandNamespace`, so every run and the single command send it alike.
+   */
+  readonly identity?: readonly (string | number)[];
 }
 
 export interface Workflow<Trigger, State, Command> {
   readonly name: string;
+  /** UUID namespace of the ids of commands that carry an `identity` (never change it: ids are stored). */
+  readonly commandNamespace?: string;
   readonly initialState: State;
   decide(input: WorkflowInput<Trigger>, state: State): readonly WorkflowCommand<Command>[];
   evolve(state: State, input: WorkflowInput<Trigger>): State;

@@ -1,2 +1,3 @@
 export * from './command-handler.js';
 export * from './workflow-runner.js';
+export * from './command-ids.js';

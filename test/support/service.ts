@@ -1,14 +1,13 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { runService, type RunningService } from '#api';
+import { apiHost } from '#api';
 import type { Role } from '#domain/shared';
 import { PostgresEventStore } from '#eventstore';
-import { type Clock, createLogger, loadConfig, migrate, openInfrastructure } from '#platform';
+import { type Clock, createLogger, loadConfig, migrate, openInfrastructure, runService, type RunningService } from '#platform';
 import { registerProjections } from '#projections';
+import { createTestDatabase, GraphQLClient, type TestDatabase } from '#testing';
 import type pg from 'pg';
-import { GraphQLClient } from './graphql-client.js';
-import { createTestDatabase, type TestDatabase } from './postgres.js';
 
 export interface TestService {
   readonly url: string;
@@ -56,12 +55,8 @@ export async function startTestService(options: StartTestServiceOptions = {}): P
       await infrastructure.close();
     }
   }
-  const service = await runService(config, {
-    clock: options.clock,
-    logger,
-    listen: { host: '127.0.0.1', port: 0 },
-  });
-  const url = service.server!.url;
+  const service = await runService(config, apiHost({ host: '127.0.0.1', port: 0 }), { clock: options.clock, logger });
+  const url = service.host.url!;
   const token: TestService['token'] = (role, claims = {}) =>
     service.runtime.tokens.issue({
       userId: claims.userId ?? `${role.toLowerCase()}-test`,

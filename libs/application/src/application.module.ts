@@ -1,0 +1,16 @@
+import { Module } from '@nestjs/common';
+import { CqrsModule } from '@nestjs/cqrs';
+import { CommandsModule } from './commands/commands.module.js';
+
+/**
+ * The register's use cases: one handler per command on the CommandBus of @nestjs/cqrs, grouped in one module per
+ * bounded context. The API and the projector both import it; the process's runtime comes from ServiceRuntimeModule.
+ * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
+ */
+@Module({
+  imports: [CqrsModule.forRoot(), CommandsModule],
+  exports: [CqrsModule, CommandsModule],
+})
+export class ApplicationModule {}
+
+

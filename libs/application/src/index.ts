@@ -1,0 +1,5 @@
+export * from './application.module.js';
+export * from './commands/bulk.js';
+export * from './commands/commands.module.js';
+export * from './commands/event-sourced-commands.js';
+export * from './commands/use-case.js';
