@@ -4,6 +4,7 @@ import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
 import type { Request } from 'express';
+import { registerQueries } from '#projections';
 import { ApplicationModule } from '#application';
 import { AuthGuard, formatGraphQLError, GraphQLPassThroughFilter, graphqlMetricsPlugin, inputValidationPipe, ServiceRuntimeModule } from '#platform';
 import { AuditReadModel } from './audit/audit.read-model.js';
@@ -27,7 +28,7 @@ import type { ApiRuntime } from './runtime.js';
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
 export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS];
 
-const READ_MODELS = [EnterpriseReadModel, AuditReadModel, DuesReadModel, DuesArrearsReader, ...MEMBERSHIP_READ_MODELS];
+const READ_MODELS = [...registerQueries, EnterpriseReadModel, AuditReadModel, DuesReadModel, DuesArrearsReader, ...MEMBERSHIP_READ_MODELS];
 
 @Module({})
 export class ApiModule {

@@ -28,7 +28,7 @@ export type { ProgressRenderer, ProgressRendererOptions, ProgressStream } from '
 export { silentLogger } from './runner/logger.js';
 export type { ProjectionLogger } from './runner/logger.js';
 
-export { registerEntities, registerMigrations, registerProjections } from './registry.js';
+export { registerEntities, registerMigrations, registerProjections, registerQueries } from './registry.js';
 export { auditTrailProjection } from './audit/audit.projection.js';
 export { AuditEventRow } from './audit/audit.entities.js';
 export { enterpriseProjection } from './enterprise/enterprise.projection.js';
@@ -56,3 +56,9 @@ export {
 } from './membership/membership.entities.js';
 export type { ElectionCandidateJson } from './membership/membership.entities.js';
 export { creditProjection, CREDIT_RATING_AS_OF_SQL } from './credit/credit.projection.js';
+export { EnterpriseQueries } from './enterprise/enterprise.queries.js';
+export { MembershipQueries } from './membership/membership.queries.js';
+export type { MemberFactView, MembershipFactView } from './membership/membership.queries.js';
+export { DuesQueries } from './dues/dues.queries.js';
+export { CreditQueries } from './credit/credit.queries.js';
+export type { CreditCycleKey } from './credit/credit.queries.js';

@@ -2,19 +2,23 @@ import { CreditEvaluation1795219800000 } from './credit/1795219800000-credit-eva
 import { CreditConductAssociation1795219850000 } from './credit/1795219850000-credit-conduct-association.migration.js';
 import { CreditExpiryIndex1795219860000 } from './credit/1795219860000-credit-expiry-index.migration.js';
 import { creditProjection } from './credit/credit.projection.js';
+import { CreditQueries } from './credit/credit.queries.js';
 import { DuesAccounts1795219700000 } from './dues/1795219700000-dues-accounts.migration.js';
 import { DuesWaiverAuthority1795219710000 } from './dues/1795219710000-dues-waiver-authority.migration.js';
 import { duesEntities } from './dues/dues.entities.js';
 import { duesProjection } from './dues/dues.projection.js';
+import { DuesQueries } from './dues/dues.queries.js';
 import { auditTrailProjection } from './audit/audit.projection.js';
 import { AuditTrail1795219300000 } from './audit/1795219300000-audit-trail.migration.js';
 import { AuditEventRow } from './audit/audit.entities.js';
 import { EnterpriseRegister1795219400000 } from './enterprise/1795219400000-enterprise-register.migration.js';
 import { enterpriseEntities } from './enterprise/enterprise.entities.js';
 import { enterpriseProjection } from './enterprise/enterprise.projection.js';
+import { EnterpriseQueries } from './enterprise/enterprise.queries.js';
 import { MembershipRegister1795219600000 } from './membership/1795219600000-membership-register.migration.js';
 import { membershipEntities } from './membership/membership.entities.js';
 import { membershipProjection } from './membership/membership.projection.js';
+import { MembershipQueries } from './membership/membership.queries.js';
 import type { EntityClass, MigrationClass } from './data-source.js';
 import { readModelMigrations } from './migrations/index.js';
 import type { Projection } from './projection.js';
@@ -27,6 +31,12 @@ import { readModelEntities } from './read-models/index.js';
 export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection, membershipProjection, duesProjection, creditProjection];
 
 export const registerEntities: readonly EntityClass[] = [...readModelEntities, AuditEventRow, ...enterpriseEntities, ...membershipEntities, ...duesEntities];
+
+/**
+ * The query classes over those read models (one per context, each taking the read-model DataSource), for a
+ * Nest module's providers or to construct directly.
+ */
+export const registerQueries = [EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries] as const;
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,
