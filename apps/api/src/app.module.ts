@@ -12,10 +12,8 @@ import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js';
 import { DuesArrearsReader } from './dues/arrears.reader.js';
-import { DuesCommands } from './dues/dues.commands.js';
 import { DuesReadModel } from './dues/dues.read-model.js';
 import { DuesResolver } from './dues/dues.resolver.js';
-import { EnterpriseReadModel } from './enterprise/enterprise.read-model.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
 import { noStorePlugin } from './graphql/no-store.plugin.js';
@@ -28,7 +26,7 @@ import type { ApiRuntime } from './runtime.js';
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
 export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS];
 
-const READ_MODELS = [...registerQueries, EnterpriseReadModel, AuditReadModel, DuesReadModel, DuesArrearsReader, ...MEMBERSHIP_READ_MODELS];
+const READ_MODELS = [...registerQueries, AuditReadModel, DuesReadModel, DuesArrearsReader, ...MEMBERSHIP_READ_MODELS];
 
 @Module({})
 export class ApiModule {
@@ -69,7 +67,6 @@ export class ApiModule {
         { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
         CommandDispatcher,
         ...MEMBERSHIP_PROVIDERS,
-        DuesCommands,
         ...CREDIT_PROVIDERS,
         ...READ_MODELS,
         ...RESOLVERS,

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CommandsModule } from './commands/commands.module.js';
+import { DuesModule } from './dues/dues.module.js';
 
 /**
  * The register's use cases: one handler per command on the CommandBus of @nestjs/cqrs, grouped in one module per
@@ -8,7 +9,7 @@ import { CommandsModule } from './commands/commands.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, DuesModule],
   exports: [CqrsModule, CommandsModule],
 })
 export class ApplicationModule {}

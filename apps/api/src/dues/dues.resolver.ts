@@ -1,8 +1,18 @@
 import { decisionOf } from '../graphql/decision.input.js';
 import { randomUUID } from 'node:crypto';
 import { Inject } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { Args, GraphQLISODateTime, Int, Mutation, Query, Resolver } from '@nestjs/graphql';
-import type { DuesAccountCommand } from '#domain/dues';
+import {
+  ActOnDuesAccountCommand,
+  AdoptFeeScheduleCommand,
+  AdoptWaiverPolicyCommand,
+  ApplyWaiverPolicyCommand,
+  type BulkOutcome,
+  type DispatchResult,
+  InvoiceDuesYearCommand,
+  RecordDuesPaymentCommand,
+} from '#application';
 import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { assertAdminOf } from '../graphql/association-access.js';
@@ -10,8 +20,6 @@ import { asOfInstant } from '../graphql/as-of.js';
 import { readCreditCode } from '../graphql/credit-code-input.js';
 import { payloadOf } from '../graphql/command.types.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
-import type { DispatchResult } from '../commands/command-dispatcher.js';
-import { DuesCommands } from './dues.commands.js';
 import {
   AdoptFeeScheduleInput,
   AdoptWaiverPolicyInput,
@@ -60,10 +68,15 @@ function assertMayRead(actor: Actor, associationId: string, enterpriseCode?: str
 
 
 
+/** A bulk run's tally as the API reports it: refusals by enterprise code, the run's total in fen. */
+function bulkPayload({ refusals, total, ...counts }: BulkOutcome): DuesBulkPayload {
+  return { ...counts, refusals: refusals.map(({ key, rule, message }) => ({ enterpriseCode: key, rule, message })), amountFen: total };
+}
+
 @Resolver()
 export class DuesResolver {
   constructor(
-    private readonly commands: DuesCommands,
+    private readonly commandBus: CommandBus,
     private readonly readModel: DuesReadModel,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -218,7 +231,7 @@ export class DuesResolver {
   async adoptFeeSchedule(@Args('input') input: AdoptFeeScheduleInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
     assertAdminOf(actor, fields.associationId);
-    const result = await this.commands.adoptFeeSchedule(
+    const result = await this.commandBus.execute(new AdoptFeeScheduleCommand(
       {
         type: 'AdoptFeeSchedule',
         associationId: fields.associationId,
@@ -227,9 +240,9 @@ export class DuesResolver {
         effectiveFrom: fields.effectiveFrom,
         decision: decisionOf(fields.decision),
       },
-      commandId,
       actor,
-    );
+      commandId,
+    ));
     const versions = await this.readModel.feeSchedules(fields.associationId);
     const schedule = result.revision === null ? null : (versions.find((v) => v.version === result.revision! + 1) ?? null);
     return { ...this.base(result), warnings: schedule?.warnings ?? [], feeSchedule: schedule };
@@ -244,9 +257,9 @@ export class DuesResolver {
 
   @Mutation(() => DuesBulkPayload, { description: 'Invoices every active member for the year, one event per account; a re-run writes nothing.' })
   @Roles('ADMIN')
-  invoiceDuesYear(@Args('input') input: InvoiceDuesYearInput, @CurrentActor() actor: Actor): Promise<DuesBulkPayload> {
+  async invoiceDuesYear(@Args('input') input: InvoiceDuesYearInput, @CurrentActor() actor: Actor): Promise<DuesBulkPayload> {
     assertAdminOf(actor, input.associationId);
-    return this.commands.invoiceYear(input.associationId, input.year, actor);
+    return bulkPayload(await this.commandBus.execute(new InvoiceDuesYearCommand({ associationId: input.associationId, year: input.year }, actor)));
   }
 
   @Mutation(() => DuesCommandPayload, { description: 'Records a payment with its receipt number (unique in the association).' })
@@ -254,7 +267,7 @@ export class DuesResolver {
   async recordDuesPayment(@Args('input') input: RecordDuesPaymentInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
     assertAdminOf(actor, fields.associationId);
-    const result = await this.commands.recordPayment({ type: 'RecordDuesPayment', ...fields }, commandId, actor);
+    const result = await this.commandBus.execute(new RecordDuesPaymentCommand({ type: 'RecordDuesPayment', ...fields }, actor, commandId));
     return this.accountPayload(result, fields, null);
   }
 
@@ -292,36 +305,36 @@ export class DuesResolver {
   async adoptWaiverPolicy(@Args('input') input: AdoptWaiverPolicyInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
     assertAdminOf(actor, fields.associationId);
-    const result = await this.commands.adoptWaiverPolicy(
+    const result = await this.commandBus.execute(new AdoptWaiverPolicyCommand(
       {
         type: 'AdoptWaiverPolicy',
         ...fields,
         sizeClassPercents: (fields.sizeClassPercents ?? []).map((p) => ({ sizeClass: p.sizeClass, percent: p.percent })),
         decision: decisionOf(fields.decision),
       },
-      commandId,
       actor,
-    );
+      commandId,
+    ));
     return { ...this.base(result), waiverPolicy: await this.readModel.waiverPolicy(fields.associationId, fields.policyId) };
   }
 
   @Mutation(() => DuesBulkPayload, { description: "Grants the policy's waiver on every invoiced account of its year; a re-run writes nothing." })
   @Roles('ADMIN')
-  applyWaiverPolicy(@Args('input') input: ApplyWaiverPolicyInput, @CurrentActor() actor: Actor): Promise<DuesBulkPayload> {
+  async applyWaiverPolicy(@Args('input') input: ApplyWaiverPolicyInput, @CurrentActor() actor: Actor): Promise<DuesBulkPayload> {
     assertAdminOf(actor, input.associationId);
-    return this.commands.applyWaiverPolicy(input.associationId, input.policyId, actor);
+    return bulkPayload(await this.commandBus.execute(new ApplyWaiverPolicyCommand({ associationId: input.associationId, policyId: input.policyId }, actor)));
   }
 
   // ---- helpers ----------------------------------------------------------------------------------------
 
   private async onAccount(
-    command: DuesAccountCommand,
+    command: ActOnDuesAccountCommand['input'],
     commandId: string | null | undefined,
     actor: Actor,
     waiverId: string | null = null,
   ): Promise<DuesCommandPayload> {
     assertAdminOf(actor, command.associationId);
-    const result = await this.commands.onAccount(command, commandId, actor);
+    const result = await this.commandBus.execute(new ActOnDuesAccountCommand(command, actor, commandId));
     return this.accountPayload(result, command, waiverId);
   }
 

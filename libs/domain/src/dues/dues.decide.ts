@@ -106,7 +106,7 @@ function oneOf<T extends string>(errors: FieldErrors, field: string, value: unkn
   return value as T;
 }
 
-function validYear(errors: FieldErrors, field: string, value: unknown): number {
+export function validYear(errors: FieldErrors, field: string, value: unknown): number {
   if (!Number.isInteger(value) || (value as number) < MIN_YEAR || (value as number) > MAX_YEAR) {
     errors.add(field, `must be a year between ${MIN_YEAR} and ${MAX_YEAR}.`);
     return 0;

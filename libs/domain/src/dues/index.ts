@@ -4,3 +4,4 @@ export * from './dues.errors.js';
 export * from './dues.events.js';
 export * from './dues.state.js';
 export * from './payment.decide.js';
+export * from './dues-bulk.workflows.js';
