@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { businessDate, type DecisionRecord } from '#domain/shared';
 import type { FeeTier, WaiverReason } from '#domain/dues';
 import { MEMBERSHIP_TIERS } from '#domain/membership';
-import { enterpriseNameAsOfSql } from '../enterprise/enterprise.read-model.js';
+import { enterpriseNameAsOfSql } from '#projections';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
 import type {

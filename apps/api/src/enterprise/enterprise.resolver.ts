@@ -2,6 +2,7 @@ import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { enterpriseDecider, enterpriseStreamId, type EnterpriseCommand } from '#domain/enterprise';
 import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CurrentActor, ForbiddenError, Roles } from '#platform';
+import { type EnterpriseLoaders, EnterpriseQueries } from '#projections';
 import { payloadOf } from '../graphql/command.types.js';
 import { AuditReadModel } from '../audit/audit.read-model.js';
 import { AuditEventConnection } from '../audit/audit.types.js';
@@ -18,7 +19,6 @@ import {
   UpdateEnterpriseProfileInput,
   WithdrawQualificationInput,
 } from './enterprise.inputs.js';
-import { type EnterpriseLoaders, EnterpriseReadModel } from './enterprise.read-model.js';
 import { Enterprise, EnterpriseConnection, EnterpriseName, EnterprisePayload, Qualification } from './enterprise.types.js';
 
 /** Projections an enterprise mutation's payload reads from. */
@@ -35,7 +35,7 @@ function assertMayRead(actor: Actor, code: string): void {
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
   constructor(
-    private readonly readModel: EnterpriseReadModel,
+    private readonly readModel: EnterpriseQueries,
     private readonly audit: AuditReadModel,
     private readonly commands: CommandDispatcher,
   ) {}
