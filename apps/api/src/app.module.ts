@@ -7,7 +7,7 @@ import type { Request } from 'express';
 import { registerQueries } from '#projections';
 import { ApplicationModule } from '#application';
 import { AuthGuard, formatGraphQLError, GraphQLPassThroughFilter, graphqlMetricsPlugin, inputValidationPipe, ServiceRuntimeModule } from '#platform';
-import { AuditReadModel } from './audit/audit.read-model.js';
+import { AuditHistory } from './audit/audit-history.js';
 import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js';
@@ -26,7 +26,7 @@ import type { ApiRuntime } from './runtime.js';
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
 export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS];
 
-const READ_MODELS = [...registerQueries, AuditReadModel, DuesReadModel, DuesArrearsReader, ...MEMBERSHIP_READ_MODELS];
+const READ_MODELS = [...registerQueries, AuditHistory, DuesReadModel, DuesArrearsReader, ...MEMBERSHIP_READ_MODELS];
 
 @Module({})
 export class ApiModule {

@@ -31,6 +31,8 @@ export type { ProjectionLogger } from './runner/logger.js';
 export { registerEntities, registerMigrations, registerProjections, registerQueries } from './registry.js';
 export { auditTrailProjection } from './audit/audit.projection.js';
 export { AuditEventRow } from './audit/audit.entities.js';
+export { AuditQueries } from './audit/audit.queries.js';
+export type { AuditEventView } from './audit/audit.queries.js';
 export { enterpriseProjection } from './enterprise/enterprise.projection.js';
 export { EnterpriseNameRow, EnterpriseQualificationRow, EnterpriseRow } from './enterprise/enterprise.entities.js';
 export { duesProjection } from './dues/dues.projection.js';

@@ -9,6 +9,7 @@ import { duesEntities } from './dues/dues.entities.js';
 import { duesProjection } from './dues/dues.projection.js';
 import { DuesQueries } from './dues/dues.queries.js';
 import { auditTrailProjection } from './audit/audit.projection.js';
+import { AuditQueries } from './audit/audit.queries.js';
 import { AuditTrail1795219300000 } from './audit/1795219300000-audit-trail.migration.js';
 import { AuditEventRow } from './audit/audit.entities.js';
 import { EnterpriseRegister1795219400000 } from './enterprise/1795219400000-enterprise-register.migration.js';
@@ -36,7 +37,7 @@ export const registerEntities: readonly EntityClass[] = [...readModelEntities, A
  * The query classes over those read models (one per context, each taking the read-model DataSource), for a
  * Nest module's providers or to construct directly.
  */
-export const registerQueries = [EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries] as const;
+export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries] as const;
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,

@@ -1,8 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { computeGrade, creditApplicationStreamId, creditConductStreamId, type GradeComputation, type RulebookVersion } from '#domain/credit';
 import { businessDate, normaliseCreditCode } from '#domain/shared';
-import { preparedQuery } from '#projections';
-import { awaitAuditTrail } from '../audit/audit.read-model.js';
+import { AuditQueries, preparedQuery } from '#projections';
+import { awaitAuditTrail } from '../audit/audit-history.js';
 import { readCreditCode } from '../graphql/credit-code-input.js';
 import { decodeCursor, encodeCursor, toConnection, type Connection } from '../graphql/connection.js';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
@@ -62,7 +62,10 @@ const STATUS_ORDER = ['ACTIVE', 'SUSPENDED', 'REVOKED', 'EXPIRED'];
 /** Reads the credit read models (and the audit trail for histories). "Now" and "as of" come from the caller. */
 @Injectable()
 export class CreditReadModel {
-  constructor(@Inject(API_RUNTIME) private readonly runtime: ApiRuntime) {}
+  constructor(
+    @Inject(API_RUNTIME) private readonly runtime: ApiRuntime,
+    private readonly audit: AuditQueries,
+  ) {}
 
   private query<T = Row>(sql: string, params: unknown[]): Promise<T[]> {
     return this.runtime.dataSource.query(sql, params) as Promise<T[]>;
@@ -241,7 +244,7 @@ export class CreditReadModel {
       [subjectId, associationId],
     );
     const streams = [creditConductStreamId(subjectId), ...applications.map((a) => creditApplicationStreamId(a.association_id, a.cycle_id, subjectId))];
-    await awaitAuditTrail(this.runtime, streams);
+    await awaitAuditTrail(this.runtime, this.audit, streams);
     // An association's view of the conduct stream holds its own records (events older than the association
     // field are the recorder's association's) and those recorded by no association.
     const rows = await this.query(

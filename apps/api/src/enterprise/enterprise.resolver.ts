@@ -4,7 +4,7 @@ import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CurrentActor, ForbiddenError, Roles } from '#platform';
 import { type EnterpriseLoaders, EnterpriseQueries } from '#projections';
 import { payloadOf } from '../graphql/command.types.js';
-import { AuditReadModel } from '../audit/audit.read-model.js';
+import { AuditHistory } from '../audit/audit-history.js';
 import { AuditEventConnection } from '../audit/audit.types.js';
 import { CommandDispatcher } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
@@ -36,7 +36,7 @@ function assertMayRead(actor: Actor, code: string): void {
 export class EnterpriseResolver {
   constructor(
     private readonly readModel: EnterpriseQueries,
-    private readonly audit: AuditReadModel,
+    private readonly audit: AuditHistory,
     private readonly commands: CommandDispatcher,
   ) {}
 

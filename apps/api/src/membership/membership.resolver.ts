@@ -3,7 +3,7 @@ import { membershipStreamId } from '#domain/membership';
 import { Inject } from '@nestjs/common';
 import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, Roles } from '#platform';
-import { AuditReadModel } from '../audit/audit.read-model.js';
+import { AuditHistory } from '../audit/audit-history.js';
 import { type AuditEvent, AuditEventConnection } from '../audit/audit.types.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { asOfInstant } from '../graphql/as-of.js';
@@ -51,7 +51,7 @@ function split<T extends Keyed>(input: T) {
 export class MembershipResolver {
   constructor(
     private readonly readModel: MembershipReadModel,
-    private readonly audit: AuditReadModel,
+    private readonly audit: AuditHistory,
     private readonly commands: MembershipCommandService,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}

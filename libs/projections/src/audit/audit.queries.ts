@@ -1,0 +1,61 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { decodeCursor, encodeCursor, type Page, toPage } from '../read-models/page.js';
+
+/** One recorded event as the audit trail holds it. */
+export interface AuditEventView {
+  position: string;
+  eventId: string;
+  streamId: string;
+  revision: number;
+  type: string;
+  data: Record<string, unknown>;
+  actor: { userId: string; role: string; associationId: string | null };
+  commandId: string;
+  commandType: string | null;
+  correlationId: string;
+  recordedAt: Date;
+  prevHash: string;
+  hash: string;
+}
+
+interface AuditEventSqlRow extends Omit<AuditEventView, 'actor'> {
+  actorUserId: string;
+  actorRole: string;
+  actorAssociationId: string | null;
+}
+
+/** Reads of the audit trail's read model. */
+@Injectable()
+export class AuditQueries {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** One stream's events in revision order. */
+  async streamHistory(streamId: string, first: number, after?: string | null): Promise<Page<AuditEventView>> {
+    const cursor = decodeCursor(after, 1);
+    const [rows, [count]] = await Promise.all([
+      this.dataSource.query(
+        `SELECT position, event_id AS "eventId", stream_id AS "streamId", revision, event_type AS type, data, actor_user_id AS "actorUserId",
+           actor_role AS "actorRole", actor_association_id AS "actorAssociationId", command_id AS "commandId", command_type AS "commandType",
+           correlation_id AS "correlationId", recorded_at AS "recordedAt", prev_hash AS "prevHash", hash
+         FROM audit_event WHERE stream_id = $1 AND ($2::int IS NULL OR revision > $2) ORDER BY revision LIMIT $3`,
+        [streamId, cursor ? Number(cursor[0]) : null, first + 1],
+      ) as Promise<AuditEventSqlRow[]>,
+      this.dataSource.query(`SELECT count(*)::int AS n FROM audit_event WHERE stream_id = $1`, [streamId]) as Promise<{ n: number }[]>,
+    ]);
+    return toPage(rows, first, count?.n ?? 0, cursor !== null, (r) => encodeCursor([r.revision]), toAuditEvent);
+  }
+
+  /** The last revision of each stream the audit trail holds (streams it holds nothing of are left out). */
+  async projectedRevisions(streamIds: readonly string[]): Promise<Map<string, number>> {
+    const rows = (await this.dataSource.query(
+      'SELECT stream_id, max(revision)::int AS revision FROM audit_event WHERE stream_id = ANY($1) GROUP BY stream_id',
+      [streamIds],
+    )) as { stream_id: string; revision: number }[];
+    return new Map(rows.map((row) => [row.stream_id, row.revision]));
+  }
+}
+
+function toAuditEvent({ actorUserId, actorRole, actorAssociationId, ...row }: AuditEventSqlRow): AuditEventView {
+  return { ...row, actor: { userId: actorUserId, role: actorRole, associationId: actorAssociationId } };
+}
