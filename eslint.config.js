@@ -1,6 +1,7 @@
 import js from '@eslint/js';
 import globals from 'globals';
 import tseslint from 'typescript-eslint';
+import { boundaries } from './eslint.boundaries.js';
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'data/**', 'coverage/**', 'bench/results/**'] },
@@ -24,25 +25,10 @@ export default tseslint.config(
   },
   {
     // Nest's dependency injection needs runtime class references in constructor parameters.
-    files: ['apps/**/*.ts', 'libs/platform/**/*.ts', 'libs/projections/**/*.ts'],
+    files: ['apps/**/*.ts', 'libs/application/**/*.ts', 'libs/platform/**/*.ts', 'libs/projections/**/*.ts'],
     rules: { '@typescript-eslint/consistent-type-imports': 'off' },
   },
-  {
-    // The domain is pure: no framework, persistence or transport imports.
-    files: ['libs/domain/**/*.ts'],
-    ignores: ['libs/domain/**/*.spec.ts'],
-    rules: {
-      'no-restricted-imports': [
-        'error',
-        {
-          patterns: [
-            { group: ['@nestjs/*', 'typeorm', 'typeorm/*', 'pg', 'pg-*', '@kurrent/*', '@eventstore/*', 'graphql', 'class-validator', 'class-transformer', 'express'], message: 'libs/domain is pure: it imports no framework, database or event-store client.' },
-            { group: ['#eventstore', '#projections', '#platform', '#api', '#projector', 'node:*'], message: 'libs/domain depends on nothing outside itself.' },
-          ],
-        },
-      ],
-    },
-  },
+  ...boundaries,
   {
     files: ['**/*.js', '**/*.mjs'],
     languageOptions: { globals: { ...globals.node } },
