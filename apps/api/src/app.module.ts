@@ -17,7 +17,7 @@ import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
 import { noStorePlugin } from './graphql/no-store.plugin.js';
-import { MEMBERSHIP_PROVIDERS, MEMBERSHIP_READ_MODELS, MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
+import { MEMBERSHIP_PROVIDERS, MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
 import { MetricsController } from './ops/metrics.controller.js';
@@ -26,7 +26,7 @@ import type { ApiRuntime } from './runtime.js';
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
 export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS];
 
-const READ_MODELS = [...registerQueries, AuditHistory, DuesReadModel, DuesArrearsReader, ...MEMBERSHIP_READ_MODELS];
+const READ_MODELS = [...registerQueries, AuditHistory, DuesReadModel, DuesArrearsReader];
 
 @Module({})
 export class ApiModule {

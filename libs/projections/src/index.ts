@@ -51,19 +51,29 @@ export {
   AssociationWaiverApproverRow,
   CouncilElectionRow,
   CouncilTermRow,
-  MEMBERSHIP_AS_OF_SQL,
   MembershipHistoryRow,
   MembershipRow,
   membershipEntities,
 } from './membership/membership.entities.js';
-export type { ElectionCandidateJson } from './membership/membership.entities.js';
 export { creditProjection, CREDIT_RATING_AS_OF_SQL } from './credit/credit.projection.js';
 export { EnterpriseQueries, enterpriseNameAsOfSql } from './enterprise/enterprise.queries.js';
 export type { EnterpriseFilterView, EnterpriseLoaders, EnterpriseNameView, EnterpriseView, QualificationView } from './enterprise/enterprise.queries.js';
 export { decodeCursor, encodeCursor, toPage } from './read-models/page.js';
 export type { Page } from './read-models/page.js';
-export { MembershipQueries } from './membership/membership.queries.js';
-export type { MemberFactView, MembershipFactView } from './membership/membership.queries.js';
+export { MEMBERSHIP_AS_OF_SQL, MembershipQueries } from './membership/membership.queries.js';
+export type {
+  AssociationView,
+  CouncilElectionView,
+  CouncilTermView,
+  ElectionCandidateJson,
+  MemberDirectoryFilterView,
+  MemberFactView,
+  MembershipAsOfView,
+  MembershipFactView,
+  MembershipHistoryView,
+  MembershipLoaders,
+  MembershipView,
+} from './membership/membership.queries.js';
 export { DuesQueries } from './dues/dues.queries.js';
 export { CreditQueries } from './credit/credit.queries.js';
 export type { CreditCycleKey } from './credit/credit.queries.js';

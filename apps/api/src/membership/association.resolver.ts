@@ -1,6 +1,7 @@
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
 import { type Actor, NotFound } from '#domain/shared';
 import { CurrentActor, Roles } from '#platform';
+import { type MembershipLoaders, MembershipQueries } from '#projections';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { assertAdminOf } from '../graphql/association-access.js';
@@ -14,7 +15,6 @@ import {
   RegisterAssociationInput,
   WaiverApproverInput,
 } from './membership.inputs.js';
-import { type MembershipLoaders, MembershipReadModel } from './membership.read-model.js';
 import { Association, AssociationPayload, CouncilElection, CouncilElectionPayload, CouncilTerm } from './membership.types.js';
 
 const READERS = ['ADMIN', 'AUDITOR', 'MEMBER', 'EXPERT', 'TENDER'] as const;
@@ -22,7 +22,7 @@ const READERS = ['ADMIN', 'AUDITOR', 'MEMBER', 'EXPERT', 'TENDER'] as const;
 @Resolver(() => Association)
 export class AssociationResolver {
   constructor(
-    private readonly readModel: MembershipReadModel,
+    private readonly readModel: MembershipQueries,
     private readonly commands: MembershipCommandService,
   ) {}
 

@@ -3,12 +3,10 @@ import { DuesArrearsReader } from '../dues/arrears.reader.js';
 import { ARREARS_READER } from './arrears.js';
 import { AssociationResolver } from './association.resolver.js';
 import { MembershipCommandService } from './membership.command-service.js';
-import { MembershipReadModel } from './membership.read-model.js';
 import { MembershipResolver } from './membership.resolver.js';
 
-/** The membership context's resolvers, read models and services, for the API module. */
+/** The membership context's resolvers and services, for the API module (its reads are `MembershipQueries`). */
 export const MEMBERSHIP_RESOLVERS = [AssociationResolver, MembershipResolver];
-export const MEMBERSHIP_READ_MODELS = [MembershipReadModel];
 
 /** Services of the membership context; deemed withdrawal reads unpaid years from the dues accounts. */
 export const MEMBERSHIP_PROVIDERS: Provider[] = [MembershipCommandService, { provide: ARREARS_READER, useExisting: DuesArrearsReader }];

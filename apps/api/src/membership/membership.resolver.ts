@@ -3,6 +3,7 @@ import { membershipStreamId } from '#domain/membership';
 import { Inject } from '@nestjs/common';
 import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, Roles } from '#platform';
+import { type MembershipLoaders, MembershipQueries } from '#projections';
 import { AuditHistory } from '../audit/audit-history.js';
 import { type AuditEvent, AuditEventConnection } from '../audit/audit.types.js';
 import type { DispatchResult } from '../commands/command-dispatcher.js';
@@ -30,7 +31,6 @@ import {
   SuspendMembershipInput,
   WithdrawMembershipInput,
 } from './membership.inputs.js';
-import { type MembershipLoaders, MembershipReadModel } from './membership.read-model.js';
 import { Membership, MembershipAsOf, MembershipConnection, MembershipHistoryEntry, MembershipPayload } from './membership.types.js';
 
 const MEMBERSHIP_READERS = ['ADMIN', 'AUDITOR', 'MEMBER'] as const;
@@ -50,7 +50,7 @@ function split<T extends Keyed>(input: T) {
 @Resolver(() => Membership)
 export class MembershipResolver {
   constructor(
-    private readonly readModel: MembershipReadModel,
+    private readonly readModel: MembershipQueries,
     private readonly audit: AuditHistory,
     private readonly commands: MembershipCommandService,
     @Inject(CLOCK) private readonly clock: Clock,
@@ -65,7 +65,7 @@ export class MembershipResolver {
     @CurrentActor() actor: Actor,
   ): Promise<Connection<Membership>> {
     assertAdminOf(actor, associationId);
-    return this.readModel.directory(associationId, filter ?? {}, page.first, page.after);
+    return this.readModel.directory(associationId, filter ?? {}, page.first, page.after, this.clock.now());
   }
 
   @Query(() => Membership, { description: "A firm's current (latest) membership of an association, with its history." })
