@@ -1,6 +1,6 @@
 import { Field, ID, InputType, Int, ObjectType } from '@nestjs/graphql';
 import { IsOptional, IsUUID } from 'class-validator';
-import type { DispatchResult } from '../commands/command-dispatcher.js';
+import type { DispatchResult } from '#application';
 import { IsAssociationId } from './identifier.validators.js';
 
 /** What every command input carries: the client's idempotency key. */
