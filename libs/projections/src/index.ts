@@ -76,4 +76,5 @@ export type {
 } from './membership/membership.queries.js';
 export { DuesQueries } from './dues/dues.queries.js';
 export { CreditQueries } from './credit/credit.queries.js';
+export { ReadModelDatabaseQueries } from './read-models/read-model-database.queries.js';
 export type { CreditCycleKey } from './credit/credit.queries.js';

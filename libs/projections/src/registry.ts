@@ -24,6 +24,7 @@ import type { EntityClass, MigrationClass } from './data-source.js';
 import { readModelMigrations } from './migrations/index.js';
 import type { Projection } from './projection.js';
 import { readModelEntities } from './read-models/index.js';
+import { ReadModelDatabaseQueries } from './read-models/read-model-database.queries.js';
 
 /**
  * The register's read models in one place: every projection the runner runs, every entity the API reads,
@@ -37,7 +38,7 @@ export const registerEntities: readonly EntityClass[] = [...readModelEntities, A
  * The query classes over those read models (one per context, each taking the read-model DataSource), for a
  * Nest module's providers or to construct directly.
  */
-export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries] as const;
+export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, ReadModelDatabaseQueries] as const;
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,

@@ -1,5 +1,6 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
 import { Public } from '#platform';
+import { ReadModelDatabaseQueries } from '#projections';
 import { API_RUNTIME, type ApiRuntime, type ProjectionHealth } from '../runtime.js';
 
 interface StatusSink {
@@ -31,14 +32,17 @@ const LAG_DEGRADED = 1000;
  */
 @Controller()
 export class HealthController {
-  constructor(@Inject(API_RUNTIME) private readonly runtime: ApiRuntime) {}
+  constructor(
+    @Inject(API_RUNTIME) private readonly runtime: ApiRuntime,
+    private readonly readModels: ReadModelDatabaseQueries,
+  ) {}
 
   @Get('health')
   @Public()
   async health(@Res({ passthrough: true }) res: StatusSink) {
     const [eventStore, database] = await Promise.all([
       timed(() => this.runtime.store.ping()),
-      timed(() => this.runtime.dataSource.query('SELECT 1')),
+      timed(() => this.readModels.ping()),
     ]);
     let projections: ProjectionHealth[] = [];
     let projectionError: string | undefined;
