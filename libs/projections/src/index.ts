@@ -30,31 +30,11 @@ export type { ProjectionLogger } from './runner/logger.js';
 
 export { registerEntities, registerMigrations, registerProjections, registerQueries } from './registry.js';
 export { auditTrailProjection } from './audit/audit.projection.js';
-export { AuditEventRow } from './audit/audit.entities.js';
 export { AuditQueries } from './audit/audit.queries.js';
 export type { AuditEventView } from './audit/audit.queries.js';
 export { enterpriseProjection } from './enterprise/enterprise.projection.js';
-export { EnterpriseNameRow, EnterpriseQualificationRow, EnterpriseRow } from './enterprise/enterprise.entities.js';
 export { duesProjection } from './dues/dues.projection.js';
-export {
-  DuesAccountEntryRow,
-  DuesAccountRow,
-  DuesFeeScheduleRow,
-  DuesPaymentRow,
-  DuesWaiverPolicyRow,
-  DuesWaiverRow,
-  duesEntities,
-} from './dues/dues.entities.js';
 export { membershipProjection } from './membership/membership.projection.js';
-export {
-  AssociationRow,
-  AssociationWaiverApproverRow,
-  CouncilElectionRow,
-  CouncilTermRow,
-  MembershipHistoryRow,
-  MembershipRow,
-  membershipEntities,
-} from './membership/membership.entities.js';
 export { creditProjection, CREDIT_RATING_AS_OF_SQL } from './credit/credit.projection.js';
 export { EnterpriseQueries, enterpriseNameAsOfSql } from './enterprise/enterprise.queries.js';
 export type { EnterpriseFilterView, EnterpriseLoaders, EnterpriseNameView, EnterpriseView, QualificationView } from './enterprise/enterprise.queries.js';

@@ -5,19 +5,15 @@ import { creditProjection } from './credit/credit.projection.js';
 import { CreditQueries } from './credit/credit.queries.js';
 import { DuesAccounts1795219700000 } from './dues/1795219700000-dues-accounts.migration.js';
 import { DuesWaiverAuthority1795219710000 } from './dues/1795219710000-dues-waiver-authority.migration.js';
-import { duesEntities } from './dues/dues.entities.js';
 import { duesProjection } from './dues/dues.projection.js';
 import { DuesQueries } from './dues/dues.queries.js';
 import { auditTrailProjection } from './audit/audit.projection.js';
 import { AuditQueries } from './audit/audit.queries.js';
 import { AuditTrail1795219300000 } from './audit/1795219300000-audit-trail.migration.js';
-import { AuditEventRow } from './audit/audit.entities.js';
 import { EnterpriseRegister1795219400000 } from './enterprise/1795219400000-enterprise-register.migration.js';
-import { enterpriseEntities } from './enterprise/enterprise.entities.js';
 import { enterpriseProjection } from './enterprise/enterprise.projection.js';
 import { EnterpriseQueries } from './enterprise/enterprise.queries.js';
 import { MembershipRegister1795219600000 } from './membership/1795219600000-membership-register.migration.js';
-import { membershipEntities } from './membership/membership.entities.js';
 import { membershipProjection } from './membership/membership.projection.js';
 import { MembershipQueries } from './membership/membership.queries.js';
 import type { EntityClass, MigrationClass } from './data-source.js';
@@ -32,7 +28,11 @@ import { ReadModelDatabaseQueries } from './read-models/read-model-database.quer
  */
 export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection, membershipProjection, duesProjection, creditProjection];
 
-export const registerEntities: readonly EntityClass[] = [...readModelEntities, AuditEventRow, ...enterpriseEntities, ...membershipEntities, ...duesEntities];
+/**
+ * TypeORM entities: only the runner's checkpoint. A context's tables are described once, by the `TableSpec`s of its
+ * projection (checked against the migrations), and read through its query classes (ADR 0004).
+ */
+export const registerEntities: readonly EntityClass[] = [...readModelEntities];
 
 /**
  * The query classes over those read models (one per context, each taking the read-model DataSource), for a

@@ -8,10 +8,11 @@ import { createReadModelDataSource } from './data-source.js';
 import { duesTableSpecs } from './dues/dues.projection.js';
 import { enterpriseTableSpecs } from './enterprise/enterprise.projection.js';
 import { membershipTableSpecs } from './membership/membership.projection.js';
-import { registerEntities, registerMigrations } from './registry.js';
+import { registerEntities, registerMigrations, registerProjections } from './registry.js';
 
 /**
- * The set-based writers list every column of the tables they write: a column a migration adds but the spec
+ * The table specs are the one description of the read-model tables besides their migrations (ADR 0004). The
+ * set-based writers list every column of the tables they write: a column a migration adds but the spec
  * leaves out would never be written (new rows would take its default, rebuilt rows would lose it). This holds
  * each spec to the table the migrations create, names and types.
  */
@@ -31,6 +32,11 @@ describe('set-based table specs', () => {
   afterAll(async () => {
     await dataSource?.destroy();
     await database?.drop();
+  });
+
+  it('describes every table of every projection exactly once', () => {
+    const described = specs.map((spec) => spec.table).sort();
+    expect(described).toEqual(registerProjections.flatMap((projection) => projection.tables).sort());
   });
 
   it.each(specs.map((spec) => [spec.table, spec] as const))('%s: the spec names every column with its type, and its key is the primary key', async (_table, spec) => {

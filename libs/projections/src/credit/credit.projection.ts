@@ -144,8 +144,20 @@ const RATING_HISTORY: TableSpec = {
   },
 };
 
-/** The tables this projection writes set-based (a test holds them to the migrated tables' columns). */
-export const creditTableSpecs: readonly TableSpec[] = [RULEBOOK_VERSION, CYCLE, APPLICATION, RATING_HISTORY];
+// Written per event (`applyConduct`), not through the bulk writer: described so that every table has one description.
+const CONDUCT_RECORD: TableSpec = {
+  table: 'credit_conduct_record',
+  // No primary key: a unique index over (subject_id, COALESCE(association_id, ''), record_id) identifies a record.
+  key: [],
+  columns: {
+    subject_id: 'text', association_id: 'text', record_id: 'text', code: 'text', kind: 'text', severity: 'text', occurred_on: 'date', source_authority: 'text',
+    disclosure_months: 'integer', penalty_months: 'integer', disclosure_until: 'date', evidence_reference: 'text', description: 'text',
+    shortened: 'jsonb', recorded_at: 'timestamptz', recorded_by: 'text', revision: 'integer', last_event_id: 'uuid', last_position: 'text',
+  },
+};
+
+/** Every table of this projection, its columns and key (a test holds them to the migrated tables). */
+export const creditTableSpecs: readonly TableSpec[] = [RULEBOOK_VERSION, CYCLE, APPLICATION, RATING_HISTORY, CONDUCT_RECORD];
 
 interface Batch {
   readonly rulebooks: TableBuffer;

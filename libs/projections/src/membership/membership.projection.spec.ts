@@ -8,7 +8,7 @@ import { readModelMigrations } from '../migrations/index.js';
 import { readModelEntities } from '../read-models/index.js';
 import { eventRecorder } from '../recorded-events.fixture.js';
 import { MembershipRegister1795219600000 } from './1795219600000-membership-register.migration.js';
-import { MEMBERSHIP_AS_OF_SQL, membershipEntities } from './membership.entities.js';
+import { MEMBERSHIP_AS_OF_SQL } from './membership.queries.js';
 import { membershipProjection } from './membership.projection.js';
 
 const ASSOC = 'wuhan-cia';
@@ -60,7 +60,7 @@ describe('the membership projection', () => {
     database = await createTestDatabase('membership_proj');
     dataSource = createReadModelDataSource({
       url: database.url,
-      entities: [...readModelEntities, ...membershipEntities],
+      entities: [...readModelEntities],
       migrations: [...readModelMigrations, MembershipRegister1795219600000],
     });
     await dataSource.initialize();
@@ -71,11 +71,6 @@ describe('the membership projection', () => {
   afterAll(async () => {
     await dataSource?.destroy();
     await database?.drop();
-  });
-
-  it('has entities whose columns match its migration', async () => {
-    const diff = (await dataSource.driver.createSchemaBuilder().log()).upQueries.map((q) => q.query);
-    expect(diff.filter((q) => !/^DROP INDEX|^CREATE (UNIQUE )?INDEX/.test(q))).toEqual([]);
   });
 
   it('keeps the association with the waiver approvers currently authorised, and their history', async () => {
