@@ -1,7 +1,7 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec, multiStreamSpec } from '#testing';
 import type { CreditApplicationFacts, DefineCreditRulebookVersion, IssueCreditRating, OpenCreditCycle } from './credit.commands.js';
-import { creditApplicationDecider, creditRulebookDecider, validRulebook } from './credit.decide.js';
+import { creditApplicationDecider, creditRulebookDecider, validRulebook } from './index.js';
 import { CreditRules } from './credit.errors.js';
 import type { CreditApplicationEvent, CreditCertificateReserved, CycleData } from './credit.events.js';
 import { issueCreditRatingDecider, openCreditCycleDecider } from './credit-reservations.decide.js';

@@ -1,6 +1,10 @@
 import type { MultiStreamDecider } from '../shared/index.js';
 import type { CreditApplicationFacts, IssueCreditRating, OpenCreditCycle } from './credit.commands.js';
-import { CREDIT_CERTIFICATE_NUMBER, creditApplicationDecider, creditCertificateDecider, creditCycleDecider, creditRulebookDecider } from './credit.decide.js';
+import { creditApplicationDecider } from './credit-application.decide.js';
+import { creditCertificateDecider } from './credit-certificate.decide.js';
+import { creditCycleDecider } from './credit-cycle.decide.js';
+import { creditRulebookDecider } from './credit-rulebook.decide.js';
+import { CREDIT_CERTIFICATE_NUMBER } from './credit.fields.js';
 import { creditApplicationStreamId, creditCertificateStreamId, creditCycleStreamId, creditRulebookStreamId } from './credit.events.js';
 import type { CreditApplicationState, CreditCertificateState, CreditCycleState, CreditRulebookState } from './credit.state.js';
 

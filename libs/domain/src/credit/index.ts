@@ -1,6 +1,11 @@
 export * from './credit.commands.js';
 export * from './credit.dates.js';
-export * from './credit.decide.js';
+export * from './credit-application.decide.js';
+export * from './credit-certificate.decide.js';
+export * from './credit-conduct.decide.js';
+export * from './credit-cycle.decide.js';
+export * from './credit-rulebook.decide.js';
+export { CREDIT_CERTIFICATE_NUMBER } from './credit.fields.js';
 export * from './credit.errors.js';
 export * from './credit.events.js';
 export * from './credit.rulebook.js';

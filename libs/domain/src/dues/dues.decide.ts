@@ -17,6 +17,7 @@ import {
   validDecisionRecord,
   validDocumentNumber,
   validFen,
+  oneOf,
 } from '../shared/index.js';
 import type {
   AdoptFeeSchedule,
@@ -100,11 +101,6 @@ export interface DuesAccountFacts {
 }
 
 // ---- shared field checks -----------------------------------------------------------------------
-
-function oneOf<T extends string>(errors: FieldErrors, field: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) errors.add(field, `must be one of ${allowed.join(', ')}.`);
-  return value as T;
-}
 
 export function validYear(errors: FieldErrors, field: string, value: unknown): number {
   if (!Number.isInteger(value) || (value as number) < MIN_YEAR || (value as number) > MAX_YEAR) {

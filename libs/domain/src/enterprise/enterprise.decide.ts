@@ -9,6 +9,7 @@ import {
   regionCodeProblem,
   requiredText,
   RuleViolation,
+  oneOf,
 } from '../shared/index.js';
 import type {
   EnterpriseCommand,
@@ -77,11 +78,6 @@ export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, Ente
 function registered(state: EnterpriseState, code: string): Registered {
   if (state.status !== 'registered') throw new NotFound('Enterprise', code);
   return state;
-}
-
-function oneOf<T extends string>(errors: FieldErrors, field: string, value: unknown, allowed: readonly T[]): T {
-  if (!allowed.includes(value as T)) errors.add(field, `must be one of ${allowed.join(', ')}.`);
-  return value as T;
 }
 
 function register(command: RegisterEnterprise, state: EnterpriseState): EnterpriseEvent[] {

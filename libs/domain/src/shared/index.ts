@@ -11,3 +11,4 @@ export * from './identifiers.js';
 export * from './workflow.js';
 export * from './public-notice.js';
 export * from './bulk.workflow.js';
+export * from './fields.js';

@@ -8,7 +8,7 @@ import {
   creditCycleDecider,
   creditRulebookDecider,
   validRulebook,
-} from './credit.decide.js';
+} from './index.js';
 import { CreditRules } from './credit.errors.js';
 import { type ConductRecord, type CreditApplicationEvent, type CreditConductRecorded, type CycleData, upcastCreditConductEvent } from './credit.events.js';
 import { computeGrade } from './credit.rulebook.js';

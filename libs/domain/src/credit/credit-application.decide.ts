@@ -1,0 +1,436 @@
+import { businessDate, type Decider, type DecisionContext, effectiveDate, FieldErrors, isIsoDate, isNoticeOpenOn, isNoticeOverOn, matches, NotFound, oneOf, optionalText, requiredText, RuleViolation, startPublicNotice, validDecisionRecord, wholeNumber } from '../shared/index.js';
+import type { CreditApplicationCommand, CreditApplicationFacts } from './credit.commands.js';
+import { CreditRules } from './credit.errors.js';
+import { type ConductRecord, CREDIT_APPLICATION_EVENT_TYPES, type CreditApplicationEvent } from './credit.events.js';
+import { type AppliedVeto, computeGrade, gradeBelow, validToFor } from './credit.rulebook.js';
+import { type CreditApplicationState, evolveCreditApplication, initialCreditApplicationState } from './credit.state.js';
+import { applicationKey as key, CREDIT_CERTIFICATE_NUMBER, SUBJECT, TEXT_MAX } from './credit.fields.js';
+
+// The application stream, from filing to the rating and its life: one function per command, dispatched below.
+
+type Command<T extends CreditApplicationCommand['type']> = Extract<CreditApplicationCommand, { type: T }>;
+
+/**
+ * A conduct record changes only the ratings of the association that recorded it (domain brief: every
+ * association-owned record carries its association). A record from before records were scoped whose
+ * recorder had no association applies as it did when it was recorded: to every association.
+ */
+function appliesTo(record: ConductRecord, associationId: string): boolean {
+  return record.associationId === null || record.associationId === associationId;
+}
+
+function requireCycle(facts: CreditApplicationFacts, cycleId: string): NonNullable<CreditApplicationFacts['cycle']> {
+  if (!facts.cycle) throw new NotFound('Credit cycle', cycleId);
+  return facts.cycle;
+}
+
+function notUnderReview(state: CreditApplicationState): RuleViolation {
+  return new RuleViolation(
+    CreditRules.applicationNotUnderReview,
+    state.status === 'NOT_FILED' ? 'No application has been filed.' : `The application is ${state.status.toLowerCase().replace('_', ' ')}, not under review.`,
+    { status: state.status },
+  );
+}
+
+function fileCreditApplication(command: Command<'FileCreditApplication'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const cycle = requireCycle(facts, command.cycleId);
+  const rulebook = cycle.data.rulebook;
+  const errors = new FieldErrors();
+  matches(errors, 'subjectId', command.subjectId, SUBJECT, 'must be a credit code or identity number (6 to 32 letters and digits).');
+  const selfAssessment = (command.selfAssessment ?? []).map((s, n) => {
+    const indicator = rulebook.indicators.find((i) => i.code === s.code);
+    if (!indicator) errors.add(`selfAssessment.${n}.code`, `is not an indicator of rulebook ${rulebook.rulebookId} v${rulebook.version}.`);
+    const points = wholeNumber(errors, `selfAssessment.${n}.points`, s.points, 0, indicator?.maxPoints ?? 1000);
+    return { code: s.code, points };
+  });
+  errors.throwIfAny();
+  if (state.status !== 'NOT_FILED') throw new RuleViolation(CreditRules.applicationAlreadyFiled, `${command.subjectId} has already applied in cycle ${command.cycleId}.`);
+  if (cycle.closed) throw new RuleViolation(CreditRules.cycleClosed, `Cycle ${command.cycleId} is closed.`);
+  if (today < cycle.data.filingFrom || today > cycle.data.filingTo) {
+    throw new RuleViolation(
+      CreditRules.filingOutsideWindow,
+      `Applications to cycle ${command.cycleId} are filed from ${cycle.data.filingFrom} to ${cycle.data.filingTo}; today is ${today}.`,
+      { filingFrom: cycle.data.filingFrom, filingTo: cycle.data.filingTo, today },
+    );
+  }
+  if (rulebook.subjectKind === 'ENTERPRISE' && facts.subjectRegistered !== true) {
+    throw new RuleViolation(CreditRules.subjectNotRegistered, `Enterprise ${command.subjectId} is not in the enterprise register.`);
+  }
+  if (cycle.data.eligibility === 'MEMBERS_ONLY' && facts.activeMember !== true) {
+    throw new RuleViolation(CreditRules.subjectNotEligible, `Cycle ${command.cycleId} is open to active members only; ${command.subjectId} is not one.`);
+  }
+  return [
+    {
+      type: 'CreditApplicationFiled',
+      data: {
+        ...k,
+        subjectKind: rulebook.subjectKind,
+        rulebookId: rulebook.rulebookId,
+        rulebookVersion: rulebook.version,
+        filedOn: today,
+        member: facts.activeMember === true,
+        selfAssessment,
+      },
+    },
+  ];
+
+}
+
+function scoreCreditIndicators(command: Command<'ScoreCreditIndicators'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const k = key(command);
+  const cycle = requireCycle(facts, command.cycleId);
+  const rulebook = cycle.data.rulebook;
+  const errors = new FieldErrors();
+  const entries = (command.scores ?? []).map((s, n) => ({
+    n,
+    indicator: rulebook.indicators.find((i) => i.code === s.code) ?? (errors.add(`scores.${n}.code`, `is not an indicator of rulebook ${rulebook.rulebookId} v${rulebook.version}.`), null),
+    points: Number.isInteger(s.points) && s.points >= 0 ? s.points : (errors.add(`scores.${n}.points`, 'must be a whole number, 0 or more.'), 0),
+    evidenceReference: optionalText(errors, `scores.${n}.evidenceReference`, s.evidenceReference, { max: 500, label: 'The evidence reference' }) ?? null,
+    note: optionalText(errors, `scores.${n}.note`, s.note, { max: TEXT_MAX, label: 'The note' }) ?? null,
+  }));
+  if (entries.length === 0) errors.add('scores', 'at least one score.');
+  if (new Set(entries.map((e) => e.indicator?.code)).size !== entries.length) errors.add('scores', 'each indicator once per command.');
+  errors.throwIfAny();
+  if (state.status !== 'UNDER_REVIEW') throw notUnderReview(state);
+  const scorerId = context.actor.userId;
+  const assignments = cycle.scorers.filter((s) => s.scorerId === scorerId);
+  if (assignments.length === 0) {
+    throw new RuleViolation(CreditRules.scorerNotAssigned, `${scorerId} is not assigned to score cycle ${command.cycleId}.`, { scorerId });
+  }
+  if (assignments.some((a) => a.employerCode !== null && a.employerCode === command.subjectId)) {
+    throw new RuleViolation(CreditRules.scorerConflict, `${scorerId} is employed by ${command.subjectId} and may not score its application.`, { scorerId });
+  }
+  return entries.map((e) => {
+    const indicator = e.indicator!;
+    if (!assignments.some((a) => a.body === indicator.body)) {
+      throw new RuleViolation(
+        CreditRules.scorerWrongBody,
+        `Indicator ${indicator.code} is scored by the ${indicator.body.toLowerCase()}; ${scorerId} scores for the ${assignments.map((a) => a.body.toLowerCase()).join(' and ')}.`,
+        { indicator: indicator.code, body: indicator.body },
+      );
+    }
+    if (e.points > indicator.maxPoints) {
+      throw new RuleViolation(CreditRules.scoreAboveMaximum, `Indicator ${indicator.code} is worth at most ${indicator.maxPoints} points, not ${e.points}.`, {
+        indicator: indicator.code,
+        maxPoints: indicator.maxPoints,
+      });
+    }
+    if (indicator.evidenceRequired && e.evidenceReference === null) {
+      throw new RuleViolation(CreditRules.evidenceRequired, `Indicator ${indicator.code} needs an evidence reference for its score.`, { indicator: indicator.code });
+    }
+    return {
+      type: 'CreditIndicatorScored' as const,
+      data: {
+        ...k,
+        code: indicator.code,
+        points: e.points,
+        maxPoints: indicator.maxPoints,
+        body: indicator.body,
+        scorerId,
+        evidenceReference: e.evidenceReference,
+        note: e.note,
+        previousPoints: state.scores.get(indicator.code)?.points ?? null,
+      },
+    };
+  });
+
+}
+
+function completeCreditReview(command: Command<'CompleteCreditReview'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const cycle = requireCycle(facts, command.cycleId);
+  const rulebook = cycle.data.rulebook;
+  if (state.status !== 'UNDER_REVIEW') throw notUnderReview(state);
+  const missing = rulebook.indicators.filter((i) => !state.scores.has(i.code)).map((i) => i.code);
+  if (missing.length > 0) {
+    throw new RuleViolation(CreditRules.indicatorsNotScored, `Indicators not yet scored: ${missing.join(', ')}.`, { missing });
+  }
+  const scores = rulebook.indicators.map((i) => state.scores.get(i.code)!);
+  const vetoes: AppliedVeto[] = [];
+  for (const record of facts.conductRecords ?? []) {
+    if (!appliesTo(record, command.associationId)) continue;
+    if (record.kind !== 'ADVERSE' || record.occurredOn < cycle.data.assessmentFrom || record.occurredOn > cycle.data.assessmentTo) continue;
+    const rule = rulebook.vetoRules.find((v) => v.conductCode === record.code);
+    if (rule) vetoes.push({ conductCode: record.code, recordId: record.recordId, effect: rule.effect, capGrade: rule.capGrade });
+  }
+  const result = computeGrade({ scores, thresholds: rulebook.thresholds, vetoes });
+  return [
+    {
+      type: 'CreditReviewCompleted',
+      data: {
+        ...k,
+        completedOn: today,
+        computation: { rulebookId: rulebook.rulebookId, rulebookVersion: rulebook.version, scores, thresholds: rulebook.thresholds, vetoes, ...result },
+      },
+    },
+  ];
+
+}
+
+function requestCreditGradeOverride(command: Command<'RequestCreditGradeOverride'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const k = key(command);
+  const cycle = requireCycle(facts, command.cycleId);
+  const errors = new FieldErrors();
+  const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
+  const decision = validDecisionRecord(errors, 'decision', command.decision);
+  if (command.toGrade !== null && !cycle.data.rulebook.thresholds.some((t) => t.grade === command.toGrade)) {
+    errors.add('toGrade', `must be one of ${cycle.data.rulebook.thresholds.map((t) => t.grade).join(', ')}, or null for no grade.`);
+  }
+  errors.throwIfAny();
+  if (state.status !== 'REVIEWED') {
+    throw new RuleViolation(CreditRules.notReviewed, 'A grade can be overridden only after the review is completed and before the notice starts.');
+  }
+  if (decision.body !== 'CREDIT_COMMITTEE') {
+    throw new RuleViolation(CreditRules.overrideNeedsCreditCommittee, `A grade override needs a decision of the credit committee (信评委), not of ${decision.body}.`);
+  }
+  return [{ type: 'CreditGradeOverrideRequested', data: { ...k, fromGrade: state.grade, toGrade: command.toGrade, reason, decision, requestedBy: context.actor.userId } }];
+
+}
+
+function approveCreditGradeOverride(command: Command<'ApproveCreditGradeOverride'>, state: CreditApplicationState, context: DecisionContext, _facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const pending = state.pendingOverride;
+  if (!pending || state.status !== 'REVIEWED') throw new RuleViolation(CreditRules.overrideNotPending, 'No grade override is waiting for approval.');
+  if (pending.requestedBy === context.actor.userId) {
+    throw new RuleViolation(CreditRules.overrideSelfApproval, 'The person who requested a grade override cannot approve it: a second person must.');
+  }
+  return [
+    {
+      type: 'CreditGradeOverridden',
+      data: {
+        ...k,
+        fromGrade: state.grade,
+        toGrade: pending.toGrade,
+        reason: pending.reason,
+        decision: pending.decision,
+        requestedBy: pending.requestedBy,
+        approvedBy: context.actor.userId,
+        approvedOn: today,
+      },
+    },
+  ];
+
+}
+
+function startCreditNotice(command: Command<'StartCreditNotice'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const cycle = requireCycle(facts, command.cycleId);
+  if (command.startsOn != null && !isIsoDate(command.startsOn)) new FieldErrors().add('startsOn', 'must be a calendar date written YYYY-MM-DD.').throwIfAny();
+  if (state.status !== 'REVIEWED') throw new RuleViolation(CreditRules.notReviewed, `The review is not completed (the application is ${state.status}).`);
+  if (state.pendingOverride) throw new RuleViolation(CreditRules.overridePending, 'A grade override is waiting for its second approver.');
+  // The shared notice rule: not before the result it shows, not in the past (after an upheld objection, the
+  // new review is a new result and gets a notice of its own, of full length).
+  const notice = startPublicNotice({ startsOn: command.startsOn, resultOn: state.resultOn ?? today, days: cycle.data.rulebook.noticeDays, now: context.now });
+  return [{ type: 'CreditNoticeStarted', data: { ...k, grade: state.grade, startsOn: notice.startsOn, endsOn: notice.endsOn, noticeDays: notice.days } }];
+
+}
+
+function fileCreditObjection(command: Command<'FileCreditObjection'>, state: CreditApplicationState, context: DecisionContext, _facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const errors = new FieldErrors();
+  matches(errors, 'objectionId', command.objectionId, /^[A-Za-z0-9-]{1,64}$/, 'must be 1 to 64 letters, digits or hyphens.');
+  const objector = requiredText(errors, 'objector', command.objector, { max: 200, label: 'The objector' });
+  const grounds = requiredText(errors, 'grounds', command.grounds, { max: TEXT_MAX, label: 'The grounds' });
+  const evidenceReference = optionalText(errors, 'evidenceReference', command.evidenceReference, { max: 500 }) ?? null;
+  errors.throwIfAny();
+  if (state.objections.has(command.objectionId)) return [];
+  if (state.status !== 'IN_NOTICE' || !state.notice || !isNoticeOpenOn(state.notice, today)) {
+    throw new RuleViolation(
+      CreditRules.objectionOutsideNotice,
+      state.notice ? `Objections are filed during the notice, ${state.notice.startsOn} to ${state.notice.endsOn}; today is ${today}.` : 'The result is not in public notice.',
+    );
+  }
+  return [{ type: 'CreditObjectionFiled', data: { ...k, objectionId: command.objectionId, objector, grounds, evidenceReference, filedOn: today } }];
+
+}
+
+function resolveCreditObjection(command: Command<'ResolveCreditObjection'>, state: CreditApplicationState, context: DecisionContext, _facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const errors = new FieldErrors();
+  const outcome = oneOf(errors, 'outcome', command.outcome, ['UPHELD', 'DISMISSED'] as const);
+  const reasons = requiredText(errors, 'reasons', command.reasons, { max: TEXT_MAX, label: 'The reasons' });
+  errors.throwIfAny();
+  const current = state.objections.get(command.objectionId);
+  if (!current) throw new RuleViolation(CreditRules.objectionUnknown, `No objection ${command.objectionId} was filed against this result.`);
+  if (current !== 'OPEN') throw new RuleViolation(CreditRules.objectionAlreadyResolved, `Objection ${command.objectionId} was already resolved (${current}).`);
+  return [{ type: 'CreditObjectionResolved', data: { ...k, objectionId: command.objectionId, outcome, reasons, resolvedOn: today } }];
+
+}
+
+function issueCreditRating(command: Command<'IssueCreditRating'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const cycle = requireCycle(facts, command.cycleId);
+  const errors = new FieldErrors();
+  const certificateNumber = matches(errors, 'certificateNumber', command.certificateNumber, CREDIT_CERTIFICATE_NUMBER, 'must be 1 to 40 letters, digits or hyphens.');
+  const validFrom = effectiveDate(errors, 'validFrom', command.validFrom, context.now);
+  errors.throwIfAny();
+  if (state.status === 'RATED' && state.rating?.certificateNumber === certificateNumber) return [];
+  if (state.status !== 'IN_NOTICE' || !state.notice) throw new RuleViolation(CreditRules.notInNotice, 'A rating is issued only after its public notice.');
+  if (!isNoticeOverOn(state.notice, today)) {
+    throw new RuleViolation(CreditRules.noticeNotEnded, `The public notice runs until ${state.notice.endsOn}; the rating can be issued from the day after.`, {
+      endsOn: state.notice.endsOn,
+    });
+  }
+  const open = [...state.objections].filter(([, s]) => s === 'OPEN').map(([id]) => id);
+  if (open.length > 0) throw new RuleViolation(CreditRules.objectionOpen, `Objections still open: ${open.join(', ')}.`, { objections: open });
+  if (state.grade === null) throw new RuleViolation(CreditRules.gradeRefused, 'The review gave no grade: there is no rating to issue.');
+  const rulebook = cycle.data.rulebook;
+  return [
+    {
+      type: 'CreditRatingIssued',
+      data: {
+        ...k,
+        grade: state.grade,
+        certificateNumber,
+        validFrom,
+        validTo: validToFor(validFrom, rulebook.validityYears),
+        rulebookId: rulebook.rulebookId,
+        rulebookVersion: rulebook.version,
+      },
+    },
+  ];
+
+}
+
+function applyConductToCreditRating(command: Command<'ApplyConductToCreditRating'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const cycle = requireCycle(facts, command.cycleId);
+  const withId = (facts.conductRecords ?? []).filter((r) => r.recordId === command.recordId);
+  const record = withId.find((r) => appliesTo(r, command.associationId));
+  if (!record) {
+    if (withId.length > 0) {
+      throw new RuleViolation(
+        CreditRules.conductRecordOtherAssociation,
+        `Conduct record ${command.recordId} was recorded by ${withId.map((r) => r.associationId).join(', ')}; it does not change ratings issued by ${command.associationId}.`,
+        { recordedBy: withId.map((r) => r.associationId) },
+      );
+    }
+    throw new RuleViolation(CreditRules.conductRecordUnknown, `Conduct record ${command.recordId} is not on ${command.subjectId}'s record.`);
+  }
+  if (state.appliedRecords.has(record.recordId)) return [];
+  const rating = state.rating;
+  if (!rating || (rating.status !== 'ACTIVE' && rating.status !== 'SUSPENDED') || today > rating.validTo) {
+    throw new RuleViolation(CreditRules.noValidRating, `${command.subjectId} holds no valid rating from cycle ${command.cycleId}.`);
+  }
+  const rulebook = cycle.data.rulebook;
+  const rule = rulebook.dynamicRules.find((r) => r.conductCode === record.code);
+  if (!rule || record.kind !== 'ADVERSE') return [];
+  const ruleName = `${rulebook.rulebookId} v${rulebook.version} ${rule.conductCode} → ${rule.action}${rule.levels ? ` ${rule.levels}` : ''}`;
+  const base = { ...k, effectiveFrom: today, recordId: record.recordId, conductCode: record.code, rule: ruleName };
+  if (rule.action === 'REVOKE') return [{ type: 'CreditRatingRevoked', data: { ...base, grade: rating.grade } }];
+  if (rule.action === 'SUSPEND') return rating.status === 'SUSPENDED' ? [] : [{ type: 'CreditRatingSuspended', data: { ...base, grade: rating.grade } }];
+  const toGrade = gradeBelow(rulebook.thresholds, rating.grade, rule.levels ?? 1);
+  return [{ type: 'CreditRatingDowngraded', data: { ...base, fromGrade: rating.grade, toGrade, levels: rule.levels ?? 1, reviewYear: null } }];
+
+}
+
+function reviewCreditRatingAnnually(command: Command<'ReviewCreditRatingAnnually'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const cycle = requireCycle(facts, command.cycleId);
+  const errors = new FieldErrors();
+  const reviewYear = wholeNumber(errors, 'reviewYear', command.reviewYear, 1990, 2100);
+  const outcome = oneOf(errors, 'outcome', command.outcome, ['CONFIRMED', 'DOWNGRADED'] as const);
+  const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
+  const levels = outcome === 'DOWNGRADED' ? wholeNumber(errors, 'levels', command.levels, 1, 10) : 0;
+  errors.throwIfAny();
+  const rating = state.rating;
+  if (!rating || rating.status !== 'ACTIVE' || today > rating.validTo) {
+    throw new RuleViolation(CreditRules.noValidRating, `${command.subjectId} holds no valid rating from cycle ${command.cycleId} to review.`);
+  }
+  if (state.reviewedYears.has(reviewYear)) return [];
+  if (outcome === 'CONFIRMED') return [{ type: 'CreditRatingConfirmed', data: { ...k, grade: rating.grade, reviewYear, reason, confirmedOn: today } }];
+  const toGrade = gradeBelow(cycle.data.rulebook.thresholds, rating.grade, levels);
+  return [
+    {
+      type: 'CreditRatingDowngraded',
+      data: { ...k, fromGrade: rating.grade, toGrade, levels, effectiveFrom: today, recordId: null, conductCode: null, rule: `annual review ${reviewYear}: ${reason}`, reviewYear },
+    },
+  ];
+
+}
+
+function reinstateCreditRating(command: Command<'ReinstateCreditRating'>, state: CreditApplicationState, context: DecisionContext, _facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const errors = new FieldErrors();
+  const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
+  const decision = validDecisionRecord(errors, 'decision', command.decision);
+  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
+  errors.throwIfAny();
+  const rating = state.rating;
+  if (!rating || rating.status !== 'SUSPENDED') {
+    throw new RuleViolation(CreditRules.ratingNotSuspended, `${command.subjectId}'s rating from cycle ${command.cycleId} is not suspended.`);
+  }
+  if (today > rating.validTo) throw new RuleViolation(CreditRules.noValidRating, `The rating expired on ${rating.validTo}; there is nothing to reinstate.`);
+  return [{ type: 'CreditRatingReinstated', data: { ...k, grade: rating.grade, effectiveFrom, reason, decision } }];
+
+}
+
+function recordCreditRatingExpiry(command: Command<'RecordCreditRatingExpiry'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
+  const today = businessDate(context.now);
+  const k = key(command);
+  const rating = state.rating;
+  if (!rating || rating.status === 'EXPIRED' || rating.status === 'REVOKED') return [];
+  if (today <= rating.validTo) throw new RuleViolation(CreditRules.ratingNotExpired, `The rating is valid until ${rating.validTo}.`);
+  const rulebook = facts.cycle?.data.rulebook;
+  const rule = rulebook
+    ? `${rulebook.rulebookId} v${rulebook.version} validity ${rulebook.validityYears} years: valid to ${rating.validTo}`
+    : `valid to ${rating.validTo}`;
+  return [{ type: 'CreditRatingExpired', data: { ...k, grade: rating.grade, validTo: rating.validTo, expiredOn: today, rule } }];
+
+}
+
+export function decideCreditApplication(
+  command: CreditApplicationCommand,
+  state: CreditApplicationState,
+  context: DecisionContext,
+  facts: CreditApplicationFacts,
+): CreditApplicationEvent[] {
+  switch (command.type) {
+    case 'FileCreditApplication':
+      return fileCreditApplication(command, state, context, facts);
+    case 'ScoreCreditIndicators':
+      return scoreCreditIndicators(command, state, context, facts);
+    case 'CompleteCreditReview':
+      return completeCreditReview(command, state, context, facts);
+    case 'RequestCreditGradeOverride':
+      return requestCreditGradeOverride(command, state, context, facts);
+    case 'ApproveCreditGradeOverride':
+      return approveCreditGradeOverride(command, state, context, facts);
+    case 'StartCreditNotice':
+      return startCreditNotice(command, state, context, facts);
+    case 'FileCreditObjection':
+      return fileCreditObjection(command, state, context, facts);
+    case 'ResolveCreditObjection':
+      return resolveCreditObjection(command, state, context, facts);
+    case 'IssueCreditRating':
+      return issueCreditRating(command, state, context, facts);
+    case 'ApplyConductToCreditRating':
+      return applyConductToCreditRating(command, state, context, facts);
+    case 'ReviewCreditRatingAnnually':
+      return reviewCreditRatingAnnually(command, state, context, facts);
+    case 'ReinstateCreditRating':
+      return reinstateCreditRating(command, state, context, facts);
+    case 'RecordCreditRatingExpiry':
+      return recordCreditRatingExpiry(command, state, context, facts);
+  }
+}
+
+export function creditApplicationDecider(facts: CreditApplicationFacts = {}): Decider<CreditApplicationCommand, CreditApplicationEvent, CreditApplicationState> {
+  return {
+    initialState: initialCreditApplicationState,
+    eventTypes: CREDIT_APPLICATION_EVENT_TYPES,
+    evolve: evolveCreditApplication,
+    decide: (command, state, context) => decideCreditApplication(command, state, context, facts),
+  };
+}
