@@ -1,6 +1,6 @@
 import { bulkWorkflow, type DomainEvent, FieldErrors } from '../shared/index.js';
 import type { GrantPolicyWaiver, IssueDuesInvoice } from './dues.commands.js';
-import { validYear } from './dues.decide.js';
+import { validYear } from './dues.fields.js';
 import type { WaiverPolicyAdopted } from './dues.events.js';
 import { policyPercentFor } from './dues.state.js';
 

@@ -1,5 +1,9 @@
 export * from './dues.commands.js';
-export * from './dues.decide.js';
+export * from './dues-account.decide.js';
+export * from './fee-schedule.decide.js';
+export * from './receipt.decide.js';
+export * from './waiver-policy.decide.js';
+export { percentOf, validYear } from './dues.fields.js';
 export * from './dues.errors.js';
 export * from './dues.events.js';
 export * from './dues.state.js';

@@ -1,6 +1,7 @@
 import { type MultiStreamDecider, normaliseCreditCode, normaliseDocumentNumber, RECEIPT_NUMBER_RULE } from '../shared/index.js';
 import type { RecordDuesPayment } from './dues.commands.js';
-import { decideDuesAccount, decideReceipt, duesAccountDecider, receiptDecider } from './dues.decide.js';
+import { decideDuesAccount, duesAccountDecider } from './dues-account.decide.js';
+import { decideReceipt, receiptDecider } from './receipt.decide.js';
 import { duesAccountStreamId, receiptStreamId } from './dues.events.js';
 import type { DuesAccountState, ReceiptState } from './dues.state.js';
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { deciderSpec, TEST_ADMIN } from '#testing';
 import type { DecisionRecord } from '../shared/index.js';
 import type { AdoptFeeSchedule, AdoptWaiverPolicy, GrantPolicyWaiver, RequestDuesWaiver } from './dues.commands.js';
-import { duesAccountDecider, feeScheduleDecider, percentOf, receiptDecider, waiverPolicyDecider } from './dues.decide.js';
+import { duesAccountDecider, feeScheduleDecider, percentOf, receiptDecider, waiverPolicyDecider } from './index.js';
 import type { DuesAccountEvent, DuesInvoiced, FeeScheduleAdopted } from './dues.events.js';
 import { scheduleInForce } from './dues.state.js';
 
