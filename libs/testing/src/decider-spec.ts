@@ -23,7 +23,8 @@ export function deciderSpec<C, E extends DomainEvent, S>(
       const state = events.reduce(decider.evolve, decider.initialState);
       return {
         when(command: C, overrides: Partial<DecisionContext> = {}) {
-          const run = () => decider.decide(command, state, { ...context, ...overrides });
+          // As the command handler does: the parse step first, then decide on the parsed command.
+          const run = () => decider.decide(decider.parse ? decider.parse(command) : command, state, { ...context, ...overrides });
           return {
             then(expected: readonly E[]): E[] {
               const produced = run();
@@ -68,15 +69,16 @@ export function multiStreamSpec<C, States extends Record<string, unknown>>(
       return {
         when(command: C, overrides: Partial<DecisionContext> = {}) {
           const run = () => {
-            // As the command handler does: streams named by the command first, then those named by their states.
+            // As the command handler does: the parse step; streams named by the command first, then those named by their states.
+            const parsed = decider.parse ? decider.parse(command) : command;
             const states: Record<string, unknown> = {};
             type Named = { evolver: Evolver<DomainEvent, unknown>; streamId?: string; dependsOn?: (s: States) => string | null } | null;
-            const named = Object.entries(decider.streams(command)) as [string, Named][];
+            const named = Object.entries(decider.streams(parsed)) as [string, Named][];
             const fold = (key: string, ref: NonNullable<Named>) =>
               (states[key] = ((events as Record<string, readonly DomainEvent[] | undefined>)[key] ?? []).reduce(ref.evolver.evolve, ref.evolver.initialState));
             for (const [key, ref] of named) if (ref?.streamId) fold(key, ref);
             for (const [key, ref] of named) if (ref?.dependsOn && ref.dependsOn(states as States) !== null) fold(key, ref);
-            const decided = decider.decide(command, states as States, { ...context, ...overrides });
+            const decided = decider.decide(parsed, states as States, { ...context, ...overrides });
             return Object.fromEntries(Object.entries(decided).filter(([, e]) => (e as readonly DomainEvent[] | undefined)?.length)) as Decided<States>;
           };
           return {

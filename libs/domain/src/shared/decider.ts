@@ -43,6 +43,11 @@ export interface Evolver<Event extends DomainEvent, State> {
  * `evolve` folds one event into the state. No I/O, no clock, no framework.
  */
 export interface Decider<Command, Event extends DomainEvent, State> extends Evolver<Event, State> {
+  /**
+   * The parse step: checks every field of the command (throwing InvalidInput with all field errors) and returns it
+   * normalised, before the command layer reads any stream; `decide` then holds the rules that need state.
+   */
+  parse?(command: Command): Command;
   decide(command: Command, state: State, context: DecisionContext): Event[];
 }
 
@@ -85,6 +90,8 @@ export type StreamRefs<States extends Record<string, unknown>> = {
  * reads). Pure like a Decider; the command layer loads, retries on concurrent writers and appends.
  */
 export interface MultiStreamDecider<Command, States extends Record<string, unknown>> {
+  /** The parse step, as on Decider: field rules, before any stream is read. */
+  parse?(command: Command): Command;
   streams(command: Command): StreamRefs<States>;
   decide(command: Command, states: States, context: DecisionContext): { readonly [K in keyof States]?: readonly DomainEvent[] };
 }

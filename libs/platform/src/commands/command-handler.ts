@@ -87,6 +87,7 @@ function oneStream<Command, Event extends DomainEvent, State>(
   streamId: string,
 ): MultiStreamDecider<Command, { stream: State }> {
   return {
+    parse: decider.parse?.bind(decider),
     streams: () => ({ stream: { streamId, evolver: decider as Evolver<Event, NonNullable<State>> } }),
     decide: (command, states, context) => ({ stream: decider.decide(command, states.stream, context) }),
   };
@@ -144,10 +145,12 @@ export class CommandHandler {
     envelope: CommandEnvelope<Command> & { readonly commandId: string },
   ): Promise<CommandResult> {
     const { commandId } = envelope;
+    // The command as sent identifies it (its hash is what a re-send is compared by); the parsed one is decided on.
     const commandHash = hashCommand(envelope.command);
+    const command = decider.parse ? decider.parse(envelope.command) : envelope.command;
     const correlationId = envelope.correlationId ?? commandId;
     const causationId = envelope.causationId ?? commandId;
-    const named = decider.streams(envelope.command) as Record<string, { streamId?: string; dependsOn?: DependentStreamRef<unknown, States>['dependsOn']; evolver: Ref['evolver'] } | null>;
+    const named = decider.streams(command) as Record<string, { streamId?: string; dependsOn?: DependentStreamRef<unknown, States>['dependsOn']; evolver: Ref['evolver'] } | null>;
     const primary = Object.values(named).find((ref) => ref?.streamId)?.streamId;
     if (!primary) throw new Error(`a ${envelope.command.type} decision names no stream of its own`);
 
@@ -167,7 +170,7 @@ export class CommandHandler {
       }
 
       const now = this.clock.now();
-      const decided = decider.decide(envelope.command, states as States, { now, actor: envelope.actor });
+      const decided = decider.decide(command, states as States, { now, actor: envelope.actor });
 
       const actor = { userId: envelope.actor.userId, role: envelope.actor.role, associationId: envelope.actor.associationId ?? null };
       const metadata = {
