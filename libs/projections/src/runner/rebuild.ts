@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { DataSource, EntityManager, QueryRunner } from 'typeorm';
 import { comparePositions } from '#eventstore';
-import type { EventLogRelation, EventStore, Position, RecordedEvent } from '#eventstore';
+import type { EventLogRelation, EventStore, Position, ReadAllResult, RecordedEvent } from '#eventstore';
 import { applyBatch, type Projection } from '../projection.js';
 import type { CheckpointStatus } from '../read-models/projection-checkpoint.entity.js';
 import { announceCheckpoint, ensureCheckpoint, rebuildLockKey } from './checkpoints.js';
@@ -11,9 +11,15 @@ import { describeError, silentLogger } from './logger.js';
 import type { ProjectionLogger } from './logger.js';
 import { ident, LOCK_NOT_AVAILABLE, pgErrorCode, rowsOf } from './pg-connection.js';
 import { CATALOG_SEARCH_PATH, readShape, renamesToLiveNames, shapeDifferences } from './table-shape.js';
-import type { TablesShape } from './table-shape.js';
 import { backoffDelay, monotonicNow, pause } from './timing.js';
 import type { MonotonicNow } from './timing.js';
+import { buildDeferred, dropDeferrable, withoutDeferred } from './rebuild/deferred-indexes.js';
+import type { DeferredObject } from './rebuild/deferred-indexes.js';
+import { forEachTarget, logToCopyFrom, replaySettings, resolveOptimisations } from './rebuild/optimisations.js';
+import type { RebuildOptimisations } from './rebuild/optimisations.js';
+
+export { DEFAULT_REBUILD_OPTIMISATIONS } from './rebuild/optimisations.js';
+export type { RebuildOptimisations } from './rebuild/optimisations.js';
 
 /** Schema of the live read-model tables (where the migrations create them). */
 export const LIVE_SCHEMA = 'public';
@@ -74,6 +80,8 @@ export interface RebuildOptions {
   readonly swapLockTimeoutMs?: number;
   /** Swap attempts before giving up (each after catching up again). Default 5. */
   readonly swapAttempts?: number;
+  /** Speed-ups to switch off (see `RebuildOptimisations`); each one left out stays on. */
+  readonly optimisations?: Partial<RebuildOptimisations>;
 }
 
 export interface RebuildResult {
@@ -123,18 +131,6 @@ interface ShadowState {
   eventsApplied: number;
   /** Indexes and unique constraints left out of the shadow tables until the replay is done. */
   deferred: readonly DeferredObject[];
-}
-
-/**
- * An index or unique constraint of a projection that declares `rebuildIndexesAfterReplay`: dropped from its
- * shadow table when the shadow is made, built again (`ddl`, with its live name) once the replay is done.
- */
-interface DeferredObject {
-  readonly table: string;
-  /** As `readShape` lists it: a unique constraint is a constraint, any other index an index. */
-  readonly kind: 'index' | 'constraint';
-  readonly name: string;
-  readonly ddl: string;
 }
 
 /**
@@ -255,6 +251,14 @@ async function lockRebuild(
 
 type Options = Omit<RebuildOptions, 'projection'>;
 
+/** What every replay transaction needs besides its target and its events. */
+interface ReplayContext {
+  readonly now: MonotonicNow;
+  /** The log to copy from, or null for `apply` (see `logToCopyFrom`). */
+  readonly eventLog: EventLogRelation | null;
+  readonly optimisations: RebuildOptimisations;
+}
+
 async function rebuildLocked(
   queryRunner: QueryRunner,
   projections: readonly Projection[],
@@ -263,7 +267,9 @@ async function rebuildLocked(
 ): Promise<RebuildResult[]> {
   const { store } = options;
   const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
+  const optimisations = resolveOptimisations(options.optimisations);
   const now = options.now ?? monotonicNow;
+  const context: ReplayContext = { now, eventLog: logToCopyFrom(optimisations, options.eventLog), optimisations };
   const results = new Map<string, RebuildResult>();
   const targets: Target[] = [];
   for (const projection of projections) {
@@ -285,7 +291,7 @@ async function rebuildLocked(
     }
     await refuseUnsupported(queryRunner, projection);
     const resumedState = options.resume === false ? null : await resumableState(queryRunner, schema, projection, logger);
-    const state = resumedState ?? (await createShadow(queryRunner, schema, projection));
+    const state = resumedState ?? (await createShadow(queryRunner, schema, projection, optimisations));
     logger.info(
       { projection: projection.name, version: projection.version, schema, resumedAt: resumedState ? state.position : null },
       resumedState ? 'resuming the rebuild' : 'rebuilding into shadow tables',
@@ -336,53 +342,96 @@ async function rebuildLocked(
   }
 
   report('replaying');
-  // The next page is read while this one is applied: decoding events (here) overlaps the writes (server).
-  const read = (after: Position | null) => {
-    const page = store.readAll({ after, limit: batchSize });
-    page.catch(() => undefined); // awaited below, or abandoned when the rebuild stops first
-    return page;
-  };
-  let ahead = read(earliest().state.position);
-  for (;;) {
-    if (options.signal?.aborted) throw new RebuildAbortedError(targets.map((t) => t.projection.name).join(', '));
-    const page = await ahead;
-    if (page.events.length === 0) break;
-    const more = page.events.length >= batchSize;
-    if (more) ahead = read(page.events[page.events.length - 1]!.position);
-    // Each projection applies the page in its own transaction, on its own pooled connection, all at once:
-    // the server writes the tables of several projections in parallel. Each moves only its own shadow
-    // checkpoint, so a failure leaves the others where they got to and a resumed rebuild continues each one.
-    const outcomes = await Promise.allSettled(
-      targets.map(async (target) => {
-        const next = { ...target.state };
-        const spent = await options.dataSource.transaction(async (tx) => {
-          await tx.query(replaySettings(target.schema));
-          return replayInto(tx, target.schema, target.projection, next, page.events, now, options.eventLog);
-        });
-        target.state = next;
-        target.applyMs += spent;
-      }),
-    );
-    const failed = outcomes.find((o): o is PromiseRejectedResult => o.status === 'rejected');
-    if (failed) throw failed.reason;
-    done += page.events.length;
-    report('replaying');
-    if (!more) break;
-  }
+  // Each projection applies a page in its own transaction on its own pooled connection and moves only its own
+  // shadow checkpoint, so a failure leaves the others where they got to and a resumed rebuild continues each.
+  await replayLog(store, batchSize, {
+    after: earliest().state.position,
+    untilShortPage: true,
+    readAhead: optimisations.readAhead,
+    signal: options.signal,
+    abortedName: targets.map((t) => t.projection.name).join(', '),
+    applyPage: async (events) => {
+      await forEachTarget(targets, optimisations, (target) => replayCommitted(options.dataSource.manager, target, events, context));
+      done += events.length;
+      report('replaying');
+    },
+  });
 
-  await Promise.all(targets.map((target) => buildDeferred(options.dataSource, target, logger)));
+  await Promise.all(targets.map((target) => buildDeferredIndexes(options.dataSource, target, logger)));
 
   for (const target of targets) {
-    results.set(target.projection.name, await swapWithRetries(queryRunner, options, target, logger, () => report('swapping', target)));
+    results.set(
+      target.projection.name,
+      await swapWithRetries(queryRunner, options, context, target, logger, () => report('swapping', target)),
+    );
     report('done', target);
   }
   return projections.map((p) => results.get(p.name)!);
+}
+
+/** One pass of the replay loop over the log. */
+interface ReplayPass {
+  /** Reads the events after this position. */
+  readonly after: Position | null;
+  /** Applies one page of events (every event read, handled or not). */
+  readonly applyPage: (events: readonly RecordedEvent[]) => Promise<void>;
+  /** Stop after a page shorter than a batch (the head as that read saw it); otherwise only at an empty page. */
+  readonly untilShortPage: boolean;
+  /** Read the next page while this one is applied (`RebuildOptimisations.readAhead`). */
+  readonly readAhead: boolean;
+  /** Checked before each page; the swap's tail has none (a swap, once begun, commits or rolls back whole). */
+  readonly signal: AbortSignal | undefined;
+  /** Who the `RebuildAbortedError` names. */
+  readonly abortedName: string;
+}
+
+/**
+ * The replay loop, the one place where a rebuild reads the log and applies it. The replay, the catch-up after
+ * a swap that timed out and the swap's tail are passes of it.
+ */
+async function replayLog(store: EventStore, batchSize: number, pass: ReplayPass): Promise<void> {
+  let after = pass.after;
+  let ahead: Promise<ReadAllResult> | null = null;
+  for (;;) {
+    if (pass.signal?.aborted) throw new RebuildAbortedError(pass.abortedName);
+    const { events } = await (ahead ?? readPage(store, after, batchSize));
+    ahead = null;
+    if (events.length === 0) return;
+    const more = !pass.untilShortPage || events.length >= batchSize;
+    after = events[events.length - 1]!.position;
+    if (more && pass.readAhead) ahead = readPage(store, after, batchSize);
+    await pass.applyPage(events);
+    if (!more) return;
+  }
+}
+
+function readPage(store: EventStore, after: Position | null, limit: number): Promise<ReadAllResult> {
+  const page = store.readAll({ after, limit });
+  page.catch(() => undefined); // awaited by the loop, or abandoned when the rebuild stops first
+  return page;
+}
+
+/** Applies a page to one target in a transaction of its own; the advanced state is kept once it commits. */
+async function replayCommitted(
+  manager: EntityManager,
+  target: Target,
+  events: readonly RecordedEvent[],
+  context: ReplayContext,
+): Promise<void> {
+  const next: ShadowState = { ...target.state };
+  const spent = await manager.transaction(async (tx) => {
+    await tx.query(replaySettings(target.schema, LIVE_SCHEMA, context.optimisations));
+    return replayInto(tx, target.schema, target.projection, next, events, context);
+  });
+  target.state = next;
+  target.applyMs += spent;
 }
 
 /** Swaps one projection in; a swap that times out waiting for readers catches up and retries. */
 async function swapWithRetries(
   queryRunner: QueryRunner,
   options: Options,
+  context: ReplayContext,
   target: Target,
   logger: ProjectionLogger,
   swapping: () => void,
@@ -390,13 +439,12 @@ async function swapWithRetries(
   const { projection, schema } = target;
   const { store } = options;
   const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
-  const now = options.now ?? monotonicNow;
   const attempts = options.swapAttempts ?? 5;
   for (let attempt = 1; ; attempt++) {
     if (options.signal?.aborted) throw new RebuildAbortedError(projection.name);
     swapping();
     try {
-      const result = await swap(queryRunner, { ...options, projection }, target, now);
+      const result = await swap(queryRunner, { ...options, projection }, context, target);
       logger.info(
         { projection: projection.name, version: projection.version, position: result.position, events: result.eventsReplayed },
         'rebuild swapped in',
@@ -417,31 +465,16 @@ async function swapWithRetries(
       // The rolled-back swap may have applied a tail: reload the shadow checkpoint, then catch up outside
       // the swap so that the next attempt's tail is short.
       target.state = (await loadShadowState(queryRunner, schema)) ?? target.state;
-      for (;;) {
-        if (options.signal?.aborted) throw new RebuildAbortedError(projection.name);
-        const page = await store.readAll({ after: target.state.position, limit: batchSize });
-        if (page.events.length === 0) break;
-        const next: ShadowState = { ...target.state };
-        const spent = await queryRunner.manager.transaction(async (tx) => {
-          await tx.query(replaySettings(schema));
-          return replayInto(tx, schema, projection, next, page.events, now, options.eventLog);
-        });
-        target.state = next;
-        target.applyMs += spent;
-        if (page.events.length < batchSize) break;
-      }
+      await replayLog(store, batchSize, {
+        after: target.state.position,
+        untilShortPage: true,
+        readAhead: false,
+        signal: options.signal,
+        abortedName: projection.name,
+        applyPage: (events) => replayCommitted(queryRunner.manager, target, events, context),
+      });
     }
   }
-}
-
-/**
- * Settings of a replay transaction: unqualified names resolve to the shadow tables first; and no wait for the
- * commit's WAL flush. A replay commit lost in a crash takes its shadow checkpoint with it (same transaction), so
- * the resumed rebuild replays those events again; only the swap, which changes what readers see, waits for
- * its flush.
- */
-function replaySettings(schema: string): string {
-  return `SET LOCAL search_path TO ${ident(schema)}, ${LIVE_SCHEMA}; SET LOCAL synchronous_commit TO off`;
 }
 
 /**
@@ -454,8 +487,7 @@ async function replayInto(
   projection: Projection,
   state: ShadowState,
   events: readonly RecordedEvent[],
-  now: MonotonicNow,
-  eventLog: EventLogRelation | null | undefined,
+  context: ReplayContext,
 ): Promise<number> {
   const fresh = events.filter((event) => comparePositions(event.position, state.position) > 0);
   const last = fresh[fresh.length - 1];
@@ -472,15 +504,20 @@ async function replayInto(
     ),
   );
   if (moved.length !== 1) throw new Error(`The shadow checkpoint of ${projection.name} moved under its rebuild`);
-  const started = now();
-  if (handled.length > 0) await applyBatch(projection, handled, tx, eventLog);
+  const started = context.now();
+  if (handled.length > 0) await applyBatch(projection, handled, tx, context.eventLog);
   state.position = last.position;
   state.eventsReplayed += fresh.length;
   state.eventsApplied += handled.length;
-  return now() - started;
+  return context.now() - started;
 }
 
-async function swap(queryRunner: QueryRunner, options: RebuildOptions, target: Target, now: MonotonicNow): Promise<RebuildResult> {
+async function swap(
+  queryRunner: QueryRunner,
+  options: RebuildOptions,
+  context: ReplayContext,
+  target: Target,
+): Promise<RebuildResult> {
   const { projection, store } = options;
   const { schema, previousVersion, resumed } = target;
   const batchSize = options.batchSize ?? DEFAULT_REBUILD_BATCH;
@@ -501,11 +538,16 @@ async function swap(queryRunner: QueryRunner, options: RebuildOptions, target: T
 
     // The tail that arrived since the last replay batch.
     await tx.query(`SET LOCAL search_path TO ${shadow}, ${LIVE_SCHEMA}`);
-    for (;;) {
-      const page = await store.readAll({ after: working.position, limit: batchSize });
-      if (page.events.length === 0) break;
-      tailMs += await replayInto(tx, schema, projection, working, page.events, now, options.eventLog);
-    }
+    await replayLog(store, batchSize, {
+      after: working.position,
+      untilShortPage: false,
+      readAhead: false,
+      signal: undefined,
+      abortedName: projection.name,
+      applyPage: async (events) => {
+        tailMs += await replayInto(tx, schema, projection, working, events, context);
+      },
+    });
     if (comparePositions(working.position, liveRow.position) < 0) {
       throw new Error(`Rebuild of ${projection.name} ended behind the live checkpoint`);
     }
@@ -635,7 +677,12 @@ async function refuseUnsupported(q: Queryable, projection: Projection): Promise<
 }
 
 /** Creates the shadow schema: the live tables' shape under the live names, plus the rebuild checkpoint. */
-async function createShadow(queryRunner: QueryRunner, schema: string, projection: Projection): Promise<ShadowState> {
+async function createShadow(
+  queryRunner: QueryRunner,
+  schema: string,
+  projection: Projection,
+  optimisations: RebuildOptimisations,
+): Promise<ShadowState> {
   const tables = projection.tables;
   const shadow = ident(schema);
   let deferred: DeferredObject[] = [];
@@ -695,7 +742,7 @@ async function createShadow(queryRunner: QueryRunner, schema: string, projection
     if (differences.length > 0) {
       throw new RebuildRefusedError(`Cannot copy the tables of ${projection.name}: ${differences.join('; ')}`);
     }
-    if (projection.rebuildIndexesAfterReplay) deferred = await dropDeferrable(tx, schema, tables);
+    if (projection.rebuildIndexesAfterReplay && optimisations.deferIndexes) deferred = await dropDeferrable(tx, schema, tables);
 
     await tx.query(
       `CREATE TABLE ${shadow}.${REBUILD_STATE_TABLE} (
@@ -767,68 +814,14 @@ async function resumableState(
   return null;
 }
 
-/**
- * Drops the shadow tables' indexes and unique constraints other than primary keys (and those a foreign key or
- * an exclusion depends on) and returns what builds them again: a projection that reads and conflicts only
- * through primary keys replays faster without them, and building each once over the finished table costs a
- * fraction of maintaining it row by row. Runs with the catalog search path, so the definitions are qualified.
- */
-async function dropDeferrable(tx: EntityManager, schema: string, tables: readonly string[]): Promise<DeferredObject[]> {
-  const shadow = ident(schema);
-  const rows = rowsOf<{ table_name: string; index_name: string; index_def: string; conname: string | null; con_def: string | null }>(
-    await tx.query(
-      `SELECT c.relname AS table_name, ic.relname AS index_name, pg_get_indexdef(i.indexrelid) AS index_def,
-              con.conname, pg_get_constraintdef(con.oid) AS con_def
-         FROM pg_index i
-         JOIN pg_class ic ON ic.oid = i.indexrelid
-         JOIN pg_class c ON c.oid = i.indrelid
-         JOIN pg_namespace n ON n.oid = c.relnamespace
-         LEFT JOIN pg_constraint con ON con.conindid = i.indexrelid AND con.conrelid = c.oid AND con.contype IN ('p', 'u', 'x')
-        WHERE n.nspname = $1 AND c.relname = ANY($2::text[]) AND NOT i.indisprimary
-          AND con.contype IS DISTINCT FROM 'x'
-          AND NOT EXISTS (SELECT 1 FROM pg_constraint f WHERE f.contype = 'f' AND f.conindid = i.indexrelid)
-        ORDER BY 1, 2`,
-      [schema, [...tables]],
-    ),
-  );
-  const deferred: DeferredObject[] = [];
-  for (const row of rows) {
-    const table = `${shadow}.${ident(row.table_name)}`;
-    if (row.conname) {
-      deferred.push({ table: row.table_name, kind: 'constraint', name: row.conname, ddl: `ALTER TABLE ${table} ADD CONSTRAINT ${ident(row.conname)} ${row.con_def}` });
-      await tx.query(`ALTER TABLE ${table} DROP CONSTRAINT ${ident(row.conname)}`);
-    } else {
-      deferred.push({ table: row.table_name, kind: 'index', name: row.index_name, ddl: row.index_def });
-      await tx.query(`DROP INDEX ${shadow}.${ident(row.index_name)}`);
-    }
-  }
-  return deferred;
-}
-
-/** A shape without the objects a rebuild has deferred (what its shadow tables look like during the replay). */
-function withoutDeferred(shape: TablesShape, deferred: readonly DeferredObject[]): TablesShape {
-  const skipped = new Set(deferred.map((d) => `${d.table}\u0000${d.kind}\u0000${d.name}`));
-  return { ...shape, objects: shape.objects.filter((o) => !skipped.has(`${o.table}\u0000${o.kind}\u0000${o.name}`)) };
-}
-
 /** Builds what the replay left out of a target's shadow tables, once; the swap then finds the full shape. */
-async function buildDeferred(dataSource: DataSource, target: Target, logger: ProjectionLogger): Promise<void> {
+async function buildDeferredIndexes(dataSource: DataSource, target: Target, logger: ProjectionLogger): Promise<void> {
   const { projection, schema } = target;
   const { deferred } = target.state;
   if (deferred.length === 0) return;
   logger.info({ projection: projection.name, objects: deferred.map((d) => d.name) }, 'building the indexes left out of the replay');
   await dataSource.transaction(async (tx) => {
-    // Sorting the whole table at once is what makes the build cheap: give it room (this transaction only).
-    await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`);
-    for (const object of deferred) {
-      try {
-        await tx.query(object.ddl);
-      } catch (error) {
-        throw new Error(`Rebuild of ${projection.name}: building ${object.kind} ${object.name} on ${object.table} failed: ${describeError(error)}`, {
-          cause: error,
-        });
-      }
-    }
+    await buildDeferred(tx, projection.name, deferred);
     await tx.query(`UPDATE ${ident(schema)}.${REBUILD_STATE_TABLE} SET deferred = '[]', updated_at = now()`);
   });
   target.state = { ...target.state, deferred: [] };
