@@ -3,6 +3,7 @@ import pg from 'pg';
 import type { Logger } from 'typeorm';
 import { loadCheckpoint } from './checkpoints.js';
 import { ProjectionRunner } from './projection-runner.js';
+import { postgresEventLog } from '#eventstore';
 import type { EventStore } from '#eventstore';
 import type { Projection } from '../projection.js';
 import { rebuildProjection, rebuildProjections, RebuildAbortedError, RebuildRefusedError, shadowSchemaName } from './rebuild.js';
@@ -17,6 +18,7 @@ import {
   unrelated,
 } from './test-fixtures.js';
 import type { LedgerProjection, ProjectionTestEnvironment } from './test-fixtures.js';
+import { pause } from './timing.js';
 
 const SHADOW = 'rebuild_ledger';
 const upper = (label: string) => label.toUpperCase();
@@ -431,5 +433,161 @@ describe('rebuildProjection', () => {
       skipIfCurrent: true,
     });
     expect(skipped.skipped).toBe(true);
+  });
+
+  describe('optimisations', () => {
+    const SEEN_SHADOW = shadowSchemaName('ledger-seen');
+    const calls = { apply: 0, applyFromLog: 0 };
+
+    beforeEach(async () => {
+      calls.apply = 0;
+      calls.applyFromLog = 0;
+      await env.query(`CREATE TABLE ledger_seen (position text PRIMARY KEY, event_type text NOT NULL, data jsonb NOT NULL)`);
+    });
+
+    afterEach(async () => {
+      await env.query(`DROP TABLE IF EXISTS ledger_seen`);
+      await env.query(`DROP SCHEMA IF EXISTS ${SEEN_SHADOW} CASCADE`);
+    });
+
+    /** Every event, written from the events it is handed or copied from the log's rows. */
+    function seenProjection(version: number): Projection {
+      return {
+        name: 'ledger-seen',
+        version,
+        handles: ['*'],
+        tables: ['ledger_seen'],
+        async apply(events, tx) {
+          calls.apply += 1;
+          for (const event of events) {
+            await tx.query(`INSERT INTO ledger_seen (position, event_type, data) VALUES ($1, $2, $3) ON CONFLICT DO NOTHING`, [
+              event.position,
+              event.type,
+              JSON.stringify(event.data),
+            ]);
+          }
+        },
+        async applyFromLog(events, tx, log) {
+          calls.applyFromLog += 1;
+          await tx.query(
+            `INSERT INTO ledger_seen (position, event_type, data) SELECT e.position, e.event_type, e.data FROM ${log.eventsAt('$1')} e
+             ON CONFLICT DO NOTHING`,
+            [events.map((e) => e.position)],
+          );
+        },
+      };
+    }
+
+    const seenRows = () => env.query(`SELECT position, event_type, data FROM ledger_seen ORDER BY position`);
+
+    it('copies from the log only with copyFromLog, and writes the same tables either way', async () => {
+      await runner?.stop();
+      const all = (await env.store.readAll({ after: null, limit: 10_000 })).events;
+      const common = { store: env.store, dataSource: env.dataSource, eventLog: postgresEventLog, batchSize: 4 };
+
+      await rebuildProjection({ ...common, projection: seenProjection(1) });
+      expect(calls).toEqual({ apply: 0, applyFromLog: Math.ceil(all.length / 4) });
+      const copied = await seenRows();
+      expect(copied.map((r) => (r as { position: string }).position)).toEqual(all.map((e) => e.position));
+
+      await rebuildProjection({ ...common, projection: seenProjection(2), optimisations: { copyFromLog: false } });
+      expect(calls).toEqual({ apply: Math.ceil(all.length / 4), applyFromLog: Math.ceil(all.length / 4) });
+      expect(await seenRows()).toEqual(copied);
+      expect(await checkpointOf('ledger-seen')).toMatchObject({ version: 2, position: all[all.length - 1]!.position });
+    });
+
+    it('with every optimisation off, replays one projection at a time, in order, into fully indexed tables', async () => {
+      await runner?.stop();
+      const live = await ledgerRows(env);
+      const all = (await env.store.readAll({ after: null, limit: 10_000 })).events;
+      let readsInFlight = 0;
+      const store = new Proxy(env.store, {
+        get(target, property) {
+          if (property === 'readAll') {
+            return async (options: Parameters<EventStore['readAll']>[0]) => {
+              readsInFlight += 1;
+              try {
+                return await target.readAll(options);
+              } finally {
+                readsInFlight -= 1;
+              }
+            };
+          }
+          const value = Reflect.get(target, property) as unknown;
+          return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+        },
+      });
+      const seen: { applying: number; maxApplying: number; readsDuringApply: number; settings: string[]; indexes: string[][] } = {
+        applying: 0,
+        maxApplying: 0,
+        readsDuringApply: 0,
+        settings: [],
+        indexes: [],
+      };
+      const observed = (projection: Projection): Projection => ({
+        ...projection,
+        async apply(events, tx) {
+          seen.applying += 1;
+          seen.maxApplying = Math.max(seen.maxApplying, seen.applying);
+          seen.readsDuringApply += readsInFlight;
+          try {
+            const [setting] = (await tx.query(`SHOW synchronous_commit`)) as { synchronous_commit: string }[];
+            seen.settings.push(setting!.synchronous_commit);
+            await pause(10); // room for another projection's apply, or a read, to overlap (they must not)
+            await projection.apply(events, tx);
+          } finally {
+            seen.applying -= 1;
+          }
+        },
+      });
+      const ledger = ledgerProjection({ version: 2, label: upper, rebuildIndexesAfterReplay: true });
+      ledger.beforeApply = async (_events, tx) => {
+        const rows = (await tx.query(
+          `SELECT x.relname AS index FROM pg_index i JOIN pg_class x ON x.oid = i.indexrelid JOIN pg_class c ON c.oid = i.indrelid
+             JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = '${SHADOW}' AND c.relname LIKE 'ledger_%' ORDER BY 1`,
+        )) as { index: string }[];
+        seen.indexes.push(rows.map((r) => r.index));
+      };
+
+      const results = await rebuildProjections({
+        store,
+        dataSource: env.dataSource,
+        eventLog: postgresEventLog,
+        projections: [observed(ledger), observed(seenProjection(1))],
+        batchSize: 3,
+        optimisations: { copyFromLog: false, deferIndexes: false, readAhead: false, parallelProjections: false, asyncReplayCommits: false },
+      });
+
+      expect(results.map((r) => [r.projection, r.version, r.eventsReplayed])).toEqual([
+        ['ledger', 2, all.length],
+        ['ledger-seen', 1, all.length],
+      ]);
+      expect(seen.maxApplying).toBe(1);
+      expect(seen.readsDuringApply).toBe(0);
+      expect(new Set(seen.settings)).toEqual(new Set(['on']));
+      expect(calls.applyFromLog).toBe(0);
+      expect(seen.indexes.length).toBeGreaterThan(1);
+      for (const indexes of seen.indexes) {
+        expect(indexes).toEqual(['IDX_ledger_entries_label', 'PK_ledger_deliveries', 'PK_ledger_entries', 'UQ_ledger_deliveries_seq']);
+      }
+      const plain = await ledgerRows(env);
+      expect(plain.entries.map((e) => e.label)).toEqual(live.entries.map((e) => upper(e.label)));
+      expect(plain.deliveries.every((d) => d.deliveries === 1)).toBe(true);
+      const plainSeen = await seenRows();
+      expect(plainSeen).toHaveLength(all.length);
+
+      // The same rebuild with every optimisation on (the default) writes the same rows.
+      const optimised = await rebuildProjections({
+        store: env.store,
+        dataSource: env.dataSource,
+        eventLog: postgresEventLog,
+        projections: [ledgerProjection({ version: 3, label: upper, rebuildIndexesAfterReplay: true }), seenProjection(2)],
+        batchSize: 3,
+      });
+      expect(optimised.map((r) => r.version)).toEqual([3, 2]);
+      expect(calls.applyFromLog).toBeGreaterThan(0);
+      expect(await ledgerRows(env)).toEqual(plain);
+      expect(await seenRows()).toEqual(plainSeen);
+    });
   });
 });

@@ -167,14 +167,17 @@ interface Target {
  * 1. Under a per-projection rebuild lock, copy the shape of each projection's tables into its shadow schema
  *    (`CREATE TABLE rebuild_<name>.t (LIKE public.t INCLUDING ALL)`, plus foreign keys between them and the
  *    grants), and give the copied indexes and constraints the live names (matched by definition).
- * 2. Replay the log once for all of them: each page of events read from the store is one transaction that,
- *    for each projection in turn, sets `SET LOCAL search_path TO rebuild_<name>, public` (so the projection's
- *    unqualified writes land in its shadow tables), applies the events it handles and moves its shadow
- *    checkpoint. The live tables keep serving (and a live runner keeps updating them) meanwhile.
+ * 2. Replay the log once for all of them (`replayLog`): each page of events read from the store is, for each
+ *    projection, one transaction that sets `SET LOCAL search_path TO rebuild_<name>, public` (so the
+ *    projection's unqualified writes land in its shadow tables), applies the events it handles and moves its
+ *    shadow checkpoint. The live tables keep serving (and a live runner keeps updating them) meanwhile.
  * 3. When caught up, one swap transaction per projection: lock the live checkpoint row FOR UPDATE first (a
  *    live runner's compare-and-set then waits and fails, it never deadlocks), apply the remaining tail into
  *    the shadow, check the shadow has exactly the live shape, drop the live tables, move the shadow tables
  *    into public, set the live checkpoint (position, version), drop the shadow schema.
+ *
+ * The speed-ups on top of that plain path (`RebuildOptimisations`) are all on unless `optimisations` turns
+ * one off.
  */
 export async function rebuildProjections(options: RebuildProjectionsOptions): Promise<RebuildResult[]> {
   const { projections, names, ...rest } = options;
@@ -259,6 +262,10 @@ interface ReplayContext {
   readonly optimisations: RebuildOptimisations;
 }
 
+/**
+ * The rebuild proper, under the locks: shadow tables for each projection, one replay of the log for all of
+ * them, then a swap each.
+ */
 async function rebuildLocked(
   queryRunner: QueryRunner,
   projections: readonly Projection[],
@@ -270,13 +277,64 @@ async function rebuildLocked(
   const optimisations = resolveOptimisations(options.optimisations);
   const now = options.now ?? monotonicNow;
   const context: ReplayContext = { now, eventLog: logToCopyFrom(optimisations, options.eventLog), optimisations };
-  const results = new Map<string, RebuildResult>();
+  const { targets, skipped } = await prepareTargets(queryRunner, projections, options, optimisations, logger);
+  const results = new Map(skipped.map((result) => [result.projection, result]));
+  if (targets.length === 0) return projections.map((p) => results.get(p.name)!);
+
+  // The shared reader starts at the checkpoint furthest behind; each projection skips what it already has.
+  const earliest = targets.reduce((a, b) => (comparePositions(b.state.position, a.state.position) < 0 ? b : a));
+  const progress = progressReporter(targets, earliest.state.eventsReplayed, options.onProgress, now);
+  if (options.onProgress) {
+    progress.report('counting');
+    const head = await store.headPosition();
+    const count = options.countEvents ?? ((after, upTo) => countEvents(store, after, upTo, options.signal));
+    progress.total = earliest.state.eventsReplayed + (await count(earliest.state.position, head));
+  }
+
+  progress.report('replaying');
+  // Each projection applies a page in its own transaction and moves only its own shadow checkpoint, so a
+  // failure leaves the others where they got to and a resumed rebuild continues each one.
+  await replayLog(store, batchSize, {
+    after: earliest.state.position,
+    untilShortPage: true,
+    readAhead: optimisations.readAhead,
+    signal: options.signal,
+    abortedName: targets.map((t) => t.projection.name).join(', '),
+    applyPage: async (events) => {
+      await forEachTarget(targets, optimisations, (target) => replayCommitted(options.dataSource.manager, target, events, context));
+      progress.done += events.length;
+      progress.report('replaying');
+    },
+  });
+
+  await Promise.all(targets.map((target) => buildDeferredIndexes(options.dataSource, target, logger)));
+
+  for (const target of targets) {
+    const swapping = () => progress.report('swapping', target);
+    results.set(target.projection.name, await swapWithRetries(queryRunner, options, context, target, logger, swapping));
+    progress.report('done', target);
+  }
+  return projections.map((p) => results.get(p.name)!);
+}
+
+/**
+ * A target with shadow tables for each projection to rebuild (made afresh, or an interrupted rebuild's
+ * resumed), and the result of each that `skipIfCurrent` skips.
+ */
+async function prepareTargets(
+  queryRunner: QueryRunner,
+  projections: readonly Projection[],
+  options: Options,
+  optimisations: RebuildOptimisations,
+  logger: ProjectionLogger,
+): Promise<{ targets: Target[]; skipped: RebuildResult[] }> {
   const targets: Target[] = [];
+  const skipped: RebuildResult[] = [];
   for (const projection of projections) {
     const schema = shadowSchemaName(projection.name);
     const live = await ensureCheckpoint(queryRunner, projection.name);
     if (options.skipIfCurrent && live.version === projection.version) {
-      results.set(projection.name, {
+      skipped.push({
         projection: projection.name,
         version: live.version,
         previousVersion: live.version,
@@ -298,75 +356,50 @@ async function rebuildLocked(
     );
     targets.push({ projection, schema, previousVersion: live.version, resumed: resumedState !== null, state, applyMs: 0 });
   }
-  if (targets.length === 0) return projections.map((p) => results.get(p.name)!);
+  return { targets, skipped };
+}
 
-  // The shared reader starts at the checkpoint furthest behind; each projection skips what it already has.
-  const earliest = (): Target =>
-    targets.reduce((a, b) => (comparePositions(b.state.position, a.state.position) < 0 ? b : a));
-  // One line for the shared replay (a terminal redraws it in place, so it stays short); then one per swap.
+/**
+ * Progress of a rebuild: one line for the shared replay (a terminal redraws it in place, so it stays short),
+ * then one per swap. `done` counts the events the replay has read, `total` is set once counted.
+ */
+function progressReporter(
+  targets: readonly Target[],
+  doneAtStart: number,
+  onProgress: ((progress: RebuildProgress) => void) | undefined,
+  now: MonotonicNow,
+) {
   const label = targets.length === 1 ? targets[0]!.projection.name : `${targets.length} projections`;
   const labelVersion = Math.max(...targets.map((t) => t.projection.version));
   const started = now();
-  const doneAtStart = earliest().state.eventsReplayed;
-  let done = doneAtStart;
-  let total: number | null = null;
-  const report = (phase: RebuildProgress['phase'], target?: Target) => {
-    if (!options.onProgress) return;
-    const elapsedSeconds = (now() - started) / 1000;
-    const eventsDone = target ? target.state.eventsReplayed : done;
-    const eventsPerSecond = elapsedSeconds > 0 ? (done - doneAtStart) / elapsedSeconds : 0;
-    const eventsTotal = total === null ? null : Math.max(total, eventsDone);
-    const etaSeconds =
-      phase === 'done'
-        ? 0
-        : eventsTotal !== null && eventsPerSecond > 0
-          ? (eventsTotal - eventsDone) / eventsPerSecond
-          : null;
-    options.onProgress({
-      projection: target ? target.projection.name : label,
-      version: target ? target.projection.version : labelVersion,
-      phase,
-      eventsDone,
-      eventsTotal,
-      eventsPerSecond,
-      etaSeconds,
-      elapsedSeconds,
-    });
-  };
-
-  if (options.onProgress) {
-    report('counting');
-    const head = await store.headPosition();
-    const count = options.countEvents ?? ((after, upTo) => countEvents(store, after, upTo, options.signal));
-    total = doneAtStart + (await count(earliest().state.position, head));
-  }
-
-  report('replaying');
-  // Each projection applies a page in its own transaction on its own pooled connection and moves only its own
-  // shadow checkpoint, so a failure leaves the others where they got to and a resumed rebuild continues each.
-  await replayLog(store, batchSize, {
-    after: earliest().state.position,
-    untilShortPage: true,
-    readAhead: optimisations.readAhead,
-    signal: options.signal,
-    abortedName: targets.map((t) => t.projection.name).join(', '),
-    applyPage: async (events) => {
-      await forEachTarget(targets, optimisations, (target) => replayCommitted(options.dataSource.manager, target, events, context));
-      done += events.length;
-      report('replaying');
+  const progress = {
+    done: doneAtStart,
+    total: null as number | null,
+    report(phase: RebuildProgress['phase'], target?: Target): void {
+      if (!onProgress) return;
+      const elapsedSeconds = (now() - started) / 1000;
+      const eventsDone = target ? target.state.eventsReplayed : progress.done;
+      const eventsPerSecond = elapsedSeconds > 0 ? (progress.done - doneAtStart) / elapsedSeconds : 0;
+      const eventsTotal = progress.total === null ? null : Math.max(progress.total, eventsDone);
+      const etaSeconds =
+        phase === 'done'
+          ? 0
+          : eventsTotal !== null && eventsPerSecond > 0
+            ? (eventsTotal - eventsDone) / eventsPerSecond
+            : null;
+      onProgress({
+        projection: target ? target.projection.name : label,
+        version: target ? target.projection.version : labelVersion,
+        phase,
+        eventsDone,
+        eventsTotal,
+        eventsPerSecond,
+        etaSeconds,
+        elapsedSeconds,
+      });
     },
-  });
-
-  await Promise.all(targets.map((target) => buildDeferredIndexes(options.dataSource, target, logger)));
-
-  for (const target of targets) {
-    results.set(
-      target.projection.name,
-      await swapWithRetries(queryRunner, options, context, target, logger, () => report('swapping', target)),
-    );
-    report('done', target);
-  }
-  return projections.map((p) => results.get(p.name)!);
+  };
+  return progress;
 }
 
 /** One pass of the replay loop over the log. */
