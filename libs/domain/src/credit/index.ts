@@ -11,3 +11,5 @@ export * from './credit.events.js';
 export * from './credit.rulebook.js';
 export * from './credit.state.js';
 export * from './credit-reservations.decide.js';
+export * from './credit-bulk.workflows.js';
+export * from './credit-conduct.workflow.js';
