@@ -4,12 +4,12 @@
  * through the real command path, with the job as the actor and the rulebook's validity as the rule.
  */
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { CREDIT_EXPIRY_JOB_USER, CreditExpiryJob } from '#application';
 import { creditApplicationStreamId } from '#domain/credit';
 import { withCheckCharacter } from '#domain/shared';
 import { FixedClock } from '#platform';
 import { type GraphQLClient } from '#testing';
 import { startTestService, type TestService } from '../support/service.js';
-import { CREDIT_EXPIRY_JOB_USER, CreditExpiryJob } from '../../apps/api/src/credit/credit-expiry.job.js';
 
 const ASSOC = 'changsha-cia';
 const CYCLE = 'credit-2022';

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { CqrsModule } from '@nestjs/cqrs';
 import { CommandsModule } from './commands/commands.module.js';
+import { CreditModule } from './credit/credit.module.js';
 import { DuesModule } from './dues/dues.module.js';
 
 /**
@@ -9,7 +10,7 @@ import { DuesModule } from './dues/dues.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule, DuesModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule],
   exports: [CqrsModule, CommandsModule],
 })
 export class ApplicationModule {}

@@ -7,6 +7,7 @@ export * from './ids/index.js';
 export * from './logging/index.js';
 export * from './metrics/index.js';
 export * from './database/embedded-postgres.js';
+export * from './database/session-lease.js';
 export * from './runtime/infrastructure.js';
 export * from './runtime/store-format.js';
 export * from './runtime/process-lifecycle.js';

@@ -1,7 +1,25 @@
 import { decisionOf } from '../graphql/decision.input.js';
 import { Inject } from '@nestjs/common';
+import { CommandBus } from '@nestjs/cqrs';
 import { Args, GraphQLISODateTime, Info, Mutation, Query, Resolver } from '@nestjs/graphql';
 import type { GraphQLResolveInfo } from 'graphql';
+import {
+  ActOnCreditApplicationCommand,
+  ActOnCreditCycleCommand,
+  ActOnCreditRulebookCommand,
+  type BulkOutcome,
+  CompleteCreditReviewsCommand,
+  type DispatchResult,
+  FileCreditApplicationsCommand,
+  IssueCreditRatingCommand,
+  IssueCreditRatingsCommand,
+  OpenCreditCycleCommand,
+  RecordCreditConductCommand,
+  RecordCreditExpiriesCommand,
+  ScoreCreditApplicationsCommand,
+  ShortenCreditConductDisclosureCommand,
+  StartCreditNoticesCommand,
+} from '#application';
 import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCreditRulebookVersion } from '#domain/credit';
 import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
@@ -9,9 +27,7 @@ import { assertAdminOf } from '../graphql/association-access.js';
 import { asOfInstant } from '../graphql/as-of.js';
 import { selects } from '../graphql/selection.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
-import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
-import { type CreditBulkOutcome, CreditCommands, creditCommandId } from './credit.commands.js';
 import {
   AmendCreditRulebookInput,
   AssignCreditScorerInput,
@@ -36,7 +52,6 @@ import {
   StartCreditNoticesInput,
 } from './credit.inputs.js';
 import { CreditReadModel } from './credit.read-model.js';
-import { CreditExpiryJob } from './credit-expiry.job.js';
 import {
   CreditApplicationConnection,
   CreditApplicationStatusEnum,
@@ -64,11 +79,16 @@ function assertMayRead(actor: Actor, associationId: string | null, subjectId: st
   throw new ForbiddenError(`A ${actor.role} may not read these credit records.`);
 }
 
+/** A bulk run's tally as the API reports it: refusals by subject. */
+function bulkPayload({ refusals, total: _total, ...counts }: BulkOutcome): CreditBulkPayload {
+  return { ...counts, refusals: refusals.map(({ key, rule, message }) => ({ subjectId: key, rule, message })) };
+}
+
 
 @Resolver()
 export class CreditResolver {
   constructor(
-    private readonly commands: CreditCommands,
+    private readonly commandBus: CommandBus,
     private readonly readModel: CreditReadModel,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
@@ -190,7 +210,8 @@ export class CreditResolver {
   async defineCreditRulebook(@Args('input') input: DefineCreditRulebookInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    const result = await this.commands.onRulebook({ type: 'DefineCreditRulebookVersion', ...fields } as DefineCreditRulebookVersion, commandId, actor);
+    const command = { type: 'DefineCreditRulebookVersion', ...fields } as DefineCreditRulebookVersion;
+    const result = await this.commandBus.execute(new ActOnCreditRulebookCommand(command, actor, commandId));
     const version = result.revision === null ? null : await this.latestVersion(fields.associationId, fields.rulebookId);
     return { ...this.base(result), rulebook: version };
   }
@@ -200,7 +221,8 @@ export class CreditResolver {
   async amendCreditRulebook(@Args('input') input: AmendCreditRulebookInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    const result = await this.commands.onRulebook({ type: 'AmendCreditRulebookVersion', ...fields } as AmendCreditRulebookVersion, commandId, actor);
+    const command = { type: 'AmendCreditRulebookVersion', ...fields } as AmendCreditRulebookVersion;
+    const result = await this.commandBus.execute(new ActOnCreditRulebookCommand(command, actor, commandId));
     return { ...this.base(result), rulebook: await this.readModel.rulebook(fields.associationId, fields.rulebookId, fields.version) };
   }
 
@@ -214,7 +236,7 @@ export class CreditResolver {
   async openCreditCycle(@Args('input') input: OpenCreditCycleInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    const result = await this.commands.onCycle({ type: 'OpenCreditCycle', ...fields }, commandId, actor);
+    const result = await this.commandBus.execute(new OpenCreditCycleCommand({ type: 'OpenCreditCycle', ...fields }, actor, commandId));
     return this.cyclePayload(result, fields);
   }
 
@@ -223,7 +245,7 @@ export class CreditResolver {
   async assignCreditScorer(@Args('input') input: AssignCreditScorerInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    const result = await this.commands.onCycle({ type: 'AssignCreditScorer', ...fields }, commandId, actor);
+    const result = await this.commandBus.execute(new ActOnCreditCycleCommand({ type: 'AssignCreditScorer', ...fields }, actor, commandId));
     return this.cyclePayload(result, fields);
   }
 
@@ -232,7 +254,7 @@ export class CreditResolver {
   async closeCreditCycle(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    const result = await this.commands.onCycle({ type: 'CloseCreditCycle', ...fields }, commandId, actor);
+    const result = await this.commandBus.execute(new ActOnCreditCycleCommand({ type: 'CloseCreditCycle', ...fields }, actor, commandId));
     return this.cyclePayload(result, fields);
   }
 
@@ -249,14 +271,10 @@ export class CreditResolver {
 
   @Mutation(() => CreditBulkPayload, { description: 'Files many applications to a cycle: one command per applicant.' })
   @Roles('ADMIN')
-  fileCreditApplications(@Args('input') input: FileCreditApplicationsInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+  async fileCreditApplications(@Args('input') input: FileCreditApplicationsInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
     const { commandId, associationId, cycleId, applications } = plain(input);
     assertAdminOf(actor, associationId);
-    const batch = commandId ?? crypto.randomUUID();
-    return this.commands.runBulk(associationId, cycleId, applications.map((a) => a.subjectId), (subjectId, index) => ({
-      command: { type: 'FileCreditApplication', associationId, cycleId, subjectId, selfAssessment: applications[index]!.selfAssessment },
-      commandId: creditCommandId('file', batch, subjectId),
-    }), actor);
+    return bulkPayload(await this.commandBus.execute(new FileCreditApplicationsCommand({ associationId, cycleId, applications }, actor, commandId)));
   }
 
   @Mutation(() => CreditCommandPayload, { description: "Records an assigned scorer's scores for one application, with evidence." })
@@ -268,13 +286,9 @@ export class CreditResolver {
 
   @Mutation(() => CreditBulkPayload, { description: "Records an assigned scorer's scores for many applications of a cycle." })
   @Roles('EXPERT', 'ADMIN')
-  scoreCreditApplications(@Args('input') input: ScoreCreditApplicationsInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+  async scoreCreditApplications(@Args('input') input: ScoreCreditApplicationsInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
     const { commandId, associationId, cycleId, applications } = plain(input);
-    const batch = commandId ?? crypto.randomUUID();
-    return this.commands.runBulk(associationId, cycleId, applications.map((a) => a.subjectId), (subjectId, index) => ({
-      command: { type: 'ScoreCreditIndicators', associationId, cycleId, subjectId, scores: applications[index]!.scores },
-      commandId: creditCommandId('score', batch, subjectId),
-    }), actor);
+    return bulkPayload(await this.commandBus.execute(new ScoreCreditApplicationsCommand({ associationId, cycleId, applications }, actor, commandId)));
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Completes the review: the grade is computed from the thresholds and vetoes.' })
@@ -285,9 +299,9 @@ export class CreditResolver {
 
   @Mutation(() => CreditBulkPayload, { description: 'Completes the review of every application of the cycle still under review.' })
   @Roles('ADMIN')
-  completeCreditReviews(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+  async completeCreditReviews(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
     assertAdminOf(actor, input.associationId);
-    return this.commands.completeAllReviews(input.associationId, input.cycleId, actor);
+    return bulkPayload(await this.commandBus.execute(new CompleteCreditReviewsCommand({ associationId: input.associationId, cycleId: input.cycleId }, actor)));
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Requests a grade override on a credit-committee decision; a second person approves it.' })
@@ -316,9 +330,10 @@ export class CreditResolver {
 
   @Mutation(() => CreditBulkPayload, { description: 'Starts the public notice of every reviewed application of the cycle.' })
   @Roles('ADMIN')
-  startCreditNotices(@Args('input') input: StartCreditNoticesInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+  async startCreditNotices(@Args('input') input: StartCreditNoticesInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
     assertAdminOf(actor, input.associationId);
-    return this.commands.startAllNotices(input.associationId, input.cycleId, input.startsOn ?? null, actor);
+    const { associationId, cycleId } = input;
+    return bulkPayload(await this.commandBus.execute(new StartCreditNoticesCommand({ associationId, cycleId, startsOn: input.startsOn ?? null }, actor)));
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Records an objection (异议) filed during the notice.' })
@@ -348,9 +363,10 @@ export class CreditResolver {
 
   @Mutation(() => CreditBulkPayload, { description: 'Issues every rating of the cycle whose notice is over; a re-run writes nothing.' })
   @Roles('ADMIN')
-  issueCreditRatings(@Args('input') input: IssueCreditRatingsInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+  async issueCreditRatings(@Args('input') input: IssueCreditRatingsInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
     assertAdminOf(actor, input.associationId);
-    return this.commands.issueAll(input.associationId, input.cycleId, input.certificatePrefix, input.validFrom ?? null, actor);
+    const { associationId, cycleId, certificatePrefix } = input;
+    return bulkPayload(await this.commandBus.execute(new IssueCreditRatingsCommand({ associationId, cycleId, certificatePrefix, validFrom: input.validFrom ?? null }, actor)));
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Annual review of a valid rating: confirm, or downgrade by levels.' })
@@ -380,9 +396,9 @@ export class CreditResolver {
 
   @Mutation(() => CreditBulkPayload, { description: 'Records the expiry of every rating of the cycle past its valid-to.' })
   @Roles('ADMIN')
-  recordCreditExpiries(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditBulkOutcome> {
+  async recordCreditExpiries(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
     assertAdminOf(actor, input.associationId);
-    return this.commands.recordExpiries(input.associationId, input.cycleId, actor);
+    return bulkPayload(await this.commandBus.execute(new RecordCreditExpiriesCommand({ associationId: input.associationId, cycleId: input.cycleId }, actor)));
   }
 
   // ---- conduct records ---------------------------------------------------------------------------------------------
@@ -394,13 +410,14 @@ export class CreditResolver {
   async recordCreditConduct(@Args('input') input: RecordCreditConductInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    const outcome = await this.commands.recordConduct({ type: 'RecordCreditConduct', ...fields, penaltyMonths: fields.penaltyMonths ?? null }, commandId, actor);
+    const command = { type: 'RecordCreditConduct' as const, ...fields, penaltyMonths: fields.penaltyMonths ?? null };
+    const outcome = await this.commandBus.execute(new RecordCreditConductCommand(command, actor, commandId));
     const now = this.clock.now();
     return {
       ...this.base(outcome.record),
-      readModelCurrent: outcome.record.readModelCurrent && outcome.ratingChanges.every((r) => r.readModelCurrent),
+      readModelCurrent: outcome.readModelCurrent,
       conductRecord: await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId),
-      changedRatings: await this.readModel.changedRatings(fields.subjectId, outcome.ratingChanges.map((r) => r.streamId), now),
+      changedRatings: await this.readModel.changedRatings(fields.subjectId, [...outcome.changedRatings], now),
     };
   }
 
@@ -409,8 +426,8 @@ export class CreditResolver {
   async shortenCreditConductDisclosure(@Args('input') input: ShortenCreditConductDisclosureInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    const outcome = await this.commands.recordConduct({ type: 'ShortenCreditConductDisclosure', ...fields }, commandId, actor);
-    return { ...this.base(outcome.record), conductRecord: await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId) };
+    const result = await this.commandBus.execute(new ShortenCreditConductDisclosureCommand({ type: 'ShortenCreditConductDisclosure', ...fields }, actor, commandId));
+    return { ...this.base(result), conductRecord: await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId) };
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------------------
@@ -425,7 +442,9 @@ export class CreditResolver {
   }
 
   private async onApplication(command: CreditApplicationCommand, commandId: string | null | undefined, actor: Actor): Promise<CreditCommandPayload> {
-    const result = await this.commands.onApplication(command, commandId, actor);
+    const result = await this.commandBus.execute(
+      command.type === 'IssueCreditRating' ? new IssueCreditRatingCommand(command, actor, commandId) : new ActOnCreditApplicationCommand(command, actor, commandId),
+    );
     return {
       ...this.base(result),
       application: await this.readModel.application(command.associationId, command.cycleId, command.subjectId, this.clock.now()),
@@ -448,5 +467,5 @@ export class CreditResolver {
   }
 }
 
-export const CREDIT_PROVIDERS = [CreditCommands, CreditReadModel, CreditExpiryJob];
+export const CREDIT_PROVIDERS = [CreditReadModel];
 export const CREDIT_RESOLVERS = [CreditResolver];

@@ -1,22 +1,20 @@
-import { randomUUID } from 'node:crypto';
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
-import type { DataSource } from 'typeorm';
-import type { Actor } from '#domain/shared';
-import { businessDate, SYSTEM_ROLE } from '#domain/shared';
 import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
-import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
-import { CreditCommands } from './credit.commands.js';
+import { CommandBus } from '@nestjs/cqrs';
+import { type Actor, businessDate, SYSTEM_ROLE } from '#domain/shared';
+import { newId, SERVICE_RUNTIME, type ServiceRuntime, type SessionLeaseKey, withSessionLease } from '#platform';
+import { CreditQueries } from '#projections';
+import { RecordCreditExpiriesCommand } from './commands/credit-cycle-bulk.handler.js';
 
 /** The user id the job's events carry as their actor (audit trail: "who" is this job, not a person). */
 export const CREDIT_EXPIRY_JOB_USER = 'system:credit-expiry-job';
 
 /**
- * Session advisory lock (two-key form) held for the length of a run, so that two processes running the job
- * (two projectors, or a projector beside a single-process server) never run it at once. Class 'CREX'.
+ * Held for the length of a run, so that two processes running the job (two projectors, or a projector beside a
+ * single-process server) never run it at once. Class 'CREX'.
  */
-const LEASE_CLASS = 0x43524558;
-const LEASE_KEY = 1;
+const LEASE: SessionLeaseKey = { lockClass: 0x43524558, key: 1 };
 
 export interface CreditExpiryRun {
   /** False when another process held the lease: this run did nothing. */
@@ -53,8 +51,9 @@ export class CreditExpiryJob implements OnApplicationBootstrap, OnApplicationShu
   private readonly options: { readonly intervalSeconds: number; readonly logger: Logger };
 
   constructor(
-    @Inject(API_RUNTIME) private readonly runtime: ApiRuntime,
-    private readonly commands: CreditCommands,
+    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    private readonly commandBus: CommandBus,
+    private readonly credit: CreditQueries,
   ) {
     // Seconds between runs; 0 schedules none (`runOnce` still works).
     this.options = { intervalSeconds: runtime.config.creditExpiryIntervalSeconds, logger: runtime.logger.child({ component: 'credit-expiry-job' }) };
@@ -117,19 +116,19 @@ export class CreditExpiryJob implements OnApplicationBootstrap, OnApplicationShu
 
   private async run(): Promise<CreditExpiryRun> {
     const started = Date.now();
-    const correlationId = randomUUID();
+    const correlationId = newId();
     const today = businessDate(this.runtime.clock.now());
     const skipped: CreditExpiryRun = { ran: false, businessDate: today, correlationId, cycles: 0, considered: 0, recorded: 0, unchanged: 0, refused: 0 };
     try {
-      const result = await withLease(this.runtime.dataSource, async () => {
+      const result = await withSessionLease(this.runtime.dataSource, LEASE, async () => {
         let considered = 0;
         let recorded = 0;
         let unchanged = 0;
         let refused = 0;
-        const cycles = await this.commands.cyclesWithDueExpiries();
+        const cycles = await this.credit.cyclesWithDueExpiries(today);
         for (const { associationId, cycleId } of cycles) {
           const actor: Actor = { userId: CREDIT_EXPIRY_JOB_USER, role: SYSTEM_ROLE, associationId };
-          const outcome = await this.commands.recordExpiries(associationId, cycleId, actor, correlationId);
+          const outcome = await this.commandBus.execute(new RecordCreditExpiriesCommand({ associationId, cycleId, correlationId }, actor));
           considered += outcome.considered;
           recorded += outcome.written;
           unchanged += outcome.unchanged;
@@ -151,26 +150,5 @@ export class CreditExpiryJob implements OnApplicationBootstrap, OnApplicationShu
       this.options.logger.error({ job: 'credit-expiry', err: error, correlationId }, 'credit expiry run failed');
       throw error;
     }
-  }
-}
-
-/**
- * Runs `work` while holding the job's session advisory lock on a connection of its own, or returns null at
- * once when another session holds it. A session lock outside any transaction holds back no snapshot, so the
- * event store's gap-safe reads and the projections go on while the run appends.
- */
-async function withLease<T>(dataSource: DataSource, work: () => Promise<T>): Promise<T | null> {
-  const session = dataSource.createQueryRunner();
-  await session.connect();
-  try {
-    const [row] = (await session.query(`SELECT pg_try_advisory_lock($1, $2) AS locked`, [LEASE_CLASS, LEASE_KEY])) as { locked: boolean }[];
-    if (!row?.locked) return null;
-    try {
-      return await work();
-    } finally {
-      await session.query(`SELECT pg_advisory_unlock($1, $2)`, [LEASE_CLASS, LEASE_KEY]);
-    }
-  } finally {
-    await session.release();
   }
 }

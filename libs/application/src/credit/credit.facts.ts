@@ -1,0 +1,90 @@
+import { Injectable } from '@nestjs/common';
+import {
+  type ConductRecord,
+  type CreditApplicationCommand,
+  type CreditApplicationFacts,
+  type CreditConductCommand,
+  creditConductDecider,
+  creditConductStreamId,
+  type CreditConductEvent,
+  type CreditConductState,
+  creditCycleStreamId,
+  evolveCreditCycle,
+  initialCreditConductState,
+  initialCreditCycleState,
+  upcastCreditConductEvent,
+} from '#domain/credit';
+import { enterpriseStreamId } from '#domain/enterprise';
+import { type Decider, NotFound } from '#domain/shared';
+import type { RecordedEvent } from '#eventstore';
+import { MembershipQueries } from '#projections';
+import { EventSourcedCommands } from '../commands/event-sourced-commands.js';
+
+/** Projections a credit mutation's payload reads from. */
+export const CREDIT_READS = ['credit'];
+
+export type CreditCycleFacts = NonNullable<CreditApplicationFacts['cycle']>;
+
+/** A stored conduct event as the deciders read it: one from before records were scoped is its recorder's association's. */
+const upcastStored = (event: CreditConductEvent): CreditConductEvent =>
+  upcastCreditConductEvent(event, (event as Partial<Pick<RecordedEvent, 'metadata'>>).metadata?.actor.associationId);
+
+/** The conduct decider over the stored events themselves (with their metadata), upcast. */
+export const storedConductDecider: Decider<CreditConductCommand, CreditConductEvent, CreditConductState> = {
+  ...creditConductDecider,
+  evolve: (state, event) => creditConductDecider.evolve(state, upcastStored(event)),
+};
+
+/**
+ * The facts a credit decision needs from outside its own stream: the cycle (its stream), the subject's conduct
+ * records (the conduct stream), whether the subject is registered (the enterprise stream), and whether it is an
+ * active member (the membership register's read model, through its queries).
+ */
+@Injectable()
+export class CreditFacts {
+  constructor(
+    private readonly commands: EventSourcedCommands,
+    private readonly memberships: MembershipQueries,
+  ) {}
+
+  async cycle(associationId: string, cycleId: string): Promise<CreditCycleFacts | null> {
+    const state = await this.commands.stateOf(creditCycleStreamId(associationId, cycleId), { initialState: initialCreditCycleState, evolve: evolveCreditCycle });
+    return state.status === 'none' ? null : { data: state.data, closed: state.status === 'closed', scorers: state.scorers };
+  }
+
+  /** The cycle a bulk run addresses; a run on a cycle not opened is refused as a whole. */
+  async requireCycle(associationId: string, cycleId: string): Promise<CreditCycleFacts> {
+    const cycle = await this.cycle(associationId, cycleId);
+    if (!cycle) throw new NotFound('Credit cycle', cycleId);
+    return cycle;
+  }
+
+  /** Every association's conduct records of the subject (the deciders keep to their own association's). */
+  async conductRecords(subjectId: string): Promise<ConductRecord[]> {
+    const state = await this.commands.stateOf(creditConductStreamId(subjectId), { initialState: initialCreditConductState, evolve: storedConductDecider.evolve });
+    return [...state.records.values()];
+  }
+
+  private async activeMember(associationId: string, subjectId: string): Promise<boolean> {
+    return (await this.memberships.membershipFact(associationId, subjectId))?.status === 'ACTIVE';
+  }
+
+  /** What the application decider needs for this command, and nothing more; `cycle` when the caller has it already. */
+  async forApplication(command: CreditApplicationCommand, cycle?: CreditCycleFacts | null): Promise<CreditApplicationFacts> {
+    const cycleFacts = cycle === undefined ? await this.cycle(command.associationId, command.cycleId) : cycle;
+    switch (command.type) {
+      case 'FileCreditApplication': {
+        const [subjectRegistered, activeMember] = await Promise.all([
+          this.commands.streamExists(enterpriseStreamId(command.subjectId)),
+          this.activeMember(command.associationId, command.subjectId),
+        ]);
+        return { cycle: cycleFacts, subjectRegistered, activeMember };
+      }
+      case 'CompleteCreditReview':
+      case 'ApplyConductToCreditRating':
+        return { cycle: cycleFacts, conductRecords: await this.conductRecords(command.subjectId) };
+      default:
+        return { cycle: cycleFacts };
+    }
+  }
+}
