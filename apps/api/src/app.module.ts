@@ -12,7 +12,6 @@ import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js';
 import { DuesArrearsReader } from './dues/arrears.reader.js';
-import { DuesReadModel } from './dues/dues.read-model.js';
 import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
@@ -26,7 +25,7 @@ import type { ApiRuntime } from './runtime.js';
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
 export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS];
 
-const READ_MODELS = [...registerQueries, AuditHistory, DuesReadModel, DuesArrearsReader];
+const READ_MODELS = [...registerQueries, AuditHistory, DuesArrearsReader];
 
 @Module({})
 export class ApiModule {

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { CLOCK, type Clock } from '#platform';
 import { isIsoDate, InvalidInput } from '#domain/shared';
-import { DuesReadModel } from './dues.read-model.js';
+import { DuesQueries } from '#projections';
 
 /**
  * The membership register's view of dues arrears (its `ArrearsReader`): the years completed before the year
@@ -12,12 +12,12 @@ import { DuesReadModel } from './dues.read-model.js';
 @Injectable()
 export class DuesArrearsReader {
   constructor(
-    private readonly readModel: DuesReadModel,
+    private readonly duesQueries: DuesQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
   unpaidYears(associationId: string, enterpriseCode: string, asOf: string): Promise<number[]> {
     if (!isIsoDate(asOf)) throw new InvalidInput([{ field: 'asOf', message: 'must be a calendar date written YYYY-MM-DD.' }]);
-    return this.readModel.unpaidYears(associationId, enterpriseCode, this.clock.now(), Number(asOf.slice(0, 4)));
+    return this.duesQueries.unpaidYears(associationId, enterpriseCode, this.clock.now(), Number(asOf.slice(0, 4)));
   }
 }

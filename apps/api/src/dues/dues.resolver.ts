@@ -15,6 +15,7 @@ import {
 } from '#application';
 import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
+import { DuesQueries, MembershipQueries } from '#projections';
 import { assertAdminOf } from '../graphql/association-access.js';
 import { asOfInstant } from '../graphql/as-of.js';
 import { readCreditCode } from '../graphql/credit-code-input.js';
@@ -35,7 +36,6 @@ import {
   RevokeDuesWaiverInput,
   StatementArgs,
 } from './dues.inputs.js';
-import { DuesReadModel } from './dues.read-model.js';
 import {
   ArrearsConnection,
   type ArrearsView,
@@ -77,7 +77,8 @@ function bulkPayload({ refusals, total, ...counts }: BulkOutcome): DuesBulkPaylo
 export class DuesResolver {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly readModel: DuesReadModel,
+    private readonly readModel: DuesQueries,
+    private readonly associations: MembershipQueries,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -90,7 +91,7 @@ export class DuesResolver {
 
   /** After the access check: an association not in the register is NOT_FOUND, not an empty answer. */
   private async assertAssociation(associationId: string): Promise<void> {
-    if (!(await this.readModel.associationExists(associationId))) throw new NotFound('Association', associationId);
+    if (!(await this.associations.associationExists(associationId))) throw new NotFound('Association', associationId);
   }
 
   // ---- queries ------------------------------------------------------------------------------------

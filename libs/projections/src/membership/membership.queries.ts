@@ -143,6 +143,12 @@ export class MembershipQueries {
     return row ?? null;
   }
 
+  /** Whether the association is in the register, without reading its row. */
+  async associationExists(associationId: string): Promise<boolean> {
+    const rows = (await this.dataSource.query(`SELECT 1 FROM association WHERE association_id = $1`, [associationId])) as unknown[];
+    return rows.length > 0;
+  }
+
   associations(): Promise<AssociationView[]> {
     return this.dataSource.query(`SELECT ${ASSOCIATION_COLUMNS} FROM association ORDER BY association_id`);
   }
