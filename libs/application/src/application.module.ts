@@ -3,6 +3,7 @@ import { CqrsModule } from '@nestjs/cqrs';
 import { CommandsModule } from './commands/commands.module.js';
 import { CreditModule } from './credit/credit.module.js';
 import { DuesModule } from './dues/dues.module.js';
+import { EnterpriseModule } from './enterprise/enterprise.module.js';
 
 /**
  * The register's use cases: one handler per command on the CommandBus of @nestjs/cqrs, grouped in one module per
@@ -10,7 +11,7 @@ import { DuesModule } from './dues/dues.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule],
   exports: [CqrsModule, CommandsModule],
 })
 export class ApplicationModule {}

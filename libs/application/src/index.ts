@@ -5,3 +5,4 @@ export * from './commands/event-sourced-commands.js';
 export * from './commands/use-case.js';
 export * from './credit/index.js';
 export * from './dues/index.js';
+export * from './enterprise/index.js';

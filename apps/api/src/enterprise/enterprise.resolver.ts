@@ -1,12 +1,13 @@
+import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
-import { enterpriseDecider, enterpriseStreamId, type EnterpriseCommand } from '#domain/enterprise';
+import { ActOnEnterpriseCommand } from '#application';
+import { enterpriseStreamId, type EnterpriseCommand } from '#domain/enterprise';
 import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CurrentActor, ForbiddenError, Roles } from '#platform';
 import { type EnterpriseLoaders, EnterpriseQueries } from '#projections';
 import { payloadOf } from '../graphql/command.types.js';
 import { AuditHistory } from '../audit/audit-history.js';
 import { AuditEventConnection } from '../audit/audit.types.js';
-import { CommandDispatcher } from '../commands/command-dispatcher.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
 import type { AuditEvent } from '../audit/audit.types.js';
@@ -21,8 +22,6 @@ import {
 } from './enterprise.inputs.js';
 import { Enterprise, EnterpriseConnection, EnterpriseName, EnterprisePayload, Qualification } from './enterprise.types.js';
 
-/** Projections an enterprise mutation's payload reads from. */
-const READS = ['enterprise-register'];
 const READERS = ['ADMIN', 'AUDITOR', 'EXPERT', 'TENDER', 'MEMBER'] as const;
 
 /** A member firm sees only its own record. */
@@ -37,7 +36,7 @@ export class EnterpriseResolver {
   constructor(
     private readonly readModel: EnterpriseQueries,
     private readonly audit: AuditHistory,
-    private readonly commands: CommandDispatcher,
+    private readonly commandBus: CommandBus,
   ) {}
 
   @Query(() => Enterprise, { description: 'One enterprise by its unified social credit code.' })
@@ -128,14 +127,8 @@ export class EnterpriseResolver {
   }
 
   private async send(command: EnterpriseCommand, commandId: string | null | undefined, actor: Actor): Promise<EnterprisePayload> {
-    const code = normaliseCreditCode(command.code);
-    const result = await this.commands.dispatch(
-      enterpriseDecider,
-      enterpriseStreamId(code),
-      { command: { ...command, code }, actor, commandId },
-      READS,
-    );
-    return { ...payloadOf(result), enterprise: await this.readModel.byCode(code) };
+    const result = await this.commandBus.execute(new ActOnEnterpriseCommand(command, actor, commandId));
+    return { ...payloadOf(result), enterprise: await this.readModel.byCode(normaliseCreditCode(command.code)) };
   }
 
   private loaders(context: RequestContext): EnterpriseLoaders {

@@ -1,0 +1,2 @@
+export * from './commands/enterprise.handler.js';
+export * from './enterprise.module.js';
