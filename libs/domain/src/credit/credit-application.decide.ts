@@ -1,10 +1,11 @@
-import { businessDate, type Decider, type DecisionContext, effectiveDate, FieldErrors, isIsoDate, isNoticeOpenOn, isNoticeOverOn, matches, NotFound, oneOf, optionalText, requiredText, RuleViolation, startPublicNotice, validDecisionRecord, wholeNumber } from '../shared/index.js';
+import { businessDate, type Decider, type DecisionContext, isNoticeOpenOn, isNoticeOverOn, NotFound, RuleViolation, startPublicNotice } from '../shared/index.js';
+import { parseCreditApplication } from './credit-application.parse.js';
 import type { CreditApplicationCommand, CreditApplicationFacts } from './credit.commands.js';
 import { CreditRules } from './credit.errors.js';
 import { type ConductRecord, CREDIT_APPLICATION_EVENT_TYPES, type CreditApplicationEvent } from './credit.events.js';
 import { type AppliedVeto, computeGrade, gradeBelow, validToFor } from './credit.rulebook.js';
 import { type CreditApplicationState, evolveCreditApplication, initialCreditApplicationState } from './credit.state.js';
-import { applicationKey as key, CREDIT_CERTIFICATE_NUMBER, SUBJECT, TEXT_MAX } from './credit.fields.js';
+import { applicationKey as key } from './credit.fields.js';
 
 // The application stream, from filing to the rating and its life: one function per command, dispatched below.
 
@@ -37,15 +38,7 @@ function fileCreditApplication(command: Command<'FileCreditApplication'>, state:
   const k = key(command);
   const cycle = requireCycle(facts, command.cycleId);
   const rulebook = cycle.data.rulebook;
-  const errors = new FieldErrors();
-  matches(errors, 'subjectId', command.subjectId, SUBJECT, 'must be a credit code or identity number (6 to 32 letters and digits).');
-  const selfAssessment = (command.selfAssessment ?? []).map((s, n) => {
-    const indicator = rulebook.indicators.find((i) => i.code === s.code);
-    if (!indicator) errors.add(`selfAssessment.${n}.code`, `is not an indicator of rulebook ${rulebook.rulebookId} v${rulebook.version}.`);
-    const points = wholeNumber(errors, `selfAssessment.${n}.points`, s.points, 0, indicator?.maxPoints ?? 1000);
-    return { code: s.code, points };
-  });
-  errors.throwIfAny();
+  const selfAssessment = command.selfAssessment.map((s) => ({ code: s.code, points: s.points }));
   if (state.status !== 'NOT_FILED') throw new RuleViolation(CreditRules.applicationAlreadyFiled, `${command.subjectId} has already applied in cycle ${command.cycleId}.`);
   if (cycle.closed) throw new RuleViolation(CreditRules.cycleClosed, `Cycle ${command.cycleId} is closed.`);
   if (today < cycle.data.filingFrom || today > cycle.data.filingTo) {
@@ -82,17 +75,13 @@ function scoreCreditIndicators(command: Command<'ScoreCreditIndicators'>, state:
   const k = key(command);
   const cycle = requireCycle(facts, command.cycleId);
   const rulebook = cycle.data.rulebook;
-  const errors = new FieldErrors();
-  const entries = (command.scores ?? []).map((s, n) => ({
-    n,
-    indicator: rulebook.indicators.find((i) => i.code === s.code) ?? (errors.add(`scores.${n}.code`, `is not an indicator of rulebook ${rulebook.rulebookId} v${rulebook.version}.`), null),
-    points: Number.isInteger(s.points) && s.points >= 0 ? s.points : (errors.add(`scores.${n}.points`, 'must be a whole number, 0 or more.'), 0),
-    evidenceReference: optionalText(errors, `scores.${n}.evidenceReference`, s.evidenceReference, { max: 500, label: 'The evidence reference' }) ?? null,
-    note: optionalText(errors, `scores.${n}.note`, s.note, { max: TEXT_MAX, label: 'The note' }) ?? null,
+  // The parse step checked every code against this rulebook.
+  const entries = command.scores.map((s) => ({
+    indicator: rulebook.indicators.find((i) => i.code === s.code),
+    points: s.points,
+    evidenceReference: s.evidenceReference ?? null,
+    note: s.note ?? null,
   }));
-  if (entries.length === 0) errors.add('scores', 'at least one score.');
-  if (new Set(entries.map((e) => e.indicator?.code)).size !== entries.length) errors.add('scores', 'each indicator once per command.');
-  errors.throwIfAny();
   if (state.status !== 'UNDER_REVIEW') throw notUnderReview(state);
   const scorerId = context.actor.userId;
   const assignments = cycle.scorers.filter((s) => s.scorerId === scorerId);
@@ -172,14 +161,8 @@ function completeCreditReview(command: Command<'CompleteCreditReview'>, state: C
 
 function requestCreditGradeOverride(command: Command<'RequestCreditGradeOverride'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
   const k = key(command);
-  const cycle = requireCycle(facts, command.cycleId);
-  const errors = new FieldErrors();
-  const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
-  const decision = validDecisionRecord(errors, 'decision', command.decision);
-  if (command.toGrade !== null && !cycle.data.rulebook.thresholds.some((t) => t.grade === command.toGrade)) {
-    errors.add('toGrade', `must be one of ${cycle.data.rulebook.thresholds.map((t) => t.grade).join(', ')}, or null for no grade.`);
-  }
-  errors.throwIfAny();
+  requireCycle(facts, command.cycleId);
+  const { reason, decision } = command;
   if (state.status !== 'REVIEWED') {
     throw new RuleViolation(CreditRules.notReviewed, 'A grade can be overridden only after the review is completed and before the notice starts.');
   }
@@ -220,7 +203,6 @@ function startCreditNotice(command: Command<'StartCreditNotice'>, state: CreditA
   const today = businessDate(context.now);
   const k = key(command);
   const cycle = requireCycle(facts, command.cycleId);
-  if (command.startsOn != null && !isIsoDate(command.startsOn)) new FieldErrors().add('startsOn', 'must be a calendar date written YYYY-MM-DD.').throwIfAny();
   if (state.status !== 'REVIEWED') throw new RuleViolation(CreditRules.notReviewed, `The review is not completed (the application is ${state.status}).`);
   if (state.pendingOverride) throw new RuleViolation(CreditRules.overridePending, 'A grade override is waiting for its second approver.');
   // The shared notice rule: not before the result it shows, not in the past (after an upheld objection, the
@@ -233,12 +215,8 @@ function startCreditNotice(command: Command<'StartCreditNotice'>, state: CreditA
 function fileCreditObjection(command: Command<'FileCreditObjection'>, state: CreditApplicationState, context: DecisionContext, _facts: CreditApplicationFacts): CreditApplicationEvent[] {
   const today = businessDate(context.now);
   const k = key(command);
-  const errors = new FieldErrors();
-  matches(errors, 'objectionId', command.objectionId, /^[A-Za-z0-9-]{1,64}$/, 'must be 1 to 64 letters, digits or hyphens.');
-  const objector = requiredText(errors, 'objector', command.objector, { max: 200, label: 'The objector' });
-  const grounds = requiredText(errors, 'grounds', command.grounds, { max: TEXT_MAX, label: 'The grounds' });
-  const evidenceReference = optionalText(errors, 'evidenceReference', command.evidenceReference, { max: 500 }) ?? null;
-  errors.throwIfAny();
+  const { objector, grounds } = command;
+  const evidenceReference = command.evidenceReference ?? null;
   if (state.objections.has(command.objectionId)) return [];
   if (state.status !== 'IN_NOTICE' || !state.notice || !isNoticeOpenOn(state.notice, today)) {
     throw new RuleViolation(
@@ -253,10 +231,7 @@ function fileCreditObjection(command: Command<'FileCreditObjection'>, state: Cre
 function resolveCreditObjection(command: Command<'ResolveCreditObjection'>, state: CreditApplicationState, context: DecisionContext, _facts: CreditApplicationFacts): CreditApplicationEvent[] {
   const today = businessDate(context.now);
   const k = key(command);
-  const errors = new FieldErrors();
-  const outcome = oneOf(errors, 'outcome', command.outcome, ['UPHELD', 'DISMISSED'] as const);
-  const reasons = requiredText(errors, 'reasons', command.reasons, { max: TEXT_MAX, label: 'The reasons' });
-  errors.throwIfAny();
+  const { outcome, reasons } = command;
   const current = state.objections.get(command.objectionId);
   if (!current) throw new RuleViolation(CreditRules.objectionUnknown, `No objection ${command.objectionId} was filed against this result.`);
   if (current !== 'OPEN') throw new RuleViolation(CreditRules.objectionAlreadyResolved, `Objection ${command.objectionId} was already resolved (${current}).`);
@@ -268,10 +243,8 @@ function issueCreditRating(command: Command<'IssueCreditRating'>, state: CreditA
   const today = businessDate(context.now);
   const k = key(command);
   const cycle = requireCycle(facts, command.cycleId);
-  const errors = new FieldErrors();
-  const certificateNumber = matches(errors, 'certificateNumber', command.certificateNumber, CREDIT_CERTIFICATE_NUMBER, 'must be 1 to 40 letters, digits or hyphens.');
-  const validFrom = effectiveDate(errors, 'validFrom', command.validFrom, context.now);
-  errors.throwIfAny();
+  const { certificateNumber } = command;
+  const validFrom = command.validFrom ?? today;
   if (state.status === 'RATED' && state.rating?.certificateNumber === certificateNumber) return [];
   if (state.status !== 'IN_NOTICE' || !state.notice) throw new RuleViolation(CreditRules.notInNotice, 'A rating is issued only after its public notice.');
   if (!isNoticeOverOn(state.notice, today)) {
@@ -337,12 +310,8 @@ function reviewCreditRatingAnnually(command: Command<'ReviewCreditRatingAnnually
   const today = businessDate(context.now);
   const k = key(command);
   const cycle = requireCycle(facts, command.cycleId);
-  const errors = new FieldErrors();
-  const reviewYear = wholeNumber(errors, 'reviewYear', command.reviewYear, 1990, 2100);
-  const outcome = oneOf(errors, 'outcome', command.outcome, ['CONFIRMED', 'DOWNGRADED'] as const);
-  const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
-  const levels = outcome === 'DOWNGRADED' ? wholeNumber(errors, 'levels', command.levels, 1, 10) : 0;
-  errors.throwIfAny();
+  const { reviewYear, outcome, reason } = command;
+  const levels = command.levels ?? 0;
   const rating = state.rating;
   if (!rating || rating.status !== 'ACTIVE' || today > rating.validTo) {
     throw new RuleViolation(CreditRules.noValidRating, `${command.subjectId} holds no valid rating from cycle ${command.cycleId} to review.`);
@@ -362,11 +331,8 @@ function reviewCreditRatingAnnually(command: Command<'ReviewCreditRatingAnnually
 function reinstateCreditRating(command: Command<'ReinstateCreditRating'>, state: CreditApplicationState, context: DecisionContext, _facts: CreditApplicationFacts): CreditApplicationEvent[] {
   const today = businessDate(context.now);
   const k = key(command);
-  const errors = new FieldErrors();
-  const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
-  const decision = validDecisionRecord(errors, 'decision', command.decision);
-  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
-  errors.throwIfAny();
+  const { reason, decision } = command;
+  const effectiveFrom = command.effectiveFrom ?? today;
   const rating = state.rating;
   if (!rating || rating.status !== 'SUSPENDED') {
     throw new RuleViolation(CreditRules.ratingNotSuspended, `${command.subjectId}'s rating from cycle ${command.cycleId} is not suspended.`);
@@ -431,6 +397,7 @@ export function creditApplicationDecider(facts: CreditApplicationFacts = {}): De
     initialState: initialCreditApplicationState,
     eventTypes: CREDIT_APPLICATION_EVENT_TYPES,
     evolve: evolveCreditApplication,
+    parse: (command) => parseCreditApplication(command, facts),
     decide: (command, state, context) => decideCreditApplication(command, state, context, facts),
   };
 }

@@ -1,8 +1,9 @@
 import type { MultiStreamDecider } from '../shared/index.js';
 import type { CreditApplicationFacts, IssueCreditRating, OpenCreditCycle } from './credit.commands.js';
 import { creditApplicationDecider } from './credit-application.decide.js';
+import { parseCreditApplication } from './credit-application.parse.js';
 import { creditCertificateDecider } from './credit-certificate.decide.js';
-import { creditCycleDecider } from './credit-cycle.decide.js';
+import { creditCycleDecider, parseCreditCycle } from './credit-cycle.decide.js';
 import { creditRulebookDecider } from './credit-rulebook.decide.js';
 import { CREDIT_CERTIFICATE_NUMBER } from './credit.fields.js';
 import { creditApplicationStreamId, creditCertificateStreamId, creditCycleStreamId, creditRulebookStreamId } from './credit.events.js';
@@ -22,6 +23,7 @@ export interface RatingIssueStreams extends Record<string, unknown> {
 export function issueCreditRatingDecider(facts: CreditApplicationFacts): MultiStreamDecider<IssueCreditRating, RatingIssueStreams> {
   const application = creditApplicationDecider(facts);
   return {
+    parse: (command) => parseCreditApplication(command, facts),
     streams: (command) => ({
       application: { streamId: creditApplicationStreamId(command.associationId, command.cycleId, command.subjectId), evolver: application },
       // A number that breaks the rule names a stream only read: the rating is refused with the field error.
@@ -62,6 +64,7 @@ export interface CycleOpeningStreams extends Record<string, unknown> {
  * (CREDIT_RULEBOOK_VERSION_IN_USE); the version is read from that stream and copied whole into the cycle.
  */
 export const openCreditCycleDecider: MultiStreamDecider<OpenCreditCycle, CycleOpeningStreams> = {
+  parse: parseCreditCycle,
   streams: (command) => ({
     cycle: { streamId: creditCycleStreamId(command.associationId, command.cycleId), evolver: creditCycleDecider() },
     rulebook: { streamId: creditRulebookStreamId(command.associationId, command.rulebookId), evolver: creditRulebookDecider },

@@ -1,5 +1,5 @@
 import { calendarDate as date, type Decider, type DecisionContext, DEFAULT_NOTICE_DAYS, FieldErrors, matches, NotFound, oneOf, requiredText, RuleViolation, wholeNumber } from '../shared/index.js';
-import type { AmendCreditRulebookVersion, CreditRulebookCommand, DefineCreditRulebookVersion, RulebookBody } from './credit.commands.js';
+import type { AmendCreditRulebookVersion, CreditRulebookCommand, DefineCreditRulebookVersion, PinCreditRulebookVersion, RulebookBody } from './credit.commands.js';
 import { CreditRules } from './credit.errors.js';
 import { CREDIT_RULEBOOK_EVENT_TYPES, type CreditRulebookEvent } from './credit.events.js';
 import { DYNAMIC_ACTIONS, type RulebookVersion, SCORING_BODIES, SUBJECT_KINDS, VETO_EFFECTS } from './credit.rulebook.js';
@@ -11,6 +11,13 @@ import { CODE, ID, TEXT_MAX } from './credit.fields.js';
 /** Validates a rulebook version field by field; returns it normalised (version filled in by the caller). */
 export function validRulebook(command: RulebookBody, version: number): RulebookVersion {
   const errors = new FieldErrors();
+  const body = checkRulebookBody(errors, command);
+  errors.throwIfAny();
+  return rulebookVersionOf(body, version);
+}
+
+/** A rulebook body's field rules, each wrong field added to `errors`; the body normalised. */
+function checkRulebookBody(errors: FieldErrors, command: RulebookBody): Omit<RulebookVersion, 'version'> {
   matches(errors, 'associationId', command.associationId, ID, 'must be lowercase letters, digits and hyphens.');
   matches(errors, 'rulebookId', command.rulebookId, ID, 'must be lowercase letters, digits and hyphens.');
   const title = requiredText(errors, 'title', command.title, { max: 200, label: 'The title' });
@@ -58,11 +65,9 @@ export function validRulebook(command: RulebookBody, version: number): RulebookV
   if (new Set(dynamicRules.map((r) => r.conductCode)).size !== dynamicRules.length) errors.add('dynamicRules', 'one rule per conduct code.');
   const validityYears = wholeNumber(errors, 'validityYears', command.validityYears, 1, 5);
   const noticeDays = command.noticeDays == null ? DEFAULT_NOTICE_DAYS : wholeNumber(errors, 'noticeDays', command.noticeDays, 1, 60);
-  errors.throwIfAny();
   return {
     associationId: command.associationId,
     rulebookId: command.rulebookId,
-    version,
     title,
     referenceNumber,
     effectiveFrom,
@@ -77,41 +82,79 @@ export function validRulebook(command: RulebookBody, version: number): RulebookV
   };
 }
 
+/** A parsed rulebook body as the version it defines (the field order the events have always had). */
+function rulebookVersionOf(body: Omit<RulebookVersion, 'version'> | RulebookBody, version: number): RulebookVersion {
+  return {
+    associationId: body.associationId,
+    rulebookId: body.rulebookId,
+    version,
+    title: body.title,
+    referenceNumber: body.referenceNumber,
+    effectiveFrom: body.effectiveFrom,
+    effectiveTo: body.effectiveTo ?? null,
+    subjectKind: body.subjectKind,
+    indicators: body.indicators,
+    thresholds: body.thresholds,
+    validityYears: body.validityYears,
+    noticeDays: body.noticeDays ?? DEFAULT_NOTICE_DAYS,
+    vetoRules: body.vetoRules ?? [],
+    dynamicRules: body.dynamicRules ?? [],
+  };
+}
+
+/** The parse step: a rulebook version's fields (and an amendment's reason) checked at once, before the stream is read. */
+export function parseCreditRulebook(command: CreditRulebookCommand): CreditRulebookCommand {
+  if (command.type === 'PinCreditRulebookVersion') return command;
+  const errors = new FieldErrors();
+  const reason = command.type === 'AmendCreditRulebookVersion' ? requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' }) : '';
+  const body = checkRulebookBody(errors, command);
+  errors.throwIfAny();
+  return command.type === 'AmendCreditRulebookVersion' ? { ...command, ...body, reason } : { ...command, ...body };
+}
+
+/** The rules of a parsed rulebook command against the rulebook's versions. */
 export function decideCreditRulebook(command: CreditRulebookCommand, state: CreditRulebookState, _context: DecisionContext): CreditRulebookEvent[] {
   switch (command.type) {
     case 'DefineCreditRulebookVersion':
-      return [{ type: 'CreditRulebookVersionDefined', data: validRulebook(command as DefineCreditRulebookVersion, state.versions.length + 1) }];
-    case 'AmendCreditRulebookVersion': {
-      const c = command as AmendCreditRulebookVersion;
-      const errors = new FieldErrors();
-      const reason = requiredText(errors, 'reason', c.reason, { max: TEXT_MAX, label: 'The reason' });
-      errors.throwIfAny();
-      const existing = state.versions.find((v) => v.rulebook.version === c.version);
-      if (!existing) throw new NotFound('Rulebook version', `${c.rulebookId} v${c.version}`);
-      if (existing.pinnedBy.length > 0) {
-        throw new RuleViolation(
-          CreditRules.rulebookVersionInUse,
-          `Version ${c.version} of rulebook ${c.rulebookId} is in use by cycle ${existing.pinnedBy.join(', ')} and can no longer change: define a new version.`,
-          { version: c.version, cycles: existing.pinnedBy },
-        );
-      }
-      return [{ type: 'CreditRulebookVersionAmended', data: { ...validRulebook(c, c.version), reason } }];
-    }
-    case 'PinCreditRulebookVersion': {
-      const existing = state.versions.find((v) => v.rulebook.version === command.version);
-      if (!existing) {
-        throw new RuleViolation(CreditRules.rulebookVersionUnknown, `Rulebook ${command.rulebookId} has no version ${command.version}.`, { version: command.version });
-      }
-      if (existing.pinnedBy.includes(command.cycleId)) return [];
-      const { associationId, rulebookId, version, cycleId } = command;
-      return [{ type: 'CreditRulebookVersionPinned', data: { associationId, rulebookId, version, cycleId } }];
-    }
+      return defineVersion(command, state);
+    case 'AmendCreditRulebookVersion':
+      return amendVersion(command, state);
+    case 'PinCreditRulebookVersion':
+      return pinVersion(command, state);
   }
+}
+
+function defineVersion(command: DefineCreditRulebookVersion, state: CreditRulebookState): CreditRulebookEvent[] {
+  return [{ type: 'CreditRulebookVersionDefined', data: rulebookVersionOf(command, state.versions.length + 1) }];
+}
+
+function amendVersion(command: AmendCreditRulebookVersion, state: CreditRulebookState): CreditRulebookEvent[] {
+  const existing = state.versions.find((v) => v.rulebook.version === command.version);
+  if (!existing) throw new NotFound('Rulebook version', `${command.rulebookId} v${command.version}`);
+  if (existing.pinnedBy.length > 0) {
+    throw new RuleViolation(
+      CreditRules.rulebookVersionInUse,
+      `Version ${command.version} of rulebook ${command.rulebookId} is in use by cycle ${existing.pinnedBy.join(', ')} and can no longer change: define a new version.`,
+      { version: command.version, cycles: existing.pinnedBy },
+    );
+  }
+  return [{ type: 'CreditRulebookVersionAmended', data: { ...rulebookVersionOf(command, command.version), reason: command.reason } }];
+}
+
+function pinVersion(command: PinCreditRulebookVersion, state: CreditRulebookState): CreditRulebookEvent[] {
+  const existing = state.versions.find((v) => v.rulebook.version === command.version);
+  if (!existing) {
+    throw new RuleViolation(CreditRules.rulebookVersionUnknown, `Rulebook ${command.rulebookId} has no version ${command.version}.`, { version: command.version });
+  }
+  if (existing.pinnedBy.includes(command.cycleId)) return [];
+  const { associationId, rulebookId, version, cycleId } = command;
+  return [{ type: 'CreditRulebookVersionPinned', data: { associationId, rulebookId, version, cycleId } }];
 }
 
 export const creditRulebookDecider: Decider<CreditRulebookCommand, CreditRulebookEvent, CreditRulebookState> = {
   initialState: initialCreditRulebookState,
   eventTypes: CREDIT_RULEBOOK_EVENT_TYPES,
   evolve: evolveCreditRulebook,
+  parse: parseCreditRulebook,
   decide: decideCreditRulebook,
 };
