@@ -8,7 +8,6 @@ import { registerQueries } from '#projections';
 import { ApplicationModule } from '#application';
 import { AuthGuard, formatGraphQLError, GraphQLPassThroughFilter, graphqlMetricsPlugin, inputValidationPipe, ServiceRuntimeModule } from '#platform';
 import { AuditHistory } from './audit/audit-history.js';
-import { CommandDispatcher } from './commands/command-dispatcher.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js';
 import { DuesArrearsReader } from './dues/arrears.reader.js';
@@ -16,7 +15,7 @@ import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
 import { noStorePlugin } from './graphql/no-store.plugin.js';
-import { MEMBERSHIP_PROVIDERS, MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
+import { MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
 import { MetricsController } from './ops/metrics.controller.js';
@@ -64,8 +63,6 @@ export class ApiModule {
         { provide: APP_GUARD, useClass: AuthGuard },
         { provide: APP_PIPE, useFactory: inputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
-        CommandDispatcher,
-        ...MEMBERSHIP_PROVIDERS,
         ...CREDIT_PROVIDERS,
         ...READ_MODELS,
         ...RESOLVERS,

@@ -4,6 +4,7 @@ import { CommandsModule } from './commands/commands.module.js';
 import { CreditModule } from './credit/credit.module.js';
 import { DuesModule } from './dues/dues.module.js';
 import { EnterpriseModule } from './enterprise/enterprise.module.js';
+import { MembershipModule } from './membership/membership.module.js';
 
 /**
  * The register's use cases: one handler per command on the CommandBus of @nestjs/cqrs, grouped in one module per
@@ -11,7 +12,7 @@ import { EnterpriseModule } from './enterprise/enterprise.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule],
   exports: [CqrsModule, CommandsModule],
 })
 export class ApplicationModule {}

@@ -6,3 +6,4 @@ export * from './commands/use-case.js';
 export * from './credit/index.js';
 export * from './dues/index.js';
 export * from './enterprise/index.js';
+export * from './membership/index.js';

@@ -1,12 +1,12 @@
+import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import { ActOnAssociationCommand, type DispatchResult, RecordCouncilElectionCommand } from '#application';
 import { type Actor, NotFound } from '#domain/shared';
 import { CurrentActor, Roles } from '#platform';
 import { type MembershipLoaders, MembershipQueries } from '#projections';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
-import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { assertAdminOf } from '../graphql/association-access.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
-import { MembershipCommandService } from './membership.command-service.js';
 import {
   AssociationIdArgs,
   CouncilElectionsArgs,
@@ -23,7 +23,7 @@ const READERS = ['ADMIN', 'AUDITOR', 'MEMBER', 'EXPERT', 'TENDER'] as const;
 export class AssociationResolver {
   constructor(
     private readonly readModel: MembershipQueries,
-    private readonly commands: MembershipCommandService,
+    private readonly commandBus: CommandBus,
   ) {}
 
   @Query(() => [Association], { description: 'Every association in the register, by id.' })
@@ -62,7 +62,7 @@ export class AssociationResolver {
   registerAssociation(@Args('input') input: RegisterAssociationInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    return this.send(this.commands.association({ ...fields, type: 'RegisterAssociation' }, commandId, actor), fields.associationId);
+    return this.send(new ActOnAssociationCommand({ ...fields, type: 'RegisterAssociation' }, actor, commandId), fields.associationId);
   }
 
   @Mutation(() => AssociationPayload, { description: 'Authorises a user to approve dues waivers.' })
@@ -70,7 +70,7 @@ export class AssociationResolver {
   grantWaiverApprover(@Args('input') input: WaiverApproverInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    return this.send(this.commands.association({ ...fields, type: 'GrantWaiverApprover' }, commandId, actor), fields.associationId);
+    return this.send(new ActOnAssociationCommand({ ...fields, type: 'GrantWaiverApprover' }, actor, commandId), fields.associationId);
   }
 
   @Mutation(() => AssociationPayload, { description: "Withdraws a user's authority to approve dues waivers." })
@@ -78,7 +78,7 @@ export class AssociationResolver {
   revokeWaiverApprover(@Args('input') input: WaiverApproverInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    return this.send(this.commands.association({ ...fields, type: 'RevokeWaiverApprover' }, commandId, actor), fields.associationId);
+    return this.send(new ActOnAssociationCommand({ ...fields, type: 'RevokeWaiverApprover' }, actor, commandId), fields.associationId);
   }
 
   @Mutation(() => AssociationPayload, { description: 'Records a council term (第N届理事会) with its dates.' })
@@ -86,7 +86,7 @@ export class AssociationResolver {
   recordCouncilTerm(@Args('input') input: RecordCouncilTermInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
     const { commandId, ...fields } = plain(input);
     assertAdminOf(actor, fields.associationId);
-    return this.send(this.commands.association({ ...fields, type: 'RecordCouncilTerm' }, commandId, actor), fields.associationId);
+    return this.send(new ActOnAssociationCommand({ ...fields, type: 'RecordCouncilTerm' }, actor, commandId), fields.associationId);
   }
 
   @Mutation(() => CouncilElectionPayload, {
@@ -98,7 +98,7 @@ export class AssociationResolver {
   async recordCouncilElection(@Args('input') input: RecordCouncilElectionInput, @CurrentActor() actor: Actor): Promise<CouncilElectionPayload> {
     const { commandId, associationId, ...fields } = plain(input);
     assertAdminOf(actor, associationId);
-    const outcome = await this.commands.recordElection(associationId, fields, commandId, actor);
+    const outcome = await this.commandBus.execute(new RecordCouncilElectionCommand({ ...fields, type: 'RecordCouncilElection', associationId }, actor, commandId));
     return {
       ...payloadOf(outcome.result),
       election: outcome.electionId ? await this.readModel.election(outcome.electionId) : null,
@@ -107,8 +107,8 @@ export class AssociationResolver {
     };
   }
 
-  private async send(dispatch: Promise<DispatchResult>, associationId: string): Promise<AssociationPayload> {
-    const result = await dispatch;
+  private async send(command: ActOnAssociationCommand, associationId: string): Promise<AssociationPayload> {
+    const result: DispatchResult = await this.commandBus.execute(command);
     return { ...payloadOf(result), association: await this.readModel.association(associationId) };
   }
 }

@@ -1,4 +1,15 @@
+import { CommandBus } from '@nestjs/cqrs';
 import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '@nestjs/graphql';
+import {
+  ActOnMembershipCommand,
+  AdmitMemberCommand,
+  ApplyForMembershipCommand,
+  ChangeMembershipTierCommand,
+  DeemMembershipWithdrawnCommand,
+  type DispatchResult,
+  EndMembershipCommand,
+  RecordMembershipReminderCommand,
+} from '#application';
 import { membershipStreamId } from '#domain/membership';
 import { Inject } from '@nestjs/common';
 import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
@@ -6,14 +17,12 @@ import { CLOCK, type Clock, CurrentActor, Roles } from '#platform';
 import { type MembershipLoaders, MembershipQueries } from '#projections';
 import { AuditHistory } from '../audit/audit-history.js';
 import { type AuditEvent, AuditEventConnection } from '../audit/audit.types.js';
-import type { DispatchResult } from '../commands/command-dispatcher.js';
 import { asOfInstant } from '../graphql/as-of.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
 import { assertAdminOf } from '../graphql/association-access.js';
 import { assertMayReadMembership } from './membership.access.js';
-import { MembershipCommandService } from './membership.command-service.js';
 import {
   AdmitMemberInput,
   ApplyForMembershipInput,
@@ -52,7 +61,7 @@ export class MembershipResolver {
   constructor(
     private readonly readModel: MembershipQueries,
     private readonly audit: AuditHistory,
-    private readonly commands: MembershipCommandService,
+    private readonly commandBus: CommandBus,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -106,7 +115,7 @@ export class MembershipResolver {
   applyForMembership(@Args('input') input: ApplyForMembershipInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.apply(associationId, code, fields, commandId, actor), associationId, code);
+    return this.send(new ApplyForMembershipCommand({ ...fields, type: 'ApplyForMembership', associationId, enterpriseCode: code }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Admits a pending applicant with a tier, a certificate number and the decision.' })
@@ -114,7 +123,7 @@ export class MembershipResolver {
   admitMember(@Args('input') input: AdmitMemberInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.admit(associationId, code, fields, commandId, actor), associationId, code);
+    return this.send(new AdmitMemberCommand({ ...fields, type: 'AdmitMember', associationId, enterpriseCode: code }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Rejects a pending application, with the reason.' })
@@ -122,7 +131,7 @@ export class MembershipResolver {
   rejectMembershipApplication(@Args('input') input: RejectApplicationInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.plain({ ...fields, type: 'RejectApplication', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+    return this.send(new ActOnMembershipCommand({ ...fields, type: 'RejectApplication', associationId, enterpriseCode: code }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, { description: "Changes a member's tier; one president firm per council term." })
@@ -130,7 +139,7 @@ export class MembershipResolver {
   changeMembershipTier(@Args('input') input: ChangeMembershipTierInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.changeTier(associationId, code, { ...fields, electionId: null }, commandId, actor), associationId, code);
+    return this.send(new ChangeMembershipTierCommand({ ...fields, type: 'ChangeMembershipTier', associationId, enterpriseCode: code, electionId: null }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Records a sanction: 通报批评 (CRITICISM) or 警告 (WARNING).' })
@@ -138,7 +147,7 @@ export class MembershipResolver {
   sanctionMember(@Args('input') input: SanctionMemberInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.plain({ ...fields, type: 'SanctionMember', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+    return this.send(new ActOnMembershipCommand({ ...fields, type: 'SanctionMember', associationId, enterpriseCode: code }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Suspends an active membership.' })
@@ -146,7 +155,7 @@ export class MembershipResolver {
   suspendMembership(@Args('input') input: SuspendMembershipInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.plain({ ...fields, type: 'SuspendMembership', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+    return this.send(new ActOnMembershipCommand({ ...fields, type: 'SuspendMembership', associationId, enterpriseCode: code }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Reinstates a suspended membership.' })
@@ -154,7 +163,7 @@ export class MembershipResolver {
   reinstateMembership(@Args('input') input: ReinstateMembershipInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.plain({ ...fields, type: 'ReinstateMembership', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+    return this.send(new ActOnMembershipCommand({ ...fields, type: 'ReinstateMembership', associationId, enterpriseCode: code }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Records a dues reminder sent to a member, citing the unpaid years.' })
@@ -162,7 +171,7 @@ export class MembershipResolver {
   recordMembershipReminder(@Args('input') input: RecordMembershipReminderInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.remind(associationId, code, fields, commandId, actor), associationId, code);
+    return this.send(new RecordMembershipReminderCommand({ ...fields, type: 'RecordMembershipReminder', associationId, enterpriseCode: code }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, { description: "Records a member's withdrawal (退会) on its written notice." })
@@ -170,7 +179,7 @@ export class MembershipResolver {
   withdrawMembership(@Args('input') input: WithdrawMembershipInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.end({ ...fields, type: 'WithdrawMembership', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+    return this.send(new EndMembershipCommand({ ...fields, type: 'WithdrawMembership', associationId, enterpriseCode: code }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, {
@@ -180,7 +189,7 @@ export class MembershipResolver {
   deemMembershipWithdrawn(@Args('input') input: DeemMembershipWithdrawnInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.deemWithdrawn(associationId, code, fields.effectiveFrom, commandId, actor), associationId, code);
+    return this.send(new DeemMembershipWithdrawnCommand({ type: 'DeemMembershipWithdrawn', associationId, enterpriseCode: code, effectiveFrom: fields.effectiveFrom }, actor, commandId), associationId, code);
   }
 
   @Mutation(() => MembershipPayload, { description: 'Expels a member (除名) on a council vote with quorum and majority.' })
@@ -188,11 +197,15 @@ export class MembershipResolver {
   expelMember(@Args('input') input: ExpelMemberInput, @CurrentActor() actor: Actor): Promise<MembershipPayload> {
     const { commandId, associationId, code, fields } = split(input);
     assertAdminOf(actor, associationId);
-    return this.send(this.commands.end({ ...fields, type: 'ExpelMember', associationId, enterpriseCode: code }, commandId, actor), associationId, code);
+    return this.send(new EndMembershipCommand({ ...fields, type: 'ExpelMember', associationId, enterpriseCode: code }, actor, commandId), associationId, code);
   }
 
-  private async send(dispatch: Promise<DispatchResult>, associationId: string, code: string): Promise<MembershipPayload> {
-    const result = await dispatch;
+  private async send(
+    command: ApplyForMembershipCommand | AdmitMemberCommand | ActOnMembershipCommand | ChangeMembershipTierCommand | RecordMembershipReminderCommand | EndMembershipCommand | DeemMembershipWithdrawnCommand,
+    associationId: string,
+    code: string,
+  ): Promise<MembershipPayload> {
+    const result: DispatchResult = await this.commandBus.execute(command);
     return { ...payloadOf(result), membership: await this.readModel.membership(associationId, code) };
   }
 }

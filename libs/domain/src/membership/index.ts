@@ -10,3 +10,5 @@ export * from './membership.events.js';
 export * from './membership.state.js';
 export * from './membership-reservations.decide.js';
 export * from './election.workflow.js';
+export * from './election.follow-up.js';
+export * from './tier-change.term.js';
