@@ -102,14 +102,20 @@ function rulebookVersionOf(body: Omit<RulebookVersion, 'version'> | RulebookBody
   };
 }
 
-/** The parse step: a rulebook version's fields (and an amendment's reason) checked at once, before the stream is read. */
+/** The parse step: a new rulebook version's fields (an amendment's reason) checked at once, before the stream is read. */
 export function parseCreditRulebook(command: CreditRulebookCommand): CreditRulebookCommand {
   if (command.type === 'PinCreditRulebookVersion') return command;
   const errors = new FieldErrors();
-  const reason = command.type === 'AmendCreditRulebookVersion' ? requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' }) : '';
+  if (command.type === 'AmendCreditRulebookVersion') {
+    // An amendment's body is checked by decide, after the version is found and not in use: a pinned version is
+    // refused as in use (CREDIT_RULEBOOK_VERSION_IN_USE) whatever the new body holds.
+    const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
+    errors.throwIfAny();
+    return { ...command, reason };
+  }
   const body = checkRulebookBody(errors, command);
   errors.throwIfAny();
-  return command.type === 'AmendCreditRulebookVersion' ? { ...command, ...body, reason } : { ...command, ...body };
+  return { ...command, ...body };
 }
 
 /** The rules of a parsed rulebook command against the rulebook's versions. */
@@ -138,7 +144,7 @@ function amendVersion(command: AmendCreditRulebookVersion, state: CreditRulebook
       { version: command.version, cycles: existing.pinnedBy },
     );
   }
-  return [{ type: 'CreditRulebookVersionAmended', data: { ...rulebookVersionOf(command, command.version), reason: command.reason } }];
+  return [{ type: 'CreditRulebookVersionAmended', data: { ...validRulebook(command, command.version), reason: command.reason } }];
 }
 
 function pinVersion(command: PinCreditRulebookVersion, state: CreditRulebookState): CreditRulebookEvent[] {

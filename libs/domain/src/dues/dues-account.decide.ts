@@ -1,9 +1,10 @@
-import { checkCreditCode, type DecisionContext, type DecisionRecord, type Decider, effectiveDate, FieldErrors, type Fen, formatYuan, NotFound, optionalText, requiredText, RuleViolation, validDecisionRecord, validFen, oneOf } from '../shared/index.js';
+import { businessDate, type DecisionContext, type Decider, formatYuan, NotFound, RuleViolation } from '../shared/index.js';
+import { parseDuesAccount } from './dues-account.parse.js';
 import type { ApproveDuesWaiver, DuesAccountCommand, GrantPolicyWaiver, IssueDuesInvoice, RecordDuesPayment, RejectDuesWaiver, RequestDuesWaiver, RevokeDuesWaiver } from './dues.commands.js';
 import { DuesRules } from './dues.errors.js';
-import { DUES_ACCOUNT_EVENT_TYPES, type DuesAccountEvent, type FeeTier, WAIVER_REASONS, type WaiverReason } from './dues.events.js';
+import { DUES_ACCOUNT_EVENT_TYPES, type DuesAccountEvent, type FeeTier } from './dues.events.js';
 import { balanceOf, type DuesAccountState, evolveDuesAccount, type FeeScheduleVersion, initialDuesAccountState, type InvoicedAccount, scheduleInForce, type WaiverState } from './dues.state.js';
-import { REASON_MAX, REFERENCE_MAX, percentOf, tierLabel, validId, validPercent, validYear, validReceiptNumber } from './dues.fields.js';
+import { percentOf, tierLabel } from './dues.fields.js';
 
 // One member's account for one year: invoice, payments, waivers requested, decided, revoked or granted by policy.
 
@@ -33,26 +34,21 @@ export function decideDuesAccount(
   context: DecisionContext,
   facts: DuesAccountFacts = {},
 ): DuesAccountEvent[] {
-  const errors = new FieldErrors();
-  validYear(errors, 'year', command.year);
-  const code = checkCreditCode(typeof command.enterpriseCode === 'string' ? command.enterpriseCode : '');
-  // A code failing only its check character may be genuine (registered by override): only malformed ones are refused.
-  if (code.kind === 'malformed') errors.add('enterpriseCode', `The unified social credit code ${code.reason}.`);
   switch (command.type) {
     case 'IssueDuesInvoice':
-      return issueInvoice(command, state, context, facts, errors);
+      return issueInvoice(command, state, context, facts);
     case 'RecordDuesPayment':
-      return recordPayment(command, state, context, errors);
+      return recordPayment(command, state, context);
     case 'RequestDuesWaiver':
-      return requestWaiver(command, state, context, errors);
+      return requestWaiver(command, state, context);
     case 'ApproveDuesWaiver':
-      return approveWaiver(command, state, context, facts, errors);
+      return approveWaiver(command, state, context, facts);
     case 'RejectDuesWaiver':
-      return rejectWaiver(command, state, context, facts, errors);
+      return rejectWaiver(command, state, context, facts);
     case 'RevokeDuesWaiver':
-      return revokeWaiver(command, state, context, facts, errors);
+      return revokeWaiver(command, state, context, facts);
     case 'GrantPolicyWaiver':
-      return grantPolicyWaiver(command, state, context, errors);
+      return grantPolicyWaiver(command, state, context);
   }
 }
 
@@ -63,6 +59,7 @@ export function duesAccountDecider(
   return {
     initialState: initialDuesAccountState,
     eventTypes: DUES_ACCOUNT_EVENT_TYPES,
+    parse: parseDuesAccount,
     decide: (command, state, context) => decideDuesAccount(command, state, context, facts),
     evolve: evolveDuesAccount,
   };
@@ -87,9 +84,7 @@ function issueInvoice(
   state: DuesAccountState,
   context: DecisionContext,
   facts: DuesAccountFacts,
-  errors: FieldErrors,
 ): DuesAccountEvent[] {
-  errors.throwIfAny();
   // Invoicing a year twice writes nothing: a re-run of the annual invoicing is harmless.
   if (state.status === 'invoiced') return [];
   const membership = facts.membership ?? null;
@@ -139,7 +134,7 @@ function issueInvoice(
         amountFen: proRatedPercent === null ? priced.annualFen : percentOf(priced.annualFen, proRatedPercent),
         proRatedPercent,
         admittedOn,
-        invoicedOn: effectiveDate(errors, 'invoicedOn', null, context.now),
+        invoicedOn: businessDate(context.now),
       },
     },
   ];
@@ -150,11 +145,9 @@ function issueInvoice(
  * are one receipt); the document-number rule refuses spaces and other punctuation.
  */
 
-function recordPayment(command: RecordDuesPayment, state: DuesAccountState, context: DecisionContext, errors: FieldErrors): DuesAccountEvent[] {
-  const receiptNumber = validReceiptNumber(errors, 'receiptNumber', command.receiptNumber);
-  const amountFen = validFen(errors, 'amountFen', command.amountFen, { positive: true });
-  const paidOn = effectiveDate(errors, 'paidOn', command.paidOn, context.now);
-  errors.throwIfAny();
+function recordPayment(command: RecordDuesPayment, state: DuesAccountState, context: DecisionContext): DuesAccountEvent[] {
+  const { receiptNumber, amountFen } = command;
+  const paidOn = command.paidOn ?? businessDate(context.now);
   const account = invoiced(state, command);
   if (account.receipts.has(receiptNumber)) {
     throw new RuleViolation(DuesRules.receiptDuplicate, `Receipt ${receiptNumber} is already recorded on this account.`, { receiptNumber });
@@ -183,18 +176,11 @@ function recordPayment(command: RecordDuesPayment, state: DuesAccountState, cont
   ];
 }
 
-function requestWaiver(command: RequestDuesWaiver, state: DuesAccountState, context: DecisionContext, errors: FieldErrors): DuesAccountEvent[] {
-  const waiverId = validId(errors, 'waiverId', command.waiverId, 'The waiver id');
+function requestWaiver(command: RequestDuesWaiver, state: DuesAccountState, context: DecisionContext): DuesAccountEvent[] {
+  const { waiverId, reasonCategory, reason } = command;
   const full = command.full === true;
-  let amountFen: Fen | null = null;
-  if (full && command.amountFen != null) errors.add('amountFen', 'Give an amount or ask for a full waiver, not both.');
-  else if (!full && command.amountFen == null) errors.add('amountFen', 'Give the amount to waive in fen, or ask for a full waiver.');
-  else if (!full) amountFen = validFen(errors, 'amountFen', command.amountFen, { positive: true });
-  const reasonCategory = oneOf(errors, 'reasonCategory', command.reasonCategory, WAIVER_REASONS);
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
-  const evidenceReference =
-    optionalText(errors, 'evidenceReference', command.evidenceReference, { max: REFERENCE_MAX, label: 'The evidence reference' }) ?? null;
-  errors.throwIfAny();
+  const amountFen = command.amountFen ?? null;
+  const evidenceReference = command.evidenceReference ?? null;
   const account = invoiced(state, command);
   if (account.waivers.has(waiverId)) {
     throw new RuleViolation(DuesRules.waiverAlreadyExists, `Waiver ${waiverId} is already on this account.`, { waiverId });
@@ -223,7 +209,7 @@ function requestWaiver(command: RequestDuesWaiver, state: DuesAccountState, cont
         reason,
         evidenceReference,
         requestedBy: context.actor.userId,
-        requestedOn: effectiveDate(errors, 'requestedOn', null, context.now),
+        requestedOn: businessDate(context.now),
       },
     },
   ];
@@ -268,11 +254,9 @@ function approveWaiver(
   state: DuesAccountState,
   context: DecisionContext,
   facts: DuesAccountFacts,
-  errors: FieldErrors,
 ): DuesAccountEvent[] {
-  const waiverId = validId(errors, 'waiverId', command.waiverId, 'The waiver id');
-  const note = optionalText(errors, 'note', command.note, { max: REASON_MAX, label: 'The note' }) ?? null;
-  errors.throwIfAny();
+  const { waiverId } = command;
+  const note = command.note ?? null;
   const account = invoiced(state, command);
   const waiver = pendingWaiver(account, waiverId);
   assertMayDecide(waiver, context, facts);
@@ -297,7 +281,7 @@ function approveWaiver(
         waiverId,
         amountFen,
         approvedBy: context.actor.userId,
-        approvedOn: effectiveDate(errors, 'approvedOn', null, context.now),
+        approvedOn: businessDate(context.now),
         note,
         balanceAfterFen: balance - amountFen,
       },
@@ -310,11 +294,8 @@ function rejectWaiver(
   state: DuesAccountState,
   context: DecisionContext,
   facts: DuesAccountFacts,
-  errors: FieldErrors,
 ): DuesAccountEvent[] {
-  const waiverId = validId(errors, 'waiverId', command.waiverId, 'The waiver id');
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
-  errors.throwIfAny();
+  const { waiverId, reason } = command;
   const account = invoiced(state, command);
   const waiver = pendingWaiver(account, waiverId);
   assertMayDecide(waiver, context, facts);
@@ -338,13 +319,10 @@ function revokeWaiver(
   state: DuesAccountState,
   context: DecisionContext,
   facts: DuesAccountFacts,
-  errors: FieldErrors,
 ): DuesAccountEvent[] {
-  const waiverId = validId(errors, 'waiverId', command.waiverId, 'The waiver id');
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
-  const requested = command.amountFen == null ? null : validFen(errors, 'amountFen', command.amountFen, { positive: true });
-  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
-  errors.throwIfAny();
+  const { waiverId, reason } = command;
+  const requested = command.amountFen ?? null;
+  const effectiveFrom = command.effectiveFrom ?? businessDate(context.now);
   const account = invoiced(state, command);
   const waiver = account.waivers.get(waiverId);
   if (!waiver) throw new NotFound('Dues waiver', waiverId);
@@ -382,14 +360,8 @@ function revokeWaiver(
   ];
 }
 
-function grantPolicyWaiver(command: GrantPolicyWaiver, state: DuesAccountState, context: DecisionContext, errors: FieldErrors): DuesAccountEvent[] {
-  const waiverId = validId(errors, 'waiverId', command.waiverId, 'The waiver id');
-  const policyId = validId(errors, 'policyId', command.policyId, 'The policy id');
-  const percent = validPercent(errors, 'percent', command.percent, 0);
-  const reasonCategory = oneOf<WaiverReason>(errors, 'reasonCategory', command.reasonCategory, WAIVER_REASONS);
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
-  const decision: DecisionRecord = validDecisionRecord(errors, 'decision', command.decision);
-  errors.throwIfAny();
+function grantPolicyWaiver(command: GrantPolicyWaiver, state: DuesAccountState, context: DecisionContext): DuesAccountEvent[] {
+  const { waiverId, policyId, percent, reasonCategory, reason, decision } = command;
   if (command.policyYear !== command.year) {
     throw new RuleViolation(
       DuesRules.policyYearMismatch,
@@ -416,7 +388,7 @@ function grantPolicyWaiver(command: GrantPolicyWaiver, state: DuesAccountState, 
         reasonCategory,
         reason,
         decision,
-        grantedOn: effectiveDate(errors, 'grantedOn', null, context.now),
+        grantedOn: businessDate(context.now),
         balanceAfterFen: balance - amountFen,
       },
     },

@@ -62,8 +62,21 @@ const request: RequestDuesWaiver = {
   evidenceReference: '走访记录 2026-02',
 };
 
-const requested = (overrides: Partial<RequestDuesWaiver> = {}): DuesAccountEvent =>
-  spec.given([invoicedEvent]).when({ ...request, ...overrides }).events()[0]!;
+/** The request recorded for `request` (by admin-1 on the fixed day), with other waiver fields where a test needs them. */
+const requested = (overrides: { waiverId?: string; amountFen?: number | null; full?: boolean } = {}): DuesAccountEvent => ({
+  type: 'DuesWaiverRequested',
+  data: {
+    ...account,
+    waiverId: overrides.waiverId ?? 'w-1',
+    full: overrides.full ?? false,
+    amountFen: overrides.amountFen === undefined ? 1_000_00 : overrides.amountFen,
+    reasonCategory: 'SMALL_MICRO_RELIEF',
+    reason: '小微企业纾困：2026年上半年停工',
+    evidenceReference: '走访记录 2026-02',
+    requestedBy: 'admin-1',
+    requestedOn: '2026-03-02',
+  },
+});
 
 const paid = (amountFen: number, receiptNumber = 'R-001'): DuesAccountEvent => ({
   type: 'DuesPaymentRecorded',
@@ -221,14 +234,11 @@ describe('receipt numbers across the association', () => {
 
 describe('waivers', () => {
   it('records a request with its reason, evidence and requester', () => {
-    expect(requested().data).toMatchObject({
-      waiverId: 'w-1',
-      full: false,
-      amountFen: 1_000_00,
-      reasonCategory: 'SMALL_MICRO_RELIEF',
-      requestedBy: TEST_ADMIN.userId,
-      evidenceReference: '走访记录 2026-02',
-    });
+    spec.given([invoicedEvent]).when(request).then([requested()]);
+  });
+
+  it('records a full waiver request with no amount', () => {
+    spec.given([invoicedEvent]).when({ ...request, amountFen: null, full: true }).then([requested({ amountFen: null, full: true })]);
   });
 
   it('refuses a request larger than the balance, and one on a settled account', () => {
@@ -292,7 +302,12 @@ describe('waivers', () => {
   });
 
   describe('revoking', () => {
-    const approved = () => spec.given([invoicedEvent, requested()]).when({ type: 'ApproveDuesWaiver', ...account, waiverId: 'w-1' }, asApprover).events();
+    const approved = (): DuesAccountEvent[] => [
+      {
+        type: 'DuesWaiverApproved',
+        data: { ...account, waiverId: 'w-1', amountFen: 1_000_00, approvedBy: 'secretary-general', approvedOn: '2026-03-02', note: null, balanceAfterFen: 1_000_00 },
+      },
+    ];
     const revoke = { type: 'RevokeDuesWaiver', ...account, waiverId: 'w-1', reason: '核查发现申报不实' } as const;
 
     it('restores the waived amount to the balance, with the reason', () => {

@@ -7,11 +7,8 @@ import { tierLabel, validPercent } from './dues.fields.js';
 
 // The association's fee schedule stream: versions adopted on a general assembly decision.
 
-export function decideFeeSchedule(command: FeeScheduleCommand, state: FeeScheduleState, _context: DecisionContext): FeeScheduleEvent[] {
-  return adoptSchedule(command, state);
-}
-
-function adoptSchedule(command: AdoptFeeSchedule, state: FeeScheduleState): FeeScheduleEvent[] {
+/** The parse step: a fee schedule's fields checked at once, before the schedule stream is read. */
+export function parseFeeSchedule(command: FeeScheduleCommand): FeeScheduleCommand {
   const errors = new FieldErrors();
   const associationId = requiredText(errors, 'associationId', command.associationId, { max: 64, label: 'The association id' });
   const amounts: TierAmount[] = [];
@@ -34,7 +31,17 @@ function adoptSchedule(command: AdoptFeeSchedule, state: FeeScheduleState): FeeS
   }
   const decision = validDecisionRecord(errors, 'decision', command.decision);
   errors.throwIfAny();
+  return { ...command, associationId, amounts, secondHalfPercent, decision };
+}
 
+/** The rules of a parsed fee schedule against the versions adopted before. */
+export function decideFeeSchedule(command: FeeScheduleCommand, state: FeeScheduleState, _context: DecisionContext): FeeScheduleEvent[] {
+  return adoptSchedule(command, state);
+}
+
+function adoptSchedule(command: AdoptFeeSchedule, state: FeeScheduleState): FeeScheduleEvent[] {
+  const { associationId, amounts, decision } = command;
+  const secondHalfPercent = command.secondHalfPercent ?? null;
   if (decision.body !== 'GENERAL_ASSEMBLY') {
     throw new RuleViolation(
       DuesRules.scheduleNeedsGeneralAssembly,
@@ -79,6 +86,7 @@ function adoptSchedule(command: AdoptFeeSchedule, state: FeeScheduleState): FeeS
 export const feeScheduleDecider: Decider<FeeScheduleCommand, FeeScheduleEvent, FeeScheduleState> = {
   initialState: initialFeeScheduleState,
   eventTypes: FEE_SCHEDULE_EVENT_TYPES,
+  parse: parseFeeSchedule,
   decide: decideFeeSchedule,
   evolve: evolveFeeSchedule,
 };

@@ -1,6 +1,7 @@
 import { type MultiStreamDecider, normaliseCreditCode, normaliseDocumentNumber, RECEIPT_NUMBER_RULE } from '../shared/index.js';
 import type { RecordDuesPayment } from './dues.commands.js';
 import { decideDuesAccount, duesAccountDecider } from './dues-account.decide.js';
+import { parseDuesAccount } from './dues-account.parse.js';
 import { decideReceipt, receiptDecider } from './receipt.decide.js';
 import { duesAccountStreamId, receiptStreamId } from './dues.events.js';
 import type { DuesAccountState, ReceiptState } from './dues.state.js';
@@ -25,6 +26,7 @@ function receiptKey(receiptNumber: unknown): string {
  * refused for either reason claims nothing, so its number stays free for the payment it really belongs to.
  */
 export const duesPaymentDecider: MultiStreamDecider<RecordDuesPayment, DuesPaymentStreams> = {
+  parse: parseDuesAccount,
   streams: (command) => ({
     account: {
       streamId: duesAccountStreamId(command.associationId, normaliseCreditCode(command.enterpriseCode), command.year),

@@ -7,11 +7,18 @@ import { validYear, validReceiptNumber } from './dues.fields.js';
 
 // A receipt number stream: claimed once, by the payment it records (ADR 0012).
 
-export function decideReceipt(command: ReceiptCommand, state: ReceiptState, _context: DecisionContext): ReceiptEvent[] {
+/** The parse step: the receipt number (normalised) and the year, before the receipt stream is read. */
+export function parseReceipt(command: ReceiptCommand): ReceiptCommand {
   const errors = new FieldErrors();
   const receiptNumber = validReceiptNumber(errors, 'receiptNumber', command.receiptNumber);
   validYear(errors, 'year', command.year);
   errors.throwIfAny();
+  return { ...command, receiptNumber };
+}
+
+/** A receipt number is claimed once in the association. */
+export function decideReceipt(command: ReceiptCommand, state: ReceiptState, _context: DecisionContext): ReceiptEvent[] {
+  const { receiptNumber } = command;
   if (state.status === 'reserved') {
     throw new RuleViolation(
       DuesRules.receiptDuplicate,
@@ -30,6 +37,7 @@ export function decideReceipt(command: ReceiptCommand, state: ReceiptState, _con
 export const receiptDecider: Decider<ReceiptCommand, ReceiptEvent, ReceiptState> = {
   initialState: initialReceiptState,
   eventTypes: RECEIPT_EVENT_TYPES,
+  parse: parseReceipt,
   decide: decideReceipt,
   evolve: evolveReceipt,
 };

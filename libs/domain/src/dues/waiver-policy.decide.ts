@@ -7,11 +7,8 @@ import { POLICY_BODIES, REASON_MAX, tierLabel, validId, validPercent, validYear 
 
 // A waiver policy stream: adopted once, on a decision; applied account by account by the bulk workflow.
 
-export function decideWaiverPolicy(command: WaiverPolicyCommand, state: WaiverPolicyState, _context: DecisionContext): WaiverPolicyEvent[] {
-  return adoptPolicy(command, state);
-}
-
-function adoptPolicy(command: AdoptWaiverPolicy, state: WaiverPolicyState): WaiverPolicyEvent[] {
+/** The parse step: a waiver policy's fields checked at once, before the policy stream is read. */
+export function parseWaiverPolicy(command: WaiverPolicyCommand): WaiverPolicyCommand {
   const errors = new FieldErrors();
   const policyId = validId(errors, 'policyId', command.policyId, 'The policy id');
   const year = validYear(errors, 'year', command.year);
@@ -32,6 +29,17 @@ function adoptPolicy(command: AdoptWaiverPolicy, state: WaiverPolicyState): Waiv
   }
   const decision = validDecisionRecord(errors, 'decision', command.decision);
   errors.throwIfAny();
+  return { ...command, policyId, year, title, reasonCategory, reason, defaultPercent, sizeClassPercents, decision };
+}
+
+/** The rules of a parsed waiver policy: the deciding body, and one adoption per policy id. */
+export function decideWaiverPolicy(command: WaiverPolicyCommand, state: WaiverPolicyState, _context: DecisionContext): WaiverPolicyEvent[] {
+  return adoptPolicy(command, state);
+}
+
+function adoptPolicy(command: AdoptWaiverPolicy, state: WaiverPolicyState): WaiverPolicyEvent[] {
+  const { policyId, year, title, reasonCategory, reason, defaultPercent, decision } = command;
+  const sizeClassPercents = command.sizeClassPercents ?? [];
   if (!(POLICY_BODIES as readonly string[]).includes(decision.body)) {
     throw new RuleViolation(
       DuesRules.policyBodyNotCompetent,
@@ -53,6 +61,7 @@ function adoptPolicy(command: AdoptWaiverPolicy, state: WaiverPolicyState): Waiv
 export const waiverPolicyDecider: Decider<WaiverPolicyCommand, WaiverPolicyEvent, WaiverPolicyState> = {
   initialState: initialWaiverPolicyState,
   eventTypes: WAIVER_POLICY_EVENT_TYPES,
+  parse: parseWaiverPolicy,
   decide: decideWaiverPolicy,
   evolve: evolveWaiverPolicy,
 };
