@@ -10,7 +10,6 @@ import { AuthGuard, formatGraphQLError, GraphQLPassThroughFilter, graphqlMetrics
 import { AuditHistory } from './audit/audit-history.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js';
-import { DuesArrearsReader } from './dues/arrears.reader.js';
 import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
@@ -24,7 +23,7 @@ import type { ApiRuntime } from './runtime.js';
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
 export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS];
 
-const READ_MODELS = [...registerQueries, AuditHistory, DuesArrearsReader];
+const READ_MODELS = [...registerQueries, AuditHistory];
 
 @Module({})
 export class ApiModule {

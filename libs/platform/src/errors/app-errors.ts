@@ -43,3 +43,36 @@ export class UnauthenticatedError extends Error {
 export class ForbiddenError extends Error {
   override readonly name = 'ForbiddenError';
 }
+
+/**
+ * The database (or the event store) cannot be reached just now. A command whose connection failed may or may not
+ * have been recorded; sending it again under the same command id after `retryAfterSeconds` is safe either way
+ * (a recorded command is answered as it was, never applied twice).
+ */
+export class UnavailableError extends Error {
+  override readonly name = 'UnavailableError';
+  constructor(
+    message = 'The register cannot reach its database just now. Send the request again shortly; a command sent again under the same command id is never applied twice.',
+    readonly retryAfterSeconds = 5,
+  ) {
+    super(message);
+  }
+}
+
+/** Node socket errors and Postgres SQLSTATE classes that mean "the server is gone", not "the statement is wrong". */
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_SQLSTATE_CLASSES = ['08', '57P01', '57P02', '57P03', '53300'];
+const CONNECTION_MESSAGES = /Connection terminated|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i;
+
+/** True when `error` (or what it wraps) says the database connection failed, so the request may be retried as it is. */
+export function isConnectionFailure(error: unknown): boolean {
+  for (let current = error as { code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown } | null, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    if (current instanceof UnavailableError) return true;
+    const code = typeof current.code === 'string' ? current.code : '';
+    if (CONNECTION_ERROR_CODES.has(code)) return true;
+    if (code.length === 5 && CONNECTION_SQLSTATE_CLASSES.some((prefix) => code.startsWith(prefix))) return true;
+    if (typeof current.message === 'string' && CONNECTION_MESSAGES.test(current.message)) return true;
+    current = (current.driverError ?? current.cause ?? null) as typeof current;
+  }
+  return false;
+}

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import type { GraphQLFormattedError } from 'graphql';
 import { InvalidInput, NotFound, RuleViolation, type FieldError } from '#domain/shared';
-import { ConflictError, ForbiddenError, StreamIntegrityError, UnauthenticatedError } from './app-errors.js';
+import { ConflictError, ForbiddenError, isConnectionFailure, StreamIntegrityError, UnauthenticatedError, UnavailableError } from './app-errors.js';
 
 /** The `extensions.code` values clients can rely on. */
 export const ErrorCodes = {
@@ -12,6 +12,7 @@ export const ErrorCodes = {
   unauthenticated: 'UNAUTHENTICATED',
   notFound: 'NOT_FOUND',
   dataIntegrity: 'DATA_INTEGRITY',
+  unavailable: 'UNAVAILABLE',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -78,6 +79,12 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   if (typeof code === 'string' && PROTOCOL_CODES.has(code)) {
     const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
     return { ...base, extensions: { ...extensions, code } };
+  }
+  if (isConnectionFailure(original)) {
+    const retryAfterSeconds = original instanceof UnavailableError ? original.retryAfterSeconds : 5;
+    log?.error({ code: (original as { code?: unknown } | null)?.code ?? null, path: formatted.path }, 'database unavailable during a GraphQL operation');
+    const message = original instanceof UnavailableError ? original.message : new UnavailableError().message;
+    return { ...base, message, extensions: { code: ErrorCodes.unavailable, retryAfterSeconds } };
   }
   const reference = randomBytes(4).toString('hex');
   log?.error({ err: original, reference, path: formatted.path }, 'unexpected error in a GraphQL operation');
