@@ -2,18 +2,31 @@ import { describe, expect, it } from '@jest/globals';
 import { deciderSpec, TEST_ADMIN } from '#testing';
 import { type DecisionRecord, NoticeRules } from '../shared/index.js';
 import type { CreditApplicationFacts, DefineCreditRulebookVersion } from './credit.commands.js';
-import {
-  creditApplicationDecider,
-  creditConductDecider,
-  creditCycleDecider,
-  creditRulebookDecider,
-  validRulebook,
-} from './index.js';
+import { creditApplicationDecider, creditConductDecider, creditCycleDecider, creditRulebookDecider } from './index.js';
 import { CreditRules } from './credit.errors.js';
-import { type ConductRecord, type CreditApplicationEvent, type CreditConductRecorded, type CycleData, upcastCreditConductEvent } from './credit.events.js';
-import { computeGrade } from './credit.rulebook.js';
+import type {
+  ConductRecord,
+  CreditApplicationEvent,
+  CreditApplicationFiled,
+  CreditConductRecorded,
+  CreditCycleClosed,
+  CreditCycleOpened,
+  CreditGradeOverridden,
+  CreditGradeOverrideRequested,
+  CreditIndicatorScored,
+  CreditNoticeStarted,
+  CreditObjectionFiled,
+  CreditObjectionResolved,
+  CreditRatingDowngraded,
+  CreditRatingIssued,
+  CreditReviewCompleted,
+  CreditScorerAssigned,
+  CycleData,
+} from './credit.events.js';
+import { upcastCreditConductEvent } from './credit.events.js';
+import { type AppliedVeto, computeGrade, type GradeComputation, type IndicatorScore, type RulebookVersion } from './credit.rulebook.js';
 
-// FIXED_NOW is 2026-03-02 in Beijing.
+// FIXED_NOW is 2026-03-02 in Beijing. Every "given" below is a literal event as the stream holds it.
 const ASSOC = 'assoc-yueyang';
 const CYCLE = 'c2026';
 const SUBJECT = '91430600000000001X';
@@ -32,10 +45,11 @@ const define: DefineCreditRulebookVersion = {
     { code: 'OVERALL', name: '综合评价', category: '协会评价', maxPoints: 4, body: 'ASSOCIATION', evidenceRequired: false },
     { code: 'MARKET_CONDUCT', name: '市场行为', category: '主管部门', maxPoints: 92, body: 'DEPARTMENT', evidenceRequired: true },
   ],
+  // Given out of order: the version keeps them from the best grade down.
   thresholds: [
-    { grade: 'AAA', minPoints: 90 },
     { grade: 'AA', minPoints: 80 },
     { grade: 'A', minPoints: 60 },
+    { grade: 'AAA', minPoints: 90 },
   ],
   validityYears: 2,
   noticeDays: 7,
@@ -46,7 +60,27 @@ const define: DefineCreditRulebookVersion = {
     { conductCode: 'BRIBERY', action: 'REVOKE', levels: null },
   ],
 };
-const rulebook = validRulebook(define, 1);
+/** Version 1 as `define` records it. */
+const rulebook: RulebookVersion = {
+  associationId: ASSOC,
+  rulebookId: 'yy-credit',
+  version: 1,
+  title: '岳阳市建筑业企业信用评价办法',
+  referenceNumber: '岳建协〔2020〕5号',
+  effectiveFrom: '2020-01-01',
+  effectiveTo: null,
+  subjectKind: 'ENTERPRISE',
+  indicators: define.indicators,
+  thresholds: [
+    { grade: 'AAA', minPoints: 90 },
+    { grade: 'AA', minPoints: 80 },
+    { grade: 'A', minPoints: 60 },
+  ],
+  validityYears: 2,
+  noticeDays: 7,
+  vetoRules: define.vetoRules!,
+  dynamicRules: define.dynamicRules!,
+};
 const cycleData: CycleData = {
   associationId: ASSOC,
   cycleId: CYCLE,
@@ -67,20 +101,91 @@ const facts: CreditApplicationFacts = { cycle: { data: cycleData, closed: false,
 const spec = deciderSpec(creditApplicationDecider(facts));
 const as = (userId: string) => ({ actor: { userId, role: 'EXPERT' as const, associationId: ASSOC } });
 const at = (isoDay: string) => ({ now: new Date(`${isoDay}T02:00:00.000Z`) });
-
-const filed: CreditApplicationEvent = {
-  type: 'CreditApplicationFiled',
-  data: { ...k, subjectKind: 'ENTERPRISE', rulebookId: 'yy-credit', rulebookVersion: 1, filedOn: '2026-03-02', member: true, selfAssessment: [] },
-};
-const score = (code: string, points: number, maxPoints: number, body: 'ASSOCIATION' | 'DEPARTMENT', scorerId: string): CreditApplicationEvent => ({
-  type: 'CreditIndicatorScored',
-  data: { ...k, code, points, maxPoints, body, scorerId, evidenceReference: 'EV-1', note: null, previousPoints: null },
-});
-const scored = [filed, score('SELF_DISCIPLINE', 4, 4, 'ASSOCIATION', 'assoc-scorer'), score('OVERALL', 4, 4, 'ASSOCIATION', 'assoc-scorer'), score('MARKET_CONDUCT', 85, 92, 'DEPARTMENT', 'dept-scorer')];
-const reviewed = [...scored, ...spec.given(scored).when({ type: 'CompleteCreditReview', ...k }).events()];
-const inNotice = [...reviewed, ...spec.given(reviewed).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-03-02' }).events()];
 const committee: DecisionRecord = { body: 'CREDIT_COMMITTEE', reference: '岳信评〔2026〕2号', decidedOn: '2026-03-01', votes: null };
-const issued = [...inNotice, ...spec.given(inNotice).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-2026-001', validFrom: '2026-03-10' }, at('2026-03-10')).events()];
+
+// ---- the application stream's events, literally ----------------------------------------------------
+
+const filed = (data: Partial<CreditApplicationFiled['data']> = {}): CreditApplicationFiled => ({
+  type: 'CreditApplicationFiled',
+  data: { ...k, subjectKind: 'ENTERPRISE', rulebookId: 'yy-credit', rulebookVersion: 1, filedOn: '2026-03-02', member: true, selfAssessment: [], ...data },
+});
+
+/** An indicator's score as the rulebook prices it, by its body's scorer. */
+const INDICATOR = {
+  SELF_DISCIPLINE: { maxPoints: 4, body: 'ASSOCIATION', scorerId: 'assoc-scorer' },
+  OVERALL: { maxPoints: 4, body: 'ASSOCIATION', scorerId: 'assoc-scorer' },
+  MARKET_CONDUCT: { maxPoints: 92, body: 'DEPARTMENT', scorerId: 'dept-scorer' },
+} as const;
+type IndicatorCode = keyof typeof INDICATOR;
+
+const scored = (code: IndicatorCode, points: number, data: Partial<CreditIndicatorScored['data']> = {}): CreditIndicatorScored => ({
+  type: 'CreditIndicatorScored',
+  data: { ...k, code, points, ...INDICATOR[code], evidenceReference: 'EV-1', note: null, previousPoints: null, ...data },
+});
+
+/** The score a review records for an indicator: as the scored event has it. */
+const indicatorScore = (event: CreditIndicatorScored): IndicatorScore => {
+  const { code, maxPoints, points, body, scorerId, evidenceReference } = event.data;
+  return { code, maxPoints, points, body, scorerId, evidenceReference };
+};
+
+const reviewCompleted = (
+  scores: readonly CreditIndicatorScored[],
+  result: Pick<GradeComputation, 'totalPoints' | 'thresholdGrade' | 'grade'> & { vetoes?: AppliedVeto[] },
+  completedOn = '2026-03-02',
+): CreditReviewCompleted => ({
+  type: 'CreditReviewCompleted',
+  data: {
+    ...k,
+    completedOn,
+    computation: {
+      rulebookId: 'yy-credit',
+      rulebookVersion: 1,
+      scores: scores.map(indicatorScore),
+      thresholds: rulebook.thresholds,
+      vetoes: result.vetoes ?? [],
+      totalPoints: result.totalPoints,
+      thresholdGrade: result.thresholdGrade,
+      grade: result.grade,
+    },
+  },
+});
+
+const overrideRequested = (data: Partial<CreditGradeOverrideRequested['data']> = {}): CreditGradeOverrideRequested => ({
+  type: 'CreditGradeOverrideRequested',
+  data: { ...k, fromGrade: 'AAA', toGrade: 'AA', reason: '信评委复核', decision: committee, requestedBy: TEST_ADMIN.userId, ...data },
+});
+
+const overridden = (data: Partial<CreditGradeOverridden['data']> = {}): CreditGradeOverridden => ({
+  type: 'CreditGradeOverridden',
+  data: { ...k, fromGrade: 'AAA', toGrade: 'AA', reason: '信评委复核', decision: committee, requestedBy: TEST_ADMIN.userId, approvedBy: 'second', approvedOn: '2026-03-02', ...data },
+});
+
+const noticeStarted = (startsOn: string, endsOn: string, grade: string | null = 'AAA'): CreditNoticeStarted => ({
+  type: 'CreditNoticeStarted',
+  data: { ...k, grade, startsOn, endsOn, noticeDays: 7 },
+});
+
+const objectionFiled = (filedOn = '2026-03-05'): CreditObjectionFiled => ({
+  type: 'CreditObjectionFiled',
+  data: { ...k, objectionId: 'obj-1', objector: '某公司', grounds: '分数有误', evidenceReference: null, filedOn },
+});
+
+const objectionResolved = (outcome: 'UPHELD' | 'DISMISSED', reasons: string, resolvedOn = '2026-03-06'): CreditObjectionResolved => ({
+  type: 'CreditObjectionResolved',
+  data: { ...k, objectionId: 'obj-1', outcome, reasons, resolvedOn },
+});
+
+const ratingIssued = (data: Pick<CreditRatingIssued['data'], 'certificateNumber' | 'validFrom' | 'validTo'> & { grade?: string }): CreditRatingIssued => ({
+  type: 'CreditRatingIssued',
+  data: { ...k, grade: 'AAA', rulebookId: 'yy-credit', rulebookVersion: 1, ...data },
+});
+
+const scores = [scored('SELF_DISCIPLINE', 4), scored('OVERALL', 4), scored('MARKET_CONDUCT', 85)];
+const scoredHistory: CreditApplicationEvent[] = [filed(), ...scores];
+const reviewed: CreditApplicationEvent[] = [...scoredHistory, reviewCompleted(scores, { totalPoints: 93, thresholdGrade: 'AAA', grade: 'AAA' })];
+const inNotice: CreditApplicationEvent[] = [...reviewed, noticeStarted('2026-03-02', '2026-03-08')];
+const issued: CreditApplicationEvent[] = [...inNotice, ratingIssued({ certificateNumber: 'YY-2026-001', validFrom: '2026-03-10', validTo: '2028-03-09' })];
 
 const accident: ConductRecord = {
   associationId: ASSOC,
@@ -100,21 +205,26 @@ const accident: ConductRecord = {
 
 describe('credit rulebooks', () => {
   const rulebooks = deciderSpec(creditRulebookDecider);
-  const defined = rulebooks.given([]).when(define).events();
+  const defined = { type: 'CreditRulebookVersionDefined' as const, data: rulebook };
   const pinned = { type: 'CreditRulebookVersionPinned' as const, data: { associationId: ASSOC, rulebookId: 'yy-credit', version: 1, cycleId: CYCLE } };
 
   it('defines version 1 with thresholds ordered from the best grade down', () => {
-    expect(defined).toHaveLength(1);
-    expect(defined[0]!.data).toMatchObject({ version: 1, noticeDays: 7, thresholds: [{ grade: 'AAA' }, { grade: 'AA' }, { grade: 'A' }] });
+    rulebooks.given([]).when(define).then([defined]);
+  });
+
+  it('defines the next version after the ones in the stream', () => {
+    rulebooks.given([defined]).when(define).then([{ type: 'CreditRulebookVersionDefined', data: { ...rulebook, version: 2 } }]);
   });
 
   it('amends a version no cycle uses yet', () => {
-    const amended = rulebooks.given(defined).when({ ...define, type: 'AmendCreditRulebookVersion', version: 1, reason: '修正', noticeDays: 10 }).events();
-    expect(amended[0]!.data).toMatchObject({ version: 1, noticeDays: 10, reason: '修正' });
+    rulebooks
+      .given([defined])
+      .when({ ...define, type: 'AmendCreditRulebookVersion', version: 1, reason: '修正', noticeDays: 10 })
+      .then([{ type: 'CreditRulebookVersionAmended', data: { ...rulebook, noticeDays: 10, reason: '修正' } }]);
   });
 
   it('refuses to change a version a cycle has pinned', () => {
-    rulebooks.given([...defined, pinned]).when({ ...define, type: 'AmendCreditRulebookVersion', version: 1, reason: '修正' }).thenRefuses(CreditRules.rulebookVersionInUse);
+    rulebooks.given([defined, pinned]).when({ ...define, type: 'AmendCreditRulebookVersion', version: 1, reason: '修正' }).thenRefuses(CreditRules.rulebookVersionInUse);
   });
 
   it('refuses a rulebook with field errors for every malformed part', () => {
@@ -128,10 +238,17 @@ describe('credit rulebooks', () => {
 describe('credit cycles', () => {
   const cycles = deciderSpec(creditCycleDecider({ rulebook }));
   const open = { type: 'OpenCreditCycle' as const, ...cycleData, rulebookId: 'yy-credit', rulebookVersion: 1 };
+  const opened: CreditCycleOpened = { type: 'CreditCycleOpened', data: cycleData };
+  const assign = { type: 'AssignCreditScorer' as const, associationId: ASSOC, cycleId: CYCLE, scorerId: 'assoc-scorer', body: 'ASSOCIATION' as const, employerCode: null };
+  const assigned: CreditScorerAssigned = { type: 'CreditScorerAssigned', data: { associationId: ASSOC, cycleId: CYCLE, scorerId: 'assoc-scorer', body: 'ASSOCIATION', employerCode: null } };
+  const closed: CreditCycleClosed = { type: 'CreditCycleClosed', data: { associationId: ASSOC, cycleId: CYCLE, closedOn: '2026-04-01' } };
 
   it('opens with the pinned rulebook copied into the cycle', () => {
-    const events = cycles.given([]).when(open).events();
-    expect(events[0]!.data).toMatchObject({ cycleId: CYCLE, rulebook: { version: 1, referenceNumber: '岳建协〔2020〕5号' } });
+    cycles.given([]).when(open).then([opened]);
+  });
+
+  it('refuses to open a cycle twice', () => {
+    cycles.given([opened]).when(open).thenRefuses(CreditRules.cycleAlreadyOpened);
   });
 
   it('refuses a rulebook not yet in force when filing opens', () => {
@@ -141,13 +258,35 @@ describe('credit cycles', () => {
   it('refuses to open without the rulebook version', () => {
     deciderSpec(creditCycleDecider({})).given([]).when(open).thenRefuses(CreditRules.rulebookVersionUnknown);
   });
+
+  it('assigns a scorer once, and again when the scorer changes employer', () => {
+    cycles.given([opened]).when(assign).then([assigned]);
+    cycles.given([opened, assigned]).when(assign).then([]);
+    cycles
+      .given([opened, assigned])
+      .when({ ...assign, employerCode: SUBJECT })
+      .then([{ type: 'CreditScorerAssigned', data: { ...assigned.data, employerCode: SUBJECT } }]);
+  });
+
+  it('closes an open cycle on the business date', () => {
+    cycles.given([opened, assigned]).when({ type: 'CloseCreditCycle', associationId: ASSOC, cycleId: CYCLE }).then([
+      { type: 'CreditCycleClosed', data: { associationId: ASSOC, cycleId: CYCLE, closedOn: '2026-03-02' } },
+    ]);
+  });
+
+  it('refuses scorers and a second close on a closed cycle, and both on a cycle never opened', () => {
+    cycles.given([opened, closed]).when(assign).thenRefuses(CreditRules.cycleNotOpen);
+    cycles.given([opened, closed]).when({ type: 'CloseCreditCycle', associationId: ASSOC, cycleId: CYCLE }).thenRefuses(CreditRules.cycleNotOpen);
+    cycles.given([]).when(assign).thenRefuses(CreditRules.cycleNotOpen);
+    cycles.given([]).when({ type: 'CloseCreditCycle', associationId: ASSOC, cycleId: CYCLE }).thenRefuses(CreditRules.cycleNotOpen);
+  });
 });
 
 describe('filing an application', () => {
   const file = { type: 'FileCreditApplication' as const, ...k, selfAssessment: [{ code: 'OVERALL', points: 4 }] };
 
   it('records the pinned rulebook version and the self-assessment', () => {
-    expect(spec.given([]).when(file).events()[0]!.data).toMatchObject({ rulebookVersion: 1, selfAssessment: [{ code: 'OVERALL', points: 4 }], member: true });
+    spec.given([]).when(file).then([filed({ selfAssessment: [{ code: 'OVERALL', points: 4 }] })]);
   });
 
   it('refuses filing outside the window', () => {
@@ -161,7 +300,7 @@ describe('filing an application', () => {
   it('takes a non-member when the cycle is open to all firms, and records that it is not a member', () => {
     const open = { ...cycleData, eligibility: 'ALL' as const };
     const all = deciderSpec(creditApplicationDecider({ ...facts, cycle: { data: open, closed: false, scorers }, activeMember: false }));
-    expect(all.given([]).when(file).events()[0]!.data).toMatchObject({ member: false });
+    all.given([]).when(file).then([filed({ member: false, selfAssessment: [{ code: 'OVERALL', points: 4 }] })]);
   });
 
   it('refuses an enterprise not in the register', () => {
@@ -171,15 +310,19 @@ describe('filing an application', () => {
   it('takes a person’s application (三诚) without an enterprise registration', () => {
     const persons = { ...cycleData, rulebook: { ...rulebook, subjectKind: 'PERSON' as const }, eligibility: 'ALL' as const };
     const personSpec = deciderSpec(creditApplicationDecider({ cycle: { data: persons, closed: false, scorers }, subjectRegistered: false, activeMember: false }));
-    expect(personSpec.given([]).when({ ...file, subjectId: '420106198001011234' }).events()[0]!.data).toMatchObject({ subjectKind: 'PERSON', member: false });
+    personSpec
+      .given([])
+      .when({ ...file, subjectId: '420106198001011234' })
+      .then([filed({ subjectId: '420106198001011234', subjectKind: 'PERSON', member: false, selfAssessment: [{ code: 'OVERALL', points: 4 }] })]);
   });
 
   it('refuses filing in a closed cycle', () => {
     deciderSpec(creditApplicationDecider({ ...facts, cycle: { data: cycleData, closed: true, scorers } })).given([]).when(file).thenRefuses(CreditRules.cycleClosed);
   });
 
-  it('refuses a second application in the same cycle', () => {
-    spec.given([filed]).when(file).thenRefuses(CreditRules.applicationAlreadyFiled);
+  it('refuses a second application in the same cycle, at any stage', () => {
+    spec.given([filed()]).when(file).thenRefuses(CreditRules.applicationAlreadyFiled);
+    spec.given(issued).when(file).thenRefuses(CreditRules.applicationAlreadyFiled);
   });
 
   it('refuses a self-assessment above an indicator maximum as a field error', () => {
@@ -195,133 +338,198 @@ describe('scoring indicators', () => {
   });
 
   it('records a score by the assigned scorer of the indicator body', () => {
-    expect(spec.given([filed]).when(scoreCmd('OVERALL', 3), as('assoc-scorer')).events()[0]!.data).toMatchObject({ points: 3, maxPoints: 4, scorerId: 'assoc-scorer' });
+    spec.given([filed()]).when(scoreCmd('OVERALL', 3), as('assoc-scorer')).then([scored('OVERALL', 3, { evidenceReference: 'EV-9' })]);
+  });
+
+  it('records a changed score with the points it replaces', () => {
+    spec.given([filed(), scored('OVERALL', 3)]).when(scoreCmd('OVERALL', 4), as('assoc-scorer')).then([scored('OVERALL', 4, { evidenceReference: 'EV-9', previousPoints: 3 })]);
   });
 
   it('refuses a score above the maximum', () => {
-    spec.given([filed]).when(scoreCmd('OVERALL', 5), as('assoc-scorer')).thenRefuses(CreditRules.scoreAboveMaximum);
+    spec.given([filed()]).when(scoreCmd('OVERALL', 5), as('assoc-scorer')).thenRefuses(CreditRules.scoreAboveMaximum);
   });
 
   it('refuses a scorer of the wrong body', () => {
-    spec.given([filed]).when(scoreCmd('MARKET_CONDUCT', 80), as('assoc-scorer')).thenRefuses(CreditRules.scorerWrongBody);
+    spec.given([filed()]).when(scoreCmd('MARKET_CONDUCT', 80), as('assoc-scorer')).thenRefuses(CreditRules.scorerWrongBody);
   });
 
   it('refuses a scorer employed by the applicant', () => {
-    spec.given([filed]).when(scoreCmd('OVERALL', 4), as('conflicted')).thenRefuses(CreditRules.scorerConflict);
+    spec.given([filed()]).when(scoreCmd('OVERALL', 4), as('conflicted')).thenRefuses(CreditRules.scorerConflict);
   });
 
   it('refuses someone not assigned to the cycle', () => {
-    spec.given([filed]).when(scoreCmd('OVERALL', 4), as('stranger')).thenRefuses(CreditRules.scorerNotAssigned);
+    spec.given([filed()]).when(scoreCmd('OVERALL', 4), as('stranger')).thenRefuses(CreditRules.scorerNotAssigned);
   });
 
   it('refuses a score without evidence where the rulebook requires it', () => {
-    spec.given([filed]).when(scoreCmd('MARKET_CONDUCT', 80, null), as('dept-scorer')).thenRefuses(CreditRules.evidenceRequired);
+    spec.given([filed()]).when(scoreCmd('MARKET_CONDUCT', 80, null), as('dept-scorer')).thenRefuses(CreditRules.evidenceRequired);
   });
 
-  it('refuses scoring after the review is completed', () => {
-    spec.given(reviewed).when(scoreCmd('OVERALL', 4), as('assoc-scorer')).thenRefuses(CreditRules.applicationNotUnderReview);
+  it('refuses scoring before filing and after the review is completed, naming the status', () => {
+    const none = spec.given([]).when(scoreCmd('OVERALL', 4), as('assoc-scorer')).thenRefuses(CreditRules.applicationNotUnderReview);
+    expect(none.message).toBe('No application has been filed.');
+    const done = spec.given(reviewed).when(scoreCmd('OVERALL', 4), as('assoc-scorer')).thenRefuses(CreditRules.applicationNotUnderReview);
+    expect(done.details).toEqual({ status: 'REVIEWED' });
+    const noticed = spec.given(inNotice).when(scoreCmd('OVERALL', 4), as('assoc-scorer')).thenRefuses(CreditRules.applicationNotUnderReview);
+    expect(noticed.message).toBe('The application is in notice, not under review.');
   });
 });
 
 describe('completing the review', () => {
+  const complete = { type: 'CompleteCreditReview' as const, ...k };
+
   it('computes the grade from the thresholds and records its inputs', () => {
-    const computed = reviewed[reviewed.length - 1]!;
-    expect(computed.data).toMatchObject({ computation: { totalPoints: 93, thresholdGrade: 'AAA', grade: 'AAA', rulebookVersion: 1, vetoes: [] } });
+    spec.given(scoredHistory).when(complete).then([reviewCompleted(scores, { totalPoints: 93, thresholdGrade: 'AAA', grade: 'AAA' })]);
   });
 
   it('refuses while an indicator is unscored', () => {
-    spec.given(scored.slice(0, 3)).when({ type: 'CompleteCreditReview', ...k }).thenRefuses(CreditRules.indicatorsNotScored);
+    const error = spec.given([filed(), scored('SELF_DISCIPLINE', 4), scored('OVERALL', 4)]).when(complete).thenRefuses(CreditRules.indicatorsNotScored);
+    expect(error.details).toEqual({ missing: ['MARKET_CONDUCT'] });
+  });
+
+  it('refuses a second completion', () => {
+    spec.given(reviewed).when(complete).thenRefuses(CreditRules.applicationNotUnderReview);
   });
 
   it('caps the grade for a major accident in the assessment period', () => {
     const vetoed = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, occurredOn: '2025-06-01' }] }));
-    expect(vetoed.given(scored).when({ type: 'CompleteCreditReview', ...k }).events()[0]!.data).toMatchObject({
-      computation: { thresholdGrade: 'AAA', grade: 'A', vetoes: [{ recordId: 'rec-1', effect: 'CAP', capGrade: 'A' }] },
-    });
+    vetoed.given(scoredHistory).when(complete).then([
+      reviewCompleted(scores, {
+        totalPoints: 93,
+        thresholdGrade: 'AAA',
+        grade: 'A',
+        vetoes: [{ conductCode: 'MAJOR_SAFETY_ACCIDENT', recordId: 'rec-1', effect: 'CAP', capGrade: 'A' }],
+      }),
+    ]);
   });
 
-  it('ignores a veto record that another association recorded', () => {
+  it('ignores a veto record that another association recorded, or one outside the assessment period', () => {
     const elsewhere = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, associationId: 'assoc-wuhan', occurredOn: '2025-06-01' }] }));
-    expect(elsewhere.given(scored).when({ type: 'CompleteCreditReview', ...k }).events()[0]!.data).toMatchObject({ computation: { grade: 'AAA', vetoes: [] } });
+    elsewhere.given(scoredHistory).when(complete).then([reviewCompleted(scores, { totalPoints: 93, thresholdGrade: 'AAA', grade: 'AAA' })]);
+    const later = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [accident] }));
+    later.given(scoredHistory).when(complete).then([reviewCompleted(scores, { totalPoints: 93, thresholdGrade: 'AAA', grade: 'AAA' })]);
   });
 
   it('refuses any grade for false materials in the period', () => {
     const vetoed = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, code: 'FALSE_MATERIALS', occurredOn: '2025-06-01' }] }));
-    expect(vetoed.given(scored).when({ type: 'CompleteCreditReview', ...k }).events()[0]!.data).toMatchObject({ computation: { grade: null } });
+    vetoed.given(scoredHistory).when(complete).then([
+      reviewCompleted(scores, {
+        totalPoints: 93,
+        thresholdGrade: 'AAA',
+        grade: null,
+        vetoes: [{ conductCode: 'FALSE_MATERIALS', recordId: 'rec-1', effect: 'REFUSE', capGrade: null }],
+      }),
+    ]);
   });
 
   it('recomputes the same result from the recorded inputs', () => {
-    const { computation } = (reviewed[reviewed.length - 1] as Extract<CreditApplicationEvent, { type: 'CreditReviewCompleted' }>).data;
-    expect(computeGrade(computation)).toEqual({ totalPoints: computation.totalPoints, thresholdGrade: computation.thresholdGrade, grade: computation.grade });
+    const { computation } = reviewCompleted(scores, { totalPoints: 93, thresholdGrade: 'AAA', grade: 'AAA' }).data;
+    expect(computeGrade(computation)).toEqual({ totalPoints: 93, thresholdGrade: 'AAA', grade: 'AAA' });
   });
 });
 
 describe('overriding a computed grade', () => {
   const request = { type: 'RequestCreditGradeOverride' as const, ...k, toGrade: 'AA', reason: '信评委复核', decision: committee };
+  const approve = { type: 'ApproveCreditGradeOverride' as const, ...k };
+
+  it('records the request for a second person to approve', () => {
+    spec.given(reviewed).when(request).then([overrideRequested()]);
+  });
+
+  it('refuses an override before the review is completed', () => {
+    spec.given(scoredHistory).when(request).thenRefuses(CreditRules.notReviewed);
+  });
 
   it('refuses an override without a credit committee decision', () => {
     spec.given(reviewed).when({ ...request, decision: { ...committee, body: 'SECRETARIAT' } }).thenRefuses(CreditRules.overrideNeedsCreditCommittee);
   });
 
   it('refuses approval by the person who requested it', () => {
-    const requested = [...reviewed, ...spec.given(reviewed).when(request).events()];
-    spec.given(requested).when({ type: 'ApproveCreditGradeOverride', ...k }).thenRefuses(CreditRules.overrideSelfApproval);
+    spec.given([...reviewed, overrideRequested()]).when(approve).thenRefuses(CreditRules.overrideSelfApproval);
+  });
+
+  it('refuses approval when no override waits, and once it was approved', () => {
+    spec.given(reviewed).when(approve, as('second')).thenRefuses(CreditRules.overrideNotPending);
+    spec.given([...reviewed, overrideRequested(), overridden()]).when(approve, as('second')).thenRefuses(CreditRules.overrideNotPending);
   });
 
   it('changes the grade when a second person approves', () => {
-    const requested = [...reviewed, ...spec.given(reviewed).when(request).events()];
-    expect(spec.given(requested).when({ type: 'ApproveCreditGradeOverride', ...k }, as('second')).events()[0]!.data).toMatchObject({
-      fromGrade: 'AAA',
-      toGrade: 'AA',
-      requestedBy: TEST_ADMIN.userId,
-      approvedBy: 'second',
-    });
+    spec.given([...reviewed, overrideRequested()]).when(approve, as('second')).then([overridden()]);
+  });
+
+  it('overrides from the grade an earlier override gave', () => {
+    spec
+      .given([...reviewed, overrideRequested(), overridden()])
+      .when({ ...request, toGrade: 'A' })
+      .then([overrideRequested({ fromGrade: 'AA', toGrade: 'A' })]);
   });
 
   it('refuses to start the notice while an override waits for approval', () => {
-    const requested = [...reviewed, ...spec.given(reviewed).when(request).events()];
-    spec.given(requested).when({ type: 'StartCreditNotice', ...k }).thenRefuses(CreditRules.overridePending);
+    spec.given([...reviewed, overrideRequested()]).when({ type: 'StartCreditNotice', ...k }).thenRefuses(CreditRules.overridePending);
   });
 });
 
 describe('public notice, objections and issue', () => {
   const objection = { type: 'FileCreditObjection' as const, ...k, objectionId: 'obj-1', objector: '某公司', grounds: '分数有误' };
+  const resolve = (outcome: 'UPHELD' | 'DISMISSED', reasons: string) => ({ type: 'ResolveCreditObjection' as const, ...k, objectionId: 'obj-1', outcome, reasons });
+  const issue = { type: 'IssueCreditRating' as const, ...k, certificateNumber: 'YY-1' };
+  const rescore = { type: 'ScoreCreditIndicators' as const, ...k, scores: [{ code: 'MARKET_CONDUCT', points: 70, evidenceReference: 'EV-2' }] };
+  const rescored = scored('MARKET_CONDUCT', 70, { evidenceReference: 'EV-2', previousPoints: 85 });
+  const newScores = [scores[0]!, scores[1]!, rescored];
 
   it('ends the notice after the rulebook notice days', () => {
-    expect(inNotice[inNotice.length - 1]!.data).toMatchObject({ startsOn: '2026-03-02', endsOn: '2026-03-08', grade: 'AAA' });
+    spec.given(reviewed).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-03-02' }).then([noticeStarted('2026-03-02', '2026-03-08')]);
+  });
+
+  it('refuses a notice before the review is completed, and a second notice', () => {
+    spec.given(scoredHistory).when({ type: 'StartCreditNotice', ...k }).thenRefuses(CreditRules.notReviewed);
+    spec.given(inNotice).when({ type: 'StartCreditNotice', ...k }).thenRefuses(CreditRules.notReviewed);
   });
 
   it('refuses to issue during the notice', () => {
-    spec.given(inNotice).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1' }, at('2026-03-08')).thenRefuses(CreditRules.noticeNotEnded);
+    spec.given(inNotice).when(issue, at('2026-03-08')).thenRefuses(CreditRules.noticeNotEnded);
+  });
+
+  it('refuses to issue before the notice', () => {
+    spec.given(reviewed).when(issue, at('2026-03-10')).thenRefuses(CreditRules.notInNotice);
+  });
+
+  it('files an objection during the notice, once', () => {
+    spec.given(inNotice).when(objection, at('2026-03-05')).then([objectionFiled('2026-03-05')]);
+    spec.given([...inNotice, objectionFiled()]).when(objection, at('2026-03-06')).then([]);
   });
 
   it('refuses to issue with an objection open', () => {
-    const objected = [...inNotice, ...spec.given(inNotice).when(objection, at('2026-03-05')).events()];
-    spec.given(objected).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1' }, at('2026-03-10')).thenRefuses(CreditRules.objectionOpen);
+    spec.given([...inNotice, objectionFiled()]).when(issue, at('2026-03-10')).thenRefuses(CreditRules.objectionOpen);
   });
 
   it('issues after a dismissed objection, valid for the rulebook years', () => {
-    const objected = [...inNotice, ...spec.given(inNotice).when(objection, at('2026-03-05')).events()];
-    const dismissed = [...objected, ...spec.given(objected).when({ type: 'ResolveCreditObjection', ...k, objectionId: 'obj-1', outcome: 'DISMISSED', reasons: '经核查无误' }).events()];
-    expect(spec.given(dismissed).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1', validFrom: '2026-03-10' }, at('2026-03-10')).events()[0]!.data).toMatchObject({
-      grade: 'AAA',
-      validFrom: '2026-03-10',
-      validTo: '2028-03-09',
-      rulebookVersion: 1,
-    });
+    const objected = [...inNotice, objectionFiled()];
+    spec.given(objected).when(resolve('DISMISSED', '经核查无误'), at('2026-03-06')).then([objectionResolved('DISMISSED', '经核查无误')]);
+    spec
+      .given([...objected, objectionResolved('DISMISSED', '经核查无误')])
+      .when({ ...issue, validFrom: '2026-03-10' }, at('2026-03-10'))
+      .then([ratingIssued({ certificateNumber: 'YY-1', validFrom: '2026-03-10', validTo: '2028-03-09' })]);
+  });
+
+  it('refuses to resolve an objection never filed, or one already resolved', () => {
+    spec.given(inNotice).when(resolve('DISMISSED', '经核查无误')).thenRefuses(CreditRules.objectionUnknown);
+    spec.given([...inNotice, objectionFiled(), objectionResolved('DISMISSED', '经核查无误')]).when(resolve('UPHELD', '重新评分')).thenRefuses(CreditRules.objectionAlreadyResolved);
   });
 
   it('sends an upheld objection back to the scorers', () => {
-    const objected = [...inNotice, ...spec.given(inNotice).when(objection, at('2026-03-05')).events()];
-    const upheld = [...objected, ...spec.given(objected).when({ type: 'ResolveCreditObjection', ...k, objectionId: 'obj-1', outcome: 'UPHELD', reasons: '重新评分' }).events()];
-    const rescored = spec.given(upheld).when({ type: 'ScoreCreditIndicators', ...k, scores: [{ code: 'MARKET_CONDUCT', points: 70, evidenceReference: 'EV-2' }] }, as('dept-scorer')).events();
-    expect(rescored[0]!.data).toMatchObject({ points: 70, previousPoints: 85 });
-    const again = spec.given([...upheld, ...rescored]).when({ type: 'CompleteCreditReview', ...k }).events();
-    expect(again[0]!.data).toMatchObject({ computation: { totalPoints: 78, grade: 'A' } });
+    const upheld = [...inNotice, objectionFiled(), objectionResolved('UPHELD', '重新评分')];
+    spec.given(upheld).when(rescore, as('dept-scorer')).then([rescored]);
+    spec.given([...upheld, rescored]).when({ type: 'CompleteCreditReview', ...k }).then([reviewCompleted(newScores, { totalPoints: 78, thresholdGrade: 'A', grade: 'A' })]);
   });
 
-  it('refuses an objection outside the notice window', () => {
-    spec.given(inNotice).when(objection, at('2026-03-09')).thenRefuses(CreditRules.objectionOutsideNotice);
+  it('refuses an objection outside the notice window, or when no result is in notice', () => {
+    const late = spec.given(inNotice).when(objection, at('2026-03-09')).thenRefuses(CreditRules.objectionOutsideNotice);
+    expect(late.message).toBe('Objections are filed during the notice, 2026-03-02 to 2026-03-08; today is 2026-03-09.');
+    const early = spec.given(reviewed).when(objection).thenRefuses(CreditRules.objectionOutsideNotice);
+    expect(early.message).toBe('The result is not in public notice.');
+    const rated = spec.given(issued).when(objection, at('2026-03-12')).thenRefuses(CreditRules.objectionOutsideNotice);
+    expect(rated.message).toBe('Objections are filed during the notice, 2026-03-02 to 2026-03-08; today is 2026-03-12.');
   });
 
   it('refuses a notice that starts before the review it shows was completed', () => {
@@ -332,111 +540,186 @@ describe('public notice, objections and issue', () => {
 
   it('refuses a notice that starts in the past, so every day of it is a day the public can see it', () => {
     spec.given(reviewed).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-03-02' }, at('2026-03-05')).thenRefuses(NoticeRules.startsInThePast);
-    const today = spec.given(reviewed).when({ type: 'StartCreditNotice', ...k }, at('2026-03-05')).events();
-    expect(today[0]!.data).toMatchObject({ startsOn: '2026-03-05', endsOn: '2026-03-11' });
+    spec.given(reviewed).when({ type: 'StartCreditNotice', ...k }, at('2026-03-05')).then([noticeStarted('2026-03-05', '2026-03-11')]);
   });
 
   it('gives a grade changed after an upheld objection a new notice of full length before it is issued', () => {
-    const objected = [...inNotice, ...spec.given(inNotice).when(objection, at('2026-03-05')).events()];
-    const upheld = [...objected, ...spec.given(objected).when({ type: 'ResolveCreditObjection', ...k, objectionId: 'obj-1', outcome: 'UPHELD', reasons: '重新评分' }, at('2026-03-06')).events()];
-    const rescored = [...upheld, ...spec.given(upheld).when({ type: 'ScoreCreditIndicators', ...k, scores: [{ code: 'MARKET_CONDUCT', points: 70, evidenceReference: 'EV-2' }] }, { ...as('dept-scorer'), ...at('2026-03-06') }).events()];
-    const reReviewed = [...rescored, ...spec.given(rescored).when({ type: 'CompleteCreditReview', ...k }, at('2026-03-06')).events()];
+    const reReviewed = [
+      ...inNotice,
+      objectionFiled(),
+      objectionResolved('UPHELD', '重新评分', '2026-03-06'),
+      rescored,
+      reviewCompleted(newScores, { totalPoints: 78, thresholdGrade: 'A', grade: 'A' }, '2026-03-06'),
+    ];
     // Noticed "from a week ago" and issued the same day: refused; the changed grade must be seen for its seven days.
     spec.given(reReviewed).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-02-27' }, at('2026-03-06')).thenRefuses(NoticeRules.startsBeforeResult);
-    spec.given(reReviewed).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1' }, at('2026-03-06')).thenRefuses(CreditRules.notInNotice);
-    const renoticed = [...reReviewed, ...spec.given(reReviewed).when({ type: 'StartCreditNotice', ...k }, at('2026-03-06')).events()];
-    expect(renoticed.at(-1)!.data).toMatchObject({ grade: 'A', startsOn: '2026-03-06', endsOn: '2026-03-12' });
-    spec.given(renoticed).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1' }, at('2026-03-12')).thenRefuses(CreditRules.noticeNotEnded);
-    expect(spec.given(renoticed).when({ type: 'IssueCreditRating', ...k, certificateNumber: 'YY-1' }, at('2026-03-13')).events()[0]!.data).toMatchObject({ grade: 'A' });
+    spec.given(reReviewed).when(issue, at('2026-03-06')).thenRefuses(CreditRules.notInNotice);
+    spec.given(reReviewed).when({ type: 'StartCreditNotice', ...k }, at('2026-03-06')).then([noticeStarted('2026-03-06', '2026-03-12', 'A')]);
+    const renoticed = [...reReviewed, noticeStarted('2026-03-06', '2026-03-12', 'A')];
+    spec.given(renoticed).when(issue, at('2026-03-12')).thenRefuses(CreditRules.noticeNotEnded);
+    spec.given(renoticed).when(issue, at('2026-03-13')).then([ratingIssued({ grade: 'A', certificateNumber: 'YY-1', validFrom: '2026-03-13', validTo: '2028-03-12' })]);
   });
 
   it('starts the notice of an overridden grade no earlier than the approval that changed it', () => {
-    const requested = [...reviewed, ...spec.given(reviewed).when({ type: 'RequestCreditGradeOverride', ...k, toGrade: 'AA', reason: '信评委复议', decision: committee }).events()];
-    const overridden = [...requested, ...spec.given(requested).when({ type: 'ApproveCreditGradeOverride', ...k }, { ...as('second-approver'), ...at('2026-03-04') }).events()];
-    expect(overridden.at(-1)!.data).toMatchObject({ toGrade: 'AA', approvedOn: '2026-03-04' });
-    spec.given(overridden).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-03-03' }, at('2026-03-03')).thenRefuses(NoticeRules.startsBeforeResult);
-    expect(spec.given(overridden).when({ type: 'StartCreditNotice', ...k }, at('2026-03-04')).events()[0]!.data).toMatchObject({ grade: 'AA', startsOn: '2026-03-04' });
+    const overriddenOn4th = [...reviewed, overrideRequested(), overridden({ approvedOn: '2026-03-04' })];
+    spec.given(overriddenOn4th).when({ type: 'StartCreditNotice', ...k, startsOn: '2026-03-03' }, at('2026-03-03')).thenRefuses(NoticeRules.startsBeforeResult);
+    spec.given(overriddenOn4th).when({ type: 'StartCreditNotice', ...k }, at('2026-03-04')).then([noticeStarted('2026-03-04', '2026-03-10', 'AA')]);
   });
 
+  it('starts the notice of a grade overridden before approval dates were kept from the review\'s date', () => {
+    const { approvedOn: _unknown, ...undated } = overridden().data;
+    const legacy = [...reviewed, overrideRequested(), { type: 'CreditGradeOverridden' as const, data: undated }];
+    spec.given(legacy).when({ type: 'StartCreditNotice', ...k }).then([noticeStarted('2026-03-02', '2026-03-08', 'AA')]);
+  });
+
+  it('refuses to issue a result that has no grade', () => {
+    const refused = reviewCompleted(scores, {
+      totalPoints: 93,
+      thresholdGrade: 'AAA',
+      grade: null,
+      vetoes: [{ conductCode: 'FALSE_MATERIALS', recordId: 'rec-1', effect: 'REFUSE', capGrade: null }],
+    });
+    spec.given([...scoredHistory, refused, noticeStarted('2026-03-02', '2026-03-08', null)]).when(issue, at('2026-03-10')).thenRefuses(CreditRules.gradeRefused);
+  });
+
+  it('writes nothing when the same rating is issued again, and refuses another certificate for it', () => {
+    spec.given(issued).when({ ...issue, certificateNumber: 'YY-2026-001' }, at('2026-03-11')).then([]);
+    spec.given(issued).when(issue, at('2026-03-11')).thenRefuses(CreditRules.notInNotice);
+  });
 });
 
 describe('a valid rating afterwards', () => {
   const withAccident = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [accident] }));
+  const applyRecord = { type: 'ApplyConductToCreditRating' as const, ...k, recordId: 'rec-1' };
+  const downgraded: CreditRatingDowngraded = {
+    type: 'CreditRatingDowngraded',
+    data: {
+      ...k,
+      fromGrade: 'AAA',
+      toGrade: 'AA',
+      levels: 1,
+      effectiveFrom: '2026-04-02',
+      recordId: 'rec-1',
+      conductCode: 'MAJOR_SAFETY_ACCIDENT',
+      rule: 'yy-credit v1 MAJOR_SAFETY_ACCIDENT → DOWNGRADE 1',
+      reviewYear: null,
+    },
+  };
+  const conductOn = (code: string) => ({ ...k, grade: 'AAA', effectiveFrom: '2026-03-02', recordId: 'rec-1', conductCode: code });
+  const suspended: CreditApplicationEvent = { type: 'CreditRatingSuspended', data: { ...conductOn('WAGE_ARREARS'), rule: 'yy-credit v1 WAGE_ARREARS → SUSPEND' } };
+  const reinstate = { type: 'ReinstateCreditRating' as const, ...k, reason: '已足额支付', decision: { ...committee, body: 'SECRETARIAT' as const } };
+  const expired: CreditApplicationEvent = {
+    type: 'CreditRatingExpired',
+    data: { ...k, grade: 'AAA', validTo: '2028-03-09', expiredOn: '2028-03-10', rule: 'yy-credit v1 validity 2 years: valid to 2028-03-09' },
+  };
 
   it('is downgraded by a major accident record, naming the record and the rule', () => {
-    const events = withAccident.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }, at('2026-04-02')).events();
-    expect(events).toEqual([
-      {
-        type: 'CreditRatingDowngraded',
-        data: expect.objectContaining({ fromGrade: 'AAA', toGrade: 'AA', recordId: 'rec-1', conductCode: 'MAJOR_SAFETY_ACCIDENT', rule: 'yy-credit v1 MAJOR_SAFETY_ACCIDENT → DOWNGRADE 1' }),
-      },
-    ]);
+    withAccident.given(issued).when(applyRecord, at('2026-04-02')).then([downgraded]);
+  });
+
+  it('is downgraded from the grade it holds after an earlier downgrade', () => {
+    const second = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [accident, { ...accident, recordId: 'rec-2' }] }));
+    second
+      .given([...issued, downgraded])
+      .when({ ...applyRecord, recordId: 'rec-2' }, at('2026-04-03'))
+      .then([{ type: 'CreditRatingDowngraded', data: { ...downgraded.data, fromGrade: 'AA', toGrade: 'A', effectiveFrom: '2026-04-03', recordId: 'rec-2' } }]);
   });
 
   it('refuses a record another association recorded: it does not change this association\'s rating', () => {
     const elsewhere = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, associationId: 'assoc-wuhan' }] }));
-    elsewhere.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }, at('2026-04-02')).thenRefuses(CreditRules.conductRecordOtherAssociation);
+    elsewhere.given(issued).when(applyRecord, at('2026-04-02')).thenRefuses(CreditRules.conductRecordOtherAssociation);
+  });
+
+  it('refuses a record not on the subject\'s record', () => {
+    spec.given(issued).when(applyRecord, at('2026-04-02')).thenRefuses(CreditRules.conductRecordUnknown);
   });
 
   it('applies a record from before records carried their association when its recorder had none', () => {
     const legacy = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, associationId: null }] }));
-    expect(legacy.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }, at('2026-04-02')).events()[0]!.type).toBe('CreditRatingDowngraded');
+    legacy.given(issued).when(applyRecord, at('2026-04-02')).then([downgraded]);
   });
 
   it('applies a record once only', () => {
-    const events = withAccident.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }, at('2026-04-02')).events();
-    withAccident.given([...issued, ...events]).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }, at('2026-04-03')).then([]);
+    withAccident.given([...issued, downgraded]).when(applyRecord, at('2026-04-03')).then([]);
   });
 
   it('is revoked by bribery and suspended by wage arrears', () => {
     const bribery = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, code: 'BRIBERY' }] }));
-    expect(bribery.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }).events()[0]!.type).toBe('CreditRatingRevoked');
+    bribery.given(issued).when(applyRecord).then([{ type: 'CreditRatingRevoked', data: { ...conductOn('BRIBERY'), rule: 'yy-credit v1 BRIBERY → REVOKE' } }]);
     const wages = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, code: 'WAGE_ARREARS' }] }));
-    expect(wages.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }).events()[0]!.type).toBe('CreditRatingSuspended');
+    wages.given(issued).when(applyRecord).then([suspended]);
+  });
+
+  it('suspends a suspended rating no further, and still revokes it', () => {
+    const both = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, code: 'WAGE_ARREARS' }, { ...accident, recordId: 'rec-2', code: 'WAGE_ARREARS' }, { ...accident, recordId: 'rec-3', code: 'BRIBERY' }] }));
+    both.given([...issued, suspended]).when({ ...applyRecord, recordId: 'rec-2' }).then([]);
+    both
+      .given([...issued, suspended])
+      .when({ ...applyRecord, recordId: 'rec-3' })
+      .then([{ type: 'CreditRatingRevoked', data: { ...conductOn('BRIBERY'), recordId: 'rec-3', rule: 'yy-credit v1 BRIBERY → REVOKE' } }]);
   });
 
   it('reinstates a suspended rating on a decision, and refuses to reinstate one that is not suspended', () => {
-    const wages = deciderSpec(creditApplicationDecider({ ...facts, conductRecords: [{ ...accident, code: 'WAGE_ARREARS' }] }));
-    const suspended = [...issued, ...wages.given(issued).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }).events()];
-    const reinstate = { type: 'ReinstateCreditRating' as const, ...k, reason: '已足额支付', decision: { ...committee, body: 'SECRETARIAT' as const } };
-    expect(spec.given(suspended).when(reinstate, at('2026-05-01')).events()[0]!.data).toMatchObject({ grade: 'AAA', effectiveFrom: '2026-05-01' });
+    spec.given([...issued, suspended]).when(reinstate, at('2026-05-01')).then([
+      { type: 'CreditRatingReinstated', data: { ...k, grade: 'AAA', effectiveFrom: '2026-05-01', reason: '已足额支付', decision: { ...committee, body: 'SECRETARIAT' } } },
+    ]);
     spec.given(issued).when(reinstate).thenRefuses(CreditRules.ratingNotSuspended);
+    spec.given(inNotice).when(reinstate).thenRefuses(CreditRules.ratingNotSuspended);
+  });
+
+  it('refuses to reinstate a suspended rating after its validity', () => {
+    spec.given([...issued, suspended]).when(reinstate, at('2028-03-10')).thenRefuses(CreditRules.noValidRating);
   });
 
   it('refuses a record when there is no valid rating', () => {
-    withAccident.given(inNotice).when({ type: 'ApplyConductToCreditRating', ...k, recordId: 'rec-1' }).thenRefuses(CreditRules.noValidRating);
+    withAccident.given(inNotice).when(applyRecord).thenRefuses(CreditRules.noValidRating);
+    withAccident.given([...issued, expired]).when(applyRecord, at('2028-03-11')).thenRefuses(CreditRules.noValidRating);
   });
 
-  it('is confirmed or downgraded in the annual review', () => {
+  it('is confirmed or downgraded in the annual review, once a year', () => {
     const review = { type: 'ReviewCreditRatingAnnually' as const, ...k, reviewYear: 2027, reason: '年度复核' };
-    expect(spec.given(issued).when({ ...review, outcome: 'CONFIRMED' }, at('2027-03-01')).events()[0]!.type).toBe('CreditRatingConfirmed');
-    expect(spec.given(issued).when({ ...review, outcome: 'DOWNGRADED', levels: 2 }, at('2027-03-01')).events()[0]!.data).toMatchObject({ toGrade: 'A' });
+    const confirmed: CreditApplicationEvent = { type: 'CreditRatingConfirmed', data: { ...k, grade: 'AAA', reviewYear: 2027, reason: '年度复核', confirmedOn: '2027-03-01' } };
+    spec.given(issued).when({ ...review, outcome: 'CONFIRMED' }, at('2027-03-01')).then([confirmed]);
+    spec.given(issued).when({ ...review, outcome: 'DOWNGRADED', levels: 2 }, at('2027-03-01')).then([
+      {
+        type: 'CreditRatingDowngraded',
+        data: { ...k, fromGrade: 'AAA', toGrade: 'A', levels: 2, effectiveFrom: '2027-03-01', recordId: null, conductCode: null, rule: 'annual review 2027: 年度复核', reviewYear: 2027 },
+      },
+    ]);
+    spec.given([...issued, confirmed]).when({ ...review, outcome: 'DOWNGRADED', levels: 1 }, at('2027-03-02')).then([]);
+  });
+
+  it('refuses an annual review of a rating that is not in force', () => {
+    const review = { type: 'ReviewCreditRatingAnnually' as const, ...k, reviewYear: 2027, reason: '年度复核', outcome: 'CONFIRMED' as const };
+    spec.given([...issued, suspended]).when(review, at('2027-03-01')).thenRefuses(CreditRules.noValidRating);
+    spec.given(inNotice).when(review, at('2027-03-01')).thenRefuses(CreditRules.noValidRating);
   });
 
   it('expires only after valid-to, citing the rulebook\'s validity', () => {
     spec.given(issued).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-09')).thenRefuses(CreditRules.ratingNotExpired);
-    spec.given(issued).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-10')).then([
-      {
-        type: 'CreditRatingExpired',
-        data: { ...k, grade: 'AAA', validTo: '2028-03-09', expiredOn: '2028-03-10', rule: 'yy-credit v1 validity 2 years: valid to 2028-03-09' },
-      },
-    ]);
+    spec.given(issued).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-10')).then([expired]);
   });
 
-  it('records an expiry once only', () => {
-    const expired = [...issued, ...spec.given(issued).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-10')).events()];
-    spec.given(expired).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-11')).then([]);
+  it('records an expiry once only, and none for a rating never issued or revoked', () => {
+    spec.given([...issued, expired]).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-11')).then([]);
+    spec.given(inNotice).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-11')).then([]);
+    const revoked: CreditApplicationEvent = { type: 'CreditRatingRevoked', data: { ...conductOn('BRIBERY'), rule: 'yy-credit v1 BRIBERY → REVOKE' } };
+    spec.given([...issued, revoked]).when({ type: 'RecordCreditRatingExpiry', ...k }, at('2028-03-11')).then([]);
   });
 });
 
 describe('conduct records', () => {
   const conduct = deciderSpec(creditConductDecider);
   const record = { type: 'RecordCreditConduct' as const, ...accident, associationId: ASSOC, penaltyMonths: 12 };
-  const recorded = conduct.given([]).when(record).events();
+  const recorded: CreditConductRecorded = { type: 'CreditConductRecorded', data: accident };
   const shorten = { associationId: ASSOC, subjectId: SUBJECT, recordId: 'rec-1', rectificationEvidence: '整改报告' };
+  const shortened = {
+    type: 'CreditConductDisclosureShortened' as const,
+    data: { associationId: ASSOC, subjectId: SUBJECT, recordId: 'rec-1', fromMonths: 24, toMonths: 3, disclosureUntil: '2026-07-01', rectificationEvidence: '整改报告' },
+  };
 
-  it('records the disclosure end from the disclosure period', () => {
-    expect(recorded[0]!.data).toMatchObject({ disclosureUntil: '2028-04-01' });
+  it('records the association that recorded it and the disclosure end from the disclosure period', () => {
+    conduct.given([]).when(record).then([recorded]);
   });
 
   it('refuses a disclosure period outside 6 months to 3 years', () => {
@@ -447,40 +730,43 @@ describe('conduct records', () => {
     conduct.given([]).when({ ...record, disclosureMonths: 6 }).thenRefuses(CreditRules.disclosureShorterThanPenalty);
   });
 
-  it('records the association that recorded it', () => {
-    expect(recorded[0]!.data).toMatchObject({ associationId: ASSOC, recordId: 'rec-1' });
-  });
-
   it('refuses a record without a well-formed association, field by field', () => {
     conduct.given([]).when({ ...record, associationId: 'Not An Id' }).thenRejectsFields('associationId');
   });
 
   it('keeps record ids per association: another association may use the same id for its own record', () => {
-    const other = conduct.given(recorded).when({ ...record, associationId: 'assoc-wuhan', code: 'WAGE_ARREARS' }).events();
-    expect(other).toHaveLength(1);
-    expect(other[0]!.data).toMatchObject({ associationId: 'assoc-wuhan', code: 'WAGE_ARREARS' });
-    conduct.given(recorded).when({ ...record, code: 'WAGE_ARREARS' }).thenRefuses(CreditRules.conductRecordExists);
+    conduct.given([recorded]).when({ ...record, associationId: 'assoc-wuhan', code: 'WAGE_ARREARS' }).then([
+      { type: 'CreditConductRecorded', data: { ...accident, associationId: 'assoc-wuhan', code: 'WAGE_ARREARS' } },
+    ]);
+    conduct.given([recorded]).when({ ...record, code: 'WAGE_ARREARS' }).thenRefuses(CreditRules.conductRecordExists);
+  });
+
+  it('writes nothing when the same record is recorded again', () => {
+    conduct.given([recorded]).when(record).then([]);
   });
 
   it('shortens disclosure after rectification', () => {
-    const shortened = conduct.given(recorded).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 3 }).events();
-    expect(shortened[0]!.data).toMatchObject({ associationId: ASSOC, fromMonths: 24, toMonths: 3, disclosureUntil: '2026-07-01' });
+    conduct.given([recorded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 3 }).then([shortened]);
   });
 
   it('refuses to shorten another association\'s record', () => {
-    conduct.given(recorded).when({ type: 'ShortenCreditConductDisclosure', ...shorten, associationId: 'assoc-wuhan', disclosureMonths: 3 }).thenRefuses(CreditRules.conductRecordUnknown);
+    conduct.given([recorded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, associationId: 'assoc-wuhan', disclosureMonths: 3 }).thenRefuses(CreditRules.conductRecordUnknown);
   });
 
   it('refuses to shorten disclosure below 3 months', () => {
-    conduct.given(recorded).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 2 }).thenRefuses(CreditRules.disclosureBelowMinimum);
+    conduct.given([recorded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 2 }).thenRefuses(CreditRules.disclosureBelowMinimum);
+  });
+
+  it('refuses a disclosure no shorter than the one in force', () => {
+    conduct.given([recorded, shortened]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 4 }).thenRefuses(CreditRules.disclosureNotShorter);
   });
 
   it('reads a record from before records carried their association as its recorder\'s association\'s', () => {
-    const { associationId: _dropped, ...legacyData } = (recorded[0] as CreditConductRecorded).data;
+    const { associationId: _dropped, ...legacyData } = accident;
     const legacy = { type: 'CreditConductRecorded', data: legacyData } as unknown as CreditConductRecorded;
     expect(upcastCreditConductEvent(legacy, ASSOC).data.associationId).toBe(ASSOC);
     expect(upcastCreditConductEvent(legacy, null).data.associationId).toBeNull();
-    expect(upcastCreditConductEvent(recorded[0] as CreditConductRecorded, 'assoc-wuhan').data.associationId).toBe(ASSOC);
-    conduct.given([upcastCreditConductEvent(legacy, ASSOC)]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 3 }).events();
+    expect(upcastCreditConductEvent(recorded, 'assoc-wuhan').data.associationId).toBe(ASSOC);
+    conduct.given([upcastCreditConductEvent(legacy, ASSOC)]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 3 }).then([shortened]);
   });
 });

@@ -1,11 +1,12 @@
-import { describe, expect, it } from '@jest/globals';
-import { deciderSpec, multiStreamSpec } from '#testing';
-import type { CreditApplicationFacts, DefineCreditRulebookVersion, IssueCreditRating, OpenCreditCycle } from './credit.commands.js';
-import { creditApplicationDecider, creditRulebookDecider, validRulebook } from './index.js';
+import { describe, it } from '@jest/globals';
+import { multiStreamSpec } from '#testing';
+import type { CreditApplicationFacts, IssueCreditRating, OpenCreditCycle } from './credit.commands.js';
 import { CreditRules } from './credit.errors.js';
-import type { CreditApplicationEvent, CreditCertificateReserved, CycleData } from './credit.events.js';
+import type { CreditApplicationEvent, CreditCertificateReserved, CreditRatingIssued, CreditRulebookEvent, CycleData } from './credit.events.js';
+import type { RulebookVersion } from './credit.rulebook.js';
 import { issueCreditRatingDecider, openCreditCycleDecider } from './credit-reservations.decide.js';
 
+// Every "given" below is a literal event as its stream holds it.
 const ASSOC = 'assoc-yueyang';
 const CYCLE = 'c2026';
 const SUBJECT = '91430600000000001X';
@@ -13,13 +14,14 @@ const OTHER = '91430600000000002X';
 const k = { associationId: ASSOC, cycleId: CYCLE, subjectId: SUBJECT };
 const at = (isoDay: string) => ({ now: new Date(`${isoDay}T02:00:00.000Z`) });
 
-const define: DefineCreditRulebookVersion = {
-  type: 'DefineCreditRulebookVersion',
+const rulebook: RulebookVersion = {
   associationId: ASSOC,
   rulebookId: 'yy-credit',
+  version: 1,
   title: '岳阳市建筑业企业信用评价办法',
   referenceNumber: '岳建协〔2020〕5号',
   effectiveFrom: '2020-01-01',
+  effectiveTo: null,
   subjectKind: 'ENTERPRISE',
   indicators: [{ code: 'OVERALL', name: '综合评价', category: '协会评价', maxPoints: 100, body: 'ASSOCIATION', evidenceRequired: false }],
   thresholds: [
@@ -31,8 +33,7 @@ const define: DefineCreditRulebookVersion = {
   vetoRules: [],
   dynamicRules: [],
 };
-const rulebook = validRulebook(define, 1);
-const defined = deciderSpec(creditRulebookDecider).given([]).when(define).events();
+const defined: CreditRulebookEvent[] = [{ type: 'CreditRulebookVersionDefined', data: rulebook }];
 const cycleData: CycleData = {
   associationId: ASSOC,
   cycleId: CYCLE,
@@ -50,9 +51,15 @@ describe('opening a cycle and pinning its rulebook version', () => {
   const spec = multiStreamSpec(openCreditCycleDecider);
 
   it('opens the cycle with the version copied whole, and pins the version, in one decision', () => {
-    const decided = spec.given({ rulebook: defined }).when(open).events();
-    expect(decided.cycle).toMatchObject([{ type: 'CreditCycleOpened', data: { cycleId: CYCLE, rulebook: { rulebookId: 'yy-credit', version: 1 } } }]);
-    expect(decided.rulebook).toEqual([{ type: 'CreditRulebookVersionPinned', data: { associationId: ASSOC, rulebookId: 'yy-credit', version: 1, cycleId: CYCLE } }]);
+    spec.given({ rulebook: defined }).when(open).then({
+      cycle: [{ type: 'CreditCycleOpened', data: cycleData }],
+      rulebook: [{ type: 'CreditRulebookVersionPinned', data: { associationId: ASSOC, rulebookId: 'yy-credit', version: 1, cycleId: CYCLE } }],
+    });
+  });
+
+  it('refuses a cycle already opened, pinning nothing again', () => {
+    const pinned: CreditRulebookEvent = { type: 'CreditRulebookVersionPinned', data: { associationId: ASSOC, rulebookId: 'yy-credit', version: 1, cycleId: CYCLE } };
+    spec.given({ cycle: [{ type: 'CreditCycleOpened', data: cycleData }], rulebook: [...defined, pinned] }).when(open).thenRefuses(CreditRules.cycleAlreadyOpened);
   });
 
   it('pins nothing when the cycle is refused', () => {
@@ -63,7 +70,6 @@ describe('opening a cycle and pinning its rulebook version', () => {
 
 describe('issuing a rating and reserving its certificate number', () => {
   const facts: CreditApplicationFacts = { cycle: { data: cycleData, closed: false, scorers: [{ scorerId: 's', body: 'ASSOCIATION', employerCode: null }] } };
-  const app = deciderSpec(creditApplicationDecider(facts));
   const filed: CreditApplicationEvent = {
     type: 'CreditApplicationFiled',
     data: { ...k, subjectKind: 'ENTERPRISE', rulebookId: 'yy-credit', rulebookVersion: 1, filedOn: '2026-03-02', member: false, selfAssessment: [] },
@@ -72,19 +78,42 @@ describe('issuing a rating and reserving its certificate number', () => {
     type: 'CreditIndicatorScored',
     data: { ...k, code: 'OVERALL', points: 95, maxPoints: 100, body: 'ASSOCIATION', scorerId: 's', evidenceReference: null, note: null, previousPoints: null },
   };
-  const reviewed = [filed, scored, ...app.given([filed, scored]).when({ type: 'CompleteCreditReview', ...k }).events()];
-  const inNotice = [...reviewed, ...app.given(reviewed).when({ type: 'StartCreditNotice', ...k }).events()];
+  const reviewed: CreditApplicationEvent = {
+    type: 'CreditReviewCompleted',
+    data: {
+      ...k,
+      completedOn: '2026-03-02',
+      computation: {
+        rulebookId: 'yy-credit',
+        rulebookVersion: 1,
+        scores: [{ code: 'OVERALL', maxPoints: 100, points: 95, body: 'ASSOCIATION', scorerId: 's', evidenceReference: null }],
+        thresholds: rulebook.thresholds,
+        vetoes: [],
+        totalPoints: 95,
+        thresholdGrade: 'AAA',
+        grade: 'AAA',
+      },
+    },
+  };
+  const noticed: CreditApplicationEvent = { type: 'CreditNoticeStarted', data: { ...k, grade: 'AAA', startsOn: '2026-03-02', endsOn: '2026-03-08', noticeDays: 7 } };
+  const inNotice = [filed, scored, reviewed, noticed];
   const issue: IssueCreditRating = { type: 'IssueCreditRating', ...k, certificateNumber: 'YY2026-0001', validFrom: '2026-03-10' };
   const reserved: CreditCertificateReserved = {
     type: 'CreditCertificateReserved',
     data: { associationId: ASSOC, certificateNumber: 'YY2026-0001', cycleId: CYCLE, subjectId: SUBJECT },
   };
+  const issuedRating: CreditRatingIssued = {
+    type: 'CreditRatingIssued',
+    data: { ...k, grade: 'AAA', certificateNumber: 'YY2026-0001', validFrom: '2026-03-10', validTo: '2028-03-09', rulebookId: 'yy-credit', rulebookVersion: 1 },
+  };
   const spec = multiStreamSpec(issueCreditRatingDecider(facts), at('2026-03-10'));
 
   it('issues the rating and reserves its number together', () => {
-    const decided = spec.given({ application: inNotice }).when(issue).events();
-    expect(decided.application).toMatchObject([{ type: 'CreditRatingIssued', data: { grade: 'AAA', certificateNumber: 'YY2026-0001' } }]);
-    expect(decided.certificate).toEqual([reserved]);
+    spec.given({ application: inNotice }).when(issue).then({ application: [issuedRating], certificate: [reserved] });
+  });
+
+  it('writes nothing in either stream when the same rating is issued again', () => {
+    spec.given({ application: [...inNotice, issuedRating], certificate: [reserved] }).when(issue, at('2026-03-11')).then({});
   });
 
   it('refuses a number another subject holds, issuing nothing', () => {
