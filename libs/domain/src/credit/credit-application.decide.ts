@@ -4,7 +4,7 @@ import type { CreditApplicationCommand, CreditApplicationFacts } from './credit.
 import { CreditRules } from './credit.errors.js';
 import { type ConductRecord, CREDIT_APPLICATION_EVENT_TYPES, type CreditApplicationEvent } from './credit.events.js';
 import { type AppliedVeto, computeGrade, gradeBelow, validToFor } from './credit.rulebook.js';
-import { type CreditApplicationState, evolveCreditApplication, initialCreditApplicationState } from './credit.state.js';
+import { type CreditApplicationState, evolveCreditApplication, initialCreditApplicationState, noticeOf, ratingOf } from './credit.state.js';
 import { applicationKey as key } from './credit.fields.js';
 
 // The application stream, from filing to the rating and its life: one function per command, dispatched below.
@@ -83,6 +83,7 @@ function scoreCreditIndicators(command: Command<'ScoreCreditIndicators'>, state:
     note: s.note ?? null,
   }));
   if (state.status !== 'UNDER_REVIEW') throw notUnderReview(state);
+  const { scores } = state;
   const scorerId = context.actor.userId;
   const assignments = cycle.scorers.filter((s) => s.scorerId === scorerId);
   if (assignments.length === 0) {
@@ -120,7 +121,7 @@ function scoreCreditIndicators(command: Command<'ScoreCreditIndicators'>, state:
         scorerId,
         evidenceReference: e.evidenceReference,
         note: e.note,
-        previousPoints: state.scores.get(indicator.code)?.points ?? null,
+        previousPoints: scores.get(indicator.code)?.points ?? null,
       },
     };
   });
@@ -176,8 +177,8 @@ function requestCreditGradeOverride(command: Command<'RequestCreditGradeOverride
 function approveCreditGradeOverride(command: Command<'ApproveCreditGradeOverride'>, state: CreditApplicationState, context: DecisionContext, _facts: CreditApplicationFacts): CreditApplicationEvent[] {
   const today = businessDate(context.now);
   const k = key(command);
+  if (state.status !== 'REVIEWED' || !state.pendingOverride) throw new RuleViolation(CreditRules.overrideNotPending, 'No grade override is waiting for approval.');
   const pending = state.pendingOverride;
-  if (!pending || state.status !== 'REVIEWED') throw new RuleViolation(CreditRules.overrideNotPending, 'No grade override is waiting for approval.');
   if (pending.requestedBy === context.actor.userId) {
     throw new RuleViolation(CreditRules.overrideSelfApproval, 'The person who requested a grade override cannot approve it: a second person must.');
   }
@@ -200,14 +201,13 @@ function approveCreditGradeOverride(command: Command<'ApproveCreditGradeOverride
 }
 
 function startCreditNotice(command: Command<'StartCreditNotice'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
-  const today = businessDate(context.now);
   const k = key(command);
   const cycle = requireCycle(facts, command.cycleId);
   if (state.status !== 'REVIEWED') throw new RuleViolation(CreditRules.notReviewed, `The review is not completed (the application is ${state.status}).`);
   if (state.pendingOverride) throw new RuleViolation(CreditRules.overridePending, 'A grade override is waiting for its second approver.');
   // The shared notice rule: not before the result it shows, not in the past (after an upheld objection, the
   // new review is a new result and gets a notice of its own, of full length).
-  const notice = startPublicNotice({ startsOn: command.startsOn, resultOn: state.resultOn ?? today, days: cycle.data.rulebook.noticeDays, now: context.now });
+  const notice = startPublicNotice({ startsOn: command.startsOn, resultOn: state.resultOn, days: cycle.data.rulebook.noticeDays, now: context.now });
   return [{ type: 'CreditNoticeStarted', data: { ...k, grade: state.grade, startsOn: notice.startsOn, endsOn: notice.endsOn, noticeDays: notice.days } }];
 
 }
@@ -217,11 +217,12 @@ function fileCreditObjection(command: Command<'FileCreditObjection'>, state: Cre
   const k = key(command);
   const { objector, grounds } = command;
   const evidenceReference = command.evidenceReference ?? null;
-  if (state.objections.has(command.objectionId)) return [];
-  if (state.status !== 'IN_NOTICE' || !state.notice || !isNoticeOpenOn(state.notice, today)) {
+  if (state.status !== 'NOT_FILED' && state.objections.has(command.objectionId)) return [];
+  if (state.status !== 'IN_NOTICE' || !isNoticeOpenOn(state.notice, today)) {
+    const notice = noticeOf(state);
     throw new RuleViolation(
       CreditRules.objectionOutsideNotice,
-      state.notice ? `Objections are filed during the notice, ${state.notice.startsOn} to ${state.notice.endsOn}; today is ${today}.` : 'The result is not in public notice.',
+      notice ? `Objections are filed during the notice, ${notice.startsOn} to ${notice.endsOn}; today is ${today}.` : 'The result is not in public notice.',
     );
   }
   return [{ type: 'CreditObjectionFiled', data: { ...k, objectionId: command.objectionId, objector, grounds, evidenceReference, filedOn: today } }];
@@ -232,7 +233,7 @@ function resolveCreditObjection(command: Command<'ResolveCreditObjection'>, stat
   const today = businessDate(context.now);
   const k = key(command);
   const { outcome, reasons } = command;
-  const current = state.objections.get(command.objectionId);
+  const current = state.status === 'NOT_FILED' ? undefined : state.objections.get(command.objectionId);
   if (!current) throw new RuleViolation(CreditRules.objectionUnknown, `No objection ${command.objectionId} was filed against this result.`);
   if (current !== 'OPEN') throw new RuleViolation(CreditRules.objectionAlreadyResolved, `Objection ${command.objectionId} was already resolved (${current}).`);
   return [{ type: 'CreditObjectionResolved', data: { ...k, objectionId: command.objectionId, outcome, reasons, resolvedOn: today } }];
@@ -245,8 +246,8 @@ function issueCreditRating(command: Command<'IssueCreditRating'>, state: CreditA
   const cycle = requireCycle(facts, command.cycleId);
   const { certificateNumber } = command;
   const validFrom = command.validFrom ?? today;
-  if (state.status === 'RATED' && state.rating?.certificateNumber === certificateNumber) return [];
-  if (state.status !== 'IN_NOTICE' || !state.notice) throw new RuleViolation(CreditRules.notInNotice, 'A rating is issued only after its public notice.');
+  if (state.status === 'RATED' && state.rating.certificateNumber === certificateNumber) return [];
+  if (state.status !== 'IN_NOTICE') throw new RuleViolation(CreditRules.notInNotice, 'A rating is issued only after its public notice.');
   if (!isNoticeOverOn(state.notice, today)) {
     throw new RuleViolation(CreditRules.noticeNotEnded, `The public notice runs until ${state.notice.endsOn}; the rating can be issued from the day after.`, {
       endsOn: state.notice.endsOn,
@@ -289,8 +290,8 @@ function applyConductToCreditRating(command: Command<'ApplyConductToCreditRating
     }
     throw new RuleViolation(CreditRules.conductRecordUnknown, `Conduct record ${command.recordId} is not on ${command.subjectId}'s record.`);
   }
-  if (state.appliedRecords.has(record.recordId)) return [];
-  const rating = state.rating;
+  if (state.status === 'RATED' && state.appliedRecords.has(record.recordId)) return [];
+  const rating = ratingOf(state);
   if (!rating || (rating.status !== 'ACTIVE' && rating.status !== 'SUSPENDED') || today > rating.validTo) {
     throw new RuleViolation(CreditRules.noValidRating, `${command.subjectId} holds no valid rating from cycle ${command.cycleId}.`);
   }
@@ -312,10 +313,10 @@ function reviewCreditRatingAnnually(command: Command<'ReviewCreditRatingAnnually
   const cycle = requireCycle(facts, command.cycleId);
   const { reviewYear, outcome, reason } = command;
   const levels = command.levels ?? 0;
-  const rating = state.rating;
-  if (!rating || rating.status !== 'ACTIVE' || today > rating.validTo) {
+  if (state.status !== 'RATED' || state.rating.status !== 'ACTIVE' || today > state.rating.validTo) {
     throw new RuleViolation(CreditRules.noValidRating, `${command.subjectId} holds no valid rating from cycle ${command.cycleId} to review.`);
   }
+  const { rating } = state;
   if (state.reviewedYears.has(reviewYear)) return [];
   if (outcome === 'CONFIRMED') return [{ type: 'CreditRatingConfirmed', data: { ...k, grade: rating.grade, reviewYear, reason, confirmedOn: today } }];
   const toGrade = gradeBelow(cycle.data.rulebook.thresholds, rating.grade, levels);
@@ -333,7 +334,7 @@ function reinstateCreditRating(command: Command<'ReinstateCreditRating'>, state:
   const k = key(command);
   const { reason, decision } = command;
   const effectiveFrom = command.effectiveFrom ?? today;
-  const rating = state.rating;
+  const rating = ratingOf(state);
   if (!rating || rating.status !== 'SUSPENDED') {
     throw new RuleViolation(CreditRules.ratingNotSuspended, `${command.subjectId}'s rating from cycle ${command.cycleId} is not suspended.`);
   }
@@ -345,7 +346,7 @@ function reinstateCreditRating(command: Command<'ReinstateCreditRating'>, state:
 function recordCreditRatingExpiry(command: Command<'RecordCreditRatingExpiry'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
   const today = businessDate(context.now);
   const k = key(command);
-  const rating = state.rating;
+  const rating = ratingOf(state);
   if (!rating || rating.status === 'EXPIRED' || rating.status === 'REVOKED') return [];
   if (today <= rating.validTo) throw new RuleViolation(CreditRules.ratingNotExpired, `The rating is valid until ${rating.validTo}.`);
   const rulebook = facts.cycle?.data.rulebook;

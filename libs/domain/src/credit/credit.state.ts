@@ -8,7 +8,7 @@ import {
   type CycleData,
 } from './credit.events.js';
 import type { DecisionRecord } from '../shared/index.js';
-import type { GradeComputation, IndicatorScore, RulebookVersion } from './credit.rulebook.js';
+import type { GradeComputation, IndicatorScore, RulebookVersion, ScoringBody } from './credit.rulebook.js';
 
 // ---- rulebook ---------------------------------------------------------------------------------------
 
@@ -39,9 +39,15 @@ export function evolveCreditRulebook(state: CreditRulebookState, event: CreditRu
 
 // ---- cycle ------------------------------------------------------------------------------------------
 
+export interface CycleScorer {
+  readonly scorerId: string;
+  readonly body: ScoringBody;
+  readonly employerCode: string | null;
+}
 export type CreditCycleState =
   | { readonly status: 'none' }
-  | { readonly status: 'open' | 'closed'; readonly data: CycleData; readonly scorers: readonly { scorerId: string; body: 'ASSOCIATION' | 'DEPARTMENT'; employerCode: string | null }[] };
+  | { readonly status: 'open'; readonly data: CycleData; readonly scorers: readonly CycleScorer[] }
+  | { readonly status: 'closed'; readonly data: CycleData; readonly scorers: readonly CycleScorer[]; readonly closedOn: string };
 export const initialCreditCycleState: CreditCycleState = { status: 'none' };
 
 export function evolveCreditCycle(state: CreditCycleState, event: CreditCycleEvent): CreditCycleState {
@@ -58,57 +64,101 @@ export function evolveCreditCycle(state: CreditCycleState, event: CreditCycleEve
         ],
       };
     case 'CreditCycleClosed':
-      return state.status === 'none' ? state : { ...state, status: 'closed' };
+      return state.status === 'open' ? { ...state, status: 'closed', closedOn: event.data.closedOn } : state;
   }
 }
 
 // ---- application and rating ---------------------------------------------------------------------------
 
-export type ApplicationStatus = 'NOT_FILED' | 'UNDER_REVIEW' | 'REVIEWED' | 'IN_NOTICE' | 'RATED';
+export type ApplicationStatus = CreditApplicationState['status'];
 export type RatingStatus = 'ACTIVE' | 'SUSPENDED' | 'REVOKED' | 'EXPIRED';
+export type ObjectionStatus = 'OPEN' | 'UPHELD' | 'DISMISSED';
 
-export interface CreditApplicationState {
-  readonly status: ApplicationStatus;
-  readonly subjectId: string | null;
-  readonly scores: ReadonlyMap<string, IndicatorScore>;
-  readonly computation: GradeComputation | null;
-  /** The grade proposed (computed, or overridden): what the notice shows and the rating carries. */
-  readonly grade: string | null;
-  readonly pendingOverride: { readonly toGrade: string | null; readonly reason: string; readonly decision: DecisionRecord; readonly requestedBy: string } | null;
-  /** Business date of the result a notice would show: the review that computed it, or the override that changed it. */
-  readonly resultOn: string | null;
-  readonly notice: { readonly startsOn: string; readonly endsOn: string } | null;
-  readonly objections: ReadonlyMap<string, 'OPEN' | 'UPHELD' | 'DISMISSED'>;
-  readonly rating: {
-    readonly grade: string;
-    readonly status: RatingStatus;
-    readonly validFrom: string;
-    readonly validTo: string;
-    readonly certificateNumber: string;
-  } | null;
-  readonly appliedRecords: ReadonlySet<string>;
-  readonly reviewedYears: ReadonlySet<number>;
+/** A grade change the credit committee decided, waiting for a second person to approve it. */
+export interface PendingOverride {
+  readonly toGrade: string | null;
+  readonly reason: string;
+  readonly decision: DecisionRecord;
+  readonly requestedBy: string;
 }
 
-export const initialCreditApplicationState: CreditApplicationState = {
-  status: 'NOT_FILED',
-  subjectId: null,
-  scores: new Map(),
-  computation: null,
-  grade: null,
-  pendingOverride: null,
-  resultOn: null,
-  notice: null,
-  objections: new Map(),
-  rating: null,
-  appliedRecords: new Set(),
-  reviewedYears: new Set(),
+export interface NoticePeriod {
+  readonly startsOn: string;
+  readonly endsOn: string;
+}
+
+export interface IssuedRating {
+  readonly grade: string;
+  readonly status: RatingStatus;
+  readonly validFrom: string;
+  readonly validTo: string;
+  readonly certificateNumber: string;
+}
+
+/** What every filed application holds: its subject, the scores so far, and every objection filed against a notice of it. */
+interface Filed {
+  readonly subjectId: string;
+  readonly scores: ReadonlyMap<string, IndicatorScore>;
+  readonly objections: ReadonlyMap<string, ObjectionStatus>;
+}
+
+/** A completed review's result. */
+interface Reviewed extends Filed {
+  readonly computation: GradeComputation;
+  /** The grade proposed (computed, or overridden): what the notice shows and the rating carries; null when the review gave none. */
+  readonly grade: string | null;
+  /** Business date of the result a notice would show: the review that computed it, or the override that changed it. */
+  readonly resultOn: string;
+}
+
+export type UnderReviewApplication = Filed & { readonly status: 'UNDER_REVIEW' };
+export type ReviewedApplication = Reviewed & { readonly status: 'REVIEWED'; readonly pendingOverride: PendingOverride | null };
+export type NoticedApplication = Reviewed & { readonly status: 'IN_NOTICE'; readonly notice: NoticePeriod };
+export type RatedApplication = Filed & {
+  readonly status: 'RATED';
+  readonly computation: GradeComputation;
+  /** The notice the rating was issued after. */
+  readonly notice: NoticePeriod;
+  readonly rating: IssuedRating;
+  /** Conduct records already applied to the rating. */
+  readonly appliedRecords: ReadonlySet<string>;
+  /** Years whose annual review is recorded. */
+  readonly reviewedYears: ReadonlySet<number>;
 };
 
+/** One subject's application in a cycle, by status: each status holds exactly what the application has by then. */
+export type CreditApplicationState =
+  | { readonly status: 'NOT_FILED' }
+  | UnderReviewApplication
+  | ReviewedApplication
+  | NoticedApplication
+  | RatedApplication;
+
+export const initialCreditApplicationState: CreditApplicationState = { status: 'NOT_FILED' };
+
+/** The notice a result is or was shown in (none before the notice starts, nor after an upheld objection discards it). */
+export function noticeOf(state: CreditApplicationState): NoticePeriod | null {
+  return state.status === 'IN_NOTICE' || state.status === 'RATED' ? state.notice : null;
+}
+
+/** The rating issued, whatever has happened to it since; null before it is issued. */
+export function ratingOf(state: CreditApplicationState): IssuedRating | null {
+  return state.status === 'RATED' ? state.rating : null;
+}
+
+function filedPart(state: Filed): Filed {
+  return { subjectId: state.subjectId, scores: state.scores, objections: state.objections };
+}
+
+/*
+ * Each event changes the statuses the decider records it in (a filing starts the stream, a score is recorded under
+ * review, a review completes it, an override and the notice follow a completed review, a rating follows its notice,
+ * and the rating's life follows its issue); in any other status it leaves the state as it is, so evolve is total.
+ */
 export function evolveCreditApplication(state: CreditApplicationState, event: CreditApplicationEvent): CreditApplicationState {
+  if (event.type === 'CreditApplicationFiled') return { status: 'UNDER_REVIEW', subjectId: event.data.subjectId, scores: new Map(), objections: new Map() };
+  if (state.status === 'NOT_FILED') return state;
   switch (event.type) {
-    case 'CreditApplicationFiled':
-      return { ...initialCreditApplicationState, status: 'UNDER_REVIEW', subjectId: event.data.subjectId };
     case 'CreditIndicatorScored': {
       const d = event.data;
       const scores = new Map(state.scores);
@@ -117,22 +167,27 @@ export function evolveCreditApplication(state: CreditApplicationState, event: Cr
     }
     case 'CreditReviewCompleted':
       return {
-        ...state,
+        ...filedPart(state),
         status: 'REVIEWED',
         computation: event.data.computation,
         grade: event.data.computation.grade,
-        pendingOverride: null,
         resultOn: event.data.completedOn,
+        pendingOverride: null,
       };
     case 'CreditGradeOverrideRequested': {
+      if (state.status !== 'REVIEWED') return state;
       const d = event.data;
       return { ...state, pendingOverride: { toGrade: d.toGrade, reason: d.reason, decision: d.decision, requestedBy: d.requestedBy } };
     }
     case 'CreditGradeOverridden':
+      if (state.status !== 'REVIEWED') return state;
       // Overrides recorded before `approvedOn` was kept changed the grade on the review's date at the latest known.
       return { ...state, grade: event.data.toGrade, pendingOverride: null, resultOn: event.data.approvedOn ?? state.resultOn };
-    case 'CreditNoticeStarted':
-      return { ...state, status: 'IN_NOTICE', notice: { startsOn: event.data.startsOn, endsOn: event.data.endsOn } };
+    case 'CreditNoticeStarted': {
+      if (state.status !== 'REVIEWED') return state;
+      const { pendingOverride: _none, ...reviewed } = state;
+      return { ...reviewed, status: 'IN_NOTICE', notice: { startsOn: event.data.startsOn, endsOn: event.data.endsOn } };
+    }
     case 'CreditObjectionFiled': {
       const objections = new Map(state.objections);
       objections.set(event.data.objectionId, 'OPEN');
@@ -142,38 +197,62 @@ export function evolveCreditApplication(state: CreditApplicationState, event: Cr
       const objections = new Map(state.objections);
       objections.set(event.data.objectionId, event.data.outcome);
       // An upheld objection sends the application back to its scorers; the notice starts again after the review.
-      return event.data.outcome === 'UPHELD'
-        ? { ...state, objections, status: 'UNDER_REVIEW', computation: null, grade: null, resultOn: null, notice: null }
-        : { ...state, objections };
+      return event.data.outcome === 'UPHELD' ? { ...filedPart(state), objections, status: 'UNDER_REVIEW' } : { ...state, objections };
     }
     case 'CreditRatingIssued': {
+      if (state.status !== 'IN_NOTICE') return state;
       const d = event.data;
       return {
-        ...state,
+        ...filedPart(state),
         status: 'RATED',
+        computation: state.computation,
+        notice: state.notice,
         rating: { grade: d.grade, status: 'ACTIVE', validFrom: d.validFrom, validTo: d.validTo, certificateNumber: d.certificateNumber },
+        appliedRecords: new Set(),
+        reviewedYears: new Set(),
       };
     }
     case 'CreditRatingDowngraded':
+    case 'CreditRatingSuspended':
+    case 'CreditRatingRevoked':
+    case 'CreditRatingReinstated':
+    case 'CreditRatingConfirmed':
+    case 'CreditRatingExpired':
+      return state.status === 'RATED' ? evolveRating(state, event) : state;
+  }
+}
+
+type RatingEvent = Extract<
+  CreditApplicationEvent,
+  { type: 'CreditRatingDowngraded' | 'CreditRatingSuspended' | 'CreditRatingRevoked' | 'CreditRatingReinstated' | 'CreditRatingConfirmed' | 'CreditRatingExpired' }
+>;
+
+/** The life of an issued rating: conduct records and annual reviews change it, a decision reinstates it, time ends it. */
+function evolveRating(state: RatedApplication, event: RatingEvent): RatedApplication {
+  const { rating, appliedRecords, reviewedYears } = state;
+  switch (event.type) {
+    case 'CreditRatingDowngraded': {
+      const d = event.data;
       return {
         ...state,
-        rating: state.rating && { ...state.rating, grade: event.data.toGrade },
-        appliedRecords: event.data.recordId ? new Set([...state.appliedRecords, event.data.recordId]) : state.appliedRecords,
-        reviewedYears: event.data.reviewYear !== null ? new Set([...state.reviewedYears, event.data.reviewYear]) : state.reviewedYears,
+        rating: { ...rating, grade: d.toGrade },
+        appliedRecords: d.recordId ? new Set([...appliedRecords, d.recordId]) : appliedRecords,
+        reviewedYears: d.reviewYear !== null ? new Set([...reviewedYears, d.reviewYear]) : reviewedYears,
       };
+    }
     case 'CreditRatingSuspended':
     case 'CreditRatingRevoked':
       return {
         ...state,
-        rating: state.rating && { ...state.rating, status: event.type === 'CreditRatingSuspended' ? 'SUSPENDED' : 'REVOKED' },
-        appliedRecords: new Set([...state.appliedRecords, event.data.recordId]),
+        rating: { ...rating, status: event.type === 'CreditRatingSuspended' ? 'SUSPENDED' : 'REVOKED' },
+        appliedRecords: new Set([...appliedRecords, event.data.recordId]),
       };
     case 'CreditRatingReinstated':
-      return { ...state, rating: state.rating && { ...state.rating, status: 'ACTIVE' } };
+      return { ...state, rating: { ...rating, status: 'ACTIVE' } };
     case 'CreditRatingConfirmed':
-      return { ...state, reviewedYears: new Set([...state.reviewedYears, event.data.reviewYear]) };
+      return { ...state, reviewedYears: new Set([...reviewedYears, event.data.reviewYear]) };
     case 'CreditRatingExpired':
-      return { ...state, rating: state.rating && { ...state.rating, status: 'EXPIRED' } };
+      return { ...state, rating: { ...rating, status: 'EXPIRED' } };
   }
 }
 
