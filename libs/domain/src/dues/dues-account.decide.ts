@@ -3,7 +3,17 @@ import { parseDuesAccount } from './dues-account.parse.js';
 import type { ApproveDuesWaiver, DuesAccountCommand, GrantPolicyWaiver, IssueDuesInvoice, RecordDuesPayment, RejectDuesWaiver, RequestDuesWaiver, RevokeDuesWaiver } from './dues.commands.js';
 import { DuesRules } from './dues.errors.js';
 import { DUES_ACCOUNT_EVENT_TYPES, type DuesAccountEvent, type FeeTier } from './dues.events.js';
-import { balanceOf, type DuesAccountState, evolveDuesAccount, type FeeScheduleVersion, initialDuesAccountState, type InvoicedAccount, scheduleInForce, type WaiverState } from './dues.state.js';
+import {
+  balanceOf,
+  type DuesAccountState,
+  evolveDuesAccount,
+  type FeeScheduleVersion,
+  inEffectFen,
+  initialDuesAccountState,
+  type InvoicedAccount,
+  type RequestedWaiver,
+  scheduleInForce,
+} from './dues.state.js';
 import { percentOf, tierLabel } from './dues.fields.js';
 
 // One member's account for one year: invoice, payments, waivers requested, decided, revoked or granted by policy.
@@ -215,7 +225,7 @@ function requestWaiver(command: RequestDuesWaiver, state: DuesAccountState, cont
   ];
 }
 
-function pendingWaiver(account: InvoicedAccount, waiverId: string): WaiverState {
+function pendingWaiver(account: InvoicedAccount, waiverId: string): RequestedWaiver {
   const waiver = account.waivers.get(waiverId);
   if (!waiver) throw new NotFound('Dues waiver', waiverId);
   if (waiver.status !== 'REQUESTED') {
@@ -229,9 +239,9 @@ function pendingWaiver(account: InvoicedAccount, waiverId: string): WaiverState 
 }
 
 /** Maker-checker: only a user the charter authorises may decide on a waiver, and never on their own request. */
-function assertMayDecide(waiver: WaiverState, context: DecisionContext, facts: DuesAccountFacts): void {
+function assertMayDecide(waiver: RequestedWaiver, context: DecisionContext, facts: DuesAccountFacts): void {
   const userId = context.actor.userId;
-  if (waiver.requestedBy === userId) {
+  if (waiver.origin.requestedBy === userId) {
     throw new RuleViolation(
       DuesRules.waiverSelfApproval,
       'You requested this waiver, so you cannot decide on it: another authorised person must approve or reject it.',
@@ -326,7 +336,8 @@ function revokeWaiver(
   const account = invoiced(state, command);
   const waiver = account.waivers.get(waiverId);
   if (!waiver) throw new NotFound('Dues waiver', waiverId);
-  if (waiver.inEffectFen === 0) {
+  const inEffect = inEffectFen(waiver);
+  if (inEffect === 0) {
     throw new RuleViolation(
       DuesRules.waiverNotInEffect,
       `Waiver ${waiverId} is ${waiver.status.toLowerCase()} and waives nothing at present, so there is nothing to revoke.`,
@@ -334,12 +345,12 @@ function revokeWaiver(
     );
   }
   assertAuthorised(context, facts);
-  const amountFen = requested ?? waiver.inEffectFen;
-  if (amountFen > waiver.inEffectFen) {
+  const amountFen = requested ?? inEffect;
+  if (amountFen > inEffect) {
     throw new RuleViolation(
       DuesRules.revocationExceedsWaiver,
-      `Waiver ${waiverId} waives ${formatYuan(waiver.inEffectFen)}; ${formatYuan(amountFen)} of it cannot be revoked.`,
-      { amountFen, inEffectFen: waiver.inEffectFen },
+      `Waiver ${waiverId} waives ${formatYuan(inEffect)}; ${formatYuan(amountFen)} of it cannot be revoked.`,
+      { amountFen, inEffectFen: inEffect },
     );
   }
   return [
@@ -370,7 +381,7 @@ function grantPolicyWaiver(command: GrantPolicyWaiver, state: DuesAccountState, 
   }
   const account = invoiced(state, command);
   // Re-running a policy, or a firm it gives nothing to, records nothing.
-  if ([...account.waivers.values()].some((w) => w.policyId === policyId) || percent === 0) return [];
+  if ([...account.waivers.values()].some((w) => w.origin.kind === 'POLICY' && w.origin.policyId === policyId) || percent === 0) return [];
   const balance = balanceOf(account);
   const amountFen = Math.min(percentOf(account.invoicedFen, percent), balance);
   if (amountFen === 0) return [];

@@ -326,6 +326,42 @@ describe('waivers', () => {
     it('refuses a revocation by someone the charter does not authorise', () => {
       spec.given([invoicedEvent, requested(), ...approved()]).when(revoke).thenRefuses('DUES_WAIVER_APPROVER_NOT_AUTHORISED');
     });
+
+    describe('in part', () => {
+      const revoked = (amountFen: number, balanceAfterFen: number): DuesAccountEvent => ({
+        type: 'DuesWaiverRevoked',
+        data: { ...account, waiverId: 'w-1', amountFen, revokedBy: 'president', reason: '核查发现申报不实', effectiveFrom: '2026-03-02', balanceAfterFen },
+      });
+      const partly = [invoicedEvent, requested(), ...approved(), revoked(400_00, 1_400_00)];
+
+      it('revokes part of a waiver, and later what is left of it', () => {
+        spec.given([invoicedEvent, requested(), ...approved()]).when({ ...revoke, amountFen: 400_00 }, asPresident).then([revoked(400_00, 1_400_00)]);
+        spec.given(partly).when(revoke, asPresident).then([revoked(600_00, 2_000_00)]);
+      });
+
+      it('refuses revoking more than is left in effect', () => {
+        const error = spec.given(partly).when({ ...revoke, amountFen: 1_000_00 }, asPresident).thenRefuses('DUES_WAIVER_REVOCATION_EXCEEDS_WAIVER');
+        expect(error.details).toEqual({ amountFen: 1_000_00, inEffectFen: 600_00 });
+      });
+
+      it('refuses revoking a waiver revoked in full, or one rejected', () => {
+        const revokedInFull = spec.given([...partly, revoked(600_00, 2_000_00)]).when(revoke, asPresident).thenRefuses('DUES_WAIVER_NOT_IN_EFFECT');
+        expect(revokedInFull.details).toEqual({ status: 'REVOKED' });
+        const rejected: DuesAccountEvent = {
+          type: 'DuesWaiverRejected',
+          data: { ...account, waiverId: 'w-1', rejectedBy: 'secretary-general', reason: '材料不全' },
+        };
+        const error = spec.given([invoicedEvent, requested(), rejected]).when(revoke, asPresident).thenRefuses('DUES_WAIVER_NOT_IN_EFFECT');
+        expect(error.details).toEqual({ status: 'REJECTED' });
+      });
+
+      it('takes a payment of what a revocation put back on the balance', () => {
+        spec
+          .given(partly)
+          .when({ type: 'RecordDuesPayment', ...account, receiptNumber: 'R-009', amountFen: 1_400_00, paidOn: '2026-03-02' })
+          .then([{ type: 'DuesPaymentRecorded', data: { ...account, receiptNumber: 'R-009', amountFen: 1_400_00, paidOn: '2026-03-02', balanceAfterFen: 0 } }]);
+      });
+    });
   });
 });
 
@@ -390,6 +426,32 @@ describe('waiver policies', () => {
       const [event] = spec.given([invoiced2020, { ...paid(1_500_00), data: { ...paid(1_500_00).data, year: 2020 } } as DuesAccountEvent]).when(grant).events();
       expect(event?.data).toMatchObject({ amountFen: 500_00, balanceAfterFen: 0 });
       spec.given([invoiced2020, event!]).when({ ...grant, waiverId: 'another' }).then([]);
+    });
+
+    it('grants nothing on a second run after its waiver was revoked, and revokes a granted waiver like any other', () => {
+      const granted: DuesAccountEvent = {
+        type: 'DuesWaiverGranted',
+        data: {
+          ...y2020,
+          waiverId: 'relief-2020-x',
+          policyId: 'relief-2020',
+          percent: 50,
+          amountFen: 1_000_00,
+          reasonCategory: 'DISASTER_EPIDEMIC_RELIEF',
+          reason: adoptPolicy.reason,
+          decision: adoptPolicy.decision,
+          grantedOn: '2026-03-02',
+          balanceAfterFen: 1_000_00,
+        },
+      };
+      spec.given([invoiced2020]).when(grant).then([granted]);
+      const revokeGranted = { type: 'RevokeDuesWaiver' as const, ...y2020, waiverId: 'relief-2020-x', reason: '不符合减免条件' };
+      const revoked: DuesAccountEvent = {
+        type: 'DuesWaiverRevoked',
+        data: { ...y2020, waiverId: 'relief-2020-x', amountFen: 1_000_00, revokedBy: 'president', reason: '不符合减免条件', effectiveFrom: '2026-03-02', balanceAfterFen: 2_000_00 },
+      };
+      spec.given([invoiced2020, granted]).when(revokeGranted, asPresident).then([revoked]);
+      spec.given([invoiced2020, granted, revoked]).when(grant).then([]);
     });
 
     it('refuses granting under a policy for another year', () => {

@@ -36,18 +36,31 @@ export function scheduleInForce(versions: readonly FeeScheduleVersion[], year: n
 
 // ---- dues account (one member, one year) --------------------------------------------------------
 
-export type WaiverStatus = 'REQUESTED' | 'APPROVED' | 'REJECTED' | 'REVOKED';
+/** Where a waiver comes from: a request that an authorised person decides on, or a policy that grants it outright. */
+export type WaiverOrigin = { readonly kind: 'REQUEST'; readonly requestedBy: string } | { readonly kind: 'POLICY'; readonly policyId: string };
+type RequestOrigin = Extract<WaiverOrigin, { kind: 'REQUEST' }>;
 
-export interface WaiverState {
+interface Waiver<Origin extends WaiverOrigin> {
   readonly waiverId: string;
-  readonly status: WaiverStatus;
-  readonly full: boolean;
-  readonly requestedFen: Fen | null;
-  /** The amount in effect (0 unless approved or granted; less after a partial revocation). */
-  readonly inEffectFen: Fen;
-  readonly requestedBy: string | null;
   readonly reasonCategory: WaiverReason;
-  readonly policyId: string | null;
+  readonly origin: Origin;
+}
+
+/** A request awaiting its decision: an amount, or the whole balance at approval (`full`). */
+export type RequestedWaiver = Waiver<RequestOrigin> & { readonly status: 'REQUESTED'; readonly full: boolean; readonly requestedFen: Fen | null };
+export type RejectedWaiver = Waiver<RequestOrigin> & { readonly status: 'REJECTED' };
+/** In effect, approved or granted by a policy: `inEffectFen` is the amount approved or granted, less what a partial revocation took back. */
+export type ApprovedWaiver = Waiver<WaiverOrigin> & { readonly status: 'APPROVED'; readonly inEffectFen: Fen };
+/** Revoked in full: it waives nothing any more. */
+export type RevokedWaiver = Waiver<WaiverOrigin> & { readonly status: 'REVOKED' };
+
+/** One waiver on an account, by status: each status holds exactly what the waiver has by then. */
+export type WaiverState = RequestedWaiver | RejectedWaiver | ApprovedWaiver | RevokedWaiver;
+export type WaiverStatus = WaiverState['status'];
+
+/** What a waiver waives at present: nothing unless it is in effect. */
+export function inEffectFen(waiver: WaiverState): Fen {
+  return waiver.status === 'APPROVED' ? waiver.inEffectFen : 0;
 }
 
 export type DuesAccountState =
@@ -90,12 +103,17 @@ export function evolveDuesAccount(state: DuesAccountState, event: DuesAccountEve
     };
   }
   if (state.status !== 'invoiced') return state;
-  const withWaiver = (waiverId: string, change: (w: WaiverState) => WaiverState, waivedDelta: Fen): InvoicedAccount => {
+  /*
+   * A decision changes the waiver in the status the decider records it for (approved or rejected while requested,
+   * revoked while in effect); a waiver in any other status, or none, leaves the account as it is.
+   */
+  const withWaiver = (waiverId: string, change: (w: WaiverState) => { waiver: WaiverState; waivedDelta: Fen } | null): InvoicedAccount => {
     const current = state.waivers.get(waiverId);
-    if (!current) return state;
+    const changed = current && change(current);
+    if (!changed) return state;
     const waivers = new Map(state.waivers);
-    waivers.set(waiverId, change(current));
-    return { ...state, waivers, waivedFen: state.waivedFen + waivedDelta };
+    waivers.set(waiverId, changed.waiver);
+    return { ...state, waivers, waivedFen: state.waivedFen + changed.waivedDelta };
   };
   switch (event.type) {
     case 'DuesPaymentRecorded': {
@@ -109,40 +127,44 @@ export function evolveDuesAccount(state: DuesAccountState, event: DuesAccountEve
       waivers.set(d.waiverId, {
         waiverId: d.waiverId,
         status: 'REQUESTED',
+        reasonCategory: d.reasonCategory,
+        origin: { kind: 'REQUEST', requestedBy: d.requestedBy },
         full: d.full,
         requestedFen: d.amountFen,
-        inEffectFen: 0,
-        requestedBy: d.requestedBy,
-        reasonCategory: d.reasonCategory,
-        policyId: null,
       });
       return { ...state, waivers };
     }
-    case 'DuesWaiverApproved':
-      return withWaiver(event.data.waiverId, (w) => ({ ...w, status: 'APPROVED', inEffectFen: event.data.amountFen }), event.data.amountFen);
-    case 'DuesWaiverRejected':
-      return withWaiver(event.data.waiverId, (w) => ({ ...w, status: 'REJECTED' }), 0);
-    case 'DuesWaiverRevoked':
-      return withWaiver(
-        event.data.waiverId,
-        (w) => {
-          const left = w.inEffectFen - event.data.amountFen;
-          return { ...w, inEffectFen: left, status: left === 0 ? 'REVOKED' : w.status };
-        },
-        -event.data.amountFen,
+    case 'DuesWaiverApproved': {
+      const amountFen = event.data.amountFen;
+      return withWaiver(event.data.waiverId, (w) =>
+        w.status === 'REQUESTED'
+          ? { waiver: { waiverId: w.waiverId, status: 'APPROVED', reasonCategory: w.reasonCategory, origin: w.origin, inEffectFen: amountFen }, waivedDelta: amountFen }
+          : null,
       );
+    }
+    case 'DuesWaiverRejected':
+      return withWaiver(event.data.waiverId, (w) =>
+        w.status === 'REQUESTED' ? { waiver: { waiverId: w.waiverId, status: 'REJECTED', reasonCategory: w.reasonCategory, origin: w.origin }, waivedDelta: 0 } : null,
+      );
+    case 'DuesWaiverRevoked': {
+      const amountFen = event.data.amountFen;
+      return withWaiver(event.data.waiverId, (w) => {
+        if (w.status !== 'APPROVED') return null;
+        const left = w.inEffectFen - amountFen;
+        const waiver: WaiverState =
+          left === 0 ? { waiverId: w.waiverId, status: 'REVOKED', reasonCategory: w.reasonCategory, origin: w.origin } : { ...w, inEffectFen: left };
+        return { waiver, waivedDelta: -amountFen };
+      });
+    }
     case 'DuesWaiverGranted': {
       const d = event.data;
       const waivers = new Map(state.waivers);
       waivers.set(d.waiverId, {
         waiverId: d.waiverId,
         status: 'APPROVED',
-        full: false,
-        requestedFen: d.amountFen,
-        inEffectFen: d.amountFen,
-        requestedBy: null,
         reasonCategory: d.reasonCategory,
-        policyId: d.policyId,
+        origin: { kind: 'POLICY', policyId: d.policyId },
+        inEffectFen: d.amountFen,
       });
       return { ...state, waivers, waivedFen: state.waivedFen + d.amountFen };
     }
