@@ -1,3 +1,5 @@
+import type { DecidingBody } from '../shared/index.js';
+
 export interface RegisterAssociation {
   readonly type: 'RegisterAssociation';
   readonly associationId: string;
@@ -34,3 +36,14 @@ export interface RecordCouncilTerm {
 }
 
 export type AssociationCommand = RegisterAssociation | GrantWaiverApprover | RevokeWaiverApprover | RecordCouncilTerm;
+
+/** A registration as its parse step returns it: the charter's settings checked, defaults filled, bodies named once. */
+export type ParsedRegisterAssociation = Omit<RegisterAssociation, 'deemedWithdrawalYears' | 'reminderGraceDays' | 'admissionBodies' | 'waiverApprovers'> & {
+  readonly deemedWithdrawalYears: 1 | 2;
+  readonly reminderGraceDays: number;
+  readonly admissionBodies: readonly DecidingBody[];
+  readonly waiverApprovers: readonly string[];
+};
+
+/** The association commands as the decider decides on them, after the parse step. */
+export type ParsedAssociationCommand = ParsedRegisterAssociation | GrantWaiverApprover | RevokeWaiverApprover | RecordCouncilTerm;

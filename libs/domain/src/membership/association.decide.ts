@@ -1,81 +1,42 @@
 import {
   associationIdProblem,
+  businessDate,
+  calendarDate,
   DECIDING_BODIES,
   type DecidingBody,
   type Decider,
   type DecisionContext,
-  effectiveDate,
   FieldErrors,
   isIsoDate,
   NotFound,
+  oneOf,
   optionalText,
   regionCodeProblem,
   requiredText,
   RuleViolation,
 } from '../shared/index.js';
-import type { AssociationCommand, RecordCouncilTerm, RegisterAssociation } from './association.commands.js';
-import { ASSOCIATION_EVENT_TYPES, type AssociationEvent, type Charter } from './association.events.js';
+import type {
+  AssociationCommand,
+  GrantWaiverApprover,
+  ParsedAssociationCommand,
+  ParsedRegisterAssociation,
+  RecordCouncilTerm,
+  RegisterAssociation,
+  RevokeWaiverApprover,
+} from './association.commands.js';
+import { ASSOCIATION_EVENT_TYPES, type AssociationEvent } from './association.events.js';
+import { type AssociationState, evolveAssociation, initialAssociationState, type RegisteredAssociationState } from './association.state.js';
 import { AssociationRules } from './membership.errors.js';
+import { optionalDate, REASON_MAX } from './membership.fields.js';
 
-export interface CouncilTerm {
-  readonly termNumber: number;
-  readonly startsOn: string;
-  readonly endsOn: string;
-}
-
-export type AssociationState =
-  | { readonly status: 'unregistered' }
-  | {
-      readonly status: 'registered';
-      readonly associationId: string;
-      readonly name: string;
-      readonly regionCode: string;
-      readonly charter: Charter;
-      readonly waiverApprovers: readonly string[];
-      readonly councilTerms: readonly CouncilTerm[];
-    };
-
-type Registered = Extract<AssociationState, { status: 'registered' }>;
-
-export const initialAssociationState: AssociationState = { status: 'unregistered' };
-
-export function evolveAssociation(state: AssociationState, event: AssociationEvent): AssociationState {
-  if (event.type === 'AssociationRegistered') {
-    const d = event.data;
-    return {
-      status: 'registered',
-      associationId: d.associationId,
-      name: d.name,
-      regionCode: d.regionCode,
-      charter: d.charter,
-      waiverApprovers: d.waiverApprovers,
-      councilTerms: [],
-    };
-  }
-  if (state.status !== 'registered') return state;
-  switch (event.type) {
-    case 'WaiverApproverGranted':
-      return { ...state, waiverApprovers: [...state.waiverApprovers, event.data.userId] };
-    case 'WaiverApproverRevoked':
-      return { ...state, waiverApprovers: state.waiverApprovers.filter((u) => u !== event.data.userId) };
-    case 'CouncilTermRecorded': {
-      const { termNumber, startsOn, endsOn } = event.data;
-      return { ...state, councilTerms: [...state.councilTerms, { termNumber, startsOn, endsOn }] };
-    }
-  }
-}
-
-/** The council term whose dates include `date` (YYYY-MM-DD), if any. */
-export function councilTermOn(state: AssociationState, date: string): CouncilTerm | null {
-  if (state.status !== 'registered') return null;
-  return state.councilTerms.find((t) => t.startsOn <= date && date <= t.endsOn) ?? null;
-}
+// The association's own record: registration with its charter, the users who may approve dues waivers, and the
+// council terms.
 
 const USER_ID_PATTERN = /^[A-Za-z0-9._@-]{1,100}$/;
 const NAME_MAX = 200;
-const REASON_MAX = 2000;
 export const DEFAULT_REMINDER_GRACE_DAYS = 30;
 
+/** A user id, or '' when it breaks the rule (so two refused ids also count as one named twice). */
 function userId(errors: FieldErrors, field: string, value: unknown): string {
   if (typeof value !== 'string' || !USER_ID_PATTERN.test(value)) {
     errors.add(field, 'A user id is 1 to 100 letters, digits or . _ @ - characters.');
@@ -84,61 +45,39 @@ function userId(errors: FieldErrors, field: string, value: unknown): string {
   return value;
 }
 
-export function decideAssociation(command: AssociationCommand, state: AssociationState, context: DecisionContext): AssociationEvent[] {
+/** The parse step: every field of an association command checked at once, before the association's stream is read. */
+export function parseAssociationCommand(command: AssociationCommand): ParsedAssociationCommand {
+  const errors = new FieldErrors();
+  const parsed = associationFields(errors, command);
+  errors.throwIfAny();
+  return parsed;
+}
+
+function associationFields(errors: FieldErrors, command: AssociationCommand): ParsedAssociationCommand {
   switch (command.type) {
     case 'RegisterAssociation':
-      return register(command, state);
-    case 'GrantWaiverApprover': {
-      const s = registered(state, command.associationId);
-      const errors = new FieldErrors();
-      const user = userId(errors, 'userId', command.userId);
-      const reason = optionalText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }) ?? null;
-      const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
-      errors.throwIfAny();
-      if (s.waiverApprovers.includes(user)) {
-        throw new RuleViolation(
-          AssociationRules.waiverApproverAlreadyGranted,
-          `User ${user} is already authorised to approve dues waivers for ${s.name}.`,
-          { userId: user },
-        );
+      return registrationFields(errors, command);
+    case 'GrantWaiverApprover':
+    case 'RevokeWaiverApprover':
+      return {
+        ...command,
+        userId: userId(errors, 'userId', command.userId),
+        reason: optionalText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }) ?? null,
+        effectiveFrom: optionalDate(errors, 'effectiveFrom', command.effectiveFrom),
+      };
+    case 'RecordCouncilTerm': {
+      if (!Number.isInteger(command.termNumber) || command.termNumber < 1 || command.termNumber > 1000) {
+        errors.add('termNumber', 'The term number is a whole number from 1 (第一届) upwards.');
       }
-      return [{ type: 'WaiverApproverGranted', data: { associationId: s.associationId, userId: user, reason, effectiveFrom } }];
+      const startsOn = calendarDate(errors, 'startsOn', command.startsOn);
+      const endsOn = calendarDate(errors, 'endsOn', command.endsOn);
+      if (isIsoDate(startsOn) && isIsoDate(endsOn) && endsOn <= startsOn) errors.add('endsOn', 'must be after the start date.');
+      return { ...command, startsOn, endsOn };
     }
-    case 'RevokeWaiverApprover': {
-      const s = registered(state, command.associationId);
-      const errors = new FieldErrors();
-      const user = userId(errors, 'userId', command.userId);
-      const reason = optionalText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }) ?? null;
-      const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
-      errors.throwIfAny();
-      if (!s.waiverApprovers.includes(user)) {
-        throw new RuleViolation(
-          AssociationRules.waiverApproverNotGranted,
-          `User ${user} is not authorised to approve dues waivers for ${s.name}, so there is nothing to revoke.`,
-          { userId: user },
-        );
-      }
-      return [{ type: 'WaiverApproverRevoked', data: { associationId: s.associationId, userId: user, reason, effectiveFrom } }];
-    }
-    case 'RecordCouncilTerm':
-      return recordTerm(command, registered(state, command.associationId));
   }
 }
 
-export const associationDecider: Decider<AssociationCommand, AssociationEvent, AssociationState> = {
-  initialState: initialAssociationState,
-  eventTypes: ASSOCIATION_EVENT_TYPES,
-  decide: decideAssociation,
-  evolve: evolveAssociation,
-};
-
-function registered(state: AssociationState, id: string): Registered {
-  if (state.status !== 'registered') throw new NotFound('Association', id);
-  return state;
-}
-
-function register(command: RegisterAssociation, state: AssociationState): AssociationEvent[] {
-  const errors = new FieldErrors();
+function registrationFields(errors: FieldErrors, command: RegisterAssociation): ParsedRegisterAssociation {
   const idProblem = associationIdProblem(command.associationId);
   if (idProblem) errors.add('associationId', idProblem);
   const name = requiredText(errors, 'name', command.name, { max: NAME_MAX, label: 'The association name' });
@@ -148,50 +87,96 @@ function register(command: RegisterAssociation, state: AssociationState): Associ
   if (command.deemedWithdrawalYears !== 1 && command.deemedWithdrawalYears !== 2) {
     errors.add('deemedWithdrawalYears', 'The charter sets deemed withdrawal after 1 or 2 unpaid years.');
   }
-  const grace = command.reminderGraceDays ?? DEFAULT_REMINDER_GRACE_DAYS;
-  if (!Number.isInteger(grace) || grace < 1 || grace > 365) {
+  const reminderGraceDays = command.reminderGraceDays ?? DEFAULT_REMINDER_GRACE_DAYS;
+  if (!Number.isInteger(reminderGraceDays) || reminderGraceDays < 1 || reminderGraceDays > 365) {
     errors.add('reminderGraceDays', 'The reminder grace period is a whole number of days from 1 to 365.');
   }
   const bodies = Array.isArray(command.admissionBodies) ? command.admissionBodies : [];
   if (bodies.length === 0) errors.add('admissionBodies', 'Name at least one body that may admit members.');
-  bodies.forEach((b, i) => {
-    if (!DECIDING_BODIES.includes(b as DecidingBody)) errors.add(`admissionBodies.${i}`, `must be one of ${DECIDING_BODIES.join(', ')}.`);
-  });
-  const approvers = (command.waiverApprovers ?? []).map((u, i) => userId(errors, `waiverApprovers.${i}`, u));
-  if (new Set(approvers).size !== approvers.length) errors.add('waiverApprovers', 'Each user is named once.');
-  errors.throwIfAny();
+  const admissionBodies = bodies.map((body, i) => oneOf(errors, `admissionBodies.${i}`, body, DECIDING_BODIES));
+  const waiverApprovers = (command.waiverApprovers ?? []).map((u, i) => userId(errors, `waiverApprovers.${i}`, u));
+  if (new Set(waiverApprovers).size !== waiverApprovers.length) errors.add('waiverApprovers', 'Each user is named once.');
+  return {
+    ...command,
+    name,
+    regionCode,
+    deemedWithdrawalYears: command.deemedWithdrawalYears as 1 | 2,
+    reminderGraceDays,
+    admissionBodies: [...new Set<DecidingBody>(admissionBodies)],
+    waiverApprovers,
+  };
+}
+
+/** Decides a parsed association command on the association's stream. */
+export function decideAssociation(command: ParsedAssociationCommand, state: AssociationState, context: DecisionContext): AssociationEvent[] {
+  switch (command.type) {
+    case 'RegisterAssociation':
+      return register(command, state);
+    case 'GrantWaiverApprover':
+      return grantWaiverApprover(command, registered(state, command.associationId), context);
+    case 'RevokeWaiverApprover':
+      return revokeWaiverApprover(command, registered(state, command.associationId), context);
+    case 'RecordCouncilTerm':
+      return recordTerm(command, registered(state, command.associationId));
+  }
+}
+
+export const associationDecider: Decider<AssociationCommand, AssociationEvent, AssociationState> = {
+  initialState: initialAssociationState,
+  eventTypes: ASSOCIATION_EVENT_TYPES,
+  parse: parseAssociationCommand,
+  // The command path decides on what the parse step returned.
+  decide: (command, state, context) => decideAssociation(command as ParsedAssociationCommand, state, context),
+  evolve: evolveAssociation,
+};
+
+function registered(state: AssociationState, id: string): RegisteredAssociationState {
+  if (state.status !== 'registered') throw new NotFound('Association', id);
+  return state;
+}
+
+function register(command: ParsedRegisterAssociation, state: AssociationState): AssociationEvent[] {
   if (state.status === 'registered') {
     throw new RuleViolation(AssociationRules.alreadyRegistered, `Association ${command.associationId} is already registered.`, {
       associationId: command.associationId,
     });
   }
+  const { associationId, name, regionCode, deemedWithdrawalYears, reminderGraceDays, admissionBodies, waiverApprovers } = command;
   return [
     {
       type: 'AssociationRegistered',
-      data: {
-        associationId: command.associationId,
-        name,
-        regionCode,
-        charter: {
-          deemedWithdrawalYears: command.deemedWithdrawalYears as 1 | 2,
-          reminderGraceDays: grace,
-          admissionBodies: [...new Set(bodies as DecidingBody[])],
-        },
-        waiverApprovers: approvers,
-      },
+      data: { associationId, name, regionCode, charter: { deemedWithdrawalYears, reminderGraceDays, admissionBodies }, waiverApprovers },
     },
   ];
 }
 
-function recordTerm(command: RecordCouncilTerm, state: Registered): AssociationEvent[] {
-  const errors = new FieldErrors();
-  if (!Number.isInteger(command.termNumber) || command.termNumber < 1 || command.termNumber > 1000) {
-    errors.add('termNumber', 'The term number is a whole number from 1 (第一届) upwards.');
+function grantWaiverApprover(command: GrantWaiverApprover, s: RegisteredAssociationState, context: DecisionContext): AssociationEvent[] {
+  const { userId: user } = command;
+  if (s.waiverApprovers.includes(user)) {
+    throw new RuleViolation(
+      AssociationRules.waiverApproverAlreadyGranted,
+      `User ${user} is already authorised to approve dues waivers for ${s.name}.`,
+      { userId: user },
+    );
   }
-  if (!isIsoDate(command.startsOn)) errors.add('startsOn', 'must be a calendar date written YYYY-MM-DD.');
-  if (!isIsoDate(command.endsOn)) errors.add('endsOn', 'must be a calendar date written YYYY-MM-DD.');
-  else if (isIsoDate(command.startsOn) && command.endsOn <= command.startsOn) errors.add('endsOn', 'must be after the start date.');
-  errors.throwIfAny();
+  const effectiveFrom = command.effectiveFrom ?? businessDate(context.now);
+  return [{ type: 'WaiverApproverGranted', data: { associationId: s.associationId, userId: user, reason: command.reason ?? null, effectiveFrom } }];
+}
+
+function revokeWaiverApprover(command: RevokeWaiverApprover, s: RegisteredAssociationState, context: DecisionContext): AssociationEvent[] {
+  const { userId: user } = command;
+  if (!s.waiverApprovers.includes(user)) {
+    throw new RuleViolation(
+      AssociationRules.waiverApproverNotGranted,
+      `User ${user} is not authorised to approve dues waivers for ${s.name}, so there is nothing to revoke.`,
+      { userId: user },
+    );
+  }
+  const effectiveFrom = command.effectiveFrom ?? businessDate(context.now);
+  return [{ type: 'WaiverApproverRevoked', data: { associationId: s.associationId, userId: user, reason: command.reason ?? null, effectiveFrom } }];
+}
+
+function recordTerm(command: RecordCouncilTerm, state: RegisteredAssociationState): AssociationEvent[] {
   if (state.councilTerms.some((t) => t.termNumber === command.termNumber)) {
     throw new RuleViolation(AssociationRules.councilTermExists, `Council term ${command.termNumber} is already recorded.`, {
       termNumber: command.termNumber,

@@ -1,7 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { deciderSpec } from '#testing';
 import { type DecisionRecord, withCheckCharacter } from '../shared/index.js';
-import { councilTermDecider, type RecordCouncilElection } from './council.js';
+import type { RecordCouncilElection } from './council-term.commands.js';
+import { councilTermDecider } from './council-term.decide.js';
 import { candidateCodesOf, type CouncilElectionRequest, electionRecordedAmong, withStoredCandidateCodes } from './election.follow-up.js';
 import { electionWorkflow } from './election.workflow.js';
 

@@ -1,5 +1,6 @@
 import { type DomainEvent, normaliseCreditCode } from '../shared/index.js';
-import type { CouncilElectionHeld, RecordCouncilElection } from './council.js';
+import type { RecordCouncilElection } from './council-term.commands.js';
+import type { CouncilElectionHeld } from './council-term.events.js';
 
 /** An election as it is sent, before its facts (the term's record, the candidates' memberships) are read. */
 export type CouncilElectionRequest = Omit<RecordCouncilElection, 'termRecorded' | 'activeMembers'>;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from '@jest/globals';
 import type { WorkflowInput } from '../shared/index.js';
-import type { CouncilElectionHeld } from './council.js';
+import type { CouncilElectionHeld } from './council-term.events.js';
 import { electionWorkflow } from './election.workflow.js';
 
 const election: CouncilElectionHeld['data'] = {

@@ -1,5 +1,5 @@
 import type { Workflow, WorkflowInput } from '../shared/index.js';
-import type { CouncilElectionHeld } from './council.js';
+import type { CouncilElectionHeld } from './council-term.events.js';
 import type { ChangeTier } from './membership-reservations.decide.js';
 
 /** What an election's follow-up did: raised, left alone (already at the tier or above), or refused, per firm. */

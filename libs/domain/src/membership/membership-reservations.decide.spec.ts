@@ -1,8 +1,8 @@
 import { describe, expect, it } from '@jest/globals';
 import { multiStreamSpec } from '#testing';
 import type { DecisionRecord } from '../shared/index.js';
-import type { CertificateNumberReserved } from './certificate.js';
-import type { PresidentSeatReleased, PresidentSeatTaken } from './council.js';
+import type { CertificateNumberReserved } from './certificate.decide.js';
+import type { PresidentSeatReleased, PresidentSeatTaken } from './council-term.events.js';
 import type { AdmitMember } from './membership.commands.js';
 import type { MembershipAdmitted, MembershipApplied, MembershipTierChanged, MembershipWithdrawn } from './membership.events.js';
 import { admitMemberDecider, changeTierDecider, type ChangeTier, endMembershipDecider } from './membership-reservations.decide.js';

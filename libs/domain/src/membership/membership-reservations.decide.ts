@@ -5,12 +5,24 @@ import {
   normaliseCreditCode,
   normaliseDocumentNumber,
 } from '../shared/index.js';
-import { certificateDecider, type CertificateState, certificateStreamId } from './certificate.js';
-import { councilTermDecider, type CouncilTermEvent, type CouncilTermState, councilTermStreamId } from './council.js';
-import type { AdmitMember, ChangeMembershipTier, DeemMembershipWithdrawn, ExpelMember, WithdrawMembership } from './membership.commands.js';
+import { certificateDecider, type CertificateState, certificateStreamId } from './certificate.decide.js';
+import { councilTermDecider } from './council-term.decide.js';
+import type { CouncilTermEvent } from './council-term.events.js';
+import { councilTermStreamId } from './council-term.events.js';
+import type { CouncilTermState } from './council-term.state.js';
+import type {
+  AdmitMember,
+  ChangeMembershipTier,
+  DeemMembershipWithdrawn,
+  ExpelMember,
+  Parsed,
+  WithCheckedDecision,
+  WithdrawMembership,
+} from './membership.commands.js';
 import { decideMembership, membershipDecider } from './membership.decide.js';
 import { type MembershipEvent, membershipStreamId } from './membership.events.js';
-import type { MembershipState } from './membership.state.js';
+import { parseAdmitMember, parseMembershipEnding, parseTierChange } from './membership.parse.js';
+import { type MembershipState, presidentSeatTermOf } from './membership.state.js';
 
 /*
  * Membership decisions that need a reservation in another stream, each one atomic append (ADR 0012): the
@@ -26,7 +38,7 @@ const membershipRef = (command: { associationId: string; enterpriseCode: string 
 /** The seat a membership holds (its council term's stream), read once the membership is folded. */
 const heldSeatRef = (associationId: string) => ({
   dependsOn: (states: { membership: MembershipState }) => {
-    const term = states.membership.current?.presidentSeatTerm ?? null;
+    const term = presidentSeatTermOf(states.membership);
     return term === null ? null : councilTermStreamId(associationId, term);
   },
   evolver: councilTermDecider,
@@ -34,7 +46,7 @@ const heldSeatRef = (associationId: string) => ({
 
 /** Releases the seat if the decided events end a president's hold on it; nothing otherwise. */
 function releaseSeat(events: readonly MembershipEvent[], membership: MembershipState, seat: CouncilTermState | undefined, context: DecisionContext): CouncilTermEvent[] {
-  const term = membership.current?.presidentSeatTerm ?? null;
+  const term = presidentSeatTermOf(membership);
   if (term === null || seat === undefined) return [];
   const leaves = events.some(
     (e) =>
@@ -65,16 +77,18 @@ export interface AdmissionStreams extends Record<string, unknown> {
  * refused (MEMBERSHIP_CERTIFICATE_NUMBER_TAKEN); a readmitted firm may be issued its own number again.
  */
 export const admitMemberDecider: MultiStreamDecider<AdmitMember, AdmissionStreams> = {
+  parse: parseAdmitMember,
   streams: (command) => {
     const checked = normaliseDocumentNumber(command.certificateNumber, MEMBERSHIP_CERTIFICATE_RULE);
     return {
       membership: membershipRef(command),
-      // A number that breaks the rule names a stream only read: the admission is refused with the field error.
+      // The parse step refuses a number that breaks the rule; one not yet parsed names a stream only read.
       certificate: { streamId: certificateStreamId(command.associationId, 'number' in checked ? checked.number : '?'), evolver: certificateDecider },
     };
   },
   decide(command, states, context) {
-    const admitted = decideMembership(command, states.membership, context);
+    // The command path decides on what the parse step returned.
+    const admitted = decideMembership(command as Parsed<'AdmitMember'>, states.membership, context);
     const certificate = admitted.flatMap((event) =>
       event.type === 'MembershipAdmitted'
         ? certificateDecider.decide(
@@ -113,19 +127,21 @@ export interface TierChangeStreams extends Record<string, unknown> {
  * holds it); leaving the president tier releases the seat the firm holds. Both in the same append as the change.
  */
 export const changeTierDecider: MultiStreamDecider<ChangeTier, TierChangeStreams> = {
+  parse: parseTierChange,
   streams: (command) => ({
     membership: membershipRef(command),
     seat: {
       dependsOn: (states: TierChangeStreams) => {
-        const term = states.membership.current?.presidentSeatTerm ?? command.councilTermNumber;
+        const term = presidentSeatTermOf(states.membership) ?? command.councilTermNumber;
         return term === null ? null : councilTermStreamId(command.associationId, term);
       },
       evolver: councilTermDecider,
     },
   }),
   decide(command, states, context) {
-    const { councilTermNumber, ...rest } = command;
-    const holdsSeat = states.membership.current?.presidentSeatTerm ?? null;
+    // The command path decides on what the parse step returned.
+    const { councilTermNumber, ...rest } = command as WithCheckedDecision<ChangeTier>;
+    const holdsSeat = presidentSeatTermOf(states.membership);
     // The seat stream read is the covering term's unless the firm holds another term's seat; then the covering
     // term's holder does not matter: the firm is president already and the change is not to president.
     const holder = holdsSeat === null ? (states.seat?.president?.enterpriseCode ?? null) : null;
@@ -170,9 +186,11 @@ export interface EndingStreams extends Record<string, unknown> {
 
 /** A withdrawal, deemed withdrawal or expulsion; a president firm's seat is released with it. */
 export const endMembershipDecider: MultiStreamDecider<MembershipEnding, EndingStreams> = {
+  parse: parseMembershipEnding,
   streams: (command) => ({ membership: membershipRef(command), seat: heldSeatRef(command.associationId) }),
   decide(command, states, context) {
-    const ended = decideMembership(command, states.membership, context);
+    // The command path decides on what the parse step returned.
+    const ended = decideMembership(command as Parsed<MembershipEnding['type']>, states.membership, context);
     return { membership: ended, seat: releaseSeat(ended, states.membership, states.seat, context) };
   },
 };

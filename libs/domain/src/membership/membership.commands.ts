@@ -1,11 +1,12 @@
-import type { DecidingBody } from '../shared/index.js';
+import type { DecidingBody, DecisionRecord } from '../shared/index.js';
 import type { MembershipTier, SanctionKind } from './membership.events.js';
 
 /**
- * Membership commands. Fields under "facts" are read by the command layer from other streams (the
+ * Membership commands as they are sent. Fields under "facts" are read by the command layer from other streams (the
  * association's charter, the enterprise register, the dues arrears) and handed in, so that the decider, which
  * enforces every rule, stays pure. The certificate number and the president's seat are reserved in their own
- * streams in the same atomic append (membership-reservations.decide.ts).
+ * streams in the same atomic append (membership-reservations.decide.ts). A decision is sent as the client wrote it
+ * (`unknown`): the parse step (membership.parse.ts) checks it and the decider decides on the checked record.
  */
 interface MembershipCommandBase {
   readonly associationId: string;
@@ -130,3 +131,23 @@ export type MembershipCommand =
   | WithdrawMembership
   | DeemMembershipWithdrawn
   | ExpelMember;
+
+/** A command as its parse step returns it: the decision it cites is a checked record. */
+export type WithCheckedDecision<C, Decision = DecisionRecord> = Omit<C, 'decision'> & { readonly decision: Decision };
+
+/** The membership commands as the decider decides on them, after the parse step. */
+export type ParsedMembershipCommand =
+  | ApplyForMembership
+  | WithCheckedDecision<AdmitMember>
+  | WithCheckedDecision<RejectApplication, DecisionRecord | null>
+  | WithCheckedDecision<ChangeMembershipTier>
+  | WithCheckedDecision<SanctionMember>
+  | WithCheckedDecision<SuspendMembership>
+  | WithCheckedDecision<ReinstateMembership>
+  | RecordMembershipReminder
+  | WithdrawMembership
+  | DeemMembershipWithdrawn
+  | WithCheckedDecision<ExpelMember>;
+
+/** One parsed membership command by its type. */
+export type Parsed<T extends MembershipCommand['type']> = Extract<ParsedMembershipCommand, { readonly type: T }>;

@@ -1,48 +1,22 @@
-import {
-  businessDate,
-  checkCreditCode,
-  type DecisionContext,
-  type DecisionRecord,
-  type Decider,
-  effectiveDate,
-  FieldErrors,
-  isCarried,
-  isIsoDate,
-  meetsQuorum,
-  MEMBERSHIP_CERTIFICATE_RULE,
-  NotFound,
-  optionalText,
-  requiredText,
-  RuleViolation,
-  validDecisionRecord,
-  validDocumentNumber,
-} from '../shared/index.js';
-import type {
-  AdmitMember,
-  ApplyForMembership,
-  ChangeMembershipTier,
-  DeemMembershipWithdrawn,
-  ExpelMember,
-  MembershipCommand,
-  RecordMembershipReminder,
-  RejectApplication,
-  SanctionMember,
-  WithdrawMembership,
-} from './membership.commands.js';
+import { businessDate, type DecisionContext, type Decider, NotFound, RuleViolation } from '../shared/index.js';
+import type { ApplyForMembership, DeemMembershipWithdrawn, MembershipCommand, Parsed, ParsedMembershipCommand, RecordMembershipReminder, WithdrawMembership } from './membership.commands.js';
 import { MembershipRules } from './membership.errors.js';
+import { COUNCIL_TIERS, MEMBERSHIP_EVENT_TYPES, MEMBERSHIP_TIERS, type MembershipEvent, membershipId, type MembershipStatus, type MembershipTier } from './membership.events.js';
+import { parseMembershipCommand } from './membership.parse.js';
 import {
-  ADMISSION_TIERS,
-  COUNCIL_TIERS,
-  MEMBERSHIP_EVENT_TYPES,
-  MEMBERSHIP_TIERS,
-  type MembershipEvent,
-  membershipId,
-  type MembershipTier,
-  SANCTION_KINDS,
-} from './membership.events.js';
-import { type CurrentMembership, evolveMembership, initialMembershipState, type MembershipState, OPEN_STATUSES } from './membership.state.js';
+  type AdmittedMembership,
+  type CurrentMembership,
+  evolveMembership,
+  initialMembershipState,
+  type Member,
+  type MembershipState,
+  OPEN_STATUSES,
+  type PendingApplication,
+} from './membership.state.js';
+import { requireCouncilVote, requireCountedVoteCarried, requireElectionSitting, requireExpulsionVote } from './membership.votes.js';
 
-const REASON_MAX = 2000;
+// The membership stream of one firm in one association: its applications, admission, tier, sanctions, suspension,
+// reminders and ending. Every command's fields are checked by its parse step first; these are the rules on state.
 
 /** Chinese names of the tiers, for messages a secretariat reads. */
 export const TIER_LABELS: Record<MembershipTier, string> = {
@@ -54,7 +28,8 @@ export const TIER_LABELS: Record<MembershipTier, string> = {
   RESERVE: '储备会员 (reserve member)',
 };
 
-export function decideMembership(command: MembershipCommand, state: MembershipState, context: DecisionContext): MembershipEvent[] {
+/** Decides a parsed membership command on the firm's membership stream. */
+export function decideMembership(command: ParsedMembershipCommand, state: MembershipState, context: DecisionContext): MembershipEvent[] {
   switch (command.type) {
     case 'ApplyForMembership':
       return apply(command, state, context);
@@ -63,12 +38,13 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
     case 'RejectApplication':
       return reject(command, current(state, command), context);
     case 'ChangeMembershipTier':
-      return changeTier(command, current(state, command), context);
+      return changeTier(command, current(state, command));
     case 'SanctionMember':
       return sanction(command, current(state, command), context);
     case 'SuspendMembership':
+      return suspend(command, current(state, command), context);
     case 'ReinstateMembership':
-      return suspendOrReinstate(command, current(state, command), context);
+      return reinstate(command, current(state, command), context);
     case 'RecordMembershipReminder':
       return remind(command, current(state, command), context);
     case 'WithdrawMembership':
@@ -83,7 +59,9 @@ export function decideMembership(command: MembershipCommand, state: MembershipSt
 export const membershipDecider: Decider<MembershipCommand, MembershipEvent, MembershipState> = {
   initialState: initialMembershipState,
   eventTypes: MEMBERSHIP_EVENT_TYPES,
-  decide: decideMembership,
+  parse: parseMembershipCommand,
+  // The command path decides on what the parse step returned.
+  decide: (command, state, context) => decideMembership(command as ParsedMembershipCommand, state, context),
   evolve: evolveMembership,
 };
 
@@ -102,29 +80,35 @@ function key(command: { associationId: string; enterpriseCode: string }, m: Curr
   return { associationId: command.associationId, enterpriseCode: command.enterpriseCode, membershipId: m.membershipId };
 }
 
-function decision(errors: FieldErrors, value: unknown, field = 'decision'): DecisionRecord {
-  return validDecisionRecord(errors, field, value);
+function hasStatus<S extends MembershipStatus>(m: CurrentMembership, allowed: readonly S[]): m is CurrentMembership & { readonly status: S } {
+  return (allowed as readonly MembershipStatus[]).includes(m.status);
 }
 
-function requireStatus(m: CurrentMembership, allowed: readonly CurrentMembership['status'][], rule: string, action: string): void {
-  if (!allowed.includes(m.status)) {
+function requireStatus<S extends MembershipStatus>(m: CurrentMembership, allowed: readonly S[], rule: string, action: string): CurrentMembership & { readonly status: S } {
+  if (!hasStatus(m, allowed)) {
     throw new RuleViolation(rule, `Cannot ${action}: the membership is ${m.status.toLowerCase().replace('_', ' ')}.`, {
       membershipId: m.membershipId,
       status: m.status,
     });
   }
+  return m;
 }
 
-function requireActive(m: CurrentMembership, action: string): void {
-  requireStatus(m, ['ACTIVE'], MembershipRules.notActive, action);
+function requirePending(m: CurrentMembership, action: string): PendingApplication {
+  return requireStatus(m, ['PENDING'], MembershipRules.notPending, action);
 }
 
-function requireCurrent(m: CurrentMembership, action: string): void {
-  requireStatus(m, ['ACTIVE', 'SUSPENDED'], MembershipRules.notCurrent, action);
+function requireActive(m: CurrentMembership, action: string): Member {
+  return requireStatus(m, ['ACTIVE'], MembershipRules.notActive, action);
 }
 
-function notBeforeAdmission(m: CurrentMembership, date: string, what: string): void {
-  if (m.admittedOn !== null && date < m.admittedOn) {
+/** A member now: active or suspended. */
+function requireCurrent(m: CurrentMembership, action: string): Member {
+  return requireStatus(m, ['ACTIVE', 'SUSPENDED'], MembershipRules.notCurrent, action);
+}
+
+function notBeforeAdmission(m: AdmittedMembership, date: string, what: string): void {
+  if (date < m.admittedOn) {
     throw new RuleViolation(
       MembershipRules.dateBeforeAdmission,
       `The ${what} date ${date} is before the member was admitted on ${m.admittedOn}.`,
@@ -133,66 +117,8 @@ function notBeforeAdmission(m: CurrentMembership, date: string, what: string): v
   }
 }
 
-/** A vote of the council or the general assembly with quorum and a majority of those present. */
-function requireCouncilVote(d: DecisionRecord, rule: string, what: string): void {
-  if ((d.body !== 'COUNCIL' && d.body !== 'GENERAL_ASSEMBLY') || d.votes === null) {
-    throw new RuleViolation(
-      rule,
-      `${what} needs a vote of the council (理事会) or the general assembly (会员大会) with the vote counts recorded; ` +
-        `this decision is by ${d.body}${d.votes === null ? ' without vote counts' : ''}.`,
-      { body: d.body },
-    );
-  }
-  requireQuorumAndMajority(d);
-}
-
-function requireElectionSitting(d: DecisionRecord): void {
-  if ((d.body !== 'COUNCIL' && d.body !== 'GENERAL_ASSEMBLY') || d.votes === null) {
-    throw new RuleViolation(
-      MembershipRules.tierChangeNeedsCouncilDecision,
-      `A tier follows an election only when the council or the general assembly held it with the attendance recorded; this one is by ${d.body}.`,
-      { body: d.body },
-    );
-  }
-  if (!meetsQuorum(d.votes)) {
-    throw new RuleViolation(
-      MembershipRules.decisionWithoutQuorum,
-      `The election ${d.reference} had no quorum: ${d.votes.present} of ${d.votes.entitled} entitled members were present.`,
-      { present: d.votes.present, entitled: d.votes.entitled },
-    );
-  }
-}
-
-/** A decision that records vote counts stands only if the vote had its quorum and was carried. */
-function requireCountedVoteCarried(d: DecisionRecord | null): void {
-  if (d?.votes) requireQuorumAndMajority(d);
-}
-
-function requireQuorumAndMajority(d: DecisionRecord): void {
-  const v = d.votes!;
-  if (!meetsQuorum(v)) {
-    throw new RuleViolation(
-      MembershipRules.decisionWithoutQuorum,
-      `The vote ${d.reference} had no quorum: ${v.present} of ${v.entitled} entitled members were present; more than half must attend.`,
-      { present: v.present, entitled: v.entitled },
-    );
-  }
-  if (!isCarried(v)) {
-    throw new RuleViolation(
-      MembershipRules.decisionNotCarried,
-      `The vote ${d.reference} was not carried: ${v.inFavour} of ${v.present} present voted for; more than half must vote for.`,
-      { inFavour: v.inFavour, present: v.present },
-    );
-  }
-}
-
 function apply(command: ApplyForMembership, state: MembershipState, context: DecisionContext): MembershipEvent[] {
-  const errors = new FieldErrors();
-  const check = checkCreditCode(typeof command.enterpriseCode === 'string' ? command.enterpriseCode : '');
-  if (check.kind === 'malformed') errors.add('enterpriseCode', `The unified social credit code ${check.reason}.`);
-  const appliedOn = effectiveDate(errors, 'appliedOn', command.appliedOn, context.now);
-  const note = optionalText(errors, 'note', command.note, { max: REASON_MAX, label: 'The note' }) ?? null;
-  errors.throwIfAny();
+  const appliedOn = command.appliedOn ?? businessDate(context.now);
   if (!command.associationRegistered) {
     throw new RuleViolation(
       MembershipRules.associationNotRegistered,
@@ -218,22 +144,15 @@ function apply(command: ApplyForMembership, state: MembershipState, context: Dec
   return [
     {
       type: 'MembershipApplied',
-      data: { associationId: command.associationId, enterpriseCode: command.enterpriseCode, membershipId: id, appliedOn, note },
+      data: { associationId: command.associationId, enterpriseCode: command.enterpriseCode, membershipId: id, appliedOn, note: command.note ?? null },
     },
   ];
 }
 
-function admit(command: AdmitMember, m: CurrentMembership): MembershipEvent[] {
-  const errors = new FieldErrors();
-  if (!ADMISSION_TIERS.includes(command.tier)) {
-    errors.add('tier', 'A new member is admitted as MEMBER or RESERVE; higher tiers follow by a council or general-assembly vote.');
-  }
-  const certificateNumber = validDocumentNumber(errors, 'certificateNumber', command.certificateNumber, MEMBERSHIP_CERTIFICATE_RULE);
-  const d = decision(errors, command.decision);
+function admit(command: Parsed<'AdmitMember'>, m: CurrentMembership): MembershipEvent[] {
+  const { tier, certificateNumber, decision: d } = command;
   const admittedOn = command.admittedOn ?? d.decidedOn;
-  if (command.admittedOn != null && !isIsoDate(command.admittedOn)) errors.add('admittedOn', 'must be a calendar date written YYYY-MM-DD.');
-  errors.throwIfAny();
-  requireStatus(m, ['PENDING'], MembershipRules.notPending, 'admit the firm');
+  const application = requirePending(m, 'admit the firm');
   if (!command.admissionBodies.includes(d.body)) {
     throw new RuleViolation(
       MembershipRules.admissionBodyNotAuthorised,
@@ -242,53 +161,42 @@ function admit(command: AdmitMember, m: CurrentMembership): MembershipEvent[] {
     );
   }
   requireCountedVoteCarried(d);
-  if (admittedOn < m.appliedOn) {
+  if (admittedOn < application.appliedOn) {
     throw new RuleViolation(
       MembershipRules.dateBeforeAdmission,
-      `The admission date ${admittedOn} is before the application of ${m.appliedOn}.`,
-      { admittedOn, appliedOn: m.appliedOn },
+      `The admission date ${admittedOn} is before the application of ${application.appliedOn}.`,
+      { admittedOn, appliedOn: application.appliedOn },
     );
   }
-  return [{ type: 'MembershipAdmitted', data: { ...key(command, m), tier: command.tier, certificateNumber, admittedOn, decision: d } }];
+  return [{ type: 'MembershipAdmitted', data: { ...key(command, m), tier, certificateNumber, admittedOn, decision: d } }];
 }
 
-function reject(command: RejectApplication, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
-  const errors = new FieldErrors();
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
-  const rejectedOn = effectiveDate(errors, 'rejectedOn', command.rejectedOn, context.now);
-  const d = command.decision == null ? null : decision(errors, command.decision);
-  errors.throwIfAny();
-  requireStatus(m, ['PENDING'], MembershipRules.notPending, 'reject the application');
+function reject(command: Parsed<'RejectApplication'>, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
+  const { reason, decision: d } = command;
+  const rejectedOn = command.rejectedOn ?? businessDate(context.now);
+  requirePending(m, 'reject the application');
   requireCountedVoteCarried(d);
   return [{ type: 'MembershipRejected', data: { ...key(command, m), reason, rejectedOn, decision: d } }];
 }
 
-function changeTier(command: ChangeMembershipTier, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
-  const errors = new FieldErrors();
-  if (!MEMBERSHIP_TIERS.includes(command.tier)) errors.add('tier', `must be one of ${MEMBERSHIP_TIERS.join(', ')}.`);
-  const d = decision(errors, command.decision);
-  const effectiveFrom = command.effectiveFrom == null ? d.decidedOn || businessDate(context.now) : command.effectiveFrom;
-  if (command.effectiveFrom != null && !isIsoDate(command.effectiveFrom)) errors.add('effectiveFrom', 'must be a calendar date written YYYY-MM-DD.');
-  errors.throwIfAny();
-  requireActive(m, 'change the tier');
-  notBeforeAdmission(m, effectiveFrom, 'tier change');
-  const previousTier = m.tier!;
-  if (previousTier === command.tier) return [];
+function changeTier(command: Parsed<'ChangeMembershipTier'>, m: CurrentMembership): MembershipEvent[] {
+  const { tier, decision: d } = command;
+  const effectiveFrom = command.effectiveFrom ?? d.decidedOn;
+  const member = requireActive(m, 'change the tier');
+  notBeforeAdmission(member, effectiveFrom, 'tier change');
+  const previousTier = member.tier;
+  if (previousTier === tier) return [];
   // An election raises a firm to its office's tier; a firm already at that tier or above keeps its own.
-  if (command.electionId != null && MEMBERSHIP_TIERS.indexOf(previousTier) < MEMBERSHIP_TIERS.indexOf(command.tier)) return [];
+  if (command.electionId != null && MEMBERSHIP_TIERS.indexOf(previousTier) < MEMBERSHIP_TIERS.indexOf(tier)) return [];
   if (command.electionId != null) {
     // The election itself is the majority rule (most votes fill the seats); the sitting needs its quorum.
     requireElectionSitting(d);
-  } else if (COUNCIL_TIERS.includes(command.tier) || COUNCIL_TIERS.includes(previousTier)) {
-    requireCouncilVote(
-      d,
-      MembershipRules.tierChangeNeedsCouncilDecision,
-      `Changing the tier from ${TIER_LABELS[previousTier]} to ${TIER_LABELS[command.tier]}`,
-    );
+  } else if (COUNCIL_TIERS.includes(tier) || COUNCIL_TIERS.includes(previousTier)) {
+    requireCouncilVote(d, MembershipRules.tierChangeNeedsCouncilDecision, `Changing the tier from ${TIER_LABELS[previousTier]} to ${TIER_LABELS[tier]}`);
   } else {
     requireCountedVoteCarried(d);
   }
-  if (command.tier === 'PRESIDENT') {
+  if (tier === 'PRESIDENT') {
     if (command.councilTerm === null) {
       throw new RuleViolation(
         MembershipRules.noCouncilTerm,
@@ -312,7 +220,7 @@ function changeTier(command: ChangeMembershipTier, m: CurrentMembership, context
       data: {
         ...key(command, m),
         previousTier,
-        tier: command.tier,
+        tier,
         effectiveFrom,
         decision: d,
         councilTerm: command.councilTerm?.termNumber ?? null,
@@ -322,79 +230,44 @@ function changeTier(command: ChangeMembershipTier, m: CurrentMembership, context
   ];
 }
 
-function sanction(command: SanctionMember, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
-  const errors = new FieldErrors();
-  if (!SANCTION_KINDS.includes(command.kind)) errors.add('kind', `must be one of ${SANCTION_KINDS.join(', ')}.`);
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
-  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
-  const d = decision(errors, command.decision);
-  errors.throwIfAny();
-  requireCurrent(m, 'sanction the member');
-  notBeforeAdmission(m, effectiveFrom, 'sanction');
+function sanction(command: Parsed<'SanctionMember'>, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
+  const { kind, reason, decision: d } = command;
+  const effectiveFrom = command.effectiveFrom ?? businessDate(context.now);
+  notBeforeAdmission(requireCurrent(m, 'sanction the member'), effectiveFrom, 'sanction');
   requireCountedVoteCarried(d);
-  return [{ type: 'MembershipSanctioned', data: { ...key(command, m), kind: command.kind, reason, effectiveFrom, decision: d } }];
+  return [{ type: 'MembershipSanctioned', data: { ...key(command, m), kind, reason, effectiveFrom, decision: d } }];
 }
 
-function suspendOrReinstate(
-  command: Extract<MembershipCommand, { type: 'SuspendMembership' | 'ReinstateMembership' }>,
-  m: CurrentMembership,
-  context: DecisionContext,
-): MembershipEvent[] {
-  const errors = new FieldErrors();
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
-  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
-  const d = decision(errors, command.decision);
-  errors.throwIfAny();
-  if (command.type === 'SuspendMembership') {
-    requireActive(m, 'suspend the membership');
-    notBeforeAdmission(m, effectiveFrom, 'suspension');
-    requireCountedVoteCarried(d);
-    return [{ type: 'MembershipSuspended', data: { ...key(command, m), reason, effectiveFrom, decision: d } }];
-  }
-  requireStatus(m, ['SUSPENDED'], MembershipRules.notSuspended, 'reinstate the member');
-  notBeforeAdmission(m, effectiveFrom, 'reinstatement');
+function suspend(command: Parsed<'SuspendMembership'>, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
+  const { reason, decision: d } = command;
+  const effectiveFrom = command.effectiveFrom ?? businessDate(context.now);
+  notBeforeAdmission(requireActive(m, 'suspend the membership'), effectiveFrom, 'suspension');
+  requireCountedVoteCarried(d);
+  return [{ type: 'MembershipSuspended', data: { ...key(command, m), reason, effectiveFrom, decision: d } }];
+}
+
+function reinstate(command: Parsed<'ReinstateMembership'>, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
+  const { reason, decision: d } = command;
+  const effectiveFrom = command.effectiveFrom ?? businessDate(context.now);
+  const suspended = requireStatus(m, ['SUSPENDED'], MembershipRules.notSuspended, 'reinstate the member');
+  notBeforeAdmission(suspended, effectiveFrom, 'reinstatement');
   requireCountedVoteCarried(d);
   return [{ type: 'MembershipReinstated', data: { ...key(command, m), reason, effectiveFrom, decision: d } }];
 }
 
-function validYears(errors: FieldErrors, field: string, value: unknown): number[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    errors.add(field, 'Name at least one year whose dues are unpaid.');
-    return [];
-  }
-  const years = value.filter((y): y is number => Number.isInteger(y) && y >= 1990 && y <= 2200);
-  if (years.length !== value.length) errors.add(field, 'Years are written as four digits, e.g. 2024.');
-  return [...new Set(years)].sort((a, b) => a - b);
-}
-
 function remind(command: RecordMembershipReminder, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
-  const errors = new FieldErrors();
-  const sentOn = effectiveDate(errors, 'sentOn', command.sentOn, context.now);
-  const unpaidYears = validYears(errors, 'unpaidYears', command.unpaidYears);
+  const sentOn = command.sentOn ?? businessDate(context.now);
   const graceDays = command.graceDays ?? command.charterGraceDays;
-  if (!Number.isInteger(graceDays) || graceDays < 1 || graceDays > 365) {
-    errors.add('graceDays', 'The grace period is a whole number of days from 1 to 365.');
-  }
-  errors.throwIfAny();
-  requireCurrent(m, 'record a dues reminder');
-  notBeforeAdmission(m, sentOn, 'reminder');
-  return [{ type: 'MembershipReminderSent', data: { ...key(command, m), sentOn, unpaidYears, graceDays } }];
+  notBeforeAdmission(requireCurrent(m, 'record a dues reminder'), sentOn, 'reminder');
+  return [{ type: 'MembershipReminderSent', data: { ...key(command, m), sentOn, unpaidYears: command.unpaidYears, graceDays } }];
 }
 
 function withdraw(command: WithdrawMembership, m: CurrentMembership): MembershipEvent[] {
-  const errors = new FieldErrors();
-  const noticeDate = typeof command.noticeDate === 'string' ? command.noticeDate : '';
-  if (!isIsoDate(noticeDate)) errors.add('noticeDate', 'The date of the written notice is required, written YYYY-MM-DD.');
+  const { noticeDate } = command;
   const effectiveFrom = command.effectiveFrom ?? noticeDate;
-  if (command.effectiveFrom != null && !isIsoDate(command.effectiveFrom)) errors.add('effectiveFrom', 'must be a calendar date written YYYY-MM-DD.');
-  else if (command.effectiveFrom != null && isIsoDate(noticeDate) && command.effectiveFrom < noticeDate) {
-    errors.add('effectiveFrom', 'A withdrawal takes effect on or after the date of the written notice.');
-  }
-  const reason = optionalText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }) ?? null;
-  errors.throwIfAny();
-  requireCurrent(m, 'record the withdrawal');
-  notBeforeAdmission(m, noticeDate, 'notice');
-  return [{ type: 'MembershipWithdrawn', data: { ...key(command, m), noticeDate, effectiveFrom, reason, tier: m.tier! } }];
+  const member = requireCurrent(m, 'record the withdrawal');
+  notBeforeAdmission(member, noticeDate, 'notice');
+  return [{ type: 'MembershipWithdrawn', data: { ...key(command, m), noticeDate, effectiveFrom, reason: command.reason ?? null, tier: member.tier } }];
 }
 
 /** YYYY-MM-DD plus a number of days. */
@@ -405,10 +278,8 @@ export function addDays(date: string, days: number): string {
 }
 
 function deemWithdrawn(command: DeemMembershipWithdrawn, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
-  const errors = new FieldErrors();
-  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
-  errors.throwIfAny();
-  requireCurrent(m, 'deem the member withdrawn');
+  const effectiveFrom = command.effectiveFrom ?? businessDate(context.now);
+  const member = requireCurrent(m, 'deem the member withdrawn');
   const unpaid = [...new Set(command.unpaidYears)].sort((a, b) => a - b);
   const required = command.requiredYears;
   if (unpaid.length < required) {
@@ -420,7 +291,7 @@ function deemWithdrawn(command: DeemMembershipWithdrawn, m: CurrentMembership, c
     );
   }
   // A reminder is unanswered when the years it cited are still unpaid.
-  const unanswered = m.reminders.filter((r) => r.unpaidYears.every((y) => unpaid.includes(y)) && r.sentOn <= effectiveFrom);
+  const unanswered = member.reminders.filter((r) => r.unpaidYears.every((y) => unpaid.includes(y)) && r.sentOn <= effectiveFrom);
   if (unanswered.length === 0) {
     throw new RuleViolation(
       MembershipRules.deemedWithdrawalNoReminder,
@@ -450,28 +321,17 @@ function deemWithdrawn(command: DeemMembershipWithdrawn, m: CurrentMembership, c
         requiredYears: required,
         reminderSentOn: lapsed.sentOn,
         graceDays: lapsed.graceDays,
-        tier: m.tier!,
+        tier: member.tier,
       },
     },
   ];
 }
 
-function expel(command: ExpelMember, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
-  const errors = new FieldErrors();
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
-  const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
-  const d = decision(errors, command.decision);
-  errors.throwIfAny();
-  requireCurrent(m, 'expel the member');
-  notBeforeAdmission(m, effectiveFrom, 'expulsion');
-  if (d.body !== 'COUNCIL' || d.votes === null) {
-    throw new RuleViolation(
-      MembershipRules.expulsionNeedsCouncilVote,
-      `Expulsion (除名) needs a council (理事会) vote with the counts recorded; this decision is by ${d.body}` +
-        `${d.votes === null ? ' without vote counts' : ''}.`,
-      { body: d.body },
-    );
-  }
-  requireQuorumAndMajority(d);
-  return [{ type: 'MembershipExpelled', data: { ...key(command, m), reason, effectiveFrom, decision: d, tier: m.tier! } }];
+function expel(command: Parsed<'ExpelMember'>, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
+  const { reason, decision: d } = command;
+  const effectiveFrom = command.effectiveFrom ?? businessDate(context.now);
+  const member = requireCurrent(m, 'expel the member');
+  notBeforeAdmission(member, effectiveFrom, 'expulsion');
+  requireExpulsionVote(d);
+  return [{ type: 'MembershipExpelled', data: { ...key(command, m), reason, effectiveFrom, decision: d, tier: member.tier } }];
 }

@@ -6,18 +6,45 @@ export interface Reminder {
   readonly graceDays: number;
 }
 
-export interface CurrentMembership {
+/** What every application has, whatever became of it. */
+interface ApplicationRecord {
   readonly membershipId: string;
   readonly applicationNumber: number;
-  readonly status: MembershipStatus;
-  readonly tier: MembershipTier | null;
   readonly appliedOn: string;
-  readonly admittedOn: string | null;
-  readonly certificateNumber: string | null;
+}
+
+/** An application not yet decided: no tier, no certificate, no admission date. */
+export interface PendingApplication extends ApplicationRecord {
+  readonly status: 'PENDING';
+}
+
+/** An application refused: the firm was never a member on it. */
+export interface RejectedApplication extends ApplicationRecord {
+  readonly status: 'REJECTED';
+}
+
+/** Statuses of a firm admitted on the application: a member now (ACTIVE, SUSPENDED), or no longer (the others). */
+export type AdmittedStatus = Exclude<MembershipStatus, 'PENDING' | 'REJECTED'>;
+
+/** A firm admitted on this application, a member now or formerly: it has a tier, a certificate and an admission date. */
+export interface AdmittedMembership<Status extends AdmittedStatus = AdmittedStatus> extends ApplicationRecord {
+  readonly status: Status;
+  readonly tier: MembershipTier;
+  readonly admittedOn: string;
+  readonly certificateNumber: string;
   readonly reminders: readonly Reminder[];
-  /** The council term whose president seat this membership holds (it took the PRESIDENT tier in it), or null. */
+  /**
+   * The council term whose president seat this membership holds (it took the PRESIDENT tier in it), or null. An ending
+   * keeps it, so a re-sent ending reads the seat stream it released.
+   */
   readonly presidentSeatTerm: number | null;
 }
+
+/** An admitted firm that is a member now: what sanctions, reminders, withdrawal and expulsion act on. */
+export type Member = AdmittedMembership<'ACTIVE' | 'SUSPENDED'>;
+
+/** The latest application of a firm to an association, in whichever status it is. */
+export type CurrentMembership = PendingApplication | RejectedApplication | AdmittedMembership;
 
 /** Every application of one enterprise to one association: the latest one is `current`. */
 export interface MembershipState {
@@ -30,54 +57,58 @@ export const initialMembershipState: MembershipState = { applications: 0, curren
 /** Statuses in which a membership is open: at most one per association and enterprise. */
 export const OPEN_STATUSES: readonly MembershipStatus[] = ['PENDING', 'ACTIVE', 'SUSPENDED'];
 
+/** The council term whose president seat the firm's latest membership holds, or null. */
+export function presidentSeatTermOf(state: MembershipState): number | null {
+  const current = state.current;
+  return current !== null && 'presidentSeatTerm' in current ? current.presidentSeatTerm : null;
+}
+
+function applicationOf(current: CurrentMembership): ApplicationRecord {
+  return { membershipId: current.membershipId, applicationNumber: current.applicationNumber, appliedOn: current.appliedOn };
+}
+
+/**
+ * Folds one event. Total: an event that does not fit the latest application's status (one the decider never writes,
+ * such as a suspension of a pending application) leaves the state as it is.
+ */
 export function evolveMembership(state: MembershipState, event: MembershipEvent): MembershipState {
   if (event.type === 'MembershipApplied') {
     const applicationNumber = state.applications + 1;
     return {
       applications: applicationNumber,
-      current: {
-        membershipId: event.data.membershipId,
-        applicationNumber,
-        status: 'PENDING',
-        tier: null,
-        appliedOn: event.data.appliedOn,
-        admittedOn: null,
-        certificateNumber: null,
-        reminders: [],
-        presidentSeatTerm: null,
-      },
+      current: { membershipId: event.data.membershipId, applicationNumber, status: 'PENDING', appliedOn: event.data.appliedOn },
     };
   }
   const current = state.current;
   if (!current) return state;
-  const next = (patch: Partial<CurrentMembership>): MembershipState => ({ ...state, current: { ...current, ...patch } });
+  const next = (membership: CurrentMembership): MembershipState => ({ ...state, current: membership });
   switch (event.type) {
-    case 'MembershipAdmitted':
-      return next({
-        status: 'ACTIVE',
-        tier: event.data.tier,
-        admittedOn: event.data.admittedOn,
-        certificateNumber: event.data.certificateNumber,
-      });
+    case 'MembershipAdmitted': {
+      const { tier, admittedOn, certificateNumber } = event.data;
+      return next({ ...applicationOf(current), status: 'ACTIVE', tier, admittedOn, certificateNumber, reminders: [], presidentSeatTerm: null });
+    }
     case 'MembershipRejected':
-      return next({ status: 'REJECTED' });
-    case 'MembershipTierChanged':
-      return next({ tier: event.data.tier, presidentSeatTerm: event.data.tier === 'PRESIDENT' ? event.data.councilTerm : null });
+      return next({ ...applicationOf(current), status: 'REJECTED' });
     case 'MembershipSanctioned':
       return state;
+  }
+  if (current.status === 'PENDING' || current.status === 'REJECTED') return state;
+  switch (event.type) {
+    case 'MembershipTierChanged':
+      return next({ ...current, tier: event.data.tier, presidentSeatTerm: event.data.tier === 'PRESIDENT' ? event.data.councilTerm : null });
     case 'MembershipSuspended':
-      return next({ status: 'SUSPENDED' });
+      return next({ ...current, status: 'SUSPENDED' });
     case 'MembershipReinstated':
-      return next({ status: 'ACTIVE' });
+      return next({ ...current, status: 'ACTIVE' });
     case 'MembershipReminderSent': {
       const { sentOn, unpaidYears, graceDays } = event.data;
-      return next({ reminders: [...current.reminders, { sentOn, unpaidYears, graceDays }] });
+      return next({ ...current, reminders: [...current.reminders, { sentOn, unpaidYears, graceDays }] });
     }
     case 'MembershipWithdrawn':
-      return next({ status: 'WITHDRAWN' });
+      return next({ ...current, status: 'WITHDRAWN' });
     case 'MembershipDeemedWithdrawn':
-      return next({ status: 'DEEMED_WITHDRAWN' });
+      return next({ ...current, status: 'DEEMED_WITHDRAWN' });
     case 'MembershipExpelled':
-      return next({ status: 'EXPELLED' });
+      return next({ ...current, status: 'EXPELLED' });
   }
 }

@@ -1,5 +1,5 @@
 import { isIsoDate } from '../shared/index.js';
-import { type AssociationState, councilTermOn } from './association.decide.js';
+import { type AssociationState, councilTermOn } from './association.state.js';
 import type { ChangeTier } from './membership-reservations.decide.js';
 
 /**

@@ -3,8 +3,10 @@ import { deciderSpec } from '#testing';
 import { type DecisionRecord, withCheckCharacter } from '../shared/index.js';
 import { associationDecider } from './association.decide.js';
 import type { AssociationRegistered, CouncilTermRecorded } from './association.events.js';
-import { certificateDecider } from './certificate.js';
-import { type CouncilElectionHeld, councilTermDecider, type RecordCouncilElection } from './council.js';
+import { certificateDecider } from './certificate.decide.js';
+import type { RecordCouncilElection } from './council-term.commands.js';
+import { councilTermDecider } from './council-term.decide.js';
+import type { CouncilElectionHeld } from './council-term.events.js';
 
 const ASSOC = 'yueyang-urca';
 const codes = Array.from({ length: 44 }, (_, i) => withCheckCharacter(`914306000${String(100000000 + i).slice(1)}`));
