@@ -3,6 +3,7 @@ import { deciderSpec } from '#testing';
 import { type DecisionRecord, withCheckCharacter } from '../shared/index.js';
 import type { RecordCouncilElection } from './council-term.commands.js';
 import { councilTermDecider } from './council-term.decide.js';
+import type { CouncilElectionHeld } from './council-term.events.js';
 import { candidateCodesOf, type CouncilElectionRequest, electionRecordedAmong, withStoredCandidateCodes } from './election.follow-up.js';
 import { electionWorkflow } from './election.workflow.js';
 
@@ -40,23 +41,28 @@ describe("an election's follow-up, from the events its decision wrote", () => {
   });
 
   it("given an election recorded, sends each elected firm the office's tier citing it", () => {
-    const events = spec.given([]).when(decided([first, second, third])).events();
-    const trigger = electionRecordedAmong(events);
-    expect(trigger).toEqual({
-      associationId: ASSOC,
-      termNumber: 3,
-      electionId: `${ASSOC}:3:DIRECTOR`,
-      office: 'DIRECTOR',
-      tier: 'DIRECTOR',
-      seats: 2,
-      candidates: [
-        { enterpriseCode: first, votes: 90, runOffVotes: null, elected: true, rank: 1 },
-        { enterpriseCode: second, votes: 80, runOffVotes: null, elected: true, rank: 2 },
-        { enterpriseCode: third, votes: 10, runOffVotes: null, elected: false, rank: 3 },
-      ],
-      elected: [first, second],
-      decision: assembly,
-    });
+    const recorded: CouncilElectionHeld = {
+      type: 'CouncilElectionHeld',
+      data: {
+        associationId: ASSOC,
+        termNumber: 3,
+        electionId: `${ASSOC}:3:DIRECTOR`,
+        office: 'DIRECTOR',
+        tier: 'DIRECTOR',
+        seats: 2,
+        candidates: [
+          { enterpriseCode: first, votes: 90, runOffVotes: null, elected: true, rank: 1 },
+          { enterpriseCode: second, votes: 80, runOffVotes: null, elected: true, rank: 2 },
+          { enterpriseCode: third, votes: 10, runOffVotes: null, elected: false, rank: 3 },
+        ],
+        elected: [first, second],
+        decision: assembly,
+      },
+    };
+    // The codes as sent (lower case, padded) are recorded as stored.
+    spec.given([]).when(decided([first, second, third])).then([recorded]);
+    const trigger = electionRecordedAmong([recorded]);
+    expect(trigger).toEqual(recorded.data);
     expect(electionWorkflow.decide({ kind: 'started', trigger: trigger! }, electionWorkflow.initialState)).toEqual(
       [first, second].map((enterpriseCode) => ({
         key: enterpriseCode,

@@ -4,7 +4,7 @@ import type { DecisionRecord } from '../shared/index.js';
 import type { CertificateNumberReserved } from './certificate.decide.js';
 import type { PresidentSeatReleased, PresidentSeatTaken } from './council-term.events.js';
 import type { AdmitMember } from './membership.commands.js';
-import type { MembershipAdmitted, MembershipApplied, MembershipTierChanged, MembershipWithdrawn } from './membership.events.js';
+import type { MembershipAdmitted, MembershipApplied, MembershipTier, MembershipTierChanged, MembershipWithdrawn } from './membership.events.js';
 import { admitMemberDecider, changeTierDecider, type ChangeTier, endMembershipDecider } from './membership-reservations.decide.js';
 
 const ASSOC = 'wuhan-cia';
@@ -41,6 +41,10 @@ const seatReleased = (termNumber = 7): PresidentSeatReleased => ({
   data: { associationId: ASSOC, termNumber, enterpriseCode: CODE, membershipId: ID },
 });
 const otherTakesSeat: PresidentSeatTaken = { type: 'PresidentSeatTaken', data: { associationId: ASSOC, termNumber: 7, enterpriseCode: OTHER, membershipId: `${ASSOC}:${OTHER}:1` } };
+const tierChanged = (previousTier: MembershipTier, tier: MembershipTier, extra: { councilTerm?: number; electionId?: string } = {}): MembershipTierChanged => ({
+  type: 'MembershipTierChanged',
+  data: { ...keys, membershipId: ID, previousTier, tier, effectiveFrom: '2025-06-18', decision: council, councilTerm: extra.councilTerm ?? 7, electionId: extra.electionId ?? null },
+});
 const tierChange = (tier: ChangeTier['tier'], councilTermNumber: number | null = 7): ChangeTier => ({
   type: 'ChangeMembershipTier',
   ...keys,
@@ -69,8 +73,7 @@ describe('admitting a member with its certificate number', () => {
   });
 
   it('lets a readmitted firm be issued its own number again, reserving nothing new', () => {
-    const readmitted = spec.given({ membership: [applied], certificate: [reserved] }).when(admit).events();
-    expect(readmitted).toEqual({ membership: [admitted] });
+    spec.given({ membership: [applied], certificate: [reserved] }).when(admit).then({ membership: [admitted] });
   });
 
   it('refuses a malformed number with a field error, reserving nothing', () => {
@@ -94,20 +97,28 @@ describe("changing a tier and the president's seat", () => {
   });
 
   it('releases the seat the firm holds when it leaves the president tier, even from a later term', () => {
-    const changed = spec.given({ membership: [applied, admitted, toPresident], seat: [seatTaken] }).when(tierChange('VICE_PRESIDENT', 8)).events();
-    expect(changed.membership).toMatchObject([{ type: 'MembershipTierChanged', data: { previousTier: 'PRESIDENT', tier: 'VICE_PRESIDENT', councilTerm: 8 } }]);
-    expect(changed.seat).toEqual([seatReleased(7)]);
+    spec
+      .given({ membership: [applied, admitted, toPresident], seat: [seatTaken] })
+      .when(tierChange('VICE_PRESIDENT', 8))
+      .then({ membership: [tierChanged('PRESIDENT', 'VICE_PRESIDENT', { councilTerm: 8 })], seat: [seatReleased(7)] });
   });
 
   it('touches no seat for a change between other tiers', () => {
-    const changed = spec.given({ membership: [applied, admitted], seat: [otherTakesSeat] }).when(tierChange('DIRECTOR')).events();
-    expect(Object.keys(changed)).toEqual(['membership']);
+    spec.given({ membership: [applied, admitted], seat: [otherTakesSeat] }).when(tierChange('DIRECTOR')).then({ membership: [tierChanged('MEMBER', 'DIRECTOR')] });
   });
 
   it('raises an elected firm to the office tier but never lowers one already above it', () => {
-    const elected = { ...tierChange('DIRECTOR'), electionId: `${ASSOC}:7:DIRECTOR` };
-    expect(spec.given({ membership: [applied, admitted] }).when(elected).events().membership).toMatchObject([{ data: { tier: 'DIRECTOR' } }]);
+    const electionId = `${ASSOC}:7:DIRECTOR`;
+    const elected = { ...tierChange('DIRECTOR'), electionId };
+    spec.given({ membership: [applied, admitted] }).when(elected).then({ membership: [tierChanged('MEMBER', 'DIRECTOR', { electionId })] });
     spec.given({ membership: [applied, admitted, toPresident], seat: [seatTaken] }).when(elected).then({});
+  });
+
+  it('refuses a malformed change on its fields, taking no seat', () => {
+    spec
+      .given({ membership: [applied, admitted], seat: [] })
+      .when({ ...tierChange('PRESIDENT'), decision: { ...council, votes: { ...council.votes!, present: 50 } }, effectiveFrom: '2025-06-31' })
+      .thenRejectsFields('decision.votes.present', 'decision.votes', 'effectiveFrom');
   });
 });
 
@@ -115,14 +126,38 @@ describe("ending a president's membership", () => {
   const spec = multiStreamSpec(endMembershipDecider);
   const withdraw = { type: 'WithdrawMembership' as const, ...keys, noticeDate: '2026-01-05', reason: '经营调整' };
 
+  const withdrawn = (tier: MembershipTier): MembershipWithdrawn => ({
+    type: 'MembershipWithdrawn',
+    data: { ...keys, membershipId: ID, noticeDate: '2026-01-05', effectiveFrom: '2026-01-05', reason: '经营调整', tier },
+  });
+
   it('releases the seat with the withdrawal', () => {
-    const ended = spec.given({ membership: [applied, admitted, toPresident], seat: [seatTaken] }).when(withdraw).events();
-    expect((ended.membership as MembershipWithdrawn[])[0]!.type).toBe('MembershipWithdrawn');
-    expect(ended.seat).toEqual([seatReleased(7)]);
+    spec
+      .given({ membership: [applied, admitted, toPresident], seat: [seatTaken] })
+      .when(withdraw)
+      .then({ membership: [withdrawn('PRESIDENT')], seat: [seatReleased(7)] });
+  });
+
+  it('releases the seat with an expulsion', () => {
+    const expel = { type: 'ExpelMember' as const, ...keys, reason: '严重违反行业自律公约', effectiveFrom: '2026-01-10', decision: council };
+    spec
+      .given({ membership: [applied, admitted, toPresident], seat: [seatTaken] })
+      .when(expel)
+      .then({
+        membership: [{ type: 'MembershipExpelled', data: { ...keys, membershipId: ID, reason: '严重违反行业自律公约', effectiveFrom: '2026-01-10', decision: council, tier: 'PRESIDENT' } }],
+        seat: [seatReleased(7)],
+      });
   });
 
   it('releases nothing for a member that holds no seat', () => {
-    const ended = spec.given({ membership: [applied, admitted] }).when(withdraw).events();
-    expect(Object.keys(ended)).toEqual(['membership']);
+    spec.given({ membership: [applied, admitted] }).when(withdraw).then({ membership: [withdrawn('MEMBER')] });
+  });
+
+  it('refuses an ending on its fields, or of a membership already ended, releasing nothing', () => {
+    spec.given({ membership: [applied, admitted, toPresident], seat: [seatTaken] }).when({ ...withdraw, noticeDate: '2026-02-30' }).thenRejectsFields('noticeDate');
+    spec
+      .given({ membership: [applied, admitted, toPresident, withdrawn('PRESIDENT')], seat: [seatTaken, seatReleased(7)] })
+      .when(withdraw)
+      .thenRefuses('MEMBERSHIP_NOT_CURRENT');
   });
 });
