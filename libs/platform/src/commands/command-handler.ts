@@ -166,7 +166,11 @@ export class CommandHandler {
             commandId,
           );
         }
-        return resultOf(primary, commandId, true, histories[0]!, earlier.filter((events) => events.length > 0).map(outcomeOf));
+        // The streams were read one by one, so a read made before the command's commit may have missed what it wrote
+        // there. It has committed (a stream shows it), so a second read sees every stream's part of the outcome.
+        const settled = await this.load(named, envelope.command.type);
+        const written = settled.histories.map((history) => history.filter((e) => e.metadata.commandId === commandId));
+        return resultOf(primary, commandId, true, settled.histories[0]!, written.filter((events) => events.length > 0).map(outcomeOf));
       }
 
       const now = this.clock.now();
