@@ -1,6 +1,5 @@
-import type { Decider, DecisionContext, DomainEvent } from '../shared/index.js';
+import { type Decider, type DecisionContext, defineStreamKind, type DomainEvent, RuleViolation } from '../shared/index.js';
 import { CouncilRules } from './membership.errors.js';
-import { defineStreamKind, RuleViolation } from '../shared/index.js';
 
 /**
  * Reservation of a membership certificate number within an association
