@@ -1,6 +1,7 @@
-import { describe, it } from '@jest/globals';
-import { multiStreamSpec } from '#testing';
-import type { CreditApplicationFacts, IssueCreditRating, OpenCreditCycle } from './credit.commands.js';
+import { describe, expect, it } from '@jest/globals';
+import { deciderSpec, multiStreamSpec } from '#testing';
+import type { CreditApplicationFacts, IssueCreditRating, OpenCreditCycle, ReserveCreditCertificate } from './credit.commands.js';
+import { creditCertificateDecider } from './credit-certificate.decide.js';
 import { CreditRules } from './credit.errors.js';
 import type { CreditApplicationEvent, CreditCertificateReserved, CreditRatingIssued, CreditRulebookEvent, CycleData } from './credit.events.js';
 import type { RulebookVersion } from './credit.rulebook.js';
@@ -126,5 +127,28 @@ describe('issuing a rating and reserving its certificate number', () => {
 
   it('refuses a malformed certificate number with its field error', () => {
     spec.given({ application: inNotice }).when({ ...issue, certificateNumber: '' }).thenRejectsFields('certificateNumber');
+  });
+});
+
+describe('a certificate number stream', () => {
+  const spec = deciderSpec(creditCertificateDecider);
+  const reserve: ReserveCreditCertificate = { type: 'ReserveCreditCertificate', ...k, certificateNumber: 'YY2026-0001' };
+  const reservedFor = (subjectId: string): CreditCertificateReserved => ({
+    type: 'CreditCertificateReserved',
+    data: { associationId: ASSOC, certificateNumber: 'YY2026-0001', cycleId: CYCLE, subjectId },
+  });
+
+  it('reserves an unclaimed number for the subject', () => {
+    spec.given([]).when(reserve).then([reservedFor(SUBJECT)]);
+  });
+
+  it('writes nothing when its holder reserves it again', () => {
+    spec.given([reservedFor(SUBJECT)]).when(reserve).then([]);
+  });
+
+  it('refuses a number claimed by another subject, naming the holder', () => {
+    const error = spec.given([reservedFor(OTHER)]).when(reserve).thenRefuses(CreditRules.certificateTaken);
+    expect(error.message).toBe(`Certificate number YY2026-0001 is already issued to ${OTHER}.`);
+    expect(error.details).toEqual({ certificateNumber: 'YY2026-0001' });
   });
 });

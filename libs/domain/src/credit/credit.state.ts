@@ -2,6 +2,7 @@ import {
   type ConductRecord,
   conductRecordKey,
   type CreditApplicationEvent,
+  type CreditCertificateReserved,
   type CreditConductEvent,
   type CreditCycleEvent,
   type CreditRulebookEvent,
@@ -258,8 +259,12 @@ function evolveRating(state: RatedApplication, event: RatingEvent): RatedApplica
 
 // ---- certificate numbers ------------------------------------------------------------------------------
 
-export interface CreditCertificateState {
-  readonly holder: string | null;
+/** A certificate number of an association, by status: unclaimed until a rating reserves it for one subject, its holder. */
+export type CreditCertificateState = { readonly status: 'unclaimed' } | { readonly status: 'claimed'; readonly holder: string };
+export const initialCreditCertificateState: CreditCertificateState = { status: 'unclaimed' };
+
+export function evolveCreditCertificate(_state: CreditCertificateState, event: CreditCertificateReserved): CreditCertificateState {
+  return { status: 'claimed', holder: event.data.subjectId };
 }
 
 // ---- conduct records ------------------------------------------------------------------------------------
