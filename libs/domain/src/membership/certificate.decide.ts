@@ -22,7 +22,8 @@ export interface ReserveCertificateNumber {
   readonly membershipId: string;
 }
 
-export type CertificateState = { readonly holder: string | null };
+/** A membership certificate number, by status: unclaimed until an admission reserves it, then held by that firm. */
+export type CertificateState = { readonly status: 'unclaimed' } | { readonly status: 'claimed'; readonly holder: string };
 
 /** `membershipCertificate-<association>:<certificate number>`: the claim on one membership certificate number. */
 export const CertificateStream = defineStreamKind<[associationId: string, certificateNumber: string]>('membershipCertificate', [
@@ -35,12 +36,12 @@ export function certificateStreamId(associationId: string, certificateNumber: st
 }
 
 export const certificateDecider: Decider<ReserveCertificateNumber, CertificateEvent, CertificateState> = {
-  initialState: { holder: null },
+  initialState: { status: 'unclaimed' },
   eventTypes: CERTIFICATE_EVENT_TYPES,
-  evolve: (_state, event) => ({ holder: event.data.enterpriseCode }),
+  evolve: (_state, event) => ({ status: 'claimed', holder: event.data.enterpriseCode }),
   decide(command: ReserveCertificateNumber, state: CertificateState, _context: DecisionContext): CertificateEvent[] {
-    if (state.holder === command.enterpriseCode) return [];
-    if (state.holder !== null) {
+    if (state.status === 'claimed') {
+      if (state.holder === command.enterpriseCode) return [];
       throw new RuleViolation(
         CouncilRules.certificateNumberTaken,
         `Certificate number ${command.certificateNumber} is already issued to enterprise ${state.holder} in this association.`,
