@@ -1,4 +1,4 @@
-import type { ChainBreak, ChainVerification, MisfitCheck, Position, RecordedEvent, StreamRevision } from './event-store.port.js';
+import { type ChainBreak, type ChainVerification, comparePositions, type MisfitCheck, type Position, type RecordedEvent, type StreamRevision } from './event-store.port.js';
 import { chainHash, contentHash, GENESIS_HASH } from './hash-chain.js';
 
 /** An event as read back for verification. */
@@ -31,7 +31,8 @@ interface Predecessor {
  * both adapters feed it what they read back.
  *
  * Checks, per event, in this order:
- * 1. `revision_gap`: revisions run 0, 1, 2, ... without holes.
+ * 1. `revision_gap`: revisions run 0, 1, 2, ... without holes; `position_out_of_order`: each event's global position
+ *    is after its predecessor's (the chain does not cover positions, and projections apply events in their order).
  * 2. The link to the predecessor (the first event links to GENESIS_HASH). Let R be the predecessor's
  *    hash recomputed from its fields, and H its recorded `hash`:
  *    - H = R and `prevHash` = R: the link holds;
@@ -72,6 +73,9 @@ export class ChainVerifier {
     const expectedRevision = previous ? previous.event.revision + 1 : 0;
     if (event.revision !== expectedRevision) {
       return this.fail(event, 'revision_gap', String(expectedRevision), String(event.revision));
+    }
+    if (previous && comparePositions(event.position, previous.event.position) <= 0) {
+      return this.fail(event, 'position_out_of_order', `after ${previous.event.position}`, event.position);
     }
 
     if (!previous) {

@@ -143,11 +143,12 @@ export interface ChainBreak {
   readonly eventId: string;
   readonly position: Position;
   /**
-   * Which check failed: the event's own content hash, the link to its predecessor, a missing revision; or, when the
+   * Which check failed: the event's own content hash, the link to its predecessor, a missing revision, a global
+   * position not after its predecessor's (the global order disagrees with the stream's); or, when the
    * caller gave a `misfit` check, an event that does not belong in its stream (the chain may be intact: the store
    * holds what was written, but under a stream id that names something else).
    */
-  readonly reason: 'content_hash_mismatch' | 'prev_hash_mismatch' | 'revision_gap' | 'unknown_stream_kind' | 'foreign_event_type';
+  readonly reason: 'content_hash_mismatch' | 'prev_hash_mismatch' | 'revision_gap' | 'position_out_of_order' | 'unknown_stream_kind' | 'foreign_event_type';
   readonly expected: string;
   readonly actual: string;
 }
