@@ -73,13 +73,14 @@ export class TokenService {
       if (typeof payload.sub !== 'string' || !ROLES.includes(role)) {
         throw new UnauthenticatedError('The token does not name a user and a known role.');
       }
+      const associationId = typeof payload.assoc === 'string' && payload.assoc !== '' ? payload.assoc : null;
+      const enterpriseCode = typeof payload.ent === 'string' && payload.ent !== '' ? payload.ent : null;
+      // An admin acts for one association and a member reads for one firm (ADR 0014): a token naming neither speaks
+      // for nobody, and no later scope check should have to tell "no association" from "another association".
+      if (role === 'ADMIN' && associationId === null) throw new UnauthenticatedError('An ADMIN token must name the association it acts for.');
+      if (role === 'MEMBER' && enterpriseCode === null) throw new UnauthenticatedError('A MEMBER token must name the firm it reads for.');
       // Frozen: the remembered actor is handed to every later request with this token.
-      const actor: Actor = Object.freeze({
-        userId: payload.sub,
-        role,
-        associationId: typeof payload.assoc === 'string' ? payload.assoc : null,
-        enterpriseCode: typeof payload.ent === 'string' ? payload.ent : null,
-      });
+      const actor: Actor = Object.freeze({ userId: payload.sub, role, associationId, enterpriseCode });
       this.remember(token, { actor, expires: typeof payload.exp === 'number' ? payload.exp : Number.POSITIVE_INFINITY });
       return actor;
     } catch (error) {
