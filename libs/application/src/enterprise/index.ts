@@ -1,2 +1,3 @@
 export * from './commands/enterprise.handler.js';
+export * from './enterprise.facts.js';
 export * from './enterprise.module.js';

@@ -59,3 +59,14 @@ export type EnterpriseCommand =
   | RecordQualification
   | WithdrawQualification
   | SetEnterpriseSizeClass;
+
+/**
+ * A firm's ties to associations, as the membership and credit registers hold them, loaded by the command layer:
+ * the fact the enterprise decider judges before a firm's facts change (rule ENTERPRISE_NOT_RELATED).
+ */
+export interface EnterpriseTies {
+  /** Each association's latest membership record of the firm, with its status (PENDING, ACTIVE, WITHDRAWN, …). */
+  readonly memberships: readonly { readonly associationId: string; readonly status: string }[];
+  /** The associations holding a credit application of the firm, in any of their cycles. */
+  readonly creditApplicants: readonly string[];
+}

@@ -1,11 +1,16 @@
 import { describe, expect, it } from '@jest/globals';
-import { deciderSpec } from '#testing';
+import { deciderSpec, TEST_ADMIN } from '#testing';
 import { withCheckCharacter } from '../shared/index.js';
-import type { RegisterEnterprise } from './enterprise.commands.js';
-import { enterpriseDecider } from './enterprise.decide.js';
+import type { EnterpriseCommand, EnterpriseTies, RegisterEnterprise } from './enterprise.commands.js';
+import { enterpriseDecider, enterpriseDeciderWith } from './enterprise.decide.js';
 import type { EnterpriseRegistered, QualificationRecorded } from './enterprise.events.js';
 
-const spec = deciderSpec(enterpriseDecider);
+/** The acting admin's association (TEST_ADMIN's) and another one. */
+const OWN = 'assoc-wuhan';
+const OTHER = 'assoc-yueyang';
+/** The firm is an active member of the acting admin's association. */
+const MEMBER_OF_OWN: EnterpriseTies = { memberships: [{ associationId: OWN, status: 'ACTIVE' }], creditApplicants: [] };
+const spec = deciderSpec(enterpriseDeciderWith(MEMBER_OF_OWN));
 const CODE = '91420100177678329F'; // valid check character
 const BAD_CHECK = '91420100177678329J'; // same body, wrong check character
 
@@ -29,6 +34,7 @@ const registered: EnterpriseRegistered = {
     ownership: 'STATE_OWNED',
     sizeClass: 'LARGE',
     checkDigitOverride: null,
+    actingAssociationId: OWN,
   },
 };
 
@@ -43,6 +49,7 @@ const buildingGrade1: QualificationRecorded = {
     previousGrade: null,
     certificateNumber: 'D142012345',
     effectiveFrom: '2025-06-01',
+    actingAssociationId: OWN,
   },
 };
 
@@ -106,6 +113,13 @@ describe('enterprise register', () => {
       spec.given([registered]).when(register).thenRefuses('ENTERPRISE_ALREADY_REGISTERED');
     });
 
+    it('is open to any admin, the registration alone needing no tie to an association, and records who registered', () => {
+      const [event] = deciderSpec(enterpriseDecider).given([]).when(register, { actor: { ...TEST_ADMIN, associationId: OTHER } }).events();
+      expect(event?.data).toMatchObject({ code: CODE, actingAssociationId: OTHER });
+      const [byNone] = deciderSpec(enterpriseDecider).given([]).when(register, { actor: { ...TEST_ADMIN, associationId: null } }).events();
+      expect(byNone?.data).toMatchObject({ actingAssociationId: null });
+    });
+
     it('builds valid codes for fixtures', () => {
       expect(withCheckCharacter(CODE.slice(0, 17))).toBe(CODE);
     });
@@ -125,6 +139,7 @@ describe('enterprise register', () => {
               name: '武汉建工（集团）有限公司',
               effectiveFrom: '2026-01-01',
               reason: '工商变更',
+              actingAssociationId: OWN,
             },
           },
         ]);
@@ -134,7 +149,7 @@ describe('enterprise register', () => {
       spec
         .given([registered])
         .when({ type: 'UpdateEnterpriseProfile', code: CODE, name: registered.data.name, legalRepresentative: '李四', ownership: 'STATE_OWNED' })
-        .then([{ type: 'EnterpriseProfileUpdated', data: { code: CODE, changes: { legalRepresentative: '李四' }, reason: null } }]);
+        .then([{ type: 'EnterpriseProfileUpdated', data: { code: CODE, changes: { legalRepresentative: '李四' }, reason: null, actingAssociationId: OWN } }]);
     });
 
     it('records nothing when nothing changes', () => {
@@ -194,6 +209,7 @@ describe('enterprise register', () => {
               grade: 'GRADE_1',
               reason: '资质证书注销',
               effectiveFrom: '2026-03-01',
+              actingAssociationId: OWN,
             },
           },
         ]);
@@ -219,11 +235,122 @@ describe('enterprise register', () => {
       spec
         .given([registered])
         .when({ type: 'SetEnterpriseSizeClass', code: CODE, sizeClass: 'SMALL' })
-        .then([{ type: 'EnterpriseSizeClassSet', data: { code: CODE, sizeClass: 'SMALL', previousSizeClass: 'LARGE', effectiveFrom: '2026-03-02' } }]);
+        .then([
+          {
+            type: 'EnterpriseSizeClassSet',
+            data: { code: CODE, sizeClass: 'SMALL', previousSizeClass: 'LARGE', effectiveFrom: '2026-03-02', actingAssociationId: OWN },
+          },
+        ]);
     });
 
     it('records nothing when the class is unchanged', () => {
       spec.given([registered]).when({ type: 'SetEnterpriseSizeClass', code: CODE, sizeClass: 'LARGE' }).then([]);
+    });
+  });
+
+  describe("who may change a known firm's facts", () => {
+    /** The firm as registered before events recorded the acting association: stored events of that shape still fold. */
+    const registeredBefore = {
+      type: 'EnterpriseRegistered',
+      data: {
+        code: CODE,
+        name: '武汉建工集团股份有限公司',
+        legalRepresentative: '张三',
+        regionCode: '420100',
+        ownership: 'STATE_OWNED',
+        sizeClass: 'LARGE',
+        checkDigitOverride: null,
+      },
+    } as const satisfies EnterpriseRegistered;
+    const changes: readonly EnterpriseCommand[] = [
+      { type: 'SetEnterpriseSizeClass', code: CODE, sizeClass: 'MICRO' },
+      { type: 'UpdateEnterpriseProfile', code: CODE, legalRepresentative: '李四' },
+      { type: 'RecordQualification', code: CODE, category: 'GENERAL_CONTRACTING', specialty: '市政公用工程', grade: 'GRADE_2' },
+      { type: 'WithdrawQualification', code: CODE, category: 'GENERAL_CONTRACTING', specialty: '建筑工程', reason: '资质证书注销' },
+    ];
+    const tiedTo = (ties: EnterpriseTies) => deciderSpec(enterpriseDeciderWith(ties));
+
+    it.each(changes.map((command) => [command.type, command] as const))(
+      'refuses %s by an admin whose association holds no tie to a firm another association holds',
+      (_type, command) => {
+        const memberOfOther: EnterpriseTies = { memberships: [{ associationId: OTHER, status: 'ACTIVE' }], creditApplicants: [] };
+        const error = tiedTo(memberOfOther).given([registeredBefore, buildingGrade1]).when(command).thenRefuses('ENTERPRISE_NOT_RELATED');
+        // The refusal names neither the association that holds the firm nor its record there.
+        expect(error.message).not.toContain(OTHER);
+      },
+    );
+
+    it("refuses a malformed change as not related before looking at its fields, so the answer is the same whatever was sent", () => {
+      tiedTo({ memberships: [{ associationId: OTHER, status: 'PENDING' }], creditApplicants: [] })
+        .given([registeredBefore])
+        .when({ type: 'SetEnterpriseSizeClass', code: CODE, sizeClass: 'HUGE' as never, effectiveFrom: '2026-02-30' })
+        .thenRefuses('ENTERPRISE_NOT_RELATED');
+    });
+
+    it('counts a membership only while it has not ended: a withdrawn, expelled or rejected one ties nothing', () => {
+      for (const status of ['WITHDRAWN', 'DEEMED_WITHDRAWN', 'EXPELLED', 'REJECTED']) {
+        tiedTo({ memberships: [{ associationId: OWN, status }, { associationId: OTHER, status: 'ACTIVE' }], creditApplicants: [] })
+          .given([registeredBefore])
+          .when({ type: 'SetEnterpriseSizeClass', code: CODE, sizeClass: 'MICRO' })
+          .thenRefuses('ENTERPRISE_NOT_RELATED');
+      }
+    });
+
+    it('lets an association change the facts while it considers, holds or has suspended the membership, recording itself', () => {
+      for (const status of ['PENDING', 'ACTIVE', 'SUSPENDED']) {
+        tiedTo({ memberships: [{ associationId: OTHER, status: 'ACTIVE' }, { associationId: OWN, status }], creditApplicants: [] })
+          .given([registeredBefore])
+          .when({ type: 'SetEnterpriseSizeClass', code: CODE, sizeClass: 'MICRO' })
+          .then([
+            {
+              type: 'EnterpriseSizeClassSet',
+              data: { code: CODE, sizeClass: 'MICRO', previousSizeClass: 'LARGE', effectiveFrom: '2026-03-02', actingAssociationId: OWN },
+            },
+          ]);
+      }
+    });
+
+    it('lets an association that holds a credit application of the firm change its facts', () => {
+      tiedTo({ memberships: [{ associationId: OTHER, status: 'ACTIVE' }], creditApplicants: [OTHER, OWN] })
+        .given([registeredBefore])
+        .when({ type: 'UpdateEnterpriseProfile', code: CODE, legalRepresentative: '李四' })
+        .then([{ type: 'EnterpriseProfileUpdated', data: { code: CODE, changes: { legalRepresentative: '李四' }, reason: null, actingAssociationId: OWN } }]);
+    });
+
+    it('lets any admin correct a firm no association holds yet, as any admin may register it', () => {
+      const ended: EnterpriseTies = { memberships: [{ associationId: OTHER, status: 'WITHDRAWN' }], creditApplicants: [] };
+      tiedTo(ended)
+        .given([registeredBefore])
+        .when({ type: 'UpdateEnterpriseProfile', code: CODE, name: '武汉建工（集团）有限公司' }, { actor: { ...TEST_ADMIN, associationId: 'assoc-xiangyang' } })
+        .then([
+          {
+            type: 'EnterpriseRenamed',
+            data: {
+              code: CODE,
+              previousName: '武汉建工集团股份有限公司',
+              name: '武汉建工（集团）有限公司',
+              effectiveFrom: '2026-03-02',
+              reason: null,
+              actingAssociationId: 'assoc-xiangyang',
+            },
+          },
+        ]);
+    });
+
+    it('refuses an admin of no association on a firm an association holds', () => {
+      spec
+        .given([registeredBefore])
+        .when({ type: 'SetEnterpriseSizeClass', code: CODE, sizeClass: 'MICRO' }, { actor: { ...TEST_ADMIN, associationId: null } })
+        .thenRefuses('ENTERPRISE_NOT_RELATED');
+    });
+
+    it('refuses a change sent to the registration decider, which knows no ties', () => {
+      const change = { type: 'SetEnterpriseSizeClass', code: CODE, sizeClass: 'MICRO' } as EnterpriseCommand as RegisterEnterprise;
+      deciderSpec(enterpriseDecider).given([registeredBefore]).when(change).thenRefuses('ENTERPRISE_NOT_RELATED');
+    });
+
+    it('answers NOT_FOUND for a code not in the register, whoever asks', () => {
+      tiedTo({ memberships: [], creditApplicants: [] }).given([]).when({ type: 'SetEnterpriseSizeClass', code: CODE, sizeClass: 'MICRO' }).thenNotFound();
     });
   });
 });

@@ -13,6 +13,7 @@ import {
 } from '../shared/index.js';
 import type {
   EnterpriseCommand,
+  EnterpriseTies,
   RecordQualification,
   RegisterEnterprise,
   SetEnterpriseSizeClass,
@@ -49,29 +50,52 @@ const GRADES_BY_CATEGORY: Record<QualificationCategory, readonly QualificationGr
   LABOUR_SUBCONTRACTING: ['UNGRADED'],
 };
 
+/** Membership statuses that have not ended: an application under consideration, an active or a suspended member. */
+const UNENDED_MEMBERSHIP: readonly string[] = ['PENDING', 'ACTIVE', 'SUSPENDED'];
+
+/**
+ * Decides one enterprise command. `ties` are the firm's ties to associations (null: not loaded), judged before a
+ * registered firm's facts change.
+ */
 export function decideEnterprise(
   command: EnterpriseCommand,
   state: EnterpriseState,
   context: DecisionContext,
+  ties: EnterpriseTies | null,
 ): EnterpriseEvent[] {
+  if (command.type === 'RegisterEnterprise') return register(command, state, context);
+  const firm = registered(state, command.code);
+  assertMayChange(firm, ties, context);
   switch (command.type) {
-    case 'RegisterEnterprise':
-      return register(command, state);
     case 'UpdateEnterpriseProfile':
-      return updateProfile(command, registered(state, command.code), context);
+      return updateProfile(command, firm, context);
     case 'RecordQualification':
-      return recordQualification(command, registered(state, command.code), context);
+      return recordQualification(command, firm, context);
     case 'WithdrawQualification':
-      return withdrawQualification(command, registered(state, command.code), context);
+      return withdrawQualification(command, firm, context);
     case 'SetEnterpriseSizeClass':
-      return setSizeClass(command, registered(state, command.code), context);
+      return setSizeClass(command, firm, context);
   }
 }
 
-export const enterpriseDecider: Decider<EnterpriseCommand, EnterpriseEvent, EnterpriseState> = {
+/** Every enterprise command, judged against the firm's ties to associations as the command layer loaded them. */
+export function enterpriseDeciderWith(ties: EnterpriseTies): Decider<EnterpriseCommand, EnterpriseEvent, EnterpriseState> {
+  return {
+    initialState: initialEnterpriseState,
+    eventTypes: ENTERPRISE_EVENT_TYPES,
+    decide: (command, state, context) => decideEnterprise(command, state, context, ties),
+    evolve: evolveEnterprise,
+  };
+}
+
+/**
+ * Registration, open to any admin, and the stream's state. It knows no ties, so a change of a registered firm's
+ * facts sent to it is refused: changes go through `enterpriseDeciderWith(ties)`.
+ */
+export const enterpriseDecider: Decider<RegisterEnterprise, EnterpriseEvent, EnterpriseState> = {
   initialState: initialEnterpriseState,
   eventTypes: ENTERPRISE_EVENT_TYPES,
-  decide: decideEnterprise,
+  decide: (command, state, context) => decideEnterprise(command, state, context, null),
   evolve: evolveEnterprise,
 };
 
@@ -80,7 +104,34 @@ function registered(state: EnterpriseState, code: string): Registered {
   return state;
 }
 
-function register(command: RegisterEnterprise, state: EnterpriseState): EnterpriseEvent[] {
+/** The associations a firm is related to: an unended membership of it, or a credit application of it. */
+function relatedAssociations(ties: EnterpriseTies): Set<string> {
+  const related = new Set(ties.creditApplicants);
+  for (const { associationId, status } of ties.memberships) if (UNENDED_MEMBERSHIP.includes(status)) related.add(associationId);
+  return related;
+}
+
+/**
+ * Enterprises are national, and their facts (the size class decides small/micro dues relief) count in the records
+ * of every association that holds the firm: only such an association may change them. A firm no association holds
+ * yet may be corrected by any admin, as any admin may register it. Checked before the fields, and the refusal does
+ * not say which associations hold the firm.
+ */
+function assertMayChange(firm: Registered, ties: EnterpriseTies | null, context: DecisionContext): void {
+  const acting = context.actor.associationId ?? null;
+  if (ties !== null) {
+    const related = relatedAssociations(ties);
+    if (related.size === 0 || (acting !== null && related.has(acting))) return;
+  }
+  throw new RuleViolation(
+    EnterpriseRules.notRelated,
+    `${acting === null ? 'An admin of no association' : `Association ${acting}`} holds no membership and no credit application of ` +
+      `enterprise ${firm.code}, so it may not change the firm's facts.`,
+    { code: firm.code },
+  );
+}
+
+function register(command: RegisterEnterprise, state: EnterpriseState, context: DecisionContext): EnterpriseEvent[] {
   const errors = new FieldErrors();
   const check = checkCreditCode(typeof command.code === 'string' ? command.code : '');
   const overrideReason = optionalText(errors, 'checkDigitOverrideReason', command.checkDigitOverrideReason, {
@@ -141,6 +192,7 @@ function register(command: RegisterEnterprise, state: EnterpriseState): Enterpri
           overrideReason !== undefined && expectedCheckCharacter !== null
             ? { reason: overrideReason, expectedCheckCharacter }
             : null,
+        actingAssociationId: actingAssociation(context),
       },
     },
   ];
@@ -165,7 +217,7 @@ function updateProfile(command: UpdateEnterpriseProfile, state: Registered, cont
   if (name !== undefined && name !== state.name) {
     events.push({
       type: 'EnterpriseRenamed',
-      data: { code: state.code, previousName: state.name, name, effectiveFrom, reason },
+      data: { code: state.code, previousName: state.name, name, effectiveFrom, reason, actingAssociationId: actingAssociation(context) },
     });
   }
   const changes: { -readonly [K in keyof EnterpriseProfileUpdated['data']['changes']]: EnterpriseProfileUpdated['data']['changes'][K] } = {};
@@ -175,10 +227,14 @@ function updateProfile(command: UpdateEnterpriseProfile, state: Registered, cont
   if (regionCode !== undefined && regionCode !== state.regionCode) changes.regionCode = regionCode;
   if (ownership !== undefined && ownership !== state.ownership) changes.ownership = ownership;
   if (Object.keys(changes).length > 0) {
-    events.push({ type: 'EnterpriseProfileUpdated', data: { code: state.code, changes, reason } });
+    events.push({ type: 'EnterpriseProfileUpdated', data: { code: state.code, changes, reason, actingAssociationId: actingAssociation(context) } });
   }
   // Sending the profile as it already stands changes nothing and records nothing.
   return events;
+}
+
+function actingAssociation(context: DecisionContext): string | null {
+  return context.actor.associationId ?? null;
 }
 
 function qualificationFields(
@@ -224,6 +280,7 @@ function recordQualification(command: RecordQualification, state: Registered, co
         previousGrade: held?.grade ?? null,
         certificateNumber,
         effectiveFrom,
+        actingAssociationId: actingAssociation(context),
       },
     },
   ];
@@ -248,7 +305,16 @@ function withdrawQualification(command: WithdrawQualification, state: Registered
   return [
     {
       type: 'QualificationWithdrawn',
-      data: { code: state.code, qualificationKey: key, category, specialty, grade: held.grade, reason, effectiveFrom },
+      data: {
+        code: state.code,
+        qualificationKey: key,
+        category,
+        specialty,
+        grade: held.grade,
+        reason,
+        effectiveFrom,
+        actingAssociationId: actingAssociation(context),
+      },
     },
   ];
 }
@@ -262,7 +328,7 @@ function setSizeClass(command: SetEnterpriseSizeClass, state: Registered, contex
   return [
     {
       type: 'EnterpriseSizeClassSet',
-      data: { code: state.code, sizeClass, previousSizeClass: state.sizeClass, effectiveFrom },
+      data: { code: state.code, sizeClass, previousSizeClass: state.sizeClass, effectiveFrom, actingAssociationId: actingAssociation(context) },
     },
   ];
 }

@@ -15,6 +15,11 @@ export type QualificationCategory = (typeof QUALIFICATION_CATEGORIES)[number];
 export const QUALIFICATION_GRADES = ['SPECIAL', 'GRADE_1', 'GRADE_2', 'GRADE_3', 'UNGRADED'] as const;
 export type QualificationGrade = (typeof QUALIFICATION_GRADES)[number];
 
+/*
+ * Enterprises are national, so every enterprise event says which association's admin changed the firm's facts
+ * (`actingAssociationId`). Events recorded before it was kept have no such field and read as they are.
+ */
+
 /** A credit code that fails the GB 32100 check but was registered on an admin's explicit word. */
 export interface CheckDigitOverride {
   readonly reason: string;
@@ -31,12 +36,22 @@ export type EnterpriseRegistered = DomainEvent<
     readonly ownership: Ownership;
     readonly sizeClass: SizeClass | null;
     readonly checkDigitOverride: CheckDigitOverride | null;
+    /** The association on the acting admin's token (null: none); absent on events recorded before it was kept. */
+    readonly actingAssociationId?: string | null;
   }
 >;
 
 export type EnterpriseRenamed = DomainEvent<
   'EnterpriseRenamed',
-  { readonly code: string; readonly previousName: string; readonly name: string; readonly effectiveFrom: string; readonly reason: string | null }
+  {
+    readonly code: string;
+    readonly previousName: string;
+    readonly name: string;
+    readonly effectiveFrom: string;
+    readonly reason: string | null;
+    /** The association on the acting admin's token (null: none); absent on events recorded before it was kept. */
+    readonly actingAssociationId?: string | null;
+  }
 >;
 
 export type EnterpriseProfileUpdated = DomainEvent<
@@ -50,6 +65,8 @@ export type EnterpriseProfileUpdated = DomainEvent<
       readonly ownership?: Ownership;
     };
     readonly reason: string | null;
+    /** The association on the acting admin's token (null: none); absent on events recorded before it was kept. */
+    readonly actingAssociationId?: string | null;
   }
 >;
 
@@ -66,6 +83,8 @@ export type QualificationRecorded = DomainEvent<
     readonly previousGrade: QualificationGrade | null;
     readonly certificateNumber: string | null;
     readonly effectiveFrom: string;
+    /** The association on the acting admin's token (null: none); absent on events recorded before it was kept. */
+    readonly actingAssociationId?: string | null;
   }
 >;
 
@@ -79,12 +98,21 @@ export type QualificationWithdrawn = DomainEvent<
     readonly grade: QualificationGrade;
     readonly reason: string;
     readonly effectiveFrom: string;
+    /** The association on the acting admin's token (null: none); absent on events recorded before it was kept. */
+    readonly actingAssociationId?: string | null;
   }
 >;
 
 export type EnterpriseSizeClassSet = DomainEvent<
   'EnterpriseSizeClassSet',
-  { readonly code: string; readonly sizeClass: SizeClass; readonly previousSizeClass: SizeClass | null; readonly effectiveFrom: string }
+  {
+    readonly code: string;
+    readonly sizeClass: SizeClass;
+    readonly previousSizeClass: SizeClass | null;
+    readonly effectiveFrom: string;
+    /** The association on the acting admin's token (null: none); absent on events recorded before it was kept. */
+    readonly actingAssociationId?: string | null;
+  }
 >;
 
 export type EnterpriseEvent =

@@ -51,4 +51,13 @@ export class CreditQueries {
       [onDate],
     );
   }
+
+  /** The associations holding a credit application of the subject, in any of their cycles, in order. */
+  async applicantAssociations(subjectId: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      `SELECT DISTINCT association_id FROM credit_application WHERE subject_id = $1 ORDER BY association_id`,
+      [subjectId],
+    )) as { association_id: string }[];
+    return rows.map((r) => r.association_id);
+  }
 }

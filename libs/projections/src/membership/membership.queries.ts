@@ -129,6 +129,12 @@ export interface MembershipFactView {
   readonly admittedOn: string | null;
 }
 
+/** One association's latest membership record of an enterprise: what decides whether the association holds the firm. */
+export interface MembershipStandingView {
+  readonly associationId: string;
+  readonly status: MembershipStatus;
+}
+
 export interface MemberFactView extends MembershipFactView {
   readonly enterpriseCode: string;
 }
@@ -275,6 +281,14 @@ export class MembershipQueries {
       `SELECT enterprise_code AS "enterpriseCode", status, tier, admitted_on::text AS "admittedOn" FROM membership
         WHERE association_id = $1 AND status = 'ACTIVE' ORDER BY enterprise_code`,
       [associationId],
+    );
+  }
+
+  /** Every association's latest membership record of the enterprise, with its status, by association. */
+  membershipsOf(enterpriseCode: string): Promise<MembershipStandingView[]> {
+    return this.dataSource.query(
+      `SELECT association_id AS "associationId", status FROM membership WHERE enterprise_code = $1 ORDER BY association_id`,
+      [enterpriseCode],
     );
   }
 }
