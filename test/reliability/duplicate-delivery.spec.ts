@@ -12,10 +12,11 @@ import { DuesFixtures, memberCode } from '../e2e/dues-fixtures.js';
  * id takes effect once and is answered with its original revision and position, `duplicate: true`; so the store
  * holds each command's events once, and the second answer is the first, byte for byte, apart from `duplicate`
  * (which delivery wrote is the point of it) and `readModelCurrent` (whether the bounded read-your-writes wait got
- * there is timing). RELIABILITY_LARGE=1 runs 10,000 commands instead of 1,000.
+ * there is timing). RELIABILITY_SIZE=large runs 10,000 commands instead of 1,000.
  */
 
-const FIRMS = process.env.RELIABILITY_LARGE === '1' ? 1_000 : 100;
+const LARGE = process.env.RELIABILITY_SIZE === 'large';
+const FIRMS = LARGE ? 1_000 : 100;
 const CONCURRENCY = 16;
 const ASSOC = 'dup-cia';
 const YEAR = 2026;
@@ -226,10 +227,12 @@ describe(`every command of a ${FIRMS * 10}-command workload delivered twice`, ()
     expect(after - before).toBe([...expected.values()].reduce((a, b) => a + b, 0));
     await expect(service.service.runtime.store.verifyAll()).resolves.toMatchObject({ intact: true });
 
-    process.stdout.write(
-      `duplicate delivery: ${JSON.stringify({ commands: commands.length, deliveries: 2 * commands.length, racing: racing.size, raceWonBySecond, refused: commands.filter((c) => c.refusedBy).length, events: after - before, staleReads, firstDeliveryMs, totalMs })}\n`,
-    );
-  }, 180_000);
+    // When RELIABILITY_REPORT is set (docs/reliability.md quotes it).
+    if (process.env.RELIABILITY_REPORT) {
+      const measured = { commands: commands.length, deliveries: 2 * commands.length, racing: racing.size, raceWonBySecond, refused: commands.filter((c) => c.refusedBy).length, events: after - before, staleReads, firstDeliveryMs, totalMs };
+      process.stderr.write(`reliability duplicate delivery: ${JSON.stringify(measured)}\n`);
+    }
+  }, LARGE ? 1_800_000 : 180_000);
 
   it('answers a re-send with the whole original outcome when it read one stream before the first delivery’s commit and one after', async () => {
     const store = service.service.runtime.store;
