@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { apiHost } from '#api';
 import type { Role } from '#domain/shared';
 import { PostgresEventStore } from '#eventstore';
-import { type Clock, createLogger, loadConfig, migrate, openInfrastructure, runService, type RunningService } from '#platform';
+import { type Clock, createLogger, type Logger, loadConfig, migrate, openInfrastructure, runService, type RunningService } from '#platform';
 import { registerProjections } from '#projections';
 import { createTestDatabase, GraphQLClient, type TestDatabase } from '#testing';
 import type pg from 'pg';
@@ -26,6 +26,8 @@ export interface TestService {
 export interface StartTestServiceOptions {
   readonly clock?: Clock;
   readonly env?: Record<string, string>;
+  /** Where the service logs; default errors only, to stdout. */
+  readonly logger?: Logger;
 }
 
 /**
@@ -45,7 +47,7 @@ export async function startTestService(options: StartTestServiceOptions = {}): P
     PORT: '0',
     ...options.env,
   });
-  const logger = createLogger({ level: 'error', service: 'register-test' });
+  const logger = options.logger ?? createLogger({ level: 'error', service: 'register-test' });
   if (config.runMode !== 'single') {
     // As an operator runs a split deployment: `migrate` once, then the api and projector processes.
     const infrastructure = await openInfrastructure(config, logger);

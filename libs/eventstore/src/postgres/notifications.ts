@@ -57,9 +57,12 @@ export function pause(ms: number, interrupt: AbortSignal): Promise<void> {
 
 export type BackgroundErrorHandler = (error: unknown, context: string) => void;
 
+/** Longest pause between the listener's reconnection attempts (subscriptions poll meanwhile). */
+const MAX_LISTEN_RETRY_MS = 2_000;
+
 /**
  * One dedicated connection that LISTENs on the channel while at least one subscription runs. On a
- * connection error it reconnects (1 s, then up to 10 s apart) and wakes everyone once it is back, since
+ * connection error it reconnects (after 1 s, then up to 2 s apart) and wakes everyone once it is back, since
  * notifications sent meanwhile are lost; subscriptions also poll, so nothing waits forever meanwhile.
  */
 export class NotificationListener {
@@ -139,7 +142,7 @@ export class NotificationListener {
   private scheduleRetry(): void {
     if (this.closed || this.users === 0 || this.retryTimer) return;
     const delay = this.retryDelayMs;
-    this.retryDelayMs = Math.min(this.retryDelayMs * 2, 10_000);
+    this.retryDelayMs = Math.min(this.retryDelayMs * 2, MAX_LISTEN_RETRY_MS);
     this.retryTimer = setTimeout(() => {
       this.retryTimer = null;
       this.start();

@@ -20,6 +20,9 @@ export interface SubscriptionTuning {
   readonly onError?: (error: unknown, context: string) => void;
 }
 
+/** Longest pause between reads that failed for a lost connection. */
+const MAX_ERROR_DELAY_MS = 1_000;
+
 /** Connection-level failures a subscription rides out (retrying with backoff) rather than ending on. */
 export function isTransientDatabaseError(error: unknown): boolean {
   if (error instanceof pg.DatabaseError) {
@@ -82,7 +85,8 @@ export class PostgresSubscription implements Subscription {
       } catch (error) {
         if (!isTransientDatabaseError(error)) throw error;
         this.tuning.onError?.(error, 'event store subscription: read');
-        errorDelay = Math.min(Math.max(100, errorDelay * 2), 5_000);
+        // Capped at a second: once the server is back, a subscription should be reading again within one.
+        errorDelay = Math.min(Math.max(100, errorDelay * 2), MAX_ERROR_DELAY_MS);
         await pause(errorDelay, this.stopping.signal);
         continue;
       }

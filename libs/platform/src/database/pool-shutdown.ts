@@ -39,10 +39,3 @@ function allRemoved(pool: pg.Pool, timeoutMs: number): Promise<void> {
     pool.on('remove', onRemove);
   });
 }
-
-/** What may be logged of a database error: its SQLSTATE and message, never the client, query or parameters it carries. */
-export function databaseErrorSummary(error: unknown): { code?: string; message: string } {
-  const code = typeof error === 'object' && error !== null && 'code' in error ? String((error as { code: unknown }).code) : undefined;
-  const message = error instanceof Error ? error.message : String(error);
-  return code === undefined ? { message } : { code, message };
-}

@@ -60,19 +60,26 @@ export class UnavailableError extends Error {
 }
 
 /** Node socket errors and Postgres SQLSTATE classes that mean "the server is gone", not "the statement is wrong". */
-const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const CONNECTION_SQLSTATE_CLASSES = ['08', '57P01', '57P02', '57P03', '53300'];
-const CONNECTION_MESSAGES = /Connection terminated|connection timeout|Client has encountered a connection error|the database system is (starting up|shutting down)|Cannot use a pool after calling end/i;
+/**
+ * What pg, pg-pool and TypeORM say when a connection is lost or cannot be had, where they set no code: a pool
+ * connection attempt past `connectionTimeoutMillis` says "timeout exceeded when trying to connect".
+ */
+const CONNECTION_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|the database system is (starting up|shutting down|in recovery mode)|Cannot use a pool after calling end/i;
 
 /** True when `error` (or what it wraps) says the database connection failed, so the request may be retried as it is. */
 export function isConnectionFailure(error: unknown): boolean {
-  for (let current = error as { code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown } | null, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+  for (let current = error as { code?: unknown; message?: unknown; cause?: unknown; driverError?: unknown; errors?: unknown } | null, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
     if (current instanceof UnavailableError) return true;
     const code = typeof current.code === 'string' ? current.code : '';
     if (CONNECTION_ERROR_CODES.has(code)) return true;
     if (code.length === 5 && CONNECTION_SQLSTATE_CLASSES.some((prefix) => code.startsWith(prefix))) return true;
     if (typeof current.message === 'string' && CONNECTION_MESSAGES.test(current.message)) return true;
-    current = (current.driverError ?? current.cause ?? null) as typeof current;
+    // A connection to a name with several addresses fails with one error per address (AggregateError).
+    const first = Array.isArray(current.errors) ? (current.errors[0] as unknown) : undefined;
+    current = (current.driverError ?? current.cause ?? first ?? null) as typeof current;
   }
   return false;
 }

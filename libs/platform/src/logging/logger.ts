@@ -1,4 +1,5 @@
 import { pino, type DestinationStream, type Logger, type LoggerOptions } from 'pino';
+import { serializeError } from './error-serializer.js';
 
 export type { Logger } from 'pino';
 
@@ -48,13 +49,18 @@ export interface CreateLoggerOptions {
   readonly redact?: readonly string[];
 }
 
-/** A pino logger writing one JSON object per line: ISO time, level label, message, context fields. */
+/**
+ * A pino logger writing one JSON object per line: ISO time, level label, message, context fields. Errors logged
+ * under `err` or `error` go through `serializeError`: what they carry besides their message and codes (a pg
+ * client, SQL parameters) never reaches the line.
+ */
 export function createLogger(options: CreateLoggerOptions): Logger {
   const config: LoggerOptions = {
     level: options.level,
     base: options.service === undefined ? { pid: process.pid } : { service: options.service, pid: process.pid },
     timestamp: pino.stdTimeFunctions.isoTime,
     formatters: { level: (label) => ({ level: label }) },
+    serializers: { err: serializeError, error: serializeError },
     redact: { paths: [...REDACTED_PATHS, ...(options.redact ?? [])], censor: '[redacted]' },
   };
   return options.destination === undefined ? pino(config) : pino(config, options.destination);

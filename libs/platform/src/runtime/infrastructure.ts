@@ -5,7 +5,8 @@ import { type EventLogRelation, type EventStore, PostgresEventStore, postgresEve
 import { createReadModelDataSource, registerEntities, registerMigrations } from '#projections';
 import type { AppConfig } from '../config/index.js';
 import { type DatabaseLocation, type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres.js';
-import { databaseErrorSummary, destroyDataSource, endPool } from '../database/pool-shutdown.js';
+import { EmbeddedDatabaseSupervisor } from '../database/embedded-supervisor.js';
+import { destroyDataSource, endPool } from '../database/pool-shutdown.js';
 import { ensureStoreFormat } from './store-format.js';
 
 /** The process's connections: the database (embedded or external), the event store and the read models. */
@@ -16,6 +17,11 @@ export interface Infrastructure {
   readonly database: DatabaseLocation;
   /** The embedded cluster, when there is one: how it was found (started, taken over, already running). */
   readonly embeddedDatabase: EmbeddedDatabase | null;
+  /**
+   * Resolves when the database can no longer be used by this process: the embedded cluster it owns ended and
+   * could not be started again (`restartEmbeddedDatabase`). Never resolves otherwise; it never rejects.
+   */
+  readonly failure: Promise<Error>;
   readonly pool: pg.Pool;
   readonly store: EventStore;
   /** The store's events as a relation in the read models' database, when they share one (for projections). */
@@ -37,7 +43,15 @@ export interface OpenInfrastructureOptions {
    * commands) instead of refusing to run a second service on the same folder (the default).
    */
   readonly shareRunningDatabase?: boolean;
+  /**
+   * Watch the embedded cluster this process starts or takes over, and start it again when it ends unasked
+   * (the service; ADR 0015). CLI commands leave it off: a command whose database went away fails.
+   */
+  readonly restartEmbeddedDatabase?: boolean;
 }
+
+/** How long a new connection may take before a request fails as UNAVAILABLE instead of waiting on. */
+export const CONNECT_TIMEOUT_MS = 5_000;
 
 /**
  * Opens everything a process needs. With no DATABASE_URL it starts the embedded Postgres in the data folder
@@ -49,24 +63,38 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
     throw new Error('EVENT_STORE=esdb: the EventStoreDB adapter is not in this build yet; use EVENT_STORE=postgres.');
   }
   let embedded: EmbeddedDatabase | null = null;
+  let supervisor: EmbeddedDatabaseSupervisor | null = null;
   let url: string;
   if (config.database.mode === 'embedded') {
     logger.info({ dataDir: config.database.dataDir }, 'opening the embedded Postgres of the data folder');
     const log = logger.child({ component: 'embedded-postgres' });
-    embedded = await startEmbeddedPostgres({
+    const embeddedOptions = {
       dataDir: config.database.dataDir,
-      port: config.database.port,
-      whenRunning: options.shareRunningDatabase ? 'share' : 'refuse',
-      log: (level, message) => log[level](message),
-    });
+      whenRunning: options.shareRunningDatabase ? ('share' as const) : ('refuse' as const),
+      log: (level: 'info' | 'warn' | 'error', message: string) => log[level](message),
+    };
+    embedded = await startEmbeddedPostgres({ ...embeddedOptions, port: config.database.port });
     url = embedded.url;
+    if (options.restartEmbeddedDatabase && embedded.origin !== 'running') {
+      supervisor = new EmbeddedDatabaseSupervisor({
+        initial: embedded,
+        start: (port) => startEmbeddedPostgres({ ...embeddedOptions, whenRunning: 'refuse', port }),
+        log: embeddedOptions.log,
+      });
+    }
   } else {
     url = config.database.url;
   }
-  const pool = new pg.Pool({ connectionString: url, max: 20, application_name: 'register-event-store' });
-  // The error carries the pg client (and its whole state) as a property: log only what it says.
-  pool.on('error', (error) => logger.warn({ err: databaseErrorSummary(error) }, 'idle event-store connection failed; it will reconnect'));
-  const store = new PostgresEventStore({ pool });
+  const pool = new pg.Pool({ connectionString: url, max: 20, application_name: 'register-event-store', connectionTimeoutMillis: CONNECT_TIMEOUT_MS });
+  // The error carries the pg client (its connection parameters, its cancel key): the logger's error serializer
+  // keeps only what the error says. The pool has already dropped the client; the next query opens a new one.
+  pool.on('error', (error) => logger.warn({ err: error }, 'idle event-store connection failed; it will reconnect'));
+  const store = new PostgresEventStore({
+    pool,
+    // Listener and notifier reconnects, and subscription reads retried: the pool's and the projector's own
+    // messages already say when the database is gone, so these are details for debugging.
+    onBackgroundError: (error, context) => logger.debug({ err: error, context }, 'event store background work failed; retrying'),
+  });
   const dataSource = createReadModelDataSource({
     url,
     entities: registerEntities,
@@ -74,19 +102,30 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
     poolSize: 20,
     applicationName: 'register-read-models',
   });
+  dataSource.setOptions({
+    connectTimeoutMS: CONNECT_TIMEOUT_MS,
+    poolErrorHandler: (error: unknown) => logger.warn({ err: error }, 'idle read-model connection failed; it will reconnect'),
+  });
+  const stopDatabase = async () => {
+    if (supervisor) await supervisor.stop();
+    else await embedded?.stop();
+  };
   try {
     await dataSource.initialize();
   } catch (error) {
     await store.close().catch(() => undefined);
     await endPool(pool).catch(() => undefined);
-    await embedded?.stop().catch(() => undefined);
+    await stopDatabase().catch(() => undefined);
     throw error;
   }
   return {
     databaseUrl: url,
     embedded: embedded !== null,
     database: embedded?.location ?? externalLocation(url),
-    embeddedDatabase: embedded,
+    get embeddedDatabase() {
+      return supervisor?.current ?? embedded;
+    },
+    failure: supervisor?.failed ?? new Promise<Error>(() => undefined),
     pool,
     store,
     eventLog: postgresEventLog,
@@ -97,7 +136,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
       await store.close();
       await destroyDataSource(dataSource);
       await endPool(pool);
-      await embedded?.stop();
+      await stopDatabase();
     },
   };
 }

@@ -6,6 +6,7 @@ import type { AppConfig } from '../config/index.js';
 import { createLogger } from '../logging/logger.js';
 import { Metrics } from '../metrics/metrics.js';
 import { describeStore, type Infrastructure, migrate, openInfrastructure } from './infrastructure.js';
+import { EXIT } from './process-lifecycle.js';
 import type { ProjectionHealth, ReadModelWaiter, ServiceRuntime } from './service-runtime.js';
 import { assertStoreFormat } from './store-format.js';
 
@@ -36,6 +37,28 @@ export interface RunningService {
 export interface RunServiceOptions {
   readonly clock?: Clock;
   readonly logger?: Logger;
+  /**
+   * Called once the service cannot go on (its embedded Postgres ended and could not be started again). The
+   * default stops what is left and ends the process with exit code 1, so that a supervisor (systemd, Docker's
+   * restart policy) starts it again, and nothing is left running without a database (ADR 0015).
+   */
+  readonly onFatal?: (error: Error, service: RunningService) => void;
+}
+
+/** How long the fatal path waits for the service to stop before the process exits anyway. */
+const FATAL_STOP_TIMEOUT_MS = 10_000;
+
+function exitOnFatal(logger: Logger): (error: Error, service: RunningService) => void {
+  return (error, service) => {
+    logger.fatal({ err: error }, 'the service cannot go on without its database; exiting');
+    process.stderr.write(`start: ${error.message}\n`);
+    const timer = setTimeout(() => process.exit(EXIT.failed), FATAL_STOP_TIMEOUT_MS);
+    timer.unref();
+    service.stop().then(
+      () => process.exit(EXIT.failed),
+      () => process.exit(EXIT.failed),
+    );
+  };
 }
 
 /** Cap on the events counted for a projection's lag, so /health stays cheap when far behind. */
@@ -49,7 +72,7 @@ const LAG_COUNT_CAP = 100_000;
 export async function runService(config: AppConfig, startHost: StartHost, options: RunServiceOptions = {}): Promise<RunningService> {
   const logger = options.logger ?? createLogger({ level: config.logLevel, service: `register-${config.runMode}` });
   const clock = options.clock ?? new SystemClock();
-  const infrastructure = await openInfrastructure(config, logger);
+  const infrastructure = await openInfrastructure(config, logger, { restartEmbeddedDatabase: true });
   try {
     if (config.runMode === 'single') {
       const report = await migrate(infrastructure);
@@ -94,18 +117,27 @@ export async function runService(config: AppConfig, startHost: StartHost, option
       await runner?.stop();
       throw error;
     }
-    return {
+    let stopping: Promise<void> | null = null;
+    const service: RunningService = {
       config,
       infrastructure,
       runtime,
       host,
       runner,
-      async stop() {
-        await host.close();
-        await runner?.stop();
-        await infrastructure.close();
+      stop() {
+        stopping ??= (async () => {
+          await host.close();
+          await runner?.stop();
+          await infrastructure.close();
+        })();
+        return stopping;
       },
     };
+    const onFatal = options.onFatal ?? exitOnFatal(logger);
+    void infrastructure.failure.then((error) => {
+      if (!stopping) onFatal(error, service);
+    });
+    return service;
   } catch (error) {
     await infrastructure.close().catch(() => undefined);
     throw error;

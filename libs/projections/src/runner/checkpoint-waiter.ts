@@ -191,6 +191,6 @@ export class CheckpointWaiter {
           this.logger.warn({ err: describeError(error) }, 'checkpoint waiter could not reconnect');
           this.scheduleReconnect();
         });
-    }, backoffDelay(this.reconnectAttempt));
+    }, backoffDelay(this.reconnectAttempt, { maxDelayMs: 1_000 }));
   }
 }

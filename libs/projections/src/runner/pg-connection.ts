@@ -21,8 +21,13 @@ export function sessionConfig(dataSource: DataSource, applicationName: string): 
     ...(options.ssl !== undefined ? { ssl: options.ssl as pg.ClientConfig['ssl'] } : {}),
     application_name: applicationName,
     keepAlive: true,
+    // A server that does not answer (rather than refusing) fails the attempt, which is then retried.
+    connectionTimeoutMillis: SESSION_CONNECT_TIMEOUT_MS,
   };
 }
+
+/** How long opening a dedicated session may take. */
+const SESSION_CONNECT_TIMEOUT_MS = 5_000;
 
 /** Opens a dedicated session; errors after connecting are reported to `onLost` instead of crashing. */
 export async function openSession(
@@ -70,3 +75,22 @@ export function pgErrorCode(error: unknown): string | undefined {
 
 /** lock_not_available: lock_timeout expired (or NOWAIT). */
 export const LOCK_NOT_AVAILABLE = '55P03';
+
+const CONNECTION_LOSS_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
+const CONNECTION_LOSS_MESSAGES =
+  /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error|Client was closed and is not queryable|the database system is (starting up|shutting down|in recovery mode)/i;
+
+/**
+ * The database went away or cannot be reached (refused, reset, terminated, shutting down, starting up): nothing
+ * the projection did. The runner waits for it to come back instead of counting a failure of the projection.
+ */
+export function isConnectionLoss(error: unknown): boolean {
+  for (let current = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown } | null, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
+    const code = typeof current.code === 'string' ? current.code : '';
+    if (CONNECTION_LOSS_CODES.has(code) || code.startsWith('08') || ['57P01', '57P02', '57P03', '53300'].includes(code)) return true;
+    if (typeof current.message === 'string' && CONNECTION_LOSS_MESSAGES.test(current.message)) return true;
+    const first = Array.isArray(current.errors) ? (current.errors[0] as unknown) : undefined;
+    current = (current.driverError ?? current.cause ?? first ?? null) as typeof current;
+  }
+  return false;
+}

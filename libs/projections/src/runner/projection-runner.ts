@@ -37,6 +37,11 @@ export interface ProjectionRunnerOptions {
   readonly standbyRetryMs?: number;
   /** Backoff after a failed batch: exponential from `initialDelayMs` (100 ms), capped at `maxDelayMs` (5 s). */
   readonly retry?: BackoffOptions;
+  /**
+   * Backoff while the database cannot be reached (its lock session, its reads): from 100 ms, capped at 1 s by
+   * default, so the projections resume within about a second of the database coming back.
+   */
+  readonly reconnect?: BackoffOptions;
   readonly rebuild?: {
     /** Events per replay page. Default: `rebuildProjection`'s (2,000). */
     readonly batchSize?: number;
@@ -126,6 +131,7 @@ export class ProjectionRunner {
           batchSize,
           standbyRetryMs: options.standbyRetryMs ?? 5_000,
           retry: options.retry ?? {},
+          reconnect: options.reconnect ?? { maxDelayMs: 1_000 },
           now: options.now ?? monotonicNow,
           lockSession,
           feed: this.feed,

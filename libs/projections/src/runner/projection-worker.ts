@@ -16,7 +16,7 @@ import type { LiveFeed } from './live-feed.js';
 import { describeError } from './logger.js';
 import type { CheckpointNotice } from './checkpoints.js';
 import type { ProjectionLogger } from './logger.js';
-import { LOCK_NOT_AVAILABLE, openSession, pgErrorCode } from './pg-connection.js';
+import { isConnectionLoss, LOCK_NOT_AVAILABLE, openSession, pgErrorCode } from './pg-connection.js';
 import { aborted, backoffDelay, pause } from './timing.js';
 import type { BackoffOptions, MonotonicNow } from './timing.js';
 
@@ -61,6 +61,8 @@ export interface WorkerContext {
   readonly batchSize: number;
   readonly standbyRetryMs: number;
   readonly retry: BackoffOptions;
+  /** Backoff while the database cannot be reached (kept short: the worker should resume soon after it is back). */
+  readonly reconnect: BackoffOptions;
   readonly now: MonotonicNow;
   readonly lockSession: pg.ClientConfig;
   /** The runner's shared live subscription. */
@@ -89,6 +91,11 @@ export class CheckpointMismatchError extends Error {
 }
 
 type LeadOutcome = 'stopped' | 'lost' | 'superseded';
+
+/** While the database stays away, every attempt is not worth a line: the first, then every 30th. */
+function worthReporting(attempt: number): boolean {
+  return attempt === 1 || attempt % 30 === 0;
+}
 
 /**
  * Runs one projection: waits for its advisory lock (one active runner per projection across processes),
@@ -121,6 +128,8 @@ export class ProjectionWorker {
   private rowVersion = 0;
   private storedStatus: CheckpointStatus | null = null;
   private failures = 0;
+  /** Attempts in a row that found the database gone (not failures of the projection). */
+  private connectionLosses = 0;
   private supersededBy: number | null = null;
 
   constructor(projection: Projection, context: WorkerContext) {
@@ -160,6 +169,7 @@ export class ProjectionWorker {
     const stop = this.stopping.signal;
     while (!stop.aborted) {
       let outcome: LeadOutcome = 'lost';
+      let retryInMs: number | null = null;
       try {
         if (!(await this.acquire(stop))) break;
         const session = new AbortController();
@@ -170,12 +180,12 @@ export class ProjectionWorker {
         // Unexpected (the checkpoint table unreachable, ...): step down, back off, try again.
         if (stop.aborted) break;
         outcome = 'lost';
-        await this.fail(error);
+        retryInMs = await this.fail(error);
       } finally {
         await this.release(stop.aborted ? 'stopped' : outcome);
       }
       if (outcome === 'superseded') await pause(this.context.standbyRetryMs, stop);
-      else if (outcome === 'lost') await pause(backoffDelay(this.failures || 1, this.context.retry), stop);
+      else if (outcome === 'lost') await pause(retryInMs ?? backoffDelay(this.failures || 1, this.context.retry), stop);
     }
   }
 
@@ -189,7 +199,7 @@ export class ProjectionWorker {
         const lock = this.lock ?? (await this.openLockSession());
         const [tried] = (await lock.query('SELECT pg_try_advisory_lock($1, $2) AS locked', [classId, objectId]))
           .rows as { locked: boolean }[];
-        if (tried?.locked) return this.acquired(announced);
+        if (tried?.locked) return this.acquired(announced, connectAttempts);
         if (!announced) {
           announced = true;
           this.role = 'standby';
@@ -198,16 +208,18 @@ export class ProjectionWorker {
         if (stop.aborted) return false;
         // Woken the moment the holder releases; lock_timeout turns the wait into a periodic health check.
         await lock.query('SELECT pg_advisory_lock($1, $2)', [classId, objectId]);
-        return this.acquired(announced);
+        return this.acquired(announced, connectAttempts);
       } catch (error) {
         if (stop.aborted) return false;
         if (pgErrorCode(error) === LOCK_NOT_AVAILABLE) continue; // lock_timeout: still held elsewhere
         connectAttempts += 1;
-        const delay = backoffDelay(connectAttempts, this.context.retry);
-        this.log.warn(
-          { projection: this.name, err: describeError(error), retryInMs: delay },
-          'could not reach the database for the projection lock',
-        );
+        const delay = backoffDelay(connectAttempts, this.context.reconnect);
+        if (worthReporting(connectAttempts)) {
+          this.log.warn(
+            { projection: this.name, err: describeError(error), attempt: connectAttempts, retryInMs: delay },
+            'could not reach the database for the projection lock; retrying',
+          );
+        }
         await this.dropLockSession();
         await pause(delay, stop);
       }
@@ -215,7 +227,11 @@ export class ProjectionWorker {
     return false;
   }
 
-  private acquired(afterStandby: boolean): boolean {
+  private acquired(afterStandby: boolean, failedAttempts: number): boolean {
+    if (failedAttempts > 0 || this.connectionLosses > 0) {
+      this.log.info({ projection: this.name, attempts: failedAttempts + this.connectionLosses }, 'reached the database again');
+    }
+    this.connectionLosses = 0;
     if (this.supersededBy === null) {
       this.log.info({ projection: this.name }, afterStandby ? 'took over the projection' : 'running the projection');
     }
@@ -297,8 +313,7 @@ export class ProjectionWorker {
           await this.context.rebuild(this.projection, signal);
         } catch (error) {
           if (signal.aborted) break;
-          await this.fail(error);
-          await pause(backoffDelay(this.failures, this.context.retry), signal);
+          await pause(await this.fail(error), signal);
         }
         this.role = 'active';
         continue;
@@ -316,8 +331,7 @@ export class ProjectionWorker {
           continue;
         }
         if (signal.aborted) break;
-        await this.fail(error);
-        await pause(backoffDelay(this.failures, this.context.retry), signal);
+        await pause(await this.fail(error), signal);
       }
     }
     return this.stopping.signal.aborted ? 'stopped' : 'lost';
@@ -477,6 +491,7 @@ export class ProjectionWorker {
 
   private reportBatch(position: Position, events: number, applied: number, phase: 'catching_up' | 'live', started: number): void {
     this.failures = 0;
+    this.connectionLosses = 0;
     this.lastError = null;
     this.context.advanced({
       projection: this.projection.name,
@@ -489,8 +504,24 @@ export class ProjectionWorker {
     });
   }
 
-  /** Records a failure (status `failing`, `last_error`) outside the rolled-back transaction and reports it. */
-  private async fail(error: unknown): Promise<void> {
+  /**
+   * Records a failure (status `failing`, `last_error`) outside the rolled-back transaction and reports it; returns
+   * how long to wait before trying again. A lost database is no failure of the projection: nothing is recorded
+   * (there is nowhere to record it), it is logged once in a while, and the wait stays short.
+   */
+  private async fail(error: unknown): Promise<number> {
+    if (isConnectionLoss(error)) {
+      this.connectionLosses += 1;
+      const retryInMs = backoffDelay(this.connectionLosses, this.context.reconnect);
+      if (worthReporting(this.connectionLosses)) {
+        this.log.warn(
+          { projection: this.name, err: describeError(error), attempt: this.connectionLosses, retryInMs },
+          'lost the database; the projection resumes when it is back',
+        );
+      }
+      this.context.failed({ projection: this.name, version: this.projection.version, error, attempt: this.connectionLosses, retryInMs });
+      return retryInMs;
+    }
     this.failures += 1;
     this.lastError = describeError(error);
     const retryInMs = backoffDelay(this.failures, this.context.retry);
@@ -511,5 +542,6 @@ export class ProjectionWorker {
       attempt: this.failures,
       retryInMs,
     });
+    return retryInMs;
   }
 }
