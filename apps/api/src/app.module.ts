@@ -14,6 +14,7 @@ import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
 import { noStorePlugin } from './graphql/no-store.plugin.js';
+import { unavailablePlugin } from './graphql/unavailable.plugin.js';
 import { MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
@@ -45,12 +46,15 @@ export class ApiModule {
             playground: false,
             introspection: true,
             includeStacktraceInErrorResponses: false,
+            // unavailablePlugin sets the status of execution results itself (503 + Retry-After for UNAVAILABLE).
+            preserveHttpStatusForExecutionErrors: false,
             context: ({ req }: { req: Request }): RequestContext => ({ req, loaders: {} }),
             formatError: (formatted, error) => formatGraphQLError(formatted, error, runtime.logger),
             plugins: [
               // Its per-field hook costs more than resolving the fields; noStorePlugin sets the one header it gave.
               ApolloServerPluginCacheControlDisabled(),
               noStorePlugin(),
+              unavailablePlugin(),
               graphqlMetricsPlugin(runtime.metrics),
               queryLimitsPlugin(() => schemaHost.schema, runtime.config.graphql.maxDepth, runtime.config.graphql.maxComplexity),
             ],
