@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { setTimeout as delay } from 'node:timers/promises';
 import { buildService, healthy as serviceHealthy, type ServiceBuild, serviceToken, type ServiceProcess, startServiceProcess } from '../support/built-service.js';
 import { freePort, startOwnPostgres, type OwnPostgres } from '../support/own-postgres.js';
-import { caughtUp, type DatabaseHandles, LARGE, openDatabase, partialWrites, readModelChecksums, rebuildAll, report, SteadyLoad, verifyChains } from '../support/reliability.js';
+import { caughtUp, checkpointReaches, type DatabaseHandles, headPosition, LARGE, openDatabase, partialWrites, readModelChecksums, rebuildAll, report, SteadyLoad, verifyChains } from '../support/reliability.js';
 
 const SIZE = LARGE
   ? { writers: 8, readers: 4, warmupMs: 5_000, outageMs: 20_000, afterMs: 10_000 }
@@ -70,6 +70,8 @@ describe('a database outage under load', () => {
       }
       await postgres.start();
       const backAt = Date.now();
+      // What was recorded before the outage (and in its first moments): applied by the projector after the return.
+      const resumed = headPosition(database.pool).then((head) => checkpointReaches(database.pool, 'audit-trail', head));
       let healthy: Probe | null = null;
       while (Date.now() - backAt < 30_000) {
         const answer = await probe(service.url);
@@ -80,8 +82,10 @@ describe('a database outage under load', () => {
         await delay(100);
       }
       const acknowledgedAtReturn = load.report().acknowledged;
+      const projectorResumedMs = await resumed;
       await delay(SIZE.afterMs);
       const loadReport = await load.stop();
+      const stoppedAt = Date.now();
       await caughtUp(database.pool);
       const caughtUpAt = Date.now();
 
@@ -102,6 +106,8 @@ describe('a database outage under load', () => {
       }
       expect(healthy).not.toBeNull();
       expect(healthy!.at - backAt).toBeLessThan(HEALTHY_WITHIN_MS);
+      expect(projectorResumedMs).toBeLessThan(HEALTHY_WITHIN_MS);
+      const firstAcknowledgedAfterReturn = Math.min(...load.sent.filter((c) => (c.acknowledgedAt ?? 0) >= backAt).map((c) => c.acknowledgedAt!)) - backAt;
 
       // The store: no partial write, no command twice, every chain intact.
       expect(await partialWrites(database.pool, load.sent)).toEqual([]);
@@ -126,11 +132,14 @@ describe('a database outage under load', () => {
         outageMs: backAt - downAt,
         commands: loadReport.commands,
         commandsSentMoreThanOnce: load.sent.filter((c) => c.attempts > 1).length,
+        commandRetries: load.sent.reduce((n, c) => n + c.attempts - 1, 0),
         queries: loadReport.queries,
         retriedAnswers: loadReport.retried,
         healthProbesDuringOutage: duringOutage.length,
         healthyAfterReturnMs: healthy!.at - backAt,
-        caughtUpAfterReturnMs: caughtUpAt - backAt,
+        firstCommandAcknowledgedAfterReturnMs: firstAcknowledgedAfterReturn,
+        projectorResumedAfterReturnMs: projectorResumedMs,
+        allAppliedAfterLoadStoppedMs: caughtUpAt - stoppedAt,
         events: chains.eventsChecked,
       });
     },

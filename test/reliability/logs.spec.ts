@@ -29,6 +29,8 @@ describe('the service log under failing SQL and dying connections', () => {
     // A short read-your-writes wait: the read models are broken on purpose below.
     service = await startTestService({ logger, env: { READ_YOUR_WRITES_TIMEOUT_MS: '300' } });
     token = await service.token('ADMIN', { associationId: 'reliability' });
+    // The first start builds every projection; the tables are broken below only once they are built and live.
+    await until('every projection built', async () => (await service.service.runner!.status()).every((p) => p.storedVersion === p.version && p.status === 'live'), 60_000);
   }, 120_000);
 
   afterAll(async () => {
@@ -38,6 +40,15 @@ describe('the service log under failing SQL and dying connections', () => {
   it('logs failing statements by their code and text, without their parameters or the rows they quote', async () => {
     const searched = '检索密文甲-7f3a9c';
     const appended = '写入密文乙-52e1d0';
+    try {
+      await breakAndFail(searched, appended);
+    } finally {
+      await service.pool.query('ALTER TABLE IF EXISTS enterprise_moved_aside RENAME TO enterprise');
+      await service.pool.query('ALTER TABLE es_events DROP CONSTRAINT IF EXISTS reliability_refused_name');
+    }
+  });
+
+  async function breakAndFail(searched: string, appended: string): Promise<void> {
     // The event store refuses this one name (a check Postgres reports with the failing row in its detail) ...
     await service.pool.query(`ALTER TABLE es_events ADD CONSTRAINT reliability_refused_name CHECK (data->>'name' IS DISTINCT FROM '${appended}') NOT VALID`);
     const refused = await post(service.url, token, REGISTER, {
@@ -51,16 +62,27 @@ describe('the service log under failing SQL and dying connections', () => {
     expect(failed.codes).toEqual(['INTERNAL_SERVER_ERROR']);
     await until('the failures logged', () => log().includes('relation \\"enterprise\\" does not exist') && log().includes('reliability_refused_name'));
 
+    // A registration the store takes but the enterprise register cannot apply: /health names the failure's kind only.
+    await post(service.url, token, REGISTER, {
+      input: { code: enterpriseCode(3, 3), name: '健康检查测试建设有限公司', legalRepresentative: '赵六', regionCode: '420100', ownership: 'PRIVATE' },
+    });
+    let health: { status: string; projections: { name: string; status: string; lag: number; lastError: string | null }[] } | null = null;
+    await until('the projection reported degraded', async () => {
+      health = (await (await fetch(`${service.url}/health`)).json()) as NonNullable<typeof health>;
+      return health.projections.some((p) => p.name === 'enterprise-register' && p.lastError !== null);
+    });
+    expect(health!.status).toBe('degraded');
+    expect(health!.projections.find((p) => p.name === 'enterprise-register')).toEqual({ name: 'enterprise-register', status: 'degraded', lag: expect.any(Number), lastError: 'QueryFailedError' });
+    expect(JSON.stringify(health)).not.toMatch(/does not exist|relation|enterprise_moved_aside/);
+    await until('the degraded projection logged', () => log().includes('health: projection enterprise-register is degraded'));
+
     const text = log();
     expect(text).toContain('"code":"42P01"');
     expect(text).toContain('"code":"23514"');
     expect(text).toMatch(/"statement":"SELECT count\(\*\)::int AS n FROM enterprise e WHERE e\.name ILIKE \$1/);
     for (const secret of [searched, appended, token, 'Failing row contains']) expect(text).not.toContain(secret);
     expect(text).not.toMatch(/"parameters"|"detail"/);
-
-    await service.pool.query('ALTER TABLE enterprise_moved_aside RENAME TO enterprise');
-    await service.pool.query('ALTER TABLE es_events DROP CONSTRAINT reliability_refused_name');
-  });
+  }
 
   it('logs idle connections that die without the client they belonged to, and the service goes on', async () => {
     // Requests side by side leave several pooled connections idle; then the server ends every connection of the

@@ -75,6 +75,8 @@ export interface SentCommand {
   readonly events: number;
   attempts: number;
   acknowledged: boolean;
+  /** When it was acknowledged (ms since the epoch). */
+  acknowledgedAt?: number;
 }
 
 export interface LoadReport {
@@ -172,6 +174,7 @@ export class SteadyLoad {
         const verdict = this.judge(answer, `${command.kind} ${code}`);
         if (verdict === 'ok') {
           command.acknowledged = true;
+          command.acknowledgedAt = Date.now();
           if (!updating) {
             own.push(code);
             this.registered.push(code);
@@ -285,5 +288,25 @@ export async function caughtUp(pool: pg.Pool, timeoutMs = 120_000): Promise<void
     if (rows[0]!.behind === 0 && known[0]!.n === registerProjections.length) return;
     if (Date.now() > deadline) throw new Error(`projections still behind after ${timeoutMs} ms`);
     await delay(50);
+  }
+}
+
+/** The store's last committed event's position (null when empty), in the projections' checkpoint format. */
+export async function headPosition(pool: pg.Pool): Promise<string | null> {
+  const { rows } = await pool.query<{ position: string }>(
+    `SELECT lpad(transaction_id::text, 20, '0') || ':' || lpad(global_position::text, 20, '0') AS position
+       FROM es_events ORDER BY transaction_id DESC, global_position DESC LIMIT 1`,
+  );
+  return rows[0]?.position ?? null;
+}
+
+/** Resolves with the time it took until the projection's stored checkpoint reached `position`. */
+export async function checkpointReaches(pool: pg.Pool, projection: string, position: string | null, timeoutMs = 60_000): Promise<number> {
+  const started = Date.now();
+  for (;;) {
+    const { rows } = await pool.query<{ position: string | null }>('SELECT position FROM projection_checkpoints WHERE name = $1', [projection]).catch(() => ({ rows: [] }));
+    if (position === null || (rows[0]?.position ?? '') >= position) return Date.now() - started;
+    if (Date.now() - started > timeoutMs) throw new Error(`${projection} did not reach ${position} within ${timeoutMs} ms`);
+    await delay(20);
   }
 }

@@ -570,7 +570,9 @@ async function startServer(
   let child: ChildProcess;
   try {
     // Detached: its own process group, so the terminal's Ctrl+C reaches only this process, which stops it last.
-    child = spawn(postgres, ['-D', dataDir, '-p', String(port)], { detached: true, stdio: ['ignore', fd, fd], env: serverEnv(), ...(account ?? {}) });
+    // No Unix socket (`-k ''`): every client connects over TCP, and a socket's lock file in /tmp, left by a server
+    // that was killed, names a pid that is still a zombie for a moment and would make the next start refuse.
+    child = spawn(postgres, ['-D', dataDir, '-p', String(port), '-k', ''], { detached: true, stdio: ['ignore', fd, fd], env: serverEnv(), ...(account ?? {}) });
   } finally {
     closeSync(fd);
   }

@@ -48,10 +48,10 @@ export interface RunServiceOptions {
 /** How long the fatal path waits for the service to stop before the process exits anyway. */
 const FATAL_STOP_TIMEOUT_MS = 10_000;
 
-function exitOnFatal(logger: Logger): (error: Error, service: RunningService) => void {
+function exitOnFatal(logger: Logger, entryPoint: string): (error: Error, service: RunningService) => void {
   return (error, service) => {
     logger.fatal({ err: error }, 'the service cannot go on without its database; exiting');
-    process.stderr.write(`start: ${error.message}\n`);
+    process.stderr.write(`${entryPoint}: ${error.message}\n`);
     const timer = setTimeout(() => process.exit(EXIT.failed), FATAL_STOP_TIMEOUT_MS);
     timer.unref();
     service.stop().then(
@@ -133,7 +133,8 @@ export async function runService(config: AppConfig, startHost: StartHost, option
         return stopping;
       },
     };
-    const onFatal = options.onFatal ?? exitOnFatal(logger);
+    // Named as the entry points name their own failures (`start: …`, `projector: …`).
+    const onFatal = options.onFatal ?? exitOnFatal(logger, config.runMode === 'projector' ? 'projector' : 'start');
     void infrastructure.failure.then((error) => {
       if (!stopping) onFatal(error, service);
     });
