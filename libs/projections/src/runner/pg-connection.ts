@@ -82,7 +82,8 @@ const CONNECTION_LOSS_MESSAGES =
 
 /**
  * The database went away or cannot be reached (refused, reset, terminated, shutting down, starting up): nothing
- * the projection did. The runner waits for it to come back instead of counting a failure of the projection.
+ * the projection did. The runner waits for it to come back instead of counting a failure of the projection. The same
+ * classes as `isConnectionFailure` in libs/platform, which sits above this layer and cannot be imported here.
  */
 export function isConnectionLoss(error: unknown): boolean {
   for (let current = error as { code?: unknown; message?: unknown; driverError?: unknown; cause?: unknown; errors?: unknown } | null, depth = 0; current && typeof current === 'object' && depth < 5; depth++) {
