@@ -57,4 +57,19 @@ export type {
 export { DuesQueries } from './dues/dues.queries.js';
 export { CreditQueries } from './credit/credit.queries.js';
 export { ReadModelDatabaseQueries } from './read-models/read-model-database.queries.js';
-export type { CreditCycleKey } from './credit/credit.queries.js';
+export type {
+  CreditApplicationView,
+  CreditConductRecordView,
+  CreditCycleKey,
+  CreditCycleView,
+  CreditExplanationView,
+  CreditGradeCountView,
+  CreditGradeRecomputationView,
+  CreditHistoryStepView,
+  CreditIndicatorScoreView,
+  CreditRatingStatusCountView,
+  CreditRatingView,
+  CreditRulebookView,
+  CreditScorerView,
+  CreditSubjectLookupView,
+} from './credit/credit.queries.js';

@@ -23,8 +23,10 @@ import {
 import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCreditRulebookVersion } from '#domain/credit';
 import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
+import { CreditQueries, type CreditSubjectLookupView } from '#projections';
 import { assertAdminOf } from '../graphql/association-access.js';
 import { asOfInstant } from '../graphql/as-of.js';
+import { readCreditCode } from '../graphql/credit-code-input.js';
 import { selects } from '../graphql/selection.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
@@ -51,7 +53,7 @@ import {
   StartCreditNoticeInput,
   StartCreditNoticesInput,
 } from './credit.inputs.js';
-import { CreditReadModel } from './credit.read-model.js';
+import { CreditHistory } from './credit-history.js';
 import {
   CreditApplicationConnection,
   CreditApplicationStatusEnum,
@@ -84,12 +86,30 @@ function bulkPayload({ refusals, total: _total, ...counts }: BulkOutcome): Credi
   return { ...counts, refusals: refusals.map(({ key, rule, message }) => ({ subjectId: key, rule, message })) };
 }
 
+/** A look-up's answer for one subject: what the register knew, and what that makes of the code asked for. */
+function subjectRatingsOf({ subjectId, code, asOf, enterpriseName, ratings, inForce, registered, person }: CreditSubjectLookupView): SubjectRatings {
+  // The code's own check is needed only for a subject the register knows nothing of.
+  const reading = ratings.length > 0 || registered || person ? null : readCreditCode(subjectId);
+  const invalid = reading !== null && reading.kind !== 'valid';
+  return {
+    subjectId,
+    asOf,
+    enterpriseName,
+    ratings,
+    inForce,
+    code: invalid ? null : code,
+    outcome: ratings.length > 0 ? 'RATED' : reading === null ? 'NOT_RATED' : invalid ? 'INVALID_CODE' : 'NOT_REGISTERED',
+    invalidReason: reading !== null && reading.kind !== 'valid' ? reading.reason : null,
+  };
+}
+
 
 @Resolver()
 export class CreditResolver {
   constructor(
     private readonly commandBus: CommandBus,
-    private readonly readModel: CreditReadModel,
+    private readonly readModel: CreditQueries,
+    private readonly histories: CreditHistory,
     @Inject(CLOCK) private readonly clock: Clock,
   ) {}
 
@@ -160,14 +180,14 @@ export class CreditResolver {
     const at = asOfInstant(asOf, this.clock.now(), errors);
     if (errors.length > 0) throw new InvalidInput(errors);
     if (actor.role === 'MEMBER') for (const s of subjectIds) assertMayRead(actor, null, normaliseCreditCode(s));
-    return this.readModel.lookUpSubjects(subjectIds, at, selects(info, 'enterpriseName'));
+    return (await this.readModel.lookUpSubjects(subjectIds, at, selects(info, 'enterpriseName'))).map(subjectRatingsOf);
   }
 
   @Query(() => [CreditHistoryStep], { description: "A subject's credit history: every step in order, with actor, authority, rule version and evidence." })
   @Roles('ADMIN', 'AUDITOR', 'MEMBER')
   creditHistory(@Args('subjectId') subjectId: string, @CurrentActor() actor: Actor): Promise<CreditHistoryStep[]> {
     assertMayRead(actor, actor.role === 'ADMIN' ? actor.associationId ?? null : null, subjectId);
-    return this.readModel.history(subjectId, actor.role === 'ADMIN' ? (actor.associationId ?? null) : null);
+    return this.histories.of(subjectId, actor.role === 'ADMIN' ? (actor.associationId ?? null) : null);
   }
 
   @Query(() => CreditExplanation, { description: 'Why an application got its grade, with a recomputation from the recorded inputs.' })
@@ -467,5 +487,5 @@ export class CreditResolver {
   }
 }
 
-export const CREDIT_PROVIDERS = [CreditReadModel];
+export const CREDIT_PROVIDERS = [CreditHistory];
 export const CREDIT_RESOLVERS = [CreditResolver];

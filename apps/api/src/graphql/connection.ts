@@ -1,7 +1,7 @@
 import { type Type } from '@nestjs/common';
 import { ArgsType, Field, Int, ObjectType } from '@nestjs/graphql';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { InvalidInput } from '#domain/shared';
+import type { Page } from '#projections';
 
 @ObjectType({ description: 'Relay page information.' })
 export class PageInfo {
@@ -18,16 +18,8 @@ export class PageInfo {
   endCursor: string | null;
 }
 
-export interface Edge<T> {
-  cursor: string;
-  node: T;
-}
-
-export interface Connection<T> {
-  edges: Edge<T>[];
-  pageInfo: PageInfo;
-  totalCount: number;
-}
+/** What a connection field resolves to: a page as the query classes build it (`toPage` in libs/projections). */
+export type Connection<T> = Page<T>;
 
 /** A Relay connection type for `Node` (`XConnection` with `XEdge`). */
 export function ConnectionType<T>(node: Type<T>, name: string): Type<Connection<T>> {
@@ -67,45 +59,4 @@ export class PageArgs {
   @IsString()
   @MaxLength(500)
   after?: string | null;
-}
-
-/** Opaque cursors: base64url of a JSON array of the sort-key values of the row. */
-export function encodeCursor(values: readonly (string | number)[]): string {
-  return Buffer.from(JSON.stringify(values)).toString('base64url');
-}
-
-export function decodeCursor(cursor: string | null | undefined, arity: number): (string | number)[] | null {
-  if (!cursor) return null;
-  try {
-    const values = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as unknown;
-    if (Array.isArray(values) && values.length === arity && values.every((v) => typeof v === 'string' || typeof v === 'number')) {
-      return values as (string | number)[];
-    }
-  } catch {
-    // fall through to the field error below
-  }
-  throw new InvalidInput([{ field: 'after', message: 'is not a cursor this list returned.' }]);
-}
-
-/** Builds a connection from `first + 1` fetched rows (the extra row only tells whether a next page exists). */
-export function toConnection<Row, Node>(
-  rows: readonly Row[],
-  first: number,
-  totalCount: number,
-  hasPrevious: boolean,
-  cursorOf: (row: Row) => string,
-  nodeOf: (row: Row) => Node,
-): Connection<Node> {
-  const page = rows.slice(0, first);
-  const edges = page.map((row) => ({ cursor: cursorOf(row), node: nodeOf(row) }));
-  return {
-    edges,
-    totalCount,
-    pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: hasPrevious,
-      startCursor: edges[0]?.cursor ?? null,
-      endCursor: edges[edges.length - 1]?.cursor ?? null,
-    },
-  };
 }
