@@ -12,6 +12,7 @@ import { ConsoleModule } from './console/console.module.js';
 import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js';
 import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
+import { AccessScopeGuard, ScorerAssignments } from './graphql/access-scope.guard.js';
 import { queryLimitsPlugin } from './graphql/limits.plugin.js';
 import { noStorePlugin } from './graphql/no-store.plugin.js';
 import { unavailablePlugin } from './graphql/unavailable.plugin.js';
@@ -64,6 +65,9 @@ export class ApiModule {
       controllers: [HealthController, MetricsController],
       providers: [
         { provide: APP_GUARD, useClass: AuthGuard },
+        // After AuthGuard (global guards run in this order): the scope, once the token and the role are known.
+        { provide: APP_GUARD, useClass: AccessScopeGuard },
+        ScorerAssignments,
         { provide: APP_PIPE, useFactory: inputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
         ...CREDIT_PROVIDERS,

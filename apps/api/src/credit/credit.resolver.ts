@@ -21,10 +21,10 @@ import {
   StartCreditNoticesCommand,
 } from '#application';
 import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCreditRulebookVersion } from '#domain/credit';
-import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
+import { type Actor, type FieldError, InvalidInput, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { CreditQueries, type CreditSubjectLookupView } from '#projections';
-import { assertAdminOf } from '../graphql/association-access.js';
+import { ScopedTo } from '../graphql/access-scope.guard.js';
 import { asOfInstant } from '../graphql/as-of.js';
 import { readCreditCode } from '../graphql/credit-code-input.js';
 import { selects } from '../graphql/selection.js';
@@ -117,6 +117,7 @@ export class CreditResolver {
 
   @Query(() => [CreditRulebookView], { description: 'Credit rulebook versions (评价办法) of an association.' })
   @Roles('ADMIN', 'AUDITOR', 'EXPERT', 'TENDER')
+  @ScopedTo({ association: 'associationId' })
   creditRulebooks(
     @Args('associationId') associationId: string,
     @Args('rulebookId', { type: () => String, nullable: true }) rulebookId: string | null,
@@ -126,8 +127,8 @@ export class CreditResolver {
 
   @Query(() => CreditCycleView, { description: 'A credit cycle with its scorers and grade distribution.' })
   @Roles('ADMIN', 'AUDITOR')
-  async creditCycle(@Args('associationId') associationId: string, @Args('cycleId') cycleId: string, @CurrentActor() actor: Actor): Promise<CreditCycleView> {
-    assertMayRead(actor, associationId, null);
+  @ScopedTo({ association: 'associationId' })
+  async creditCycle(@Args('associationId') associationId: string, @Args('cycleId') cycleId: string): Promise<CreditCycleView> {
     const cycle = await this.readModel.cycle(associationId, cycleId, this.clock.now());
     if (!cycle) throw new NotFound('Credit cycle', cycleId);
     return cycle;
@@ -135,27 +136,25 @@ export class CreditResolver {
 
   @Query(() => CreditApplicationConnection, { description: 'Applications of a cycle by subject, filtered by status or proposed grade.' })
   @Roles('ADMIN', 'AUDITOR')
+  @ScopedTo({ association: 'associationId' })
   creditApplications(
     @Args('associationId') associationId: string,
     @Args('cycleId') cycleId: string,
     @Args('status', { type: () => CreditApplicationStatusEnum, nullable: true }) status: string | null,
     @Args('grade', { type: () => String, nullable: true }) grade: string | null,
     @Args() page: PageArgs,
-    @CurrentActor() actor: Actor,
   ): Promise<Connection<CreditApplicationView>> {
-    assertMayRead(actor, associationId, null);
     return this.readModel.applications(associationId, cycleId, { status, grade }, page.first, page.after, this.clock.now());
   }
 
   @Query(() => CreditApplicationView, { description: 'One application and the rating it led to.' })
   @Roles('ADMIN', 'AUDITOR', 'MEMBER')
+  @ScopedTo({ association: 'associationId', firm: 'subjectId' })
   async creditApplication(
     @Args('associationId') associationId: string,
     @Args('cycleId') cycleId: string,
     @Args('subjectId') subjectId: string,
-    @CurrentActor() actor: Actor,
   ): Promise<CreditApplicationView> {
-    assertMayRead(actor, associationId, subjectId);
     const found = await this.readModel.application(associationId, cycleId, subjectId, this.clock.now());
     if (!found) throw new NotFound('Credit application', `${cycleId}/${subjectId}`);
     return found;
@@ -167,10 +166,10 @@ export class CreditResolver {
       'One answer per subject asked for, in that order, saying whether the code is invalid (and why), not registered, not rated, or rated, with the firm’s name.',
   })
   @Roles('ADMIN', 'AUDITOR', 'TENDER', 'MEMBER')
+  @ScopedTo({ firm: 'subjectIds' })
   async creditRatingsAsOf(
     @Args('subjectIds', { type: () => [String] }) subjectIds: string[],
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
-    @CurrentActor() actor: Actor,
     @Info() info: GraphQLResolveInfo,
   ): Promise<SubjectRatings[]> {
     const errors: FieldError[] = [];
@@ -179,12 +178,12 @@ export class CreditResolver {
     }
     const at = asOfInstant(asOf, this.clock.now(), errors);
     if (errors.length > 0) throw new InvalidInput(errors);
-    if (actor.role === 'MEMBER') for (const s of subjectIds) assertMayRead(actor, null, normaliseCreditCode(s));
     return (await this.readModel.lookUpSubjects(subjectIds, at, selects(info, 'enterpriseName'))).map(subjectRatingsOf);
   }
 
   @Query(() => [CreditHistoryStep], { description: "A subject's credit history: every step in order, with actor, authority, rule version and evidence." })
   @Roles('ADMIN', 'AUDITOR', 'MEMBER')
+  @ScopedTo({ firm: 'subjectId' })
   creditHistory(@Args('subjectId') subjectId: string, @CurrentActor() actor: Actor): Promise<CreditHistoryStep[]> {
     assertMayRead(actor, actor.role === 'ADMIN' ? actor.associationId ?? null : null, subjectId);
     return this.histories.of(subjectId, actor.role === 'ADMIN' ? (actor.associationId ?? null) : null);
@@ -192,13 +191,12 @@ export class CreditResolver {
 
   @Query(() => CreditExplanation, { description: 'Why an application got its grade, with a recomputation from the recorded inputs.' })
   @Roles('ADMIN', 'AUDITOR', 'MEMBER')
+  @ScopedTo({ association: 'associationId', firm: 'subjectId' })
   async creditExplanation(
     @Args('associationId') associationId: string,
     @Args('cycleId') cycleId: string,
     @Args('subjectId') subjectId: string,
-    @CurrentActor() actor: Actor,
   ): Promise<CreditExplanation> {
-    assertMayRead(actor, associationId, subjectId);
     const found = await this.readModel.explanation(associationId, cycleId, subjectId, this.clock.now());
     if (!found) throw new NotFound('Computed credit grade', `${cycleId}/${subjectId}`);
     return found;
@@ -209,17 +207,16 @@ export class CreditResolver {
       "Conduct records (不良/良好行为) of a subject with their disclosure periods, those of one association (an admin's own, by default) or, for auditors, tender systems and the firm itself, of every association.",
   })
   @Roles('ADMIN', 'AUDITOR', 'TENDER', 'MEMBER')
+  @ScopedTo({ association: 'associationId', associationOptional: true, firm: 'subjectId' })
   creditConductRecords(
     @Args('subjectId') subjectId: string,
     @Args('associationId', { type: () => String, nullable: true }) associationId: string | null,
     @CurrentActor() actor: Actor,
   ): Promise<CreditConductRecordView[]> {
-    if (actor.role === 'MEMBER') assertMayRead(actor, null, subjectId);
     if (actor.role !== 'ADMIN') return this.readModel.conductRecords(subjectId, associationId);
-    // An admin reads its own association's records only.
+    // An admin reads its own association's records only (the scope guard checked a given association).
     const own = associationId ?? actor.associationId ?? null;
     if (own === null) throw new ForbiddenError('An admin without an association may not read conduct records.');
-    assertAdminOf(actor, own);
     return this.readModel.conductRecords(subjectId, own);
   }
 
@@ -227,9 +224,9 @@ export class CreditResolver {
 
   @Mutation(() => CreditCommandPayload, { description: 'Defines the next version of a credit rulebook.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async defineCreditRulebook(@Args('input') input: DefineCreditRulebookInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     const command = { type: 'DefineCreditRulebookVersion', ...fields } as DefineCreditRulebookVersion;
     const result = await this.commandBus.execute(new ActOnCreditRulebookCommand(command, actor, commandId));
     const version = result.revision === null ? null : await this.latestVersion(fields.associationId, fields.rulebookId);
@@ -238,9 +235,9 @@ export class CreditResolver {
 
   @Mutation(() => CreditCommandPayload, { description: 'Replaces a rulebook version that no cycle uses yet.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async amendCreditRulebook(@Args('input') input: AmendCreditRulebookInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     const command = { type: 'AmendCreditRulebookVersion', ...fields } as AmendCreditRulebookVersion;
     const result = await this.commandBus.execute(new ActOnCreditRulebookCommand(command, actor, commandId));
     return { ...this.base(result), rulebook: await this.readModel.rulebook(fields.associationId, fields.rulebookId, fields.version) };
@@ -253,27 +250,27 @@ export class CreditResolver {
 
   @Mutation(() => CreditCommandPayload, { description: 'Opens a cycle on a rulebook version, which is pinned and can no longer change.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async openCreditCycle(@Args('input') input: OpenCreditCycleInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     const result = await this.commandBus.execute(new OpenCreditCycleCommand({ type: 'OpenCreditCycle', ...fields }, actor, commandId));
     return this.cyclePayload(result, fields);
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Assigns a scorer (expert or department officer) for a body, with their employer.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async assignCreditScorer(@Args('input') input: AssignCreditScorerInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     const result = await this.commandBus.execute(new ActOnCreditCycleCommand({ type: 'AssignCreditScorer', ...fields }, actor, commandId));
     return this.cyclePayload(result, fields);
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Closes a cycle to new applications.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async closeCreditCycle(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     const result = await this.commandBus.execute(new ActOnCreditCycleCommand({ type: 'CloseCreditCycle', ...fields }, actor, commandId));
     return this.cyclePayload(result, fields);
   }
@@ -282,23 +279,23 @@ export class CreditResolver {
 
   @Mutation(() => CreditCommandPayload, { description: 'Files an application with its self-assessment (an admin, or the member firm itself).' })
   @Roles('ADMIN', 'MEMBER')
+  @ScopedTo({ association: 'input.associationId', firm: 'input.subjectId' })
   fileCreditApplication(@Args('input') input: FileCreditApplicationInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
-    if (actor.role === 'MEMBER') assertMayRead(actor, null, fields.subjectId);
-    else assertAdminOf(actor, fields.associationId);
     return this.onApplication({ type: 'FileCreditApplication', ...fields }, commandId, actor);
   }
 
   @Mutation(() => CreditBulkPayload, { description: 'Files many applications to a cycle: one command per applicant.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async fileCreditApplications(@Args('input') input: FileCreditApplicationsInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
     const { commandId, associationId, cycleId, applications } = plain(input);
-    assertAdminOf(actor, associationId);
     return bulkPayload(await this.commandBus.execute(new FileCreditApplicationsCommand({ associationId, cycleId, applications }, actor, commandId)));
   }
 
   @Mutation(() => CreditCommandPayload, { description: "Records an assigned scorer's scores for one application, with evidence." })
   @Roles('EXPERT', 'ADMIN')
+  @ScopedTo({ association: 'input.associationId', cycle: 'input.cycleId' })
   scoreCreditIndicators(@Args('input') input: ScoreCreditIndicatorsInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
     return this.onApplication({ type: 'ScoreCreditIndicators', ...fields }, commandId, actor);
@@ -306,6 +303,7 @@ export class CreditResolver {
 
   @Mutation(() => CreditBulkPayload, { description: "Records an assigned scorer's scores for many applications of a cycle." })
   @Roles('EXPERT', 'ADMIN')
+  @ScopedTo({ association: 'input.associationId', cycle: 'input.cycleId' })
   async scoreCreditApplications(@Args('input') input: ScoreCreditApplicationsInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
     const { commandId, associationId, cycleId, applications } = plain(input);
     return bulkPayload(await this.commandBus.execute(new ScoreCreditApplicationsCommand({ associationId, cycleId, applications }, actor, commandId)));
@@ -313,19 +311,21 @@ export class CreditResolver {
 
   @Mutation(() => CreditCommandPayload, { description: 'Completes the review: the grade is computed from the thresholds and vetoes.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   completeCreditReview(@Args('input') input: CreditApplicationRefInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     return this.adminOnApplication(input, actor, (f) => ({ type: 'CompleteCreditReview', ...f }));
   }
 
   @Mutation(() => CreditBulkPayload, { description: 'Completes the review of every application of the cycle still under review.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async completeCreditReviews(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
-    assertAdminOf(actor, input.associationId);
     return bulkPayload(await this.commandBus.execute(new CompleteCreditReviewsCommand({ associationId: input.associationId, cycleId: input.cycleId }, actor)));
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Requests a grade override on a credit-committee decision; a second person approves it.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   requestCreditGradeOverride(@Args('input') input: RequestCreditGradeOverrideInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     return this.adminOnApplication(input, actor, (f) => ({
       type: 'RequestCreditGradeOverride',
@@ -338,26 +338,29 @@ export class CreditResolver {
 
   @Mutation(() => CreditCommandPayload, { description: 'Approves a requested grade override (not by its requester).' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   approveCreditGradeOverride(@Args('input') input: CreditApplicationRefInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     return this.adminOnApplication(input, actor, (f) => ({ type: 'ApproveCreditGradeOverride', ...f }));
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Starts the public notice (公示) of a reviewed application.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   startCreditNotice(@Args('input') input: StartCreditNoticeInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     return this.adminOnApplication(input, actor, (f) => ({ type: 'StartCreditNotice', ...f, startsOn: input.startsOn ?? null }));
   }
 
   @Mutation(() => CreditBulkPayload, { description: 'Starts the public notice of every reviewed application of the cycle.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async startCreditNotices(@Args('input') input: StartCreditNoticesInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
-    assertAdminOf(actor, input.associationId);
     const { associationId, cycleId } = input;
     return bulkPayload(await this.commandBus.execute(new StartCreditNoticesCommand({ associationId, cycleId, startsOn: input.startsOn ?? null }, actor)));
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Records an objection (异议) filed during the notice.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   fileCreditObjection(@Args('input') input: FileCreditObjectionInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     return this.adminOnApplication(input, actor, (f) => ({
       type: 'FileCreditObjection',
@@ -371,26 +374,29 @@ export class CreditResolver {
 
   @Mutation(() => CreditCommandPayload, { description: 'Resolves an objection: UPHELD sends the application back to its scorers; DISMISSED with reasons.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   resolveCreditObjection(@Args('input') input: ResolveCreditObjectionInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     return this.adminOnApplication(input, actor, (f) => ({ type: 'ResolveCreditObjection', ...f, objectionId: input.objectionId, outcome: input.outcome, reasons: input.reasons }));
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Issues the rating after the notice, with no objection open (certificate number unique).' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   issueCreditRating(@Args('input') input: IssueCreditRatingInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     return this.adminOnApplication(input, actor, (f) => ({ type: 'IssueCreditRating', ...f, certificateNumber: input.certificateNumber, validFrom: input.validFrom ?? null }));
   }
 
   @Mutation(() => CreditBulkPayload, { description: 'Issues every rating of the cycle whose notice is over; a re-run writes nothing.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async issueCreditRatings(@Args('input') input: IssueCreditRatingsInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
-    assertAdminOf(actor, input.associationId);
     const { associationId, cycleId, certificatePrefix } = input;
     return bulkPayload(await this.commandBus.execute(new IssueCreditRatingsCommand({ associationId, cycleId, certificatePrefix, validFrom: input.validFrom ?? null }, actor)));
   }
 
   @Mutation(() => CreditCommandPayload, { description: 'Annual review of a valid rating: confirm, or downgrade by levels.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   reviewCreditRating(@Args('input') input: ReviewCreditRatingInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     return this.adminOnApplication(input, actor, (f) => ({
       type: 'ReviewCreditRatingAnnually',
@@ -404,6 +410,7 @@ export class CreditResolver {
 
   @Mutation(() => CreditCommandPayload, { description: 'Lifts the suspension of a rating on a decision (e.g. after rectification).' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   reinstateCreditRating(@Args('input') input: ReinstateCreditRatingInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     return this.adminOnApplication(input, actor, (f) => ({
       type: 'ReinstateCreditRating',
@@ -416,8 +423,8 @@ export class CreditResolver {
 
   @Mutation(() => CreditBulkPayload, { description: 'Records the expiry of every rating of the cycle past its valid-to.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async recordCreditExpiries(@Args('input') input: CreditCycleRefInput, @CurrentActor() actor: Actor): Promise<CreditBulkPayload> {
-    assertAdminOf(actor, input.associationId);
     return bulkPayload(await this.commandBus.execute(new RecordCreditExpiriesCommand({ associationId: input.associationId, cycleId: input.cycleId }, actor)));
   }
 
@@ -427,9 +434,9 @@ export class CreditResolver {
     description: "Records an association's conduct record and applies it at once, by the dynamic rules, to every valid rating that association issued.",
   })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async recordCreditConduct(@Args('input') input: RecordCreditConductInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     const command = { type: 'RecordCreditConduct' as const, ...fields, penaltyMonths: fields.penaltyMonths ?? null };
     const outcome = await this.commandBus.execute(new RecordCreditConductCommand(command, actor, commandId));
     const now = this.clock.now();
@@ -443,9 +450,9 @@ export class CreditResolver {
 
   @Mutation(() => CreditCommandPayload, { description: 'Shortens the disclosure of a record after proven rectification (never below 3 months).' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async shortenCreditConductDisclosure(@Args('input') input: ShortenCreditConductDisclosureInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     const result = await this.commandBus.execute(new ShortenCreditConductDisclosureCommand({ type: 'ShortenCreditConductDisclosure', ...fields }, actor, commandId));
     return { ...this.base(result), conductRecord: await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId) };
   }
@@ -457,7 +464,6 @@ export class CreditResolver {
     actor: Actor,
     build: (key: { associationId: string; cycleId: string; subjectId: string }) => CreditApplicationCommand,
   ): Promise<CreditCommandPayload> {
-    assertAdminOf(actor, input.associationId);
     return this.onApplication(plain(build({ associationId: input.associationId, cycleId: input.cycleId, subjectId: input.subjectId })), input.commandId, actor);
   }
 

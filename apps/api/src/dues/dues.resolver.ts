@@ -14,9 +14,9 @@ import {
   RecordDuesPaymentCommand,
 } from '#application';
 import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFound } from '#domain/shared';
-import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
+import { CLOCK, type Clock, CurrentActor, Roles } from '#platform';
 import { DuesQueries, MembershipQueries } from '#projections';
-import { assertAdminOf } from '../graphql/association-access.js';
+import { ScopedTo } from '../graphql/access-scope.guard.js';
 import { asOfInstant } from '../graphql/as-of.js';
 import { readCreditCode } from '../graphql/credit-code-input.js';
 import { payloadOf } from '../graphql/command.types.js';
@@ -54,20 +54,6 @@ import {
   type WaiverView,
 } from './dues.types.js';
 
-/** Auditors read everything; admins their own association; members only their own statement. */
-function assertMayRead(actor: Actor, associationId: string, enterpriseCode?: string): void {
-  if (actor.role === 'AUDITOR') return;
-  if (actor.role === 'MEMBER') {
-    if (actor.associationId !== associationId || enterpriseCode === undefined || actor.enterpriseCode !== enterpriseCode) {
-      throw new ForbiddenError('A member may read only its own dues statement.');
-    }
-    return;
-  }
-  assertAdminOf(actor, associationId);
-}
-
-
-
 /** A bulk run's tally as the API reports it: refusals by enterprise code, the run's total in fen. */
 function bulkPayload({ refusals, total, ...counts }: BulkOutcome): DuesBulkPayload {
   return { ...counts, refusals: refusals.map(({ key, rule, message }) => ({ enterpriseCode: key, rule, message })), amountFen: total };
@@ -98,8 +84,8 @@ export class DuesResolver {
 
   @Query(() => [FeeScheduleVersionView], { description: 'Every version of the fee schedule of an association, oldest first.' })
   @Roles('ADMIN', 'AUDITOR')
-  async feeSchedules(@Args() { associationId }: AssociationArgs, @CurrentActor() actor: Actor): Promise<FeeScheduleVersionView[]> {
-    assertMayRead(actor, associationId);
+  @ScopedTo({ association: 'associationId' })
+  async feeSchedules(@Args() { associationId }: AssociationArgs): Promise<FeeScheduleVersionView[]> {
     await this.assertAssociation(associationId);
     return this.readModel.feeSchedules(associationId);
   }
@@ -109,19 +95,18 @@ export class DuesResolver {
       "A member's dues, year by year, as the register stood at `asOf` (default: now; not in the future). A malformed code is refused on its field (BAD_USER_INPUT); an unknown association, a code no enterprise is registered under and a firm never a member of the association are NOT_FOUND.",
   })
   @Roles('ADMIN', 'AUDITOR', 'MEMBER')
+  @ScopedTo({ association: 'associationId', firm: 'enterpriseCode', memberInAssociation: true })
   async duesStatement(
     @Args() { associationId, enterpriseCode }: StatementArgs,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
-    @CurrentActor() actor: Actor,
   ): Promise<DuesStatement> {
-    // Input first (it reveals nothing), then access, then what the register holds.
+    // Access is decided (the scope guard ran before any input was read); then input, then what the register holds.
     const errors: FieldError[] = [];
     const reading = readCreditCode(enterpriseCode);
     if (reading.kind === 'malformed') errors.push({ field: 'enterpriseCode', message: reading.reason });
     const at = asOfInstant(asOf, this.clock.now(), errors);
     if (reading.kind === 'malformed' || errors.length > 0) throw new InvalidInput(errors);
     const code = reading.code;
-    assertMayRead(actor, associationId, code);
     const subject = await this.readModel.statementSubject(associationId, code, at);
     if (!subject.associationExists) throw new NotFound('Association', associationId);
     if (!subject.registered) {
@@ -144,6 +129,7 @@ export class DuesResolver {
       'The waiver register (减免登记) of a year: every waiver with its reason, its authority (an approval, or a policy and its decision) and who recorded it.',
   })
   @Roles('ADMIN', 'AUDITOR')
+  @ScopedTo({ association: 'associationId' })
   async duesWaiverRegister(
     @Args() { associationId, year }: AssociationYearArgs,
     @Args('reasonCategory', { type: () => WaiverReasonEnum, nullable: true }) reasonCategory: string | null,
@@ -156,9 +142,7 @@ export class DuesResolver {
     @Args('recordedBy', { type: () => String, nullable: true, description: 'Waivers this person put in effect: their approvals and the policy grants they applied.' })
     recordedBy: string | null,
     @Args() page: PageArgs,
-    @CurrentActor() actor: Actor,
   ): Promise<Connection<WaiverView>> {
-    assertMayRead(actor, associationId);
     await this.assertAssociation(associationId);
     return this.readModel.waiverRegister(
       associationId,
@@ -171,28 +155,26 @@ export class DuesResolver {
 
   @Query(() => DuesAnnualReport, { description: 'Dues invoiced, collected and waived (by reason) in a year, as recorded at `asOf`.' })
   @Roles('ADMIN', 'AUDITOR')
+  @ScopedTo({ association: 'associationId' })
   async duesAnnualReport(
     @Args() { associationId, year }: AssociationYearArgs,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
-    @CurrentActor() actor: Actor,
   ): Promise<DuesAnnualReport> {
     const at = this.asOf(asOf);
-    assertMayRead(actor, associationId);
     await this.assertAssociation(associationId);
     return this.readModel.annualReport(associationId, year, at);
   }
 
   @Query(() => ArrearsConnection, { description: 'Members with completed years unpaid at `asOf`, by enterprise code (欠费账龄).' })
   @Roles('ADMIN', 'AUDITOR')
+  @ScopedTo({ association: 'associationId' })
   async duesArrears(
     @Args() { associationId }: AssociationArgs,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
     @Args('minUnpaidYears', { type: () => Int, defaultValue: 1 }) minUnpaidYears: number,
     @Args() page: PageArgs,
-    @CurrentActor() actor: Actor,
   ): Promise<Connection<ArrearsView>> {
     const at = this.asOf(asOf);
-    assertMayRead(actor, associationId);
     await this.assertAssociation(associationId);
     return this.readModel.arrears(associationId, at, Math.max(1, minUnpaidYears), page.first, page.after);
   }
@@ -201,13 +183,12 @@ export class DuesResolver {
     description: "Members whose unpaid years reach the charter's number for deemed withdrawal (自动退会), as at `asOf`.",
   })
   @Roles('ADMIN', 'AUDITOR')
+  @ScopedTo({ association: 'associationId' })
   async deemedWithdrawalCandidates(
     @Args() { associationId }: AssociationArgs,
     @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
-    @CurrentActor() actor: Actor,
   ): Promise<DeemedWithdrawalCandidates> {
     const at = this.asOf(asOf);
-    assertMayRead(actor, associationId);
     const found = await this.readModel.deemedWithdrawalCandidates(associationId, at);
     if (!found) throw new NotFound('Association', associationId);
     return { ...found, asOf: at };
@@ -215,12 +196,11 @@ export class DuesResolver {
 
   @Query(() => [WaiverPolicyView], { description: 'Waiver policies of an association, with what each granted.' })
   @Roles('ADMIN', 'AUDITOR')
+  @ScopedTo({ association: 'associationId' })
   async waiverPolicies(
     @Args() { associationId }: AssociationArgs,
     @Args('year', { type: () => Int, nullable: true }) year: number | null,
-    @CurrentActor() actor: Actor,
   ): Promise<WaiverPolicyView[]> {
-    assertMayRead(actor, associationId);
     await this.assertAssociation(associationId);
     return this.readModel.waiverPolicies(associationId, year);
   }
@@ -229,9 +209,9 @@ export class DuesResolver {
 
   @Mutation(() => DuesCommandPayload, { description: 'Adopts a new fee schedule version on a general assembly decision.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async adoptFeeSchedule(@Args('input') input: AdoptFeeScheduleInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
-    assertAdminOf(actor, fields.associationId);
     const result = await this.commandBus.execute(new AdoptFeeScheduleCommand(
       {
         type: 'AdoptFeeSchedule',
@@ -251,6 +231,7 @@ export class DuesResolver {
 
   @Mutation(() => DuesCommandPayload, { description: "Invoices one active member's dues for a year (nothing new if already invoiced)." })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   issueDuesInvoice(@Args('input') input: IssueDuesInvoiceInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
     return this.onAccount({ type: 'IssueDuesInvoice', ...fields }, commandId, actor);
@@ -258,22 +239,23 @@ export class DuesResolver {
 
   @Mutation(() => DuesBulkPayload, { description: 'Invoices every active member for the year, one event per account; a re-run writes nothing.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async invoiceDuesYear(@Args('input') input: InvoiceDuesYearInput, @CurrentActor() actor: Actor): Promise<DuesBulkPayload> {
-    assertAdminOf(actor, input.associationId);
     return bulkPayload(await this.commandBus.execute(new InvoiceDuesYearCommand({ associationId: input.associationId, year: input.year }, actor)));
   }
 
   @Mutation(() => DuesCommandPayload, { description: 'Records a payment with its receipt number (unique in the association).' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async recordDuesPayment(@Args('input') input: RecordDuesPaymentInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
-    assertAdminOf(actor, fields.associationId);
     const result = await this.commandBus.execute(new RecordDuesPaymentCommand({ type: 'RecordDuesPayment', ...fields }, actor, commandId));
     return this.accountPayload(result, fields, null);
   }
 
   @Mutation(() => DuesCommandPayload, { description: 'Requests a waiver (full or an amount) with reason and evidence; it needs another person to approve.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   requestDuesWaiver(@Args('input') input: RequestDuesWaiverInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
     const id = commandId ?? randomUUID();
@@ -282,6 +264,7 @@ export class DuesResolver {
 
   @Mutation(() => DuesCommandPayload, { description: 'Approves a requested waiver (an authorised user, not the requester).' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   approveDuesWaiver(@Args('input') input: ApproveDuesWaiverInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
     return this.onAccount({ type: 'ApproveDuesWaiver', ...fields }, commandId, actor, fields.waiverId);
@@ -289,6 +272,7 @@ export class DuesResolver {
 
   @Mutation(() => DuesCommandPayload, { description: 'Rejects a requested waiver, with the reason.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   rejectDuesWaiver(@Args('input') input: RejectDuesWaiverInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
     return this.onAccount({ type: 'RejectDuesWaiver', ...fields }, commandId, actor, fields.waiverId);
@@ -296,6 +280,7 @@ export class DuesResolver {
 
   @Mutation(() => DuesCommandPayload, { description: 'Revokes a waiver in effect (all of it or an amount), with the reason.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   revokeDuesWaiver(@Args('input') input: RevokeDuesWaiverInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
     return this.onAccount({ type: 'RevokeDuesWaiver', ...fields }, commandId, actor, fields.waiverId);
@@ -303,9 +288,9 @@ export class DuesResolver {
 
   @Mutation(() => DuesCommandPayload, { description: 'Adopts a waiver policy (减免政策) on a decision; apply it with applyWaiverPolicy.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async adoptWaiverPolicy(@Args('input') input: AdoptWaiverPolicyInput, @CurrentActor() actor: Actor): Promise<DuesCommandPayload> {
     const { commandId, ...fields } = input;
-    assertAdminOf(actor, fields.associationId);
     const result = await this.commandBus.execute(new AdoptWaiverPolicyCommand(
       {
         type: 'AdoptWaiverPolicy',
@@ -321,8 +306,8 @@ export class DuesResolver {
 
   @Mutation(() => DuesBulkPayload, { description: "Grants the policy's waiver on every invoiced account of its year; a re-run writes nothing." })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async applyWaiverPolicy(@Args('input') input: ApplyWaiverPolicyInput, @CurrentActor() actor: Actor): Promise<DuesBulkPayload> {
-    assertAdminOf(actor, input.associationId);
     return bulkPayload(await this.commandBus.execute(new ApplyWaiverPolicyCommand({ associationId: input.associationId, policyId: input.policyId }, actor)));
   }
 
@@ -334,7 +319,6 @@ export class DuesResolver {
     actor: Actor,
     waiverId: string | null = null,
   ): Promise<DuesCommandPayload> {
-    assertAdminOf(actor, command.associationId);
     const result = await this.commandBus.execute(new ActOnDuesAccountCommand(command, actor, commandId));
     return this.accountPayload(result, command, waiverId);
   }

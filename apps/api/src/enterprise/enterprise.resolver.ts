@@ -3,9 +3,10 @@ import { Args, Context, Mutation, Parent, Query, ResolveField, Resolver } from '
 import { ActOnEnterpriseCommand } from '#application';
 import { enterpriseStreamId, type EnterpriseCommand } from '#domain/enterprise';
 import { type Actor, normaliseCreditCode, NotFound } from '#domain/shared';
-import { CurrentActor, ForbiddenError, Roles } from '#platform';
+import { CurrentActor, Roles } from '#platform';
 import { type EnterpriseLoaders, EnterpriseQueries } from '#projections';
 import { payloadOf } from '../graphql/command.types.js';
+import { ScopedTo, Unscoped } from '../graphql/access-scope.guard.js';
 import { AuditHistory } from '../audit/audit-history.js';
 import { AuditEventConnection } from '../audit/audit.types.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
@@ -24,13 +25,6 @@ import { Enterprise, EnterpriseConnection, EnterpriseName, EnterprisePayload, Qu
 
 const READERS = ['ADMIN', 'AUDITOR', 'EXPERT', 'TENDER', 'MEMBER'] as const;
 
-/** A member firm sees only its own record. */
-function assertMayRead(actor: Actor, code: string): void {
-  if (actor.role === 'MEMBER' && actor.enterpriseCode !== code) {
-    throw new ForbiddenError('A member may read only its own enterprise record.');
-  }
-}
-
 @Resolver(() => Enterprise)
 export class EnterpriseResolver {
   constructor(
@@ -41,13 +35,12 @@ export class EnterpriseResolver {
 
   @Query(() => Enterprise, { description: 'One enterprise by its unified social credit code.' })
   @Roles(...READERS)
+  @ScopedTo({ firm: 'code' })
   async enterprise(
     @Args() { code }: EnterpriseCodeArgs,
-    @CurrentActor() actor: Actor,
     @Context() context: RequestContext,
   ): Promise<Enterprise> {
     const normalised = normaliseCreditCode(code);
-    assertMayRead(actor, normalised);
     const found = await this.loaders(context).byCode.load(normalised);
     if (!found) throw new NotFound('Enterprise', normalised);
     return found;
@@ -55,6 +48,7 @@ export class EnterpriseResolver {
 
   @Query(() => EnterpriseConnection, { description: 'Enterprises matching a filter, ordered by name.' })
   @Roles('ADMIN', 'AUDITOR', 'EXPERT', 'TENDER')
+  @Unscoped()
   enterprises(
     @Args('filter', { type: () => EnterpriseFilter, nullable: true }) filter: EnterpriseFilter | null,
     @Args() page: PageArgs,
@@ -66,13 +60,12 @@ export class EnterpriseResolver {
     description: "Every recorded step of an enterprise's register entry, with actor, time and hash, oldest first.",
   })
   @Roles(...READERS)
+  @ScopedTo({ firm: 'code' })
   enterpriseHistory(
     @Args() { code }: EnterpriseCodeArgs,
     @Args() page: PageArgs,
-    @CurrentActor() actor: Actor,
   ): Promise<Connection<AuditEvent>> {
     const normalised = normaliseCreditCode(code);
-    assertMayRead(actor, normalised);
     return this.audit.streamHistory(enterpriseStreamId(normalised), page.first, page.after);
   }
 
@@ -93,6 +86,9 @@ export class EnterpriseResolver {
 
   @Mutation(() => EnterprisePayload, { description: 'Registers an enterprise under its unified social credit code.' })
   @Roles('ADMIN')
+  // Enterprise mutations are open to any admin here: whether its association may change a known firm's facts is
+  // the enterprise decider's rule (ENTERPRISE_NOT_RELATED), judged on the firm's ties to associations.
+  @Unscoped()
   registerEnterprise(@Args('input') input: RegisterEnterpriseInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
     const { commandId, ...fields } = input;
     return this.send({ type: 'RegisterEnterprise', ...fields }, commandId, actor);
@@ -100,6 +96,7 @@ export class EnterpriseResolver {
 
   @Mutation(() => EnterprisePayload, { description: 'Changes name, legal representative, region or ownership; the name history is kept.' })
   @Roles('ADMIN')
+  @Unscoped()
   updateEnterpriseProfile(@Args('input') input: UpdateEnterpriseProfileInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
     const { commandId, ...fields } = input;
     return this.send({ type: 'UpdateEnterpriseProfile', ...fields }, commandId, actor);
@@ -107,6 +104,7 @@ export class EnterpriseResolver {
 
   @Mutation(() => EnterprisePayload, { description: 'Records a qualification, or a new grade of one already held.' })
   @Roles('ADMIN')
+  @Unscoped()
   recordQualification(@Args('input') input: RecordQualificationInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
     const { commandId, ...fields } = input;
     return this.send({ type: 'RecordQualification', ...fields }, commandId, actor);
@@ -114,6 +112,7 @@ export class EnterpriseResolver {
 
   @Mutation(() => EnterprisePayload, { description: 'Withdraws a held qualification, with the reason.' })
   @Roles('ADMIN')
+  @Unscoped()
   withdrawQualification(@Args('input') input: WithdrawQualificationInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
     const { commandId, ...fields } = input;
     return this.send({ type: 'WithdrawQualification', ...fields }, commandId, actor);
@@ -121,6 +120,7 @@ export class EnterpriseResolver {
 
   @Mutation(() => EnterprisePayload, { description: 'Sets the size class (large, medium, small, micro).' })
   @Roles('ADMIN')
+  @Unscoped()
   setEnterpriseSizeClass(@Args('input') input: SetEnterpriseSizeClassInput, @CurrentActor() actor: Actor): Promise<EnterprisePayload> {
     const { commandId, ...fields } = input;
     return this.send({ type: 'SetEnterpriseSizeClass', ...fields }, commandId, actor);

@@ -5,7 +5,7 @@ import { type Actor, NotFound } from '#domain/shared';
 import { CurrentActor, Roles } from '#platform';
 import { type MembershipLoaders, MembershipQueries } from '#projections';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
-import { assertAdminOf } from '../graphql/association-access.js';
+import { ScopedTo, Unscoped } from '../graphql/access-scope.guard.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
 import {
   AssociationIdArgs,
@@ -17,6 +17,7 @@ import {
 } from './membership.inputs.js';
 import { Association, AssociationPayload, CouncilElection, CouncilElectionPayload, CouncilTerm } from './membership.types.js';
 
+/** An association's profile, council terms and elections are public: every role reads every association's. */
 const READERS = ['ADMIN', 'AUDITOR', 'MEMBER', 'EXPERT', 'TENDER'] as const;
 
 @Resolver(() => Association)
@@ -28,12 +29,14 @@ export class AssociationResolver {
 
   @Query(() => [Association], { description: 'Every association in the register, by id.' })
   @Roles(...READERS)
+  @Unscoped()
   associations(): Promise<Association[]> {
     return this.readModel.associations();
   }
 
   @Query(() => Association, { description: 'One association with its charter settings.' })
   @Roles(...READERS)
+  @Unscoped()
   async association(@Args() { associationId }: AssociationIdArgs): Promise<Association> {
     const found = await this.readModel.association(associationId);
     if (!found) throw new NotFound('Association', associationId);
@@ -42,12 +45,14 @@ export class AssociationResolver {
 
   @Query(() => [CouncilTerm], { description: "An association's council terms, oldest first." })
   @Roles(...READERS)
+  @Unscoped()
   councilTerms(@Args() { associationId }: AssociationIdArgs): Promise<CouncilTerm[]> {
     return this.readModel.councilTerms(associationId);
   }
 
   @Query(() => [CouncilElection], { description: "An association's council elections, optionally of one term." })
   @Roles(...READERS)
+  @Unscoped()
   councilElections(@Args() { associationId, termNumber }: CouncilElectionsArgs): Promise<CouncilElection[]> {
     return this.readModel.elections(associationId, termNumber);
   }
@@ -59,33 +64,33 @@ export class AssociationResolver {
 
   @Mutation(() => AssociationPayload, { description: 'Registers an association with its charter settings.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   registerAssociation(@Args('input') input: RegisterAssociationInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     return this.send(new ActOnAssociationCommand({ ...fields, type: 'RegisterAssociation' }, actor, commandId), fields.associationId);
   }
 
   @Mutation(() => AssociationPayload, { description: 'Authorises a user to approve dues waivers.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   grantWaiverApprover(@Args('input') input: WaiverApproverInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     return this.send(new ActOnAssociationCommand({ ...fields, type: 'GrantWaiverApprover' }, actor, commandId), fields.associationId);
   }
 
   @Mutation(() => AssociationPayload, { description: "Withdraws a user's authority to approve dues waivers." })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   revokeWaiverApprover(@Args('input') input: WaiverApproverInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     return this.send(new ActOnAssociationCommand({ ...fields, type: 'RevokeWaiverApprover' }, actor, commandId), fields.associationId);
   }
 
   @Mutation(() => AssociationPayload, { description: 'Records a council term (第N届理事会) with its dates.' })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   recordCouncilTerm(@Args('input') input: RecordCouncilTermInput, @CurrentActor() actor: Actor): Promise<AssociationPayload> {
     const { commandId, ...fields } = plain(input);
-    assertAdminOf(actor, fields.associationId);
     return this.send(new ActOnAssociationCommand({ ...fields, type: 'RecordCouncilTerm' }, actor, commandId), fields.associationId);
   }
 
@@ -95,9 +100,9 @@ export class AssociationResolver {
       'then raises each elected member to the office\'s tier.',
   })
   @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
   async recordCouncilElection(@Args('input') input: RecordCouncilElectionInput, @CurrentActor() actor: Actor): Promise<CouncilElectionPayload> {
     const { commandId, associationId, ...fields } = plain(input);
-    assertAdminOf(actor, associationId);
     const outcome = await this.commandBus.execute(new RecordCouncilElectionCommand({ ...fields, type: 'RecordCouncilElection', associationId }, actor, commandId));
     return {
       ...payloadOf(outcome.result),

@@ -1,0 +1,202 @@
+/*
+ * Valid arguments of every GraphQL query and mutation, about the records of the access matrix's fixtures: association
+ * A, its member firm F (the subject of its credit cycle C) and the firm whose membership the membership mutations
+ * change (so F's membership stays as the other cells expect). Each operation is sent with exactly these arguments by
+ * every caller; an operation without an entry fails the matrix.
+ */
+
+export interface MatrixRecords {
+  /** Association A, and another association B. */
+  readonly association: string;
+  readonly otherAssociation: string;
+  /** A's member firm F: a credit applicant in cycle C, the MEMBER own token's firm. */
+  readonly firm: string;
+  /** A member firm of A whose membership the membership mutations act on. */
+  readonly changedMember: string;
+  /** A code the register does not know yet. */
+  readonly unregisteredFirm: string;
+  readonly cycle: string;
+  readonly rulebook: string;
+  /** The instant the service's clock stands at (ISO), and its year. */
+  readonly now: string;
+  readonly year: number;
+}
+
+export type Arguments = Record<string, unknown>;
+
+const COUNCIL = { body: 'COUNCIL', reference: '武建协〔2026〕3号', decidedOn: '2026-02-20' };
+const COUNCIL_VOTE = { ...COUNCIL, votes: { entitled: 45, present: 40, inFavour: 36, against: 2, abstaining: 2 } };
+const COMMITTEE = { body: 'CREDIT_COMMITTEE', reference: '武建协信〔2026〕2号', decidedOn: '2026-02-25' };
+
+/** The rulebook of cycle C: the association's and the department's indicator, 50 points each. */
+export function rulebookInput(records: MatrixRecords, rulebookId = records.rulebook): Arguments {
+  return {
+    associationId: records.association,
+    rulebookId,
+    title: '武汉市建筑业企业信用评价办法',
+    referenceNumber: '武建协〔2026〕1号',
+    effectiveFrom: '2026-01-01',
+    subjectKind: 'ENTERPRISE',
+    indicators: [
+      { code: 'MANAGEMENT', name: '经营管理', category: '协会评价', maxPoints: 50, body: 'ASSOCIATION', evidenceRequired: false },
+      { code: 'COMPLIANCE', name: '合规记录', category: '主管部门评价', maxPoints: 50, body: 'DEPARTMENT', evidenceRequired: false },
+    ],
+    thresholds: [
+      { grade: 'AAA', minPoints: 90 },
+      { grade: 'AA', minPoints: 80 },
+      { grade: 'A', minPoints: 60 },
+    ],
+    validityYears: 3,
+    noticeDays: 5,
+    vetoRules: [],
+    dynamicRules: [{ conductCode: 'WAGE_ARREARS', action: 'SUSPEND' }],
+  };
+}
+
+export function cycleInput(records: MatrixRecords, cycleId = records.cycle): Arguments {
+  return {
+    associationId: records.association,
+    cycleId,
+    title: '2026年度信用评价',
+    rulebookId: records.rulebook,
+    rulebookVersion: 1,
+    assessmentFrom: '2024-01-01',
+    assessmentTo: '2025-12-31',
+    filingFrom: '2026-01-01',
+    filingTo: '2026-12-31',
+    eligibility: 'ALL',
+  };
+}
+
+/** The arguments of each operation, by name (mutations take them as `input`). */
+export function matrixArguments(records: MatrixRecords): { queries: Record<string, Arguments>; mutations: Record<string, Arguments> } {
+  const { association, firm, cycle, year } = records;
+  const inA = { associationId: association };
+  const application = { ...inA, cycleId: cycle, subjectId: firm };
+  const cycleRef = { ...inA, cycleId: cycle };
+  const account = { ...inA, enterpriseCode: firm, year };
+  const member = { ...inA, enterpriseCode: records.changedMember };
+  const queries: Record<string, Arguments> = {
+    association: inA,
+    associations: {},
+    councilElections: inA,
+    councilTerms: inA,
+    creditApplication: application,
+    creditApplications: cycleRef,
+    creditConductRecords: { subjectId: firm, associationId: association },
+    creditCycle: cycleRef,
+    creditExplanation: application,
+    creditHistory: { subjectId: firm },
+    creditRatingsAsOf: { subjectIds: [firm] },
+    creditRulebooks: inA,
+    deemedWithdrawalCandidates: inA,
+    duesAnnualReport: { ...inA, year },
+    duesArrears: inA,
+    duesStatement: { ...inA, enterpriseCode: firm },
+    duesWaiverRegister: { ...inA, year },
+    enterprise: { code: firm },
+    enterpriseHistory: { code: firm },
+    enterprises: { filter: { nameContains: '建设' } },
+    feeSchedules: inA,
+    memberDirectory: inA,
+    membership: { ...inA, enterpriseCode: firm },
+    membershipAsOf: { ...inA, enterpriseCode: firm, asOf: records.now },
+    waiverPolicies: inA,
+  };
+  const mutations: Record<string, Arguments> = {
+    admitMember: { ...member, tier: 'MEMBER', certificateNumber: 'WJX-2026-0999', decision: COUNCIL },
+    adoptFeeSchedule: {
+      ...inA,
+      amounts: [
+        { tier: 'MEMBER', annualFen: 300_000 },
+        { tier: 'RESERVE', annualFen: 100_000 },
+      ],
+      effectiveFrom: '2026-01-01',
+      decision: { body: 'GENERAL_ASSEMBLY', reference: '武建协〔2025〕9号', decidedOn: '2025-12-20', votes: { entitled: 300, present: 260, inFavour: 250, against: 5, abstaining: 5 } },
+    },
+    adoptWaiverPolicy: {
+      ...inA,
+      policyId: 'small-micro-2026',
+      title: '2026年度小微企业会费减免',
+      reason: '减轻小微企业负担',
+      reasonCategory: 'SMALL_MICRO_RELIEF',
+      defaultPercent: 0,
+      sizeClassPercents: [{ sizeClass: 'MICRO', percent: 100 }],
+      year,
+      decision: COUNCIL_VOTE,
+    },
+    amendCreditRulebook: { ...rulebookInput(records), version: 1, reason: '修正指标说明' },
+    applyForMembership: { ...member },
+    applyWaiverPolicy: { ...inA, policyId: 'small-micro-2026' },
+    approveCreditGradeOverride: application,
+    approveDuesWaiver: { ...account, waiverId: 'waiver-1' },
+    assignCreditScorer: { ...cycleRef, scorerId: 'dept-officer-qian', body: 'DEPARTMENT' },
+    changeMembershipTier: { ...member, tier: 'RESERVE', decision: COUNCIL },
+    closeCreditCycle: cycleRef,
+    completeCreditReview: application,
+    completeCreditReviews: cycleRef,
+    deemMembershipWithdrawn: member,
+    defineCreditRulebook: rulebookInput(records, `${records.rulebook}-next`),
+    expelMember: { ...member, reason: '严重违反协会章程', decision: COUNCIL_VOTE },
+    fileCreditApplication: { ...application, selfAssessment: [{ code: 'MANAGEMENT', points: 45 }] },
+    fileCreditApplications: { ...cycleRef, applications: [{ subjectId: records.changedMember, selfAssessment: [] }] },
+    fileCreditObjection: { ...application, objectionId: 'objection-1', objector: '某投标人', grounds: '得分依据不足' },
+    grantWaiverApprover: { ...inA, userId: 'finance-zhou' },
+    invoiceDuesYear: { ...inA, year },
+    issueCreditRating: { ...application, certificateNumber: 'WJX-XY-0001' },
+    issueCreditRatings: { ...cycleRef, certificatePrefix: 'WJXXY' },
+    issueDuesInvoice: account,
+    openCreditCycle: cycleInput(records, `${cycle}-next`),
+    recordCouncilElection: {
+      ...inA,
+      termNumber: 1,
+      office: 'VICE_PRESIDENT',
+      seats: 1,
+      candidates: [{ enterpriseCode: firm, votes: 30 }],
+      decision: { body: 'GENERAL_ASSEMBLY', reference: '武建协〔2026〕4号', decidedOn: '2026-02-28', votes: { entitled: 45, present: 40, inFavour: 30, against: 5, abstaining: 5 } },
+    },
+    recordCouncilTerm: { ...inA, termNumber: 1, startsOn: '2024-01-01', endsOn: '2028-12-31' },
+    recordCreditConduct: {
+      ...inA,
+      subjectId: firm,
+      recordId: 'conduct-1',
+      code: 'WAGE_ARREARS',
+      kind: 'ADVERSE',
+      severity: 'SERIOUS',
+      occurredOn: '2026-02-01',
+      sourceAuthority: '武汉市人力资源和社会保障局',
+      disclosureMonths: 12,
+      penaltyMonths: 6,
+      evidenceReference: '武人社监〔2026〕5号',
+      description: '拖欠农民工工资',
+    },
+    recordCreditExpiries: cycleRef,
+    recordDuesPayment: { ...account, amountFen: 300_000, receiptNumber: 'WJX-R-2026-0001' },
+    recordMembershipReminder: { ...member, unpaidYears: [year - 1] },
+    recordQualification: { code: firm, category: 'GENERAL_CONTRACTING', specialty: '市政公用工程', grade: 'GRADE_2' },
+    registerAssociation: { ...inA, name: '武汉建筑业协会', regionCode: '420100', deemedWithdrawalYears: 2, admissionBodies: ['COUNCIL', 'SECRETARIAT'] },
+    registerEnterprise: { code: records.unregisteredFirm, name: '武汉新登记建设有限公司', legalRepresentative: '孙八', regionCode: '420106', ownership: 'PRIVATE' },
+    reinstateCreditRating: { ...application, reason: '已完成整改', decision: COMMITTEE },
+    reinstateMembership: { ...member, reason: '已补缴会费', decision: COUNCIL },
+    rejectDuesWaiver: { ...account, waiverId: 'waiver-1', reason: '材料不全' },
+    rejectMembershipApplication: { ...member, reason: '不符合入会条件' },
+    requestCreditGradeOverride: { ...application, toGrade: 'AA', reason: '信评委复核', decision: COMMITTEE },
+    requestDuesWaiver: { ...account, reason: '受灾停工', reasonCategory: 'HARDSHIP_VISIT', full: true },
+    resolveCreditObjection: { ...application, objectionId: 'objection-1', outcome: 'DISMISSED', reasons: '评分依据充分' },
+    reviewCreditRating: { ...application, reviewYear: year, outcome: 'CONFIRMED', reason: '年度复核无异常' },
+    revokeDuesWaiver: { ...account, waiverId: 'waiver-1', reason: '减免依据不实' },
+    revokeWaiverApprover: { ...inA, userId: 'finance-zhou' },
+    sanctionMember: { ...member, kind: 'CRITICISM', reason: '未按时报送统计资料', decision: COUNCIL },
+    scoreCreditApplications: { ...cycleRef, applications: [{ subjectId: firm, scores: [{ code: 'MANAGEMENT', points: 44 }] }] },
+    scoreCreditIndicators: { ...application, scores: [{ code: 'MANAGEMENT', points: 44 }] },
+    setEnterpriseSizeClass: { code: firm, sizeClass: 'SMALL' },
+    shortenCreditConductDisclosure: { ...inA, subjectId: firm, recordId: 'conduct-1', disclosureMonths: 6, rectificationEvidence: '整改完成报告' },
+    startCreditNotice: application,
+    startCreditNotices: cycleRef,
+    suspendMembership: { ...member, reason: '连续两年未参加年检', decision: COUNCIL },
+    updateEnterpriseProfile: { code: firm, legalRepresentative: '李四', reason: '法定代表人变更' },
+    withdrawMembership: { ...member, noticeDate: '2026-02-27' },
+    withdrawQualification: { code: firm, category: 'GENERAL_CONTRACTING', specialty: '市政公用工程', reason: '资质证书注销' },
+  };
+  return { queries, mutations };
+}
