@@ -30,16 +30,17 @@ import {
   SubjectKindEnum,
   VetoEffectEnum,
 } from './credit.types.js';
-import { IsAssociationId } from '../graphql/identifier.validators.js';
+import { WithinBulkBudget } from '../graphql/bulk-budget.js';
+import { IsAssociationId, IsFreeText, IsLineText } from '../graphql/identifier.validators.js';
 
 // Shape limits only; the deciders own the rules and give the precise, field-level messages.
 const TEXT = 2000;
 
 @InputType()
 export class CreditIndicatorInput {
-  @Field() @IsString() @MaxLength(40) code: string;
-  @Field() @IsString() @MaxLength(200) name: string;
-  @Field() @IsString() @MaxLength(100) category: string;
+  @Field() @IsString() @IsLineText() @MaxLength(40) code: string;
+  @Field() @IsString() @IsLineText() @MaxLength(200) name: string;
+  @Field() @IsString() @IsLineText() @MaxLength(100) category: string;
   @Field(() => Int) @IsInt() maxPoints: number;
   @Field(() => ScoringBodyEnum) @IsIn(SCORING_BODIES) body: ScoringBody;
   @Field({ defaultValue: false }) @IsBoolean() evidenceRequired: boolean;
@@ -47,31 +48,31 @@ export class CreditIndicatorInput {
 
 @InputType()
 export class GradeThresholdInput {
-  @Field() @IsString() @MaxLength(8) grade: string;
+  @Field() @IsString() @IsLineText() @MaxLength(8) grade: string;
   @Field(() => Int) @IsInt() minPoints: number;
 }
 
 @InputType()
 export class VetoRuleInput {
-  @Field() @IsString() @MaxLength(40) conductCode: string;
+  @Field() @IsString() @IsLineText() @MaxLength(40) conductCode: string;
   @Field(() => VetoEffectEnum) @IsIn(VETO_EFFECTS) effect: VetoEffect;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() capGrade?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsLineText() @MaxLength(8) capGrade?: string | null;
 }
 
 @InputType()
 export class DynamicRuleInput {
-  @Field() @IsString() @MaxLength(40) conductCode: string;
+  @Field() @IsString() @IsLineText() @MaxLength(40) conductCode: string;
   @Field(() => DynamicActionEnum) @IsIn(DYNAMIC_ACTIONS) action: DynamicAction;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() levels?: number | null;
 }
 
 @InputType({ description: 'A version of a credit rulebook (评价办法).' })
 export class DefineCreditRulebookInput extends AssociationCommandInput {
-  @Field() @IsString() @MaxLength(64) rulebookId: string;
-  @Field() @IsString() @MaxLength(200) title: string;
-  @Field() @IsString() @MaxLength(100) referenceNumber: string;
-  @Field() @IsString() @MaxLength(10) effectiveFrom: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) effectiveTo?: string | null;
+  @Field() @IsString() @IsLineText() @MaxLength(64) rulebookId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(200) title: string;
+  @Field() @IsString() @IsLineText() @MaxLength(100) referenceNumber: string;
+  @Field() @IsString() @IsLineText() @MaxLength(10) effectiveFrom: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsLineText() @MaxLength(10) effectiveTo?: string | null;
   @Field(() => SubjectKindEnum) @IsIn(SUBJECT_KINDS) subjectKind: SubjectKind;
   @Field(() => [CreditIndicatorInput]) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => CreditIndicatorInput) indicators: CreditIndicatorInput[];
   @Field(() => [GradeThresholdInput]) @ArrayMaxSize(20) @ValidateNested({ each: true }) @Type(() => GradeThresholdInput) thresholds: GradeThresholdInput[];
@@ -89,47 +90,48 @@ export class DefineCreditRulebookInput extends AssociationCommandInput {
 @InputType({ description: 'Replaces a version no cycle uses yet.' })
 export class AmendCreditRulebookInput extends DefineCreditRulebookInput {
   @Field(() => Int) @IsInt() version: number;
-  @Field() @IsString() @MaxLength(TEXT) reason: string;
+  @Field() @IsString() @IsFreeText() @MaxLength(TEXT) reason: string;
 }
 
 @InputType()
 export class OpenCreditCycleInput extends AssociationCommandInput {
-  @Field() @IsString() @MaxLength(64) cycleId: string;
-  @Field() @IsString() @MaxLength(200) title: string;
-  @Field() @IsString() @MaxLength(64) rulebookId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(64) cycleId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(200) title: string;
+  @Field() @IsString() @IsLineText() @MaxLength(64) rulebookId: string;
   @Field(() => Int) @IsInt() rulebookVersion: number;
-  @Field() @IsString() @MaxLength(10) assessmentFrom: string;
-  @Field() @IsString() @MaxLength(10) assessmentTo: string;
-  @Field() @IsString() @MaxLength(10) filingFrom: string;
-  @Field() @IsString() @MaxLength(10) filingTo: string;
+  @Field() @IsString() @IsLineText() @MaxLength(10) assessmentFrom: string;
+  @Field() @IsString() @IsLineText() @MaxLength(10) assessmentTo: string;
+  @Field() @IsString() @IsLineText() @MaxLength(10) filingFrom: string;
+  @Field() @IsString() @IsLineText() @MaxLength(10) filingTo: string;
   @Field(() => EligibilityEnum) @IsIn(ELIGIBILITIES) eligibility: Eligibility;
 }
 
 @InputType()
 export class AssignCreditScorerInput extends AssociationCommandInput {
-  @Field() @IsString() @MaxLength(64) cycleId: string;
-  @Field() @IsString() @MaxLength(100) scorerId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(64) cycleId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(100) scorerId: string;
   @Field(() => ScoringBodyEnum) @IsIn(SCORING_BODIES) body: ScoringBody;
   @Field(() => String, { nullable: true, description: "Credit code of the scorer's employer (conflict of interest)." })
   @IsOptional()
   @IsString()
+  @IsLineText()
   @MaxLength(18)
   employerCode?: string | null;
 }
 
 @InputType()
 export class CreditCycleRefInput extends AssociationCommandInput {
-  @Field() @IsString() @MaxLength(64) cycleId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(64) cycleId: string;
 }
 
 @InputType()
 export class CreditApplicationRefInput extends CreditCycleRefInput {
-  @Field() @IsString() @MaxLength(32) subjectId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(32) subjectId: string;
 }
 
 @InputType()
 export class IndicatorPointsInput {
-  @Field() @IsString() @MaxLength(40) code: string;
+  @Field() @IsString() @IsLineText() @MaxLength(40) code: string;
   @Field(() => Int) @IsInt() points: number;
 }
 
@@ -144,21 +146,26 @@ export class FileCreditApplicationInput extends CreditApplicationRefInput {
 
 @InputType()
 export class CreditApplicantInput {
-  @Field() @IsString() @MaxLength(32) subjectId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(32) subjectId: string;
   @Field(() => [IndicatorPointsInput]) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => IndicatorPointsInput) selfAssessment: IndicatorPointsInput[];
 }
 
 @InputType()
 export class FileCreditApplicationsInput extends CreditCycleRefInput {
-  @Field(() => [CreditApplicantInput]) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => CreditApplicantInput) applications: CreditApplicantInput[];
+  @Field(() => [CreditApplicantInput])
+  @ArrayMaxSize(1000)
+  @WithinBulkBudget({ list: 'selfAssessment', maxItems: 10_000 })
+  @ValidateNested({ each: true })
+  @Type(() => CreditApplicantInput)
+  applications: CreditApplicantInput[];
 }
 
 @InputType()
 export class IndicatorScoreInput {
-  @Field() @IsString() @MaxLength(40) code: string;
+  @Field() @IsString() @IsLineText() @MaxLength(40) code: string;
   @Field(() => Int) @IsInt() points: number;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(500) evidenceReference?: string | null;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(TEXT) note?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsLineText() @MaxLength(500) evidenceReference?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsFreeText() @MaxLength(TEXT) note?: string | null;
 }
 
 @InputType()
@@ -168,57 +175,62 @@ export class ScoreCreditIndicatorsInput extends CreditApplicationRefInput {
 
 @InputType()
 export class ApplicationScoresInput {
-  @Field() @IsString() @MaxLength(32) subjectId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(32) subjectId: string;
   @Field(() => [IndicatorScoreInput]) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => IndicatorScoreInput) scores: IndicatorScoreInput[];
 }
 
 @InputType({ description: "One scorer's scores for many applications of a cycle: one command (and one event per indicator) per application." })
 export class ScoreCreditApplicationsInput extends CreditCycleRefInput {
-  @Field(() => [ApplicationScoresInput]) @ArrayMaxSize(1000) @ValidateNested({ each: true }) @Type(() => ApplicationScoresInput) applications: ApplicationScoresInput[];
+  @Field(() => [ApplicationScoresInput])
+  @ArrayMaxSize(1000)
+  @WithinBulkBudget({ list: 'scores', maxItems: 5_000, textFields: ['evidenceReference', 'note'], maxTextCharacters: 600_000 })
+  @ValidateNested({ each: true })
+  @Type(() => ApplicationScoresInput)
+  applications: ApplicationScoresInput[];
 }
 
 @InputType()
 export class RequestCreditGradeOverrideInput extends CreditApplicationRefInput {
-  @Field(() => String, { nullable: true, description: 'The grade to give; null for no grade.' }) @IsOptional() @IsString() toGrade: string | null;
-  @Field() @IsString() @MaxLength(TEXT) reason: string;
+  @Field(() => String, { nullable: true, description: 'The grade to give; null for no grade.' }) @IsOptional() @IsString() @IsLineText() @MaxLength(8) toGrade: string | null;
+  @Field() @IsString() @IsFreeText() @MaxLength(TEXT) reason: string;
   @Field(() => DecisionRecordInput, { description: 'The credit committee decision (信评委).' }) @ValidateNested() @Type(() => DecisionRecordInput) decision: DecisionRecordInput;
 }
 
 @InputType()
 export class StartCreditNoticeInput extends CreditApplicationRefInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) startsOn?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsLineText() @MaxLength(10) startsOn?: string | null;
 }
 
 @InputType()
 export class StartCreditNoticesInput extends CreditCycleRefInput {
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) startsOn?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsLineText() @MaxLength(10) startsOn?: string | null;
 }
 
 @InputType()
 export class FileCreditObjectionInput extends CreditApplicationRefInput {
-  @Field() @IsString() @MaxLength(64) objectionId: string;
-  @Field() @IsString() @MaxLength(200) objector: string;
-  @Field() @IsString() @MaxLength(TEXT) grounds: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(500) evidenceReference?: string | null;
+  @Field() @IsString() @IsLineText() @MaxLength(64) objectionId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(200) objector: string;
+  @Field() @IsString() @IsFreeText() @MaxLength(TEXT) grounds: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsLineText() @MaxLength(500) evidenceReference?: string | null;
 }
 
 @InputType()
 export class ResolveCreditObjectionInput extends CreditApplicationRefInput {
-  @Field() @IsString() @MaxLength(64) objectionId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(64) objectionId: string;
   @Field(() => ObjectionOutcomeEnum) @IsIn(['UPHELD', 'DISMISSED']) outcome: 'UPHELD' | 'DISMISSED';
-  @Field() @IsString() @MaxLength(TEXT) reasons: string;
+  @Field() @IsString() @IsFreeText() @MaxLength(TEXT) reasons: string;
 }
 
 @InputType()
 export class IssueCreditRatingInput extends CreditApplicationRefInput {
-  @Field() @IsString() @MaxLength(40) certificateNumber: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) validFrom?: string | null;
+  @Field() @IsString() @IsLineText({ nfkc: true }) @MaxLength(40) certificateNumber: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsLineText() @MaxLength(10) validFrom?: string | null;
 }
 
 @InputType()
 export class IssueCreditRatingsInput extends CreditCycleRefInput {
-  @Field({ description: 'Certificates are numbered <prefix>-0001 … by the subject’s place in the cycle.' }) @IsString() @MaxLength(30) certificatePrefix: string;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) validFrom?: string | null;
+  @Field({ description: 'Certificates are numbered <prefix>-0001 … by the subject’s place in the cycle.' }) @IsString() @IsLineText() @MaxLength(30) certificatePrefix: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsLineText() @MaxLength(10) validFrom?: string | null;
 }
 
 @InputType()
@@ -226,14 +238,14 @@ export class ReviewCreditRatingInput extends CreditApplicationRefInput {
   @Field(() => Int) @IsInt() reviewYear: number;
   @Field(() => ReviewOutcomeEnum) @IsIn(['CONFIRMED', 'DOWNGRADED']) outcome: 'CONFIRMED' | 'DOWNGRADED';
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() levels?: number | null;
-  @Field() @IsString() @MaxLength(TEXT) reason: string;
+  @Field() @IsString() @IsFreeText() @MaxLength(TEXT) reason: string;
 }
 
 @InputType()
 export class ReinstateCreditRatingInput extends CreditApplicationRefInput {
-  @Field() @IsString() @MaxLength(TEXT) reason: string;
+  @Field() @IsString() @IsFreeText() @MaxLength(TEXT) reason: string;
   @Field(() => DecisionRecordInput) @ValidateNested() @Type(() => DecisionRecordInput) decision: DecisionRecordInput;
-  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(10) effectiveFrom?: string | null;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @IsLineText() @MaxLength(10) effectiveFrom?: string | null;
 }
 
 @InputType({ description: 'A conduct record (不良/良好行为) from the association or another authority.' })
@@ -241,23 +253,23 @@ export class RecordCreditConductInput {
   @Field(() => String, { nullable: true }) @IsOptional() @IsUUID() commandId?: string | null;
   @Field({ description: 'The association recording it: the record changes only the ratings this association issued.' }) @IsAssociationId()
   associationId: string;
-  @Field() @IsString() @MaxLength(32) subjectId: string;
-  @Field() @IsString() @MaxLength(64) recordId: string;
-  @Field({ description: 'e.g. MAJOR_SAFETY_ACCIDENT, WAGE_ARREARS, BRIBERY, BLACKLISTED, FALSE_MATERIALS.' }) @IsString() @MaxLength(40) code: string;
+  @Field() @IsString() @IsLineText() @MaxLength(32) subjectId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(64) recordId: string;
+  @Field({ description: 'e.g. MAJOR_SAFETY_ACCIDENT, WAGE_ARREARS, BRIBERY, BLACKLISTED, FALSE_MATERIALS.' }) @IsString() @IsLineText() @MaxLength(40) code: string;
   @Field(() => ConductKindEnum) @IsIn(CONDUCT_KINDS) kind: ConductKind;
   @Field(() => ConductSeverityEnum) @IsIn(CONDUCT_SEVERITIES) severity: ConductSeverity;
-  @Field() @IsString() @MaxLength(10) occurredOn: string;
-  @Field() @IsString() @MaxLength(200) sourceAuthority: string;
+  @Field() @IsString() @IsLineText() @MaxLength(10) occurredOn: string;
+  @Field() @IsString() @IsLineText() @MaxLength(200) sourceAuthority: string;
   @Field(() => Int, { description: 'Months the record is disclosed: 6 to 36, not shorter than the penalty.' }) @IsInt() disclosureMonths: number;
   @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() penaltyMonths?: number | null;
-  @Field() @IsString() @MaxLength(500) evidenceReference: string;
-  @Field() @IsString() @MaxLength(TEXT) description: string;
+  @Field() @IsString() @IsLineText() @MaxLength(500) evidenceReference: string;
+  @Field() @IsString() @IsFreeText() @MaxLength(TEXT) description: string;
 }
 
 @InputType()
 export class ShortenCreditConductDisclosureInput extends AssociationCommandInput {
-  @Field() @IsString() @MaxLength(32) subjectId: string;
-  @Field() @IsString() @MaxLength(64) recordId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(32) subjectId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(64) recordId: string;
   @Field(() => Int) @IsInt() disclosureMonths: number;
-  @Field() @IsString() @MaxLength(500) rectificationEvidence: string;
+  @Field() @IsString() @IsFreeText() @MaxLength(500) rectificationEvidence: string;
 }

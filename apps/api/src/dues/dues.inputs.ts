@@ -6,7 +6,7 @@ import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsNumber, IsOptional, IsString, M
 import { FEE_TIERS, POLICY_SIZE_CLASSES, WAIVER_REASONS, type FeeTier, type PolicySizeClass, type WaiverReason } from '#domain/dues';
 import { FenScalar } from './fen.scalar.js';
 import { FeeTierEnum, PolicySizeClassEnum, WaiverReasonEnum } from './dues.types.js';
-import { IsAssociationId } from '../graphql/identifier.validators.js';
+import { IsAssociationId, IsFreeText, IsLineText } from '../graphql/identifier.validators.js';
 
 // Shape limits only; the deciders own the rules and give the precise messages.
 const TEXT_LIMIT = 2000;
@@ -51,6 +51,7 @@ export class AdoptFeeScheduleInput extends AssociationCommandInput {
 abstract class AccountInput extends AssociationCommandInput {
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(18)
   enterpriseCode: string;
 
@@ -77,6 +78,7 @@ export class InvoiceDuesYearInput {
 export class RecordDuesPaymentInput extends AccountInput {
   @Field({ description: 'Receipt number (收据号), unique within the association.' })
   @IsString()
+  @IsLineText({ nfkc: true })
   @MaxLength(64)
   receiptNumber: string;
 
@@ -108,12 +110,14 @@ export class RequestDuesWaiverInput extends AccountInput {
 
   @Field()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason: string;
 
   @Field(() => String, { nullable: true, description: 'Where the evidence is filed (e.g. visit record number).' })
   @IsOptional()
   @IsString()
+  @IsLineText()
   @MaxLength(200)
   evidenceReference?: string | null;
 }
@@ -122,6 +126,7 @@ export class RequestDuesWaiverInput extends AccountInput {
 abstract class WaiverDecisionInput extends AccountInput {
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(64)
   waiverId: string;
 }
@@ -131,6 +136,7 @@ export class ApproveDuesWaiverInput extends WaiverDecisionInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   note?: string | null;
 }
@@ -139,6 +145,7 @@ export class ApproveDuesWaiverInput extends WaiverDecisionInput {
 export class RejectDuesWaiverInput extends WaiverDecisionInput {
   @Field()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason: string;
 }
@@ -147,6 +154,7 @@ export class RejectDuesWaiverInput extends WaiverDecisionInput {
 export class RevokeDuesWaiverInput extends WaiverDecisionInput {
   @Field()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason: string;
 
@@ -176,6 +184,7 @@ export class SizeClassPercentInput {
 export class AdoptWaiverPolicyInput extends AssociationCommandInput {
   @Field({ description: 'Your id for the policy, e.g. relief-2020 (letters, digits, . _ -).' })
   @IsString()
+  @IsLineText()
   @MaxLength(64)
   policyId: string;
 
@@ -185,6 +194,7 @@ export class AdoptWaiverPolicyInput extends AssociationCommandInput {
 
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(200)
   title: string;
 
@@ -194,6 +204,7 @@ export class AdoptWaiverPolicyInput extends AssociationCommandInput {
 
   @Field()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason: string;
 
@@ -222,6 +233,7 @@ export class ApplyWaiverPolicyInput {
 
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(64)
   policyId: string;
 }
@@ -244,6 +256,7 @@ export class AssociationYearArgs extends AssociationArgs {
 export class StatementArgs extends AssociationArgs {
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(18)
   enterpriseCode: string;
 }

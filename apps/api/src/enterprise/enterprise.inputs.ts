@@ -12,6 +12,7 @@ import {
 } from '#domain/enterprise';
 import { CommandInput } from '../graphql/command.types.js';
 import { OwnershipEnum, QualificationCategoryEnum, QualificationGradeEnum, SizeClassEnum } from './enterprise.types.js';
+import { IsFreeText, IsLineText } from '../graphql/identifier.validators.js';
 
 // Shape limits only; the decider owns the rules and gives the precise messages.
 const TEXT_LIMIT = 2000;
@@ -20,6 +21,7 @@ const TEXT_LIMIT = 2000;
 abstract class EnterpriseCommandInput extends CommandInput {
   @Field({ description: 'Unified social credit code.' })
   @IsString()
+  @IsLineText()
   @MaxLength(18, { message: 'The unified social credit code has 18 characters.' })
   code: string;
 }
@@ -28,16 +30,19 @@ abstract class EnterpriseCommandInput extends CommandInput {
 export class RegisterEnterpriseInput extends EnterpriseCommandInput {
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(200, { message: 'The enterprise name must be at most 200 characters.' })
   name: string;
 
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(100, { message: 'The legal representative must be at most 100 characters.' })
   legalRepresentative: string;
 
   @Field({ description: '6-digit administrative division code, e.g. 420100.' })
   @IsString()
+  @IsLineText()
   @MaxLength(6, { message: 'The region code has 6 digits.' })
   regionCode: string;
 
@@ -56,6 +61,7 @@ export class RegisterEnterpriseInput extends EnterpriseCommandInput {
   })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   checkDigitOverrideReason?: string | null;
 }
@@ -65,18 +71,21 @@ export class UpdateEnterpriseProfileInput extends EnterpriseCommandInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsLineText()
   @MaxLength(200, { message: 'The enterprise name must be at most 200 characters.' })
   name?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsLineText()
   @MaxLength(100)
   legalRepresentative?: string | null;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsLineText()
   @MaxLength(6)
   regionCode?: string | null;
 
@@ -93,6 +102,7 @@ export class UpdateEnterpriseProfileInput extends EnterpriseCommandInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason?: string | null;
 }
@@ -105,6 +115,7 @@ export class RecordQualificationInput extends EnterpriseCommandInput {
 
   @Field({ description: 'Specialty, e.g. 建筑工程, 市政公用工程.' })
   @IsString()
+  @IsLineText()
   @MaxLength(100)
   specialty: string;
 
@@ -115,6 +126,7 @@ export class RecordQualificationInput extends EnterpriseCommandInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsLineText({ nfkc: true })
   @MaxLength(64)
   certificateNumber?: string | null;
 
@@ -132,11 +144,13 @@ export class WithdrawQualificationInput extends EnterpriseCommandInput {
 
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(100)
   specialty: string;
 
   @Field()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason: string;
 
@@ -163,6 +177,7 @@ export class EnterpriseFilter {
   @Field(() => String, { nullable: true, description: 'Part of the current name.' })
   @IsOptional()
   @IsString()
+  @IsLineText()
   @MaxLength(100)
   nameContains?: string | null;
 
@@ -187,6 +202,7 @@ export class EnterpriseFilter {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsLineText()
   @MaxLength(100)
   specialty?: string | null;
 
@@ -205,6 +221,7 @@ export class EnterpriseFilter {
 export class EnterpriseCodeArgs {
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(18)
   code: string;
 }

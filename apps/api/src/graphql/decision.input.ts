@@ -2,6 +2,7 @@ import { Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { DECIDING_BODIES, type DecidingBody, type DecisionRecord } from '#domain/shared';
+import { IsLineText } from './identifier.validators.js';
 
 @InputType({ description: 'Vote counts of a decision: entitled (应到), present (实到), for, against, abstaining.' })
 export class VoteCountInput {
@@ -21,6 +22,7 @@ export class DecisionRecordInput {
 
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(100)
   reference: string;
 

@@ -17,7 +17,7 @@ import {
 } from '#domain/membership';
 import { SizeClassEnum } from '../enterprise/enterprise.types.js';
 import { ElectionOfficeEnum, MembershipStatusEnum, MembershipTierEnum, SanctionKindEnum } from './membership.types.js';
-import { IsAssociationId } from '../graphql/identifier.validators.js';
+import { IsAssociationId, IsFreeText, IsLineText } from '../graphql/identifier.validators.js';
 
 // Shape limits only; the deciders own the rules and give the precise messages.
 const TEXT_LIMIT = 2000;
@@ -28,6 +28,7 @@ const DATE_MESSAGE = 'must be a date written YYYY-MM-DD.';
 abstract class MembershipInput extends AssociationCommandInput {
   @Field({ description: 'Unified social credit code of the member firm.' })
   @IsString()
+  @IsLineText()
   @MaxLength(18, { message: 'The unified social credit code has 18 characters.' })
   enterpriseCode: string;
 }
@@ -36,11 +37,13 @@ abstract class MembershipInput extends AssociationCommandInput {
 export class RegisterAssociationInput extends AssociationCommandInput {
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(200)
   name: string;
 
   @Field({ description: '6-digit administrative division code.' })
   @IsString()
+  @IsLineText()
   @MaxLength(6)
   regionCode: string;
 
@@ -56,12 +59,16 @@ export class RegisterAssociationInput extends AssociationCommandInput {
   @Field(() => [String], { description: `Bodies that may admit members: ${DECIDING_BODIES.join(', ')}.` })
   @ArrayMaxSize(DECIDING_BODIES.length)
   @IsString({ each: true })
+  @IsLineText({ each: true })
+  @MaxLength(40, { each: true })
   admissionBodies: string[];
 
   @Field(() => [String], { nullable: true, description: 'User ids authorised to approve dues waivers.' })
   @IsOptional()
   @ArrayMaxSize(50)
   @IsString({ each: true })
+  @IsLineText({ each: true })
+  @MaxLength(100, { each: true })
   waiverApprovers?: string[] | null;
 }
 
@@ -69,12 +76,14 @@ export class RegisterAssociationInput extends AssociationCommandInput {
 export class WaiverApproverInput extends AssociationCommandInput {
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(100)
   userId: string;
 
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason?: string | null;
 
@@ -109,6 +118,7 @@ export class ApplyForMembershipInput extends MembershipInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   note?: string | null;
 }
@@ -121,6 +131,7 @@ export class AdmitMemberInput extends MembershipInput {
 
   @Field({ description: 'Membership certificate number (会员证书编号), unique in the association.' })
   @IsString()
+  @IsLineText({ nfkc: true })
   @MaxLength(64)
   certificateNumber: string;
 
@@ -139,6 +150,7 @@ export class AdmitMemberInput extends MembershipInput {
 export class RejectApplicationInput extends MembershipInput {
   @Field()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason: string;
 
@@ -175,6 +187,7 @@ export class ChangeMembershipTierInput extends MembershipInput {
 abstract class DecidedChangeInput extends MembershipInput {
   @Field()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason: string;
 
@@ -237,6 +250,7 @@ export class WithdrawMembershipInput extends MembershipInput {
   @Field(() => String, { nullable: true })
   @IsOptional()
   @IsString()
+  @IsFreeText()
   @MaxLength(TEXT_LIMIT)
   reason?: string | null;
 }
@@ -253,6 +267,7 @@ export class DeemMembershipWithdrawnInput extends MembershipInput {
 export class CandidateVotesInput {
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(18)
   enterpriseCode: string;
 
@@ -319,6 +334,7 @@ export class MemberDirectoryFilter {
   @Field(() => String, { nullable: true, description: 'Part of the firm\'s current name.' })
   @IsOptional()
   @IsString()
+  @IsLineText()
   @MaxLength(100)
   nameContains?: string | null;
 
@@ -339,6 +355,7 @@ export class MembershipKeyArgs {
 
   @Field()
   @IsString()
+  @IsLineText()
   @MaxLength(18)
   enterpriseCode: string;
 }
