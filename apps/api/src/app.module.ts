@@ -13,7 +13,9 @@ import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js'
 import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { AccessScopeGuard, ScorerAssignments } from './graphql/access-scope.guard.js';
-import { queryLimitsPlugin } from './graphql/limits.plugin.js';
+import { MAX_DOCUMENT_TOKENS, queryLimitsPlugin } from './graphql/limits.plugin.js';
+import { KnownOperationTypesRule } from './graphql/operation-types.rule.js';
+import { requestInputPlugin } from './graphql/request-input.plugin.js';
 import { noStorePlugin } from './graphql/no-store.plugin.js';
 import { unavailablePlugin } from './graphql/unavailable.plugin.js';
 import { MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
@@ -57,8 +59,12 @@ export class ApiModule {
               noStorePlugin(),
               unavailablePlugin(),
               graphqlMetricsPlugin(runtime.metrics),
-              queryLimitsPlugin(() => schemaHost.schema, runtime.config.graphql.maxDepth, runtime.config.graphql.maxComplexity),
+              requestInputPlugin(),
+              queryLimitsPlugin(() => schemaHost.schema, runtime.config.graphql),
             ],
+            // A subscription (the schema has none) is a validation error, not a failure of execution.
+            validationRules: [KnownOperationTypesRule],
+            parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
           }),
         }),
       ],

@@ -1,7 +1,9 @@
 import { NestFactory } from '@nestjs/core';
 import type { INestApplication } from '@nestjs/common';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { NestPinoLogger, type ServiceHost, type ServiceRuntime, type StartHost } from '#platform';
 import { ApiModule } from './app.module.js';
+import { jsonBodyParser, rateLimitMiddleware, RateLimiter } from './graphql/http-limits.js';
 
 export interface ApiServer extends ServiceHost {
   readonly app: INestApplication;
@@ -13,9 +15,15 @@ export interface ApiServer extends ServiceHost {
 export async function startApiServer(runtime: ServiceRuntime, listen = runtime.config.http): Promise<ApiServer> {
   // Nest's own start-up chatter (modules, routes) only at debug; its warnings and errors always.
   const nestLevel = ['debug', 'trace'].includes(runtime.logger.level) ? runtime.logger.level : 'warn';
-  const app = await NestFactory.create(ApiModule.forRoot(runtime), {
+  const app = await NestFactory.create<NestExpressApplication>(ApiModule.forRoot(runtime), {
     logger: new NestPinoLogger(runtime.logger.child({ component: 'api' }, { level: nestLevel })),
+    // Our own JSON parser (its limit and its errors as GraphQL errors), after the rate limit: see http-limits.ts.
+    bodyParser: false,
   });
+  app.disable('x-powered-by');
+  // Registered before listen(), so ahead of the routes and Apollo's middleware, which Nest adds on init.
+  if (runtime.config.rateLimitPerMinute > 0) app.use('/graphql', rateLimitMiddleware(new RateLimiter(runtime.config.rateLimitPerMinute), runtime.tokens));
+  app.use(...jsonBodyParser());
   await app.listen(listen.port, listen.host);
   const address = app.getHttpServer().address() as { port: number };
   const host = listen.host === '0.0.0.0' || listen.host === '::' ? '127.0.0.1' : listen.host;

@@ -7,15 +7,18 @@ const schema = buildSchema(`
   type Tag { label: String! weight: Int! }
   type Item { id: ID! name: String! note: String count: Int tag: Tag tags: [Tag!]! children(first: Int = 5): [Item!]! }
   type Query { items(first: Int = 20, label: String): [Item!]! lookup(codes: [String!]!): [Item!]! }
+  type Mutation { touch(id: ID!): Item! }
 `);
 
 const item = { id: '1', name: 'x', children: [] };
 
-async function serverWith(maxDepth: number, maxComplexity: number): Promise<ApolloServer> {
+let touched = 0;
+
+async function serverWith(maxDepth: number, maxComplexity: number, maxMutations = 50): Promise<ApolloServer> {
   const server = new ApolloServer({
     schema,
-    rootValue: { items: () => [item] },
-    plugins: [queryLimitsPlugin(() => schema, maxDepth, maxComplexity)],
+    rootValue: { items: () => [item], touch: () => ((touched += 1), item) },
+    plugins: [queryLimitsPlugin(() => schema, { maxDepth, maxComplexity, maxMutations })],
   });
   await server.start();
   return server;
@@ -104,6 +107,56 @@ describe('the query limits', () => {
     expect(await limitOf(server, query)).toBe('depth');
     expect(await limitOf(server, query)).toBe('depth');
     expect(await limitOf(server, `{ items { children { id } } }`)).toBeNull();
+    await server.stop();
+  });
+});
+
+describe('a refusal by a limit', () => {
+  async function refusal(server: ApolloServer, query: string) {
+    const response = await server.executeOperation({ query });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    return { status: response.http.status, data: response.body.singleResult.data, error: response.body.singleResult.errors?.[0] };
+  }
+
+  it('is a request error (HTTP 400, no data) naming the selections that exceed the limit', async () => {
+    const server = await serverWith(3, 400);
+    const deep = await refusal(server, `{ items { a: children { children { id } } } }`);
+    expect(deep).toMatchObject({ status: 400, data: undefined, error: { extensions: { code: 'BAD_USER_INPUT', limit: 'depth', fieldErrors: [{ field: 'items.a.children.id' }] } } });
+    const costly = await refusal(server, `{ small: items(first: 2) { id } big: items(first: 500) { id } }`);
+    expect(costly).toMatchObject({ status: 400, error: { extensions: { code: 'BAD_USER_INPUT', limit: 'complexity' } } });
+    expect(costly.error?.extensions?.fieldErrors).toEqual([
+      { field: 'big', message: 'costs 500 points.' },
+      { field: 'small', message: 'costs 2 points.' },
+    ]);
+    await server.stop();
+  });
+});
+
+describe('the mutations of one request', () => {
+  const aliased = (n: number) => `mutation { ${Array.from({ length: n }, (_, i) => `m${i}: touch(id: "${i}") { id }`).join(' ')} }`;
+
+  it('runs as many as the limit allows, aliases counted one each', async () => {
+    const server = await serverWith(10, 10_000, 5);
+    touched = 0;
+    expect(await limitOf(server, aliased(5))).toBeNull();
+    expect(touched).toBe(5);
+    await server.stop();
+  });
+
+  it('refuses one more before any runs, naming the first past the limit', async () => {
+    const server = await serverWith(10, 10_000, 5);
+    touched = 0;
+    const response = await server.executeOperation({ query: aliased(1000) });
+    if (response.body.kind !== 'single') throw new Error('expected a single result');
+    expect(response.http.status).toBe(400);
+    expect(response.body.singleResult.errors?.[0]?.extensions).toMatchObject({
+      code: 'BAD_USER_INPUT',
+      limit: 'mutations',
+      fieldErrors: [{ field: 'm5', message: 'is mutation 6 of 1000; nothing was run.' }],
+    });
+    // Through a fragment too.
+    expect(await limitOf(server, `mutation { ...six } fragment six on Mutation { ${aliased(6).slice(11, -2)} }`)).toBe('mutations');
+    expect(touched).toBe(0);
     await server.stop();
   });
 });

@@ -2,6 +2,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import {
   type ASTNode,
   type DocumentNode,
+  type FieldNode,
   type FragmentDefinitionNode,
   getNamedType,
   GraphQLError,
@@ -13,25 +14,53 @@ import {
   visit,
 } from 'graphql';
 import { type ComplexityEstimator, fieldExtensionsEstimator, getComplexity } from 'graphql-query-complexity';
+import type { FieldError } from '#domain/shared';
 
-function depthOf(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): number {
-  if (!set) return 0;
-  let max = 0;
+/** How deep a selection set goes, and the response path of its deepest field (aliases as the answer names them). */
+function depthOf(set: SelectionSetNode | undefined, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string>): { depth: number; path: string[] } {
+  let deepest = { depth: 0, path: [] as string[] };
+  if (!set) return deepest;
   for (const selection of set.selections) {
+    let inner: { depth: number; path: string[] };
     if (selection.kind === Kind.FIELD) {
       if (selection.name.value.startsWith('__')) continue;
-      max = Math.max(max, 1 + depthOf(selection.selectionSet, fragments, seen));
+      const below = depthOf(selection.selectionSet, fragments, seen);
+      inner = { depth: 1 + below.depth, path: [(selection.alias ?? selection.name).value, ...below.path] };
     } else if (selection.kind === Kind.INLINE_FRAGMENT) {
-      max = Math.max(max, depthOf(selection.selectionSet, fragments, seen));
+      inner = depthOf(selection.selectionSet, fragments, seen);
     } else {
       const name = selection.name.value;
       if (seen.has(name)) continue;
-      const fragment = fragments[name];
-      max = Math.max(max, depthOf(fragment?.selectionSet, fragments, new Set([...seen, name])));
+      inner = depthOf(fragments[name]?.selectionSet, fragments, new Set([...seen, name]));
     }
+    if (inner.depth > deepest.depth) deepest = inner;
   }
-  return max;
+  return deepest;
 }
+
+/** The root fields an operation selects, through fragments (each with its response key), `__typename` aside. */
+function rootFieldsOf(set: SelectionSetNode, fragments: Record<string, FragmentDefinitionNode>, seen: Set<string> = new Set()): FieldNode[] {
+  return set.selections.flatMap((selection) => {
+    if (selection.kind === Kind.FIELD) return selection.name.value === '__typename' ? [] : [selection];
+    if (selection.kind === Kind.INLINE_FRAGMENT) return rootFieldsOf(selection.selectionSet, fragments, seen);
+    const fragment = fragments[selection.name.value];
+    if (!fragment || seen.has(fragment.name.value)) return [];
+    return rootFieldsOf(fragment.selectionSet, fragments, new Set([...seen, fragment.name.value]));
+  });
+}
+
+/** A refusal by a limit: a request error (HTTP 400, nothing executed), with the selections that exceed it. */
+function limitError(message: string, limit: 'depth' | 'complexity' | 'mutations', fieldErrors: readonly FieldError[]): GraphQLError {
+  return new GraphQLError(message, { extensions: { code: 'BAD_USER_INPUT', limit, fieldErrors, http: { status: 400 } } });
+}
+
+/**
+ * Lexical tokens a document may hold (graphql-js stops parsing past it: GRAPHQL_PARSE_FAILED, HTTP 400). Parsing
+ * and validating run before any limit below can, and cost time with the document's size; 100,000 tokens (half a
+ * second of validation at most) is far above any query the schema needs and room for a bulk list written inline,
+ * though bulk lists are best sent as variables, where only the body limit applies.
+ */
+export const MAX_DOCUMENT_TOKENS = 100_000;
 
 /** Arguments that say how many items a list field returns: a page size, or a list of keys looked up at once. */
 const PAGE_SIZE_ARGUMENT = 'first';
@@ -109,9 +138,30 @@ function costOf(
   }
 }
 
+/** The cost of each root field alone, costliest first: what to name when the whole is refused. */
+function costsByRootField(
+  schema: GraphQLSchema,
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  roots: readonly FieldNode[],
+  variables: Record<string, unknown> | null | undefined,
+): FieldError[] {
+  const fragments = document.definitions.filter((d) => d.kind === Kind.FRAGMENT_DEFINITION);
+  return roots
+    .map((root) => {
+      const alone: DocumentNode = { ...document, definitions: [{ ...operation, selectionSet: { kind: Kind.SELECTION_SET, selections: [root] } }, ...fragments] };
+      return { field: (root.alias ?? root.name).value, cost: costOf(schema, alone, operation.name?.value, variables) ?? 0 };
+    })
+    .sort((a, b) => b.cost - a.cost)
+    .map(({ field, cost }) => ({ field, message: `costs ${cost} point${cost === 1 ? '' : 's'}.` }));
+}
+
 /** What the limits know of one operation of a parsed document. */
 interface OperationLimits {
   readonly depth: number;
+  /** The response path of the deepest field. */
+  readonly deepestPath: readonly string[];
+  readonly rootFields: readonly FieldNode[];
   readonly costDependsOnVariables: boolean;
   /** The cost, once computed, when it does not depend on the variables. */
   cost: number | null;
@@ -136,16 +186,26 @@ function costShapeOf(variables: Record<string, unknown> | null | undefined): str
   return JSON.stringify(shape);
 }
 
+export interface QueryLimits {
+  readonly maxDepth: number;
+  readonly maxComplexity: number;
+  /** Mutation fields one request may hold (aliases count one each): bulk work has bulk mutations. */
+  readonly maxMutations: number;
+}
+
 /**
- * Refuses operations nested deeper than `maxDepth` or costing more than `maxComplexity` (objects the answer can
- * hold, lists counted by their page size or keys: see `objectCountEstimator`), before any resolver runs.
+ * Refuses operations nested deeper than `maxDepth`, costing more than `maxComplexity` (objects the answer can
+ * hold, lists counted by their page size or keys: see `objectCountEstimator`) or holding more than
+ * `maxMutations` mutation fields, before any resolver runs. Each refusal is BAD_USER_INPUT with `limit` (depth,
+ * complexity or mutations) and `fieldErrors` naming the selections by response path (the deepest field; every
+ * root field with its cost; the first mutation past the limit), answered with HTTP 400 like any request error.
  *
- * Apollo hands every request with the same query text the same parsed document, so the depth, and the cost
- * when no variable can change it, are worked out once per document and operation (a client sending one
+ * Apollo hands every request with the same query text the same parsed document, so the depth, the mutation count
+ * and the cost when no variable can change it are worked out once per document and operation (a client sending one
  * query with other variables pays the schema walk once); a cost that depends on the variables is worked out
  * once per shape of them (list lengths, numbers, booleans).
  */
-export function queryLimitsPlugin(getSchema: () => GraphQLSchema, maxDepth: number, maxComplexity: number): ApolloServerPlugin {
+export function queryLimitsPlugin(getSchema: () => GraphQLSchema, { maxDepth, maxComplexity, maxMutations }: QueryLimits): ApolloServerPlugin {
   const known = new WeakMap<DocumentNode, Map<OperationDefinitionNode, OperationLimits>>();
   const limitsOf = (document: DocumentNode, operation: OperationDefinitionNode): OperationLimits => {
     let byOperation = known.get(document);
@@ -154,8 +214,11 @@ export function queryLimitsPlugin(getSchema: () => GraphQLSchema, maxDepth: numb
     if (!limits) {
       const fragmentList = document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION);
       const fragments = Object.fromEntries(fragmentList.map((d) => [d.name.value, d]));
+      const deepest = depthOf(operation.selectionSet, fragments, new Set());
       limits = {
-        depth: depthOf(operation.selectionSet, fragments, new Set()),
+        depth: deepest.depth,
+        deepestPath: deepest.path,
+        rootFields: rootFieldsOf(operation.selectionSet, fragments),
         costDependsOnVariables: costDependsOnVariables(operation, fragmentList),
         cost: null,
         costByShape: new Map(),
@@ -172,9 +235,17 @@ export function queryLimitsPlugin(getSchema: () => GraphQLSchema, maxDepth: numb
           const limits = limitsOf(document, operation);
           const depth = limits.depth;
           if (depth > maxDepth) {
-            throw new GraphQLError(`The query is nested ${depth} levels deep; at most ${maxDepth} are allowed.`, {
-              extensions: { code: 'BAD_USER_INPUT', limit: 'depth' },
-            });
+            throw limitError(`The query is nested ${depth} levels deep; at most ${maxDepth} are allowed.`, 'depth', [
+              { field: limits.deepestPath.join('.'), message: `is ${depth} levels deep.` },
+            ]);
+          }
+          if (operation.operation === 'mutation' && limits.rootFields.length > maxMutations) {
+            const first = limits.rootFields[maxMutations]!;
+            throw limitError(
+              `The request holds ${limits.rootFields.length} mutations; at most ${maxMutations} are run in one request. Use the bulk mutations for bulk work, or send the rest in other requests.`,
+              'mutations',
+              [{ field: (first.alias ?? first.name).value, message: `is mutation ${maxMutations + 1} of ${limits.rootFields.length}; nothing was run.` }],
+            );
           }
           const shape = limits.costDependsOnVariables ? costShapeOf(request.variables) : '';
           const complexity =
@@ -185,9 +256,11 @@ export function queryLimitsPlugin(getSchema: () => GraphQLSchema, maxDepth: numb
           if (!limits.costDependsOnVariables) limits.cost = complexity;
           else if (limits.costByShape.size < MAX_SHAPES) limits.costByShape.set(shape, complexity);
           if (complexity > maxComplexity) {
-            throw new GraphQLError(`The query would cost ${complexity} points; at most ${maxComplexity} are allowed. Ask for smaller pages.`, {
-              extensions: { code: 'BAD_USER_INPUT', limit: 'complexity' },
-            });
+            throw limitError(
+              `The query would cost ${complexity} points; at most ${maxComplexity} are allowed. Ask for smaller pages.`,
+              'complexity',
+              costsByRootField(getSchema(), document, operation, limits.rootFields, request.variables),
+            );
           }
         },
       };

@@ -34,7 +34,8 @@ describe('loadConfig', () => {
       expect(config.logLevel).toBe('info');
       expect(config.readYourWritesTimeoutMs).toBe(5000);
       expect(config.projectionBatchSize).toBe(500);
-      expect(config.graphql).toEqual({ maxDepth: 10, maxComplexity: 2000 });
+      expect(config.graphql).toEqual({ maxDepth: 10, maxComplexity: 2000, maxMutations: 50 });
+      expect(config.rateLimitPerMinute).toBe(60_000);
       expect(config.creditExpiryIntervalSeconds).toBe(3600);
       expect(config.auth).toMatchObject({ jwtIssuer: 'association-register', tokenTtl: '12h', tokenTtlSeconds: 43_200 });
     });
@@ -86,6 +87,8 @@ describe('loadConfig', () => {
           PROJECTION_BATCH_SIZE: '100',
           GRAPHQL_MAX_DEPTH: '7',
           GRAPHQL_MAX_COMPLEXITY: '500',
+          GRAPHQL_MAX_MUTATIONS: '10',
+          RATE_LIMIT_PER_MINUTE: '600',
           CREDIT_EXPIRY_INTERVAL: '15m',
         },
         { cwd },
@@ -108,7 +111,8 @@ describe('loadConfig', () => {
         logLevel: 'debug',
         readYourWritesTimeoutMs: 0,
         projectionBatchSize: 100,
-        graphql: { maxDepth: 7, maxComplexity: 500 },
+        graphql: { maxDepth: 7, maxComplexity: 500, maxMutations: 10 },
+        rateLimitPerMinute: 600,
         creditExpiryIntervalSeconds: 900,
       });
     });
@@ -123,6 +127,10 @@ describe('loadConfig', () => {
       expect(config.dataDir).toBe(join(cwd, 'state'));
       expect(config.database).toMatchObject({ dataDir: join(cwd, 'pgdata') });
       expect(config.auth.jwtSecretFile).toBe(join(cwd, 'state', 'jwt-secret'));
+    });
+
+    it('turns the rate limit off with 0', () => {
+      expect(loadConfig({ RATE_LIMIT_PER_MINUTE: '0' }, { cwd }).rateLimitPerMinute).toBe(0);
     });
 
     it('turns the credit expiry schedule off with off or 0', () => {
@@ -153,6 +161,8 @@ describe('loadConfig', () => {
             PROJECTION_BATCH_SIZE: '0',
             GRAPHQL_MAX_DEPTH: '1.5',
             GRAPHQL_MAX_COMPLEXITY: '1e3',
+            GRAPHQL_MAX_MUTATIONS: '0',
+            RATE_LIMIT_PER_MINUTE: '-5',
             CREDIT_EXPIRY_INTERVAL: 'hourly',
           },
           { cwd },
@@ -170,6 +180,8 @@ describe('loadConfig', () => {
           'PROJECTION_BATCH_SIZE',
           'GRAPHQL_MAX_DEPTH',
           'GRAPHQL_MAX_COMPLEXITY',
+          'GRAPHQL_MAX_MUTATIONS',
+          'RATE_LIMIT_PER_MINUTE',
           'CREDIT_EXPIRY_INTERVAL',
         ].sort(),
       );

@@ -43,7 +43,9 @@ export interface AppConfig {
   readonly logLevel: LogLevelName;
   readonly readYourWritesTimeoutMs: number;
   readonly projectionBatchSize: number;
-  readonly graphql: { readonly maxDepth: number; readonly maxComplexity: number };
+  readonly graphql: { readonly maxDepth: number; readonly maxComplexity: number; readonly maxMutations: number };
+  /** Requests per minute one client (a token; an address without one) may send to /graphql; 0: no limit. */
+  readonly rateLimitPerMinute: number;
   /** Seconds between runs of the credit expiry job (0: not scheduled). */
   readonly creditExpiryIntervalSeconds: number;
 }
@@ -133,6 +135,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const projectionBatchSize = read.integer('PROJECTION_BATCH_SIZE', 500, 1, 100_000);
   const maxDepth = read.integer('GRAPHQL_MAX_DEPTH', 10, 1, 100);
   const maxComplexity = read.integer('GRAPHQL_MAX_COMPLEXITY', 2_000, 1, 1_000_000);
+  const maxMutations = read.integer('GRAPHQL_MAX_MUTATIONS', 50, 1, 1_000);
+  const rateLimitPerMinute = read.integer('RATE_LIMIT_PER_MINUTE', 60_000, 0, 10_000_000);
   const creditExpiryInterval = read.string('CREDIT_EXPIRY_INTERVAL', '1h');
   const creditExpiryIntervalSeconds = creditExpiryInterval?.toLowerCase() === 'off' || creditExpiryInterval === '0' ? 0 : parseDurationSeconds(creditExpiryInterval);
   if (creditExpiryInterval !== undefined && creditExpiryIntervalSeconds === undefined) {
@@ -168,7 +172,8 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     logLevel: logLevel!,
     readYourWritesTimeoutMs: readYourWritesTimeoutMs!,
     projectionBatchSize: projectionBatchSize!,
-    graphql: { maxDepth: maxDepth!, maxComplexity: maxComplexity! },
+    graphql: { maxDepth: maxDepth!, maxComplexity: maxComplexity!, maxMutations: maxMutations! },
+    rateLimitPerMinute: rateLimitPerMinute!,
     creditExpiryIntervalSeconds: creditExpiryIntervalSeconds!,
   };
 }

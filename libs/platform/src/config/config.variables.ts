@@ -103,6 +103,18 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     description: 'Highest estimated cost a GraphQL operation may have.',
   },
   {
+    name: 'GRAPHQL_MAX_MUTATIONS',
+    default: '50',
+    description:
+      'Most mutation fields (aliases included) one GraphQL request may hold; a request with more is refused before any runs. Bulk work has its own bulk mutations.',
+  },
+  {
+    name: 'RATE_LIMIT_PER_MINUTE',
+    default: '60000',
+    description:
+      'Requests to /graphql one client may send per minute: each bearer token has its own allowance, requests without a valid token share one per client address. Up to a minute of it may be used at once; past it the answer is HTTP 429 with Retry-After. 0 turns the limit off.',
+  },
+  {
     name: 'CREDIT_EXPIRY_INTERVAL',
     default: '1h',
     description:

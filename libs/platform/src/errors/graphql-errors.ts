@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { GraphQLFormattedError } from 'graphql';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
 import { InvalidInput, NotFound, RuleViolation, type FieldError } from '#domain/shared';
 import { ConflictError, ForbiddenError, isConnectionFailure, StreamIntegrityError, UnauthenticatedError, UnavailableError } from './app-errors.js';
 
@@ -13,6 +13,12 @@ export const ErrorCodes = {
   notFound: 'NOT_FOUND',
   dataIntegrity: 'DATA_INTEGRITY',
   unavailable: 'UNAVAILABLE',
+  /** A request the server cannot take as sent (a persisted query whose hash does not match it, a body that is no JSON). */
+  badRequest: 'BAD_REQUEST',
+  /** The request body is larger than the API reads (HTTP 413; `limitBytes`). */
+  payloadTooLarge: 'PAYLOAD_TOO_LARGE',
+  /** The client has sent more requests than its allowance (HTTP 429; `retryAfterSeconds`). */
+  rateLimited: 'RATE_LIMITED',
   internal: 'INTERNAL_SERVER_ERROR',
 } as const;
 
@@ -29,6 +35,15 @@ const PROTOCOL_CODES = new Set([
 
 export interface ErrorLogger {
   error(obj: object, msg: string): void;
+}
+
+/**
+ * An error graphql-js or Apollo raised about the request itself, before or instead of running it (a persisted
+ * query whose hash does not match its text): a GraphQLError with no code of its own and no error it wraps.
+ * Errors of resolvers and plugins always wrap what was thrown (graphql-js locates them), or carry a code.
+ */
+function isProtocolError(error: unknown): boolean {
+  return error instanceof GraphQLError && error.originalError === undefined && error.extensions.code === undefined && error.path === undefined;
 }
 
 function originalOf(error: unknown): unknown {
@@ -79,6 +94,9 @@ export function formatGraphQLError(formatted: GraphQLFormattedError, error: unkn
   if (typeof code === 'string' && PROTOCOL_CODES.has(code)) {
     const { stacktrace: _stacktrace, exception: _exception, ...extensions } = formatted.extensions ?? {};
     return { ...base, extensions: { ...extensions, code } };
+  }
+  if (isProtocolError(error)) {
+    return { ...base, extensions: { code: ErrorCodes.badRequest } };
   }
   if (isConnectionFailure(original)) {
     const retryAfterSeconds = original instanceof UnavailableError ? original.retryAfterSeconds : 5;
