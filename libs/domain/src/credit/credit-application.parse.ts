@@ -40,7 +40,7 @@ function parseFields(errors: FieldErrors, command: CreditApplicationCommand, fac
           code: s.code,
           points: Number.isInteger(s.points) && s.points >= 0 ? s.points : (errors.add(`scores.${n}.points`, 'must be a whole number, 0 or more.'), 0),
           evidenceReference: optionalText(errors, `scores.${n}.evidenceReference`, s.evidenceReference, { max: 500, label: 'The evidence reference' }) ?? null,
-          note: optionalText(errors, `scores.${n}.note`, s.note, { max: TEXT_MAX, label: 'The note' }) ?? null,
+          note: optionalText(errors, `scores.${n}.note`, s.note, { multiline: true, max: TEXT_MAX, label: 'The note' }) ?? null,
         };
       });
       if (scores.length === 0) errors.add('scores', 'at least one score.');
@@ -48,7 +48,7 @@ function parseFields(errors: FieldErrors, command: CreditApplicationCommand, fac
       return { ...command, scores };
     }
     case 'RequestCreditGradeOverride': {
-      const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
+      const reason = requiredText(errors, 'reason', command.reason, { multiline: true, max: TEXT_MAX, label: 'The reason' });
       const decision = validDecisionRecord(errors, 'decision', command.decision);
       if (rulebook && command.toGrade !== null && !rulebook.thresholds.some((t) => t.grade === command.toGrade)) {
         errors.add('toGrade', `must be one of ${rulebook.thresholds.map((t) => t.grade).join(', ')}, or null for no grade.`);
@@ -62,14 +62,14 @@ function parseFields(errors: FieldErrors, command: CreditApplicationCommand, fac
       return {
         ...command,
         objector: requiredText(errors, 'objector', command.objector, { max: 200, label: 'The objector' }),
-        grounds: requiredText(errors, 'grounds', command.grounds, { max: TEXT_MAX, label: 'The grounds' }),
+        grounds: requiredText(errors, 'grounds', command.grounds, { multiline: true, max: TEXT_MAX, label: 'The grounds' }),
         evidenceReference: optionalText(errors, 'evidenceReference', command.evidenceReference, { max: 500 }) ?? null,
       };
     case 'ResolveCreditObjection':
       return {
         ...command,
         outcome: oneOf(errors, 'outcome', command.outcome, ['UPHELD', 'DISMISSED'] as const),
-        reasons: requiredText(errors, 'reasons', command.reasons, { max: TEXT_MAX, label: 'The reasons' }),
+        reasons: requiredText(errors, 'reasons', command.reasons, { multiline: true, max: TEXT_MAX, label: 'The reasons' }),
       };
     case 'IssueCreditRating':
       return {
@@ -80,14 +80,14 @@ function parseFields(errors: FieldErrors, command: CreditApplicationCommand, fac
     case 'ReviewCreditRatingAnnually': {
       const reviewYear = wholeNumber(errors, 'reviewYear', command.reviewYear, 1990, 2100);
       const outcome = oneOf(errors, 'outcome', command.outcome, ['CONFIRMED', 'DOWNGRADED'] as const);
-      const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
+      const reason = requiredText(errors, 'reason', command.reason, { multiline: true, max: TEXT_MAX, label: 'The reason' });
       const levels = outcome === 'DOWNGRADED' ? wholeNumber(errors, 'levels', command.levels, 1, 10) : 0;
       return { ...command, reviewYear, outcome, reason, levels };
     }
     case 'ReinstateCreditRating':
       return {
         ...command,
-        reason: requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' }),
+        reason: requiredText(errors, 'reason', command.reason, { multiline: true, max: TEXT_MAX, label: 'The reason' }),
         decision: validDecisionRecord(errors, 'decision', command.decision),
         effectiveFrom: optionalDate(errors, 'effectiveFrom', command.effectiveFrom),
       };

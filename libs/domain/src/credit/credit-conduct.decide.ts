@@ -31,7 +31,7 @@ export function parseCreditConduct(command: CreditConductCommand): CreditConduct
       disclosureMonths: wholeNumber(errors, 'disclosureMonths', command.disclosureMonths, DISCLOSURE_MIN_MONTHS, DISCLOSURE_MAX_MONTHS),
       penaltyMonths: command.penaltyMonths == null ? null : wholeNumber(errors, 'penaltyMonths', command.penaltyMonths, 0, 600),
       evidenceReference: requiredText(errors, 'evidenceReference', command.evidenceReference, { max: 500, label: 'The evidence reference' }),
-      description: requiredText(errors, 'description', command.description, { max: TEXT_MAX, label: 'The description' }),
+      description: requiredText(errors, 'description', command.description, { multiline: true, max: TEXT_MAX, label: 'The description' }),
     };
     errors.throwIfAny();
     return parsed;
@@ -39,7 +39,7 @@ export function parseCreditConduct(command: CreditConductCommand): CreditConduct
   const parsed: ShortenCreditConductDisclosure = {
     ...command,
     disclosureMonths: Number.isInteger(command.disclosureMonths) ? command.disclosureMonths : (errors.add('disclosureMonths', 'must be a whole number of months.'), 0),
-    rectificationEvidence: requiredText(errors, 'rectificationEvidence', command.rectificationEvidence, { max: 500, label: 'The rectification evidence' }),
+    rectificationEvidence: requiredText(errors, 'rectificationEvidence', command.rectificationEvidence, { multiline: true, max: 500, label: 'The rectification evidence' }),
   };
   errors.throwIfAny();
   return parsed;

@@ -109,7 +109,7 @@ export function parseCreditRulebook(command: CreditRulebookCommand): CreditRuleb
   if (command.type === 'AmendCreditRulebookVersion') {
     // An amendment's body is checked by decide, after the version is found and not in use: a pinned version is
     // refused as in use (CREDIT_RULEBOOK_VERSION_IN_USE) whatever the new body holds.
-    const reason = requiredText(errors, 'reason', command.reason, { max: TEXT_MAX, label: 'The reason' });
+    const reason = requiredText(errors, 'reason', command.reason, { multiline: true, max: TEXT_MAX, label: 'The reason' });
     errors.throwIfAny();
     return { ...command, reason };
   }

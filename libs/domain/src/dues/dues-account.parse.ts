@@ -39,7 +39,7 @@ function parseFields(errors: FieldErrors, command: DuesAccountCommand): DuesAcco
       else if (!full && command.amountFen == null) errors.add('amountFen', 'Give the amount to waive in fen, or ask for a full waiver.');
       else if (!full) amountFen = validFen(errors, 'amountFen', command.amountFen, { positive: true });
       const reasonCategory = oneOf(errors, 'reasonCategory', command.reasonCategory, WAIVER_REASONS);
-      const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
+      const reason = requiredText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' });
       const evidenceReference =
         optionalText(errors, 'evidenceReference', command.evidenceReference, { max: REFERENCE_MAX, label: 'The evidence reference' }) ?? null;
       return { ...command, waiverId, full, amountFen, reasonCategory, reason, evidenceReference };
@@ -48,19 +48,19 @@ function parseFields(errors: FieldErrors, command: DuesAccountCommand): DuesAcco
       return {
         ...command,
         waiverId: validId(errors, 'waiverId', command.waiverId, 'The waiver id'),
-        note: optionalText(errors, 'note', command.note, { max: REASON_MAX, label: 'The note' }) ?? null,
+        note: optionalText(errors, 'note', command.note, { multiline: true, max: REASON_MAX, label: 'The note' }) ?? null,
       };
     case 'RejectDuesWaiver':
       return {
         ...command,
         waiverId: validId(errors, 'waiverId', command.waiverId, 'The waiver id'),
-        reason: requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }),
+        reason: requiredText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' }),
       };
     case 'RevokeDuesWaiver':
       return {
         ...command,
         waiverId: validId(errors, 'waiverId', command.waiverId, 'The waiver id'),
-        reason: requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }),
+        reason: requiredText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' }),
         amountFen: command.amountFen == null ? null : validFen(errors, 'amountFen', command.amountFen, { positive: true }),
         effectiveFrom: optionalDate(errors, 'effectiveFrom', command.effectiveFrom),
       };
@@ -71,7 +71,7 @@ function parseFields(errors: FieldErrors, command: DuesAccountCommand): DuesAcco
         policyId: validId(errors, 'policyId', command.policyId, 'The policy id'),
         percent: validPercent(errors, 'percent', command.percent, 0),
         reasonCategory: oneOf<WaiverReason>(errors, 'reasonCategory', command.reasonCategory, WAIVER_REASONS),
-        reason: requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }),
+        reason: requiredText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' }),
         decision: validDecisionRecord(errors, 'decision', command.decision),
       };
   }

@@ -14,7 +14,7 @@ export function parseWaiverPolicy(command: WaiverPolicyCommand): WaiverPolicyCom
   const year = validYear(errors, 'year', command.year);
   const title = requiredText(errors, 'title', command.title, { max: 200, label: 'The title' });
   const reasonCategory = oneOf(errors, 'reasonCategory', command.reasonCategory, WAIVER_REASONS);
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
+  const reason = requiredText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' });
   const defaultPercent = validPercent(errors, 'defaultPercent', command.defaultPercent, 0);
   const sizeClassPercents: { sizeClass: (typeof POLICY_SIZE_CLASSES)[number]; percent: number }[] = [];
   const seen = new Set<string>();

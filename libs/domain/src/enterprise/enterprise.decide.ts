@@ -134,7 +134,7 @@ function assertMayChange(firm: Registered, ties: EnterpriseTies | null, context:
 function register(command: RegisterEnterprise, state: EnterpriseState, context: DecisionContext): EnterpriseEvent[] {
   const errors = new FieldErrors();
   const check = checkCreditCode(typeof command.code === 'string' ? command.code : '');
-  const overrideReason = optionalText(errors, 'checkDigitOverrideReason', command.checkDigitOverrideReason, {
+  const overrideReason = optionalText(errors, 'checkDigitOverrideReason', command.checkDigitOverrideReason, { multiline: true,
     max: REASON_MAX,
     min: OVERRIDE_REASON_MIN,
     label: 'The override reason',
@@ -209,7 +209,7 @@ function updateProfile(command: UpdateEnterpriseProfile, state: Registered, cont
   const regionProblem = regionCode ? regionCodeProblem(regionCode) : null;
   if (regionProblem) errors.add('regionCode', `The region code ${regionProblem}`);
   const ownership = command.ownership == null ? undefined : oneOf(errors, 'ownership', command.ownership, OWNERSHIPS);
-  const reason = optionalText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }) ?? null;
+  const reason = optionalText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' }) ?? null;
   const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
   errors.throwIfAny();
 
@@ -289,7 +289,7 @@ function recordQualification(command: RecordQualification, state: Registered, co
 function withdrawQualification(command: WithdrawQualification, state: Registered, context: DecisionContext): EnterpriseEvent[] {
   const errors = new FieldErrors();
   const { category, specialty } = qualificationFields(errors, command);
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
+  const reason = requiredText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' });
   const effectiveFrom = effectiveDate(errors, 'effectiveFrom', command.effectiveFrom, context.now);
   errors.throwIfAny();
 

@@ -62,7 +62,7 @@ function associationFields(errors: FieldErrors, command: AssociationCommand): Pa
       return {
         ...command,
         userId: userId(errors, 'userId', command.userId),
-        reason: optionalText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }) ?? null,
+        reason: optionalText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' }) ?? null,
         effectiveFrom: optionalDate(errors, 'effectiveFrom', command.effectiveFrom),
       };
     case 'RecordCouncilTerm': {

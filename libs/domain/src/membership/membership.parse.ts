@@ -105,7 +105,7 @@ function applicationFields(errors: FieldErrors, command: ApplyForMembership): Ap
   return {
     ...command,
     appliedOn: optionalDate(errors, 'appliedOn', command.appliedOn),
-    note: optionalText(errors, 'note', command.note, { max: REASON_MAX, label: 'The note' }) ?? null,
+    note: optionalText(errors, 'note', command.note, { multiline: true, max: REASON_MAX, label: 'The note' }) ?? null,
   };
 }
 
@@ -120,7 +120,7 @@ function admissionFields(errors: FieldErrors, command: AdmitMember): Parsed<'Adm
 }
 
 function rejectionFields(errors: FieldErrors, command: RejectApplication): Parsed<'RejectApplication'> {
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
+  const reason = requiredText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' });
   const rejectedOn = optionalDate(errors, 'rejectedOn', command.rejectedOn);
   const decision = command.decision == null ? null : validDecisionRecord(errors, 'decision', command.decision);
   return { ...command, reason, rejectedOn, decision };
@@ -143,7 +143,7 @@ function decidedActFields(
   errors: FieldErrors,
   command: SanctionMember | SuspendMembership | ReinstateMembership | ExpelMember,
 ): { readonly reason: string; readonly effectiveFrom: string | null; readonly decision: DecisionRecord } {
-  const reason = requiredText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' });
+  const reason = requiredText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' });
   const effectiveFrom = optionalDate(errors, 'effectiveFrom', command.effectiveFrom);
   const decision = validDecisionRecord(errors, 'decision', command.decision);
   return { reason, effectiveFrom, decision };
@@ -177,7 +177,7 @@ function withdrawalFields(errors: FieldErrors, command: WithdrawMembership): Wit
   if (effectiveFrom !== null && isIsoDate(effectiveFrom) && isIsoDate(noticeDate) && effectiveFrom < noticeDate) {
     errors.add('effectiveFrom', 'A withdrawal takes effect on or after the date of the written notice.');
   }
-  const reason = optionalText(errors, 'reason', command.reason, { max: REASON_MAX, label: 'The reason' }) ?? null;
+  const reason = optionalText(errors, 'reason', command.reason, { multiline: true, max: REASON_MAX, label: 'The reason' }) ?? null;
   return { ...command, noticeDate, effectiveFrom, reason };
 }
 

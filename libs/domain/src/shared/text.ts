@@ -1,12 +1,12 @@
 import type { FieldErrors } from './errors.js';
-
-// C0/C1 control characters other than ordinary whitespace never belong in register text.
-const CONTROL_CHARACTERS = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F]/;
+import { textProblem } from './fields.js';
 
 export interface TextRule {
   readonly max: number;
   readonly min?: number;
   readonly label?: string;
+  /** Free text that may run over lines (a reason, a note); names and references are one line. */
+  readonly multiline?: boolean;
 }
 
 /**
@@ -39,8 +39,10 @@ function checkText(errors: FieldErrors, field: string, value: string, rule: Text
     errors.add(field, `${label} must be at least ${rule.min} characters.`);
     return undefined;
   }
-  if (CONTROL_CHARACTERS.test(value)) {
-    errors.add(field, `${label} contains control characters.`);
+  // The register's one text rule (the API applies the same before a command is built).
+  const problem = textProblem(value, rule.multiline ? 'multiline' : 'line');
+  if (problem) {
+    errors.add(field, `${label} ${problem.message}`);
     return undefined;
   }
   return value;
