@@ -15,7 +15,12 @@ export class EnterpriseFacts {
   ) {}
 
   async ties(code: string): Promise<EnterpriseTies> {
-    const [memberships, creditApplicants] = await Promise.all([this.memberships.membershipsOf(code), this.credit.applicantAssociations(code)]);
-    return { memberships, creditApplicants };
+    return (await this.tiesOfEach([code])).get(code)!;
+  }
+
+  /** The ties of many firms in two statements (one per register), by code: every code asked for has an entry. */
+  async tiesOfEach(codes: readonly string[]): Promise<Map<string, EnterpriseTies>> {
+    const [memberships, creditApplicants] = await Promise.all([this.memberships.membershipsOfEach(codes), this.credit.applicantAssociationsOfEach(codes)]);
+    return new Map(codes.map((code) => [code, { memberships: memberships.get(code) ?? [], creditApplicants: creditApplicants.get(code) ?? [] }]));
   }
 }

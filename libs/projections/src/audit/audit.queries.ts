@@ -46,6 +46,18 @@ export class AuditQueries {
     return toPage(rows, first, count?.n ?? 0, cursor !== null, (r) => encodeCursor([r.revision]), toAuditEvent);
   }
 
+  /**
+   * The association of whoever recorded each stream's first event (null: an actor of none), by stream; streams the
+   * trail holds nothing of are left out. One index probe per stream.
+   */
+  async firstRecorderAssociations(streamIds: readonly string[]): Promise<Map<string, string | null>> {
+    const rows = (await this.dataSource.query(
+      'SELECT stream_id, actor_association_id FROM audit_event WHERE stream_id = ANY($1) AND revision = 0',
+      [streamIds],
+    )) as { stream_id: string; actor_association_id: string | null }[];
+    return new Map(rows.map((row) => [row.stream_id, row.actor_association_id]));
+  }
+
   /** The last revision of each stream the audit trail holds (streams it holds nothing of are left out). */
   async projectedRevisions(streamIds: readonly string[]): Promise<Map<string, number>> {
     const rows = (await this.dataSource.query(

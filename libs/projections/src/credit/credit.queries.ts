@@ -302,11 +302,18 @@ export class CreditQueries {
 
   /** The associations holding a credit application of the subject, in any of their cycles, in order. */
   async applicantAssociations(subjectId: string): Promise<string[]> {
+    return (await this.applicantAssociationsOfEach([subjectId])).get(subjectId) ?? [];
+  }
+
+  /** `applicantAssociations` for many subjects in one statement, by subject (one no association holds has no entry). */
+  async applicantAssociationsOfEach(subjectIds: readonly string[]): Promise<Map<string, string[]>> {
     const rows = (await this.dataSource.query(
-      `SELECT DISTINCT association_id FROM credit_application WHERE subject_id = $1 ORDER BY association_id`,
-      [subjectId],
-    )) as { association_id: string }[];
-    return rows.map((r) => r.association_id);
+      `SELECT DISTINCT subject_id, association_id FROM credit_application WHERE subject_id = ANY($1::text[]) ORDER BY subject_id, association_id`,
+      [subjectIds],
+    )) as { subject_id: string; association_id: string }[];
+    const bySubject = new Map<string, string[]>();
+    for (const r of rows) bySubject.set(r.subject_id, [...(bySubject.get(r.subject_id) ?? []), r.association_id]);
+    return bySubject;
   }
 
   // ---- the API's reads -------------------------------------------------------------------------------------

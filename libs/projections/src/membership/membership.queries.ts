@@ -285,11 +285,20 @@ export class MembershipQueries {
   }
 
   /** Every association's latest membership record of the enterprise, with its status, by association. */
-  membershipsOf(enterpriseCode: string): Promise<MembershipStandingView[]> {
-    return this.dataSource.query(
-      `SELECT association_id AS "associationId", status FROM membership WHERE enterprise_code = $1 ORDER BY association_id`,
-      [enterpriseCode],
-    );
+  async membershipsOf(enterpriseCode: string): Promise<MembershipStandingView[]> {
+    return (await this.membershipsOfEach([enterpriseCode])).get(enterpriseCode) ?? [];
+  }
+
+  /** `membershipsOf` for many enterprises in one statement, by code (a code with no membership record has no entry). */
+  async membershipsOfEach(enterpriseCodes: readonly string[]): Promise<Map<string, MembershipStandingView[]>> {
+    const rows = (await this.dataSource.query(
+      `SELECT enterprise_code AS "enterpriseCode", association_id AS "associationId", status FROM membership
+        WHERE enterprise_code = ANY($1::text[]) ORDER BY enterprise_code, association_id`,
+      [enterpriseCodes],
+    )) as (MembershipStandingView & { enterpriseCode: string })[];
+    const byCode = new Map<string, MembershipStandingView[]>();
+    for (const { enterpriseCode, ...standing } of rows) byCode.set(enterpriseCode, [...(byCode.get(enterpriseCode) ?? []), standing]);
+    return byCode;
   }
 }
 
