@@ -224,12 +224,17 @@ describe('membership register over GraphQL', () => {
     expect(expelled.expelMember.membership).toEqual({ status: 'EXPELLED', endedOn: '2021-06-01' });
 
     const readMember = service.client('MEMBER', { associationId: ASSOC, enterpriseCode: code });
-    const data = await readMember.ok<{ membership: { history: { status: string; validFrom: string }[]; events: { totalCount: number; edges: { node: { type: string; actor: { userId: string } } }[] } } }>(
+    const data = await readMember.ok<{ membership: { history: { status: string; validFrom: string }[]; events: { totalCount: number; edges: { node: { type: string; actor: { userId: string | null } } }[] } } }>(
       `query { membership(associationId: "${ASSOC}", enterpriseCode: "${code}") { history { status tier validFrom validTo } events { totalCount edges { node { type actor { userId } hash } } } } }`,
     );
     expect(data.membership.history.map((h) => `${h.status}@${h.validFrom}`)).toEqual(['PENDING@2020-05-20', 'ACTIVE@2020-06-01', 'EXPELLED@2021-06-01']);
     expect(data.membership.events.edges.map((e) => e.node.type)).toEqual(['MembershipApplied', 'MembershipAdmitted', 'MembershipExpelled']);
-    expect(data.membership.events.edges[2]!.node.actor.userId).toBe('sec-zhang');
+    // Who recorded it is a staff identity (ADR 0014): the firm reads null, the auditor the secretariat's user.
+    expect(data.membership.events.edges[2]!.node.actor.userId).toBeNull();
+    const audited = await auditor.ok<{ membership: { events: { edges: { node: { actor: { userId: string } } }[] } } }>(
+      `query { membership(associationId: "${ASSOC}", enterpriseCode: "${code}") { events { edges { node { actor { userId } } } } } }`,
+    );
+    expect(audited.membership.events.edges[2]!.node.actor.userId).toBe('sec-zhang');
 
     const asOf = async (instant: string) =>
       (await auditor.ok<{ membershipAsOf: { status: string } | null }>(

@@ -13,6 +13,7 @@ import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js'
 import { DuesResolver } from './dues/dues.resolver.js';
 import { EnterpriseResolver } from './enterprise/enterprise.resolver.js';
 import { AccessScopeGuard, ScorerAssignments } from './graphql/access-scope.guard.js';
+import { type FieldAccessContext, FieldVisibility, FieldVisibilityModule } from './graphql/field-visibility.js';
 import { MAX_DOCUMENT_TOKENS, queryLimitsPlugin } from './graphql/limits.plugin.js';
 import { KnownOperationTypesRule } from './graphql/operation-types.rule.js';
 import { requestInputPlugin } from './graphql/request-input.plugin.js';
@@ -40,8 +41,10 @@ export class ApiModule {
         ConsoleModule,
         GraphQLModule.forRootAsync<ApolloDriverConfig>({
           driver: ApolloDriver,
-          inject: [GraphQLSchemaHost],
-          useFactory: (schemaHost: GraphQLSchemaHost) => ({
+          // The field layer (ADR 0014) reads owners' facts through FieldVisibility, one access per request.
+          imports: [FieldVisibilityModule],
+          inject: [GraphQLSchemaHost, FieldVisibility],
+          useFactory: (schemaHost: GraphQLSchemaHost, fieldVisibility: FieldVisibility) => ({
             path: '/graphql',
             autoSchemaFile: true,
             sortSchema: true,
@@ -51,7 +54,7 @@ export class ApiModule {
             includeStacktraceInErrorResponses: false,
             // unavailablePlugin sets the status of execution results itself (503 + Retry-After for UNAVAILABLE).
             preserveHttpStatusForExecutionErrors: false,
-            context: ({ req }: { req: Request }): RequestContext => ({ req, loaders: {} }),
+            context: ({ req }: { req: Request }): RequestContext & FieldAccessContext => ({ req, loaders: {}, fieldAccess: fieldVisibility.forRequest(req) }),
             formatError: (formatted, error) => formatGraphQLError(formatted, error, runtime.logger),
             plugins: [
               // Its per-field hook costs more than resolving the fields; noStorePlugin sets the one header it gave.

@@ -1,11 +1,25 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
+import { ownerOfEvent, type RecordOwner } from '#domain/visibility';
 import { ConnectionType } from '../graphql/connection.js';
+import { handsDownOwner, ownerHandedDown, RedactedPayload, RestrictedField } from '../graphql/field-visibility.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
+
+/**
+ * The association an actor acted for: the one on its token, or for an actor of none (an expert scoring) the
+ * association whose record the event is part of, handed down by the event.
+ */
+const ownerOfActor = (actor: AuditActor): RecordOwner => ({ associationId: actor.associationId ?? ownerHandedDown(actor).associationId ?? null });
+
+/** Hands the event's owner down to its actor (`ownerOfActor`). */
+export const handsDownEventOwner = handsDownOwner((e: { readonly streamId: string; readonly data: unknown }) => ownerOfEvent(e.streamId, e.data));
 
 @ObjectType({ description: 'Who recorded an event.' })
 export class AuditActor {
-  @Field()
-  userId: string;
+  @RestrictedField(() => String, 'staff', ownerOfActor, {
+    description:
+      'Staff: null unless the caller is an admin of the association the actor acted for (for an expert, the association whose record it is), or an auditor.',
+  })
+  userId: string | null;
 
   @Field()
   role: string;
@@ -31,10 +45,13 @@ export class AuditEvent {
   @Field({ description: 'Event type, e.g. EnterpriseRegistered.' })
   type: string;
 
-  @Field(() => JSONScalar, { description: 'The event payload as recorded.' })
+  @RedactedPayload(() => JSONScalar, (e: AuditEvent) => e.type, (e: AuditEvent, data) => ownerOfEvent(e.streamId, data), {
+    description:
+      "The event payload as recorded, except that the fields its event type declares person or staff are null where the caller may not see them (the hash is the recorded event's).",
+  })
   data: Record<string, unknown>;
 
-  @Field(() => AuditActor)
+  @Field(() => AuditActor, { middleware: [handsDownEventOwner] })
   actor: AuditActor;
 
   @Field()

@@ -1,8 +1,15 @@
 import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { CONDUCT_KINDS, CONDUCT_SEVERITIES, DYNAMIC_ACTIONS, ELIGIBILITIES, SCORING_BODIES, SUBJECT_KINDS, VETO_EFFECTS } from '#domain/credit';
-import { AuditActor } from '../audit/audit.types.js';
+import { ownerOfEvent } from '#domain/visibility';
+import { AuditActor, handsDownEventOwner } from '../audit/audit.types.js';
 import { ConnectionType } from '../graphql/connection.js';
+import { handsDownOwner, ownedByItsAssociation, ownerHandedDown, RedactedPayload, RestrictedField } from '../graphql/field-visibility.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
+
+/** A staff identity's description: what it is, and who sees it (ADR 0014). */
+const STAFF_OF_ASSOCIATION = (what: string) => `Staff: ${what}; null unless the caller is an admin of the association whose record it is, or an auditor.`;
+/** The owner of an application's (or its explanation's) records: the association that runs the cycle, and the subject. */
+const ownerOfApplication = (a: { readonly associationId: string; readonly subjectId: string }) => ({ associationId: a.associationId, firm: a.subjectId });
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 
@@ -87,7 +94,7 @@ export class CreditRulebookView {
 
 @ObjectType()
 export class CreditScorerView {
-  @Field() scorerId: string;
+  @RestrictedField(() => String, 'staff', ownerHandedDown, { description: STAFF_OF_ASSOCIATION('the scorer') }) scorerId: string | null;
   @Field(() => ScoringBodyEnum) body: string;
   @Field(() => String, { nullable: true }) employerCode: string | null;
 }
@@ -124,7 +131,7 @@ export class CreditCycleView {
   @Field() filingTo: string;
   @Field(() => EligibilityEnum) eligibility: string;
   @Field() status: string;
-  @Field(() => [CreditScorerView]) scorers: CreditScorerView[];
+  @Field(() => [CreditScorerView], { middleware: [handsDownOwner(ownedByItsAssociation)] }) scorers: CreditScorerView[];
   @Field(() => Int) applicationCount: number;
   @Field(() => [GradeCount], {
     description:
@@ -156,7 +163,7 @@ export class IndicatorScoreView {
   @Field(() => Int) points: number;
   @Field(() => Int) maxPoints: number;
   @Field(() => ScoringBodyEnum) body: string;
-  @Field() scorerId: string;
+  @RestrictedField(() => String, 'staff', ownerHandedDown, { description: STAFF_OF_ASSOCIATION('who gave the score') }) scorerId: string | null;
   @Field(() => String, { nullable: true }) evidenceReference: string | null;
 }
 
@@ -172,15 +179,22 @@ export class CreditApplicationView {
   @Field(() => CreditApplicationStatusEnum) status: string;
   @Field() filedOn: string;
   @Field(() => [IndicatorPointsView]) selfAssessment: IndicatorPointsView[];
-  @Field(() => [IndicatorScoreView]) scores: IndicatorScoreView[];
+  @Field(() => [IndicatorScoreView], { middleware: [handsDownOwner(ownedByItsAssociation)] }) scores: IndicatorScoreView[];
   @Field(() => Int, { nullable: true }) totalPoints: number | null;
   @Field(() => String, { nullable: true, description: 'The grade the thresholds and vetoes gave.' }) computedGrade: string | null;
   @Field(() => String, { nullable: true, description: 'The grade proposed: computed, or as overridden.' }) grade: string | null;
-  @Field(() => JSONScalar, { nullable: true }) overridePending: unknown;
+  @RedactedPayload(() => JSONScalar, 'CreditGradeOverrideRequested', ownerOfApplication, {
+    nullable: true,
+    description: 'The override awaiting approval; its requester is staff (null unless the caller is an admin of the association, or an auditor).',
+  })
+  overridePending: unknown;
   @Field(() => String, { nullable: true }) noticeStartsOn: string | null;
   @Field(() => String, { nullable: true }) noticeEndsOn: string | null;
   @Field(() => Int) openObjections: number;
-  @Field(() => JSONScalar) objections: unknown;
+  @RedactedPayload(() => JSONScalar, 'CreditObjectionFiled', ownerOfApplication, {
+    description: 'Objections to the notice; each objector is a person (null unless the caller is an admin of the association, an auditor or the firm).',
+  })
+  objections: unknown;
   @Field(() => String, { nullable: true }) certificateNumber: string | null;
   @Field(() => String, { nullable: true, description: 'The rating grade now (after any downgrade).' }) ratingGrade: string | null;
   @Field(() => String, { nullable: true, description: 'ACTIVE, SUSPENDED, REVOKED or EXPIRED (expired from the day after valid-to).' }) ratingStatus: string | null;
@@ -230,12 +244,15 @@ export class CreditHistoryStep {
   @Field(() => Int) revision: number;
   @Field() type: string;
   @Field(() => GraphQLISODateTime) recordedAt: Date;
-  @Field(() => AuditActor) actor: AuditActor;
+  @Field(() => AuditActor, { middleware: [handsDownEventOwner] }) actor: AuditActor;
   @Field(() => String, { nullable: true, description: 'Decision, source authority or dynamic rule cited.' }) authority: string | null;
   @Field(() => String, { nullable: true, description: 'Rulebook and version the step ran under.' }) ruleVersion: string | null;
   @Field(() => [String]) evidence: string[];
-  @Field(() => JSONScalar) data: unknown;
-  @Field() hash: string;
+  @RedactedPayload(() => JSONScalar, (s: CreditHistoryStep) => s.type, (s: CreditHistoryStep, data) => ownerOfEvent(s.streamId, data), {
+    description: "The event payload, except that the fields its event type declares person or staff are null where the caller may not see them.",
+  })
+  data: unknown;
+  @Field({ description: "SHA-256 of the recorded event, redacted or not." }) hash: string;
 }
 
 @ObjectType()
@@ -261,13 +278,17 @@ export class CreditExplanation {
   @Field() rulebookId: string;
   @Field(() => Int) rulebookVersion: number;
   @Field(() => String, { nullable: true }) referenceNumber: string | null;
-  @Field(() => [IndicatorScoreView]) indicators: IndicatorScoreView[];
+  @Field(() => [IndicatorScoreView], { middleware: [handsDownOwner(ownedByItsAssociation)] }) indicators: IndicatorScoreView[];
   @Field(() => [GradeThresholdView]) thresholds: GradeThresholdView[];
   @Field(() => [AppliedVetoView]) vetoes: AppliedVetoView[];
   @Field(() => GradeRecomputation, { description: 'As recorded when the review was completed.' }) recorded: GradeRecomputation;
   @Field(() => GradeRecomputation, { description: 'Computed again now from the recorded inputs.' }) recomputed: GradeRecomputation;
   @Field() recomputationMatches: boolean;
-  @Field(() => JSONScalar, { nullable: true, description: 'The credit-committee override, if any.' }) override: unknown;
+  @RedactedPayload(() => JSONScalar, 'CreditGradeOverridden', ownerOfApplication, {
+    nullable: true,
+    description: 'The credit-committee override, if any; who requested and approved it is staff (null unless the caller is an admin of the association, or an auditor).',
+  })
+  override: unknown;
   @Field(() => String, { nullable: true, description: 'Grade after any override (what the notice showed).' }) proposedGrade: string | null;
   @Field(() => String, { nullable: true }) issuedGrade: string | null;
   @Field(() => String, { nullable: true }) ratingGradeNow: string | null;

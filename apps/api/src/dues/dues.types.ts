@@ -2,6 +2,7 @@ import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from
 import { FEE_TIERS, POLICY_SIZE_CLASSES, WAIVER_REASONS, type FeeTier, type WaiverReason } from '#domain/dues';
 import { CommandPayload } from '../graphql/command.types.js';
 import { ConnectionType } from '../graphql/connection.js';
+import { handsDownOwner, ownedByItsAssociation, ownerHandedDown, RestrictedField } from '../graphql/field-visibility.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
 import { FenScalar } from './fen.scalar.js';
 
@@ -13,6 +14,9 @@ export const PolicySizeClassEnum = asEnum(POLICY_SIZE_CLASSES);
 export const WaiverStatusEnum = asEnum(['REQUESTED', 'APPROVED', 'REJECTED', 'REVOKED'] as const);
 export const WaiverAuthorityKindEnum = asEnum(['APPROVAL', 'POLICY'] as const);
 export type WaiverAuthorityKind = keyof typeof WaiverAuthorityKindEnum;
+/** A staff identity's description: what it is, and who sees it (ADR 0014). */
+const STAFF_OF_ASSOCIATION = (what: string) => `Staff: ${what}; null unless the caller is an admin of the association whose record it is, or an auditor.`;
+
 registerEnumType(FeeTierEnum, {
   name: 'FeeTier',
   description: '会长单位 PRESIDENT, 副会长单位 VICE_PRESIDENT, 常务理事单位 EXECUTIVE_DIRECTOR, 理事单位 DIRECTOR, 会员单位 MEMBER, 储备会员 RESERVE.',
@@ -65,7 +69,8 @@ export class FeeScheduleVersionView {
   @Field(() => DecisionView) decision: DecisionView;
   @Field(() => [String]) warnings: string[];
   @Field(() => GraphQLISODateTime) adoptedAt: Date;
-  @Field() adoptedBy: string;
+  @RestrictedField(() => String, 'staff', ownedByItsAssociation, { description: STAFF_OF_ASSOCIATION('the user who recorded the adoption') })
+  adoptedBy: string | null;
 }
 
 @ObjectType({
@@ -74,7 +79,8 @@ export class FeeScheduleVersionView {
 })
 export class WaiverAuthorityView {
   @Field(() => WaiverAuthorityKindEnum) kind: WaiverAuthorityKind;
-  @Field(() => String, { nullable: true, description: 'APPROVAL: the approver.' }) approvedBy: string | null;
+  @RestrictedField(() => String, 'staff', ownerHandedDown, { description: STAFF_OF_ASSOCIATION('the approver of an APPROVAL') })
+  approvedBy: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'APPROVAL: when the approval was recorded.' }) approvedAt: Date | null;
   @Field(() => String, { nullable: true, description: 'POLICY: the waiver policy.' }) policyId: string | null;
   @Field(() => String, { nullable: true, description: 'POLICY: its title.' }) policyTitle: string | null;
@@ -97,23 +103,28 @@ export class WaiverView {
   @Field(() => WaiverReasonEnum) reasonCategory: WaiverReason;
   @Field() reason: string;
   @Field(() => String, { nullable: true }) evidenceReference: string | null;
-  @Field(() => String, { nullable: true }) requestedBy: string | null;
+  @RestrictedField(() => String, 'staff', ownedByItsAssociation, { description: STAFF_OF_ASSOCIATION('who requested it') }) requestedBy: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true }) requestedAt: Date | null;
-  @Field(() => String, { nullable: true, description: 'Who approved it (maker-checker); null for a policy grant, which nobody approves.' })
+  @RestrictedField(() => String, 'staff', ownedByItsAssociation, {
+    description: STAFF_OF_ASSOCIATION('who approved it (maker-checker); null for a policy grant, which nobody approves'),
+  })
   approvedBy: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When the approval was recorded; null for a policy grant.' })
   approvedAt: Date | null;
-  @Field(() => WaiverAuthorityView, { nullable: true, description: 'What the waiver is in effect on; null while requested, or once rejected.' })
-  authority: WaiverAuthorityView | null;
-  @Field(() => String, {
+  @Field(() => WaiverAuthorityView, {
     nullable: true,
-    description: 'Who recorded the event that put the waiver in effect: the approver, or the operator who applied the policy.',
+    description: 'What the waiver is in effect on; null while requested, or once rejected.',
+    middleware: [handsDownOwner(ownedByItsAssociation)],
+  })
+  authority: WaiverAuthorityView | null;
+  @RestrictedField(() => String, 'staff', ownedByItsAssociation, {
+    description: STAFF_OF_ASSOCIATION('who recorded the event that put the waiver in effect: the approver, or the operator who applied the policy'),
   })
   recordedBy: string | null;
   @Field(() => GraphQLISODateTime, { nullable: true, description: 'When that event was recorded.' }) recordedAt: Date | null;
-  @Field(() => String, { nullable: true }) rejectedBy: string | null;
+  @RestrictedField(() => String, 'staff', ownedByItsAssociation, { description: STAFF_OF_ASSOCIATION('who rejected it') }) rejectedBy: string | null;
   @Field(() => String, { nullable: true }) rejectionReason: string | null;
-  @Field(() => String, { nullable: true }) revokedBy: string | null;
+  @RestrictedField(() => String, 'staff', ownedByItsAssociation, { description: STAFF_OF_ASSOCIATION('who revoked it') }) revokedBy: string | null;
   @Field(() => String, { nullable: true }) revocationReason: string | null;
   @Field(() => String, { nullable: true, description: 'The waiver policy it was granted under, if any.' }) policyId: string | null;
   @Field(() => JSONScalar, { nullable: true, description: 'The decision of the policy it was granted under.' }) decision: unknown;
@@ -129,7 +140,8 @@ export class PaymentView {
   @Field(() => FenScalar) amountFen: number;
   @Field() paidOn: string;
   @Field(() => GraphQLISODateTime) recordedAt: Date;
-  @Field() recordedBy: string;
+  @RestrictedField(() => String, 'staff', ownerHandedDown, { description: STAFF_OF_ASSOCIATION('who recorded the payment') })
+  recordedBy: string | null;
 }
 
 @ObjectType({ description: "One year of a member's dues." })
@@ -144,7 +156,7 @@ export class DuesYearView {
   @Field(() => FenScalar) paidFen: number;
   @Field(() => FenScalar) waivedFen: number;
   @Field(() => FenScalar) balanceFen: number;
-  @Field(() => [PaymentView]) payments: PaymentView[];
+  @Field(() => [PaymentView], { middleware: [handsDownOwner(ownedByItsAssociation)] }) payments: PaymentView[];
   @Field(() => [WaiverView], { description: 'Waivers in effect (with reason and approver) or awaiting a decision.' }) waivers: WaiverView[];
 }
 

@@ -1,5 +1,6 @@
 import { Field, GraphQLISODateTime, ID, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import {
+  enterpriseStreamId,
   OWNERSHIPS,
   QUALIFICATION_CATEGORIES,
   QUALIFICATION_GRADES,
@@ -11,6 +12,7 @@ import {
 } from '#domain/enterprise';
 import { CommandPayload } from '../graphql/command.types.js';
 import { ConnectionType } from '../graphql/connection.js';
+import { RestrictedField } from '../graphql/field-visibility.js';
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
 
@@ -82,8 +84,10 @@ export class Enterprise {
   @Field()
   name: string;
 
-  @Field()
-  legalRepresentative: string;
+  @RestrictedField(() => String, 'person', (e: Enterprise) => ({ firm: e.code }), {
+    description: 'Person: null unless the caller is an admin of an association related to the firm (a membership not ended, or a credit application), an auditor or the firm itself.',
+  })
+  legalRepresentative: string | null;
 
   @Field({ description: '6-digit administrative division code of the registered address.' })
   regionCode: string;
@@ -109,8 +113,13 @@ export class Enterprise {
   @Field(() => GraphQLISODateTime)
   registeredAt: Date;
 
-  @Field()
-  registeredBy: string;
+  @RestrictedField(
+    () => String,
+    'staff',
+    async (e: Enterprise, access) => ({ associationId: await access.firstRecorderAssociation(enterpriseStreamId(e.code)) }),
+    { description: 'Staff: the user who registered the firm; null unless the caller is an admin of the association that user acted for, or an auditor.' },
+  )
+  registeredBy: string | null;
 
   @Field(() => GraphQLISODateTime)
   updatedAt: Date;

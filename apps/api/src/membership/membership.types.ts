@@ -10,6 +10,7 @@ import {
 } from '#domain/membership';
 import { CommandPayload } from '../graphql/command.types.js';
 import { ConnectionType } from '../graphql/connection.js';
+import { ownedByItsAssociation, RestrictedField } from '../graphql/field-visibility.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
 
 const asEnum = <T extends string>(values: readonly T[]) => Object.fromEntries(values.map((v) => [v, v])) as Record<T, T>;
@@ -70,8 +71,10 @@ export class Association {
   @Field(() => [String], { description: 'Deciding bodies that may admit members.' })
   admissionBodies: string[];
 
-  @Field(() => [String], { description: 'User ids currently authorised to approve dues waivers.' })
-  waiverApprovers: string[];
+  @RestrictedField(() => [String], 'staff', ownedByItsAssociation, {
+    description: 'Staff: user ids currently authorised to approve dues waivers; null unless the caller is an admin of this association, or an auditor.',
+  })
+  waiverApprovers: string[] | null;
 
   @Field(() => GraphQLISODateTime)
   registeredAt: Date;
