@@ -104,8 +104,8 @@ function registered(state: EnterpriseState, code: string): Registered {
   return state;
 }
 
-/** The associations a firm is related to: an unended membership of it, or a credit application of it. */
-function relatedAssociations(ties: EnterpriseTies): Set<string> {
+/** The associations a firm is related to: an unended membership of it, or a credit application of it (ADR 0014). */
+export function relatedAssociations(ties: EnterpriseTies): Set<string> {
   const related = new Set(ties.creditApplicants);
   for (const { associationId, status } of ties.memberships) if (UNENDED_MEMBERSHIP.includes(status)) related.add(associationId);
   return related;

@@ -1,5 +1,5 @@
 import type { EnterpriseTies } from '../enterprise/enterprise.commands.js';
-import { OPEN_STATUSES } from '../membership/membership.state.js';
+import { relatedAssociations } from '../enterprise/enterprise.decide.js';
 import { type Actor, type DomainEvent, normaliseCreditCode } from '../shared/index.js';
 
 /**
@@ -59,10 +59,7 @@ function isOwnFirm(actor: Actor, firm: string | null | undefined): boolean {
  * an active or a suspended membership) or a credit application of it — the ties the enterprise decider judges.
  */
 export function isRelated(ties: EnterpriseTies, associationId: string): boolean {
-  return (
-    ties.creditApplicants.includes(associationId) ||
-    ties.memberships.some((m) => m.associationId === associationId && (OPEN_STATUSES as readonly string[]).includes(m.status))
-  );
+  return relatedAssociations(ties).has(associationId);
 }
 
 // ---- event payloads ----------------------------------------------------------------------------------------------
