@@ -212,8 +212,7 @@ describe('Postgres event store: the one-event fast path and the general append',
             for (;;) {
               const current = await store.streamRevision(streamId);
               const count = kind === 'exact-batch' ? 2 : 1;
-              const expectedRevision: ExpectedRevision =
-                kind === 'any' ? 'any' : kind === 'stream_exists' && current !== null ? 'stream_exists' : (current ?? 'no_stream');
+              const expectedRevision: ExpectedRevision = current ?? 'no_stream';
               try {
                 await store.append(streamId, command(streamId, count, { writer, n }), { expectedRevision });
                 written += count;
