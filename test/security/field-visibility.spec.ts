@@ -275,7 +275,7 @@ const CLASS_CALLERS: readonly (readonly [string, Actor])[] = [
 /** One cell of the classes table, from the field layer's own decision. */
 function seesClass(actor: Actor, fieldClass: FieldClass): string {
   const visibility = visibilityOf(actor, fieldClass, CLASS_OWNER);
-  const sees = typeof visibility === 'string' ? visibility === 'visible' : isRelated(CLASS_TIES, visibility.ifRelated.associationId);
+  const sees = typeof visibility === 'string' ? visibility === 'visible' : 'ifRelated' in visibility && isRelated(CLASS_TIES, visibility.ifRelated.associationId);
   return sees ? 'value' : 'null';
 }
 
@@ -298,20 +298,20 @@ function renderFieldTables(schema: GraphQLSchema): string[] {
     .filter(([, paths]) => paths.length > 0)
     .map(([type, paths]) => {
       const of = (c: string) => paths.filter((p) => p.fieldClass === c).map((p) => `\`${p.path}\``).join(', ') || '—';
-      return `| \`${type}\` | ${of('person')} | ${of('staff')} |`;
+      return `| \`${type}\` | ${of('personal')} | ${of('sensitive')} | ${of('staff')} |`;
     });
   return [
     `| Class | ${CLASS_CALLERS.map(([name]) => name).join(' | ')} |`,
     `| --- |${CLASS_CALLERS.map(() => ' --- |').join('')}`,
-    ...(['public', 'person', 'staff'] as const).map((fieldClass) => `| ${fieldClass} | ${CLASS_CALLERS.map(([, actor]) => seesClass(actor, fieldClass)).join(' | ')} |`),
+    ...(['public', 'personal', 'sensitive', 'staff'] as const).map((fieldClass) => `| ${fieldClass} | ${CLASS_CALLERS.map(([, actor]) => seesClass(actor, fieldClass)).join(' | ')} |`),
     '| Field | Class | Who sees it |',
     '| --- | --- | --- |',
     ...restricted,
     '| Payload field | Redacted as |',
     '| --- | --- |',
     ...payloads,
-    '| Event type | Person fields | Staff fields |',
-    '| --- | --- | --- |',
+    '| Event type | Personal fields | Sensitive fields | Staff fields |',
+    '| --- | --- | --- | --- |',
     ...events,
   ];
 }

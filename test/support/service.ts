@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -42,6 +43,9 @@ export async function startTestService(options: StartTestServiceOptions = {}): P
     RUN_MODE: 'single',
     DATA_DIR: dataDir,
     JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-0123456789',
+    // Outside the database, as in production: fresh keys for every test service.
+    PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
+    PERSON_IDENTITY_SECRET: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'error',
     HOST: '127.0.0.1',
     PORT: '0',

@@ -6,6 +6,7 @@ export * from './errors/index.js';
 export * from './ids/index.js';
 export * from './logging/index.js';
 export * from './metrics/index.js';
+export * from './privacy/index.js';
 export * from './database/embedded-postgres.js';
 export * from './database/session-lease.js';
 export * from './runtime/infrastructure.js';

@@ -84,9 +84,7 @@ export class Enterprise {
   @Field()
   name: string;
 
-  @RestrictedField(() => String, 'person', (e: Enterprise) => ({ firm: e.code }), {
-    description: 'Person: null unless the caller is an admin of an association related to the firm (a membership not ended, or a credit application), an auditor or the firm itself.',
-  })
+  @Field(() => String, { nullable: true, description: 'The legal representative as the business licence publishes it (public).' })
   legalRepresentative: string | null;
 
   @Field({ description: '6-digit administrative division code of the registered address.' })

@@ -12,6 +12,7 @@ import {
   ownerMatters,
   type RecordOwner,
   redactData,
+  RESTRICTED_CLASSES,
   type RestrictedClass,
   type RestrictedVisibility,
   visibilityOf,
@@ -55,6 +56,7 @@ export class RequestFieldAccess {
     if (!actor) return false;
     const visibility = visibilityOf(actor, fieldClass, ownerMatters(actor, fieldClass) ? await ownerOf() : {});
     if (typeof visibility === 'string') return visibility === 'visible';
+    if ('ifRelatedToPerson' in visibility) return false;
     const { firm, associationId } = visibility.ifRelated;
     this.ties ??= new DataLoader((firms) => this.sources.tiesOfEach(firms).then((ties) => firms.map((f) => ties.get(f)!)));
     return isRelated(await this.ties.load(firm), associationId);
@@ -62,10 +64,10 @@ export class RequestFieldAccess {
 
   /** Which of these classes the caller sees in a record of this owner (a class not asked about counts as seen). */
   async visibleClasses(classes: ReadonlySet<RestrictedClass>, ownerOf: () => RecordOwner): Promise<RestrictedVisibility> {
-    const [person, staff] = await Promise.all(
-      (['person', 'staff'] as const).map((c) => (classes.has(c) ? this.maySee(c, ownerOf) : Promise.resolve(true))),
+    const [personal, sensitive, staff] = await Promise.all(
+      RESTRICTED_CLASSES.map((c) => (classes.has(c) ? this.maySee(c, ownerOf) : Promise.resolve(true))),
     );
-    return { person: person!, staff: staff! };
+    return { personal: personal!, sensitive: sensitive!, staff: staff! };
   }
 
   /** The association of whoever recorded the stream's first event (a firm's registration: the registering admin's). */

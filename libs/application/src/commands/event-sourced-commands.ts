@@ -20,6 +20,7 @@ export class EventSourcedCommands {
   constructor(@Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime) {
     this.handler = new CommandHandler(runtime.store, runtime.clock, {
       observe: (command, result, seconds) => runtime.metrics.recordCommand(command, result, seconds),
+      personalData: runtime.personalData,
     });
   }
 

@@ -1,4 +1,4 @@
-import type { EventFieldClasses } from '../visibility/field-classes.js';
+import type { EventFieldClasses, PersonalDataOwners } from '../visibility/field-classes.js';
 import type { CreditEvent } from './credit.events.js';
 
 const APPLICATION = { associationId: 'public', cycleId: 'public', subjectId: 'public' } as const;
@@ -23,7 +23,7 @@ const CONDUCT_CHANGE = { effectiveFrom: 'public', recordId: 'public', conductCod
 
 /**
  * The class of every field of every credit event (ADR 0014): the ids of scorers and of the committee members who
- * requested and approved an override are staff identities; the objector of a public notice is a person. Rules,
+ * requested and approved an override are staff identities; the objector of a public notice is personal (sealed). Rules,
  * grades, points, evidence references and conduct records are public (TENDER reads ratings and conduct records).
  */
 export const CREDIT_EVENT_FIELD_CLASSES: EventFieldClasses<CreditEvent> = {
@@ -89,7 +89,7 @@ export const CREDIT_EVENT_FIELD_CLASSES: EventFieldClasses<CreditEvent> = {
     approvedOn: 'public',
   },
   CreditNoticeStarted: { ...APPLICATION, grade: 'public', startsOn: 'public', endsOn: 'public', noticeDays: 'public' },
-  CreditObjectionFiled: { ...APPLICATION, objectionId: 'public', objector: 'person', grounds: 'public', evidenceReference: 'public', filedOn: 'public' },
+  CreditObjectionFiled: { ...APPLICATION, objectionId: 'public', objector: 'personal', grounds: 'public', evidenceReference: 'public', filedOn: 'public' },
   CreditObjectionResolved: { ...APPLICATION, objectionId: 'public', outcome: 'public', reasons: 'public', resolvedOn: 'public' },
   CreditRatingIssued: {
     ...APPLICATION,
@@ -131,4 +131,16 @@ export const CREDIT_EVENT_FIELD_CLASSES: EventFieldClasses<CreditEvent> = {
     disclosureUntil: 'public',
     rectificationEvidence: 'public',
   },
+};
+
+/**
+ * An objector is not in the persons register: their name is sealed under a data key of this one objection, so it can
+ * be erased on its own (docs/privacy.md).
+ */
+export function objectorKeyId(data: { associationId: string; cycleId: string; subjectId: string; objectionId: string }): string {
+  return `objector:${data.associationId}:${data.cycleId}:${data.subjectId}:${data.objectionId}`;
+}
+
+export const CREDIT_PERSONAL_DATA_OWNERS: PersonalDataOwners<CreditEvent> = {
+  CreditObjectionFiled: objectorKeyId,
 };

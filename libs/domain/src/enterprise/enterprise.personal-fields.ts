@@ -2,14 +2,14 @@ import type { EventFieldClasses } from '../visibility/field-classes.js';
 import type { EnterpriseEvent } from './enterprise.events.js';
 
 /**
- * The class of every field of every enterprise event (ADR 0014): the legal representative is a person of the firm;
- * the rest is the firm's public identity. Who recorded an event is in its metadata (staff), not here.
+ * The class of every field of every enterprise event (ADR 0014, ADR 0016): the firm's public identity, the legal
+ * representative included as the business licence publishes it. Who recorded an event is in its metadata (staff).
  */
 export const ENTERPRISE_EVENT_FIELD_CLASSES: EventFieldClasses<EnterpriseEvent> = {
   EnterpriseRegistered: {
     code: 'public',
     name: 'public',
-    legalRepresentative: 'person',
+    legalRepresentative: 'public',
     regionCode: 'public',
     ownership: 'public',
     sizeClass: 'public',
@@ -19,7 +19,7 @@ export const ENTERPRISE_EVENT_FIELD_CLASSES: EventFieldClasses<EnterpriseEvent> 
   EnterpriseRenamed: { code: 'public', previousName: 'public', name: 'public', effectiveFrom: 'public', reason: 'public', actingAssociationId: 'public' },
   EnterpriseProfileUpdated: {
     code: 'public',
-    changes: { legalRepresentative: 'person', regionCode: 'public', ownership: 'public' },
+    changes: { legalRepresentative: 'public', regionCode: 'public', ownership: 'public' },
     reason: 'public',
     actingAssociationId: 'public',
   },

@@ -48,6 +48,11 @@ export interface Decider<Command, Event extends DomainEvent, State> extends Evol
    * normalised, before the command layer reads any stream; `decide` then holds the rules that need state.
    */
   parse?(command: Command): Command;
+  /**
+   * The command fields that hold personal data (top-level names): the command's hash, kept in each event's metadata
+   * to recognise a re-send, covers a keyed digest of them instead of the value (docs/privacy.md).
+   */
+  readonly personalFields?: readonly string[];
   decide(command: Command, state: State, context: DecisionContext): Event[];
 }
 
@@ -92,6 +97,8 @@ export type StreamRefs<States extends Record<string, unknown>> = {
 export interface MultiStreamDecider<Command, States extends Record<string, unknown>> {
   /** The parse step, as on Decider: field rules, before any stream is read. */
   parse?(command: Command): Command;
+  /** As on Decider: the command fields holding personal data, hashed under a key. */
+  readonly personalFields?: readonly string[];
   streams(command: Command): StreamRefs<States>;
   decide(command: Command, states: States, context: DecisionContext): { readonly [K in keyof States]?: readonly DomainEvent[] };
 }

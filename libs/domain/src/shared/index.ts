@@ -12,3 +12,4 @@ export * from './workflow.js';
 export * from './public-notice.js';
 export * from './bulk.workflow.js';
 export * from './fields.js';
+export * from './sealed.js';

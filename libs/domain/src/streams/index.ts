@@ -36,6 +36,7 @@ import {
   MEMBERSHIP_EVENT_TYPES,
   MembershipStream,
 } from '../membership/index.js';
+import { PERSON_EVENT_TYPES, PERSON_IDENTITY_EVENT_TYPES, PersonIdentityStream, PersonStream } from '../persons/persons.events.js';
 import { type StreamKind, streamCategory, type StreamPart } from '../shared/index.js';
 
 export interface RegisteredStreamKind {
@@ -63,6 +64,8 @@ export const STREAM_KINDS: readonly RegisteredStreamKind[] = [
   kind(CreditApplicationStream, CREDIT_APPLICATION_EVENT_TYPES),
   kind(CreditCertificateStream, CREDIT_CERTIFICATE_EVENT_TYPES),
   kind(CreditConductStream, CREDIT_CONDUCT_EVENT_TYPES),
+  kind(PersonStream, PERSON_EVENT_TYPES),
+  kind(PersonIdentityStream, PERSON_IDENTITY_EVENT_TYPES),
 ];
 
 const BY_CATEGORY = new Map(STREAM_KINDS.map((k) => [k.kind.category, k]));

@@ -3,41 +3,72 @@ import { relatedAssociations } from '../enterprise/enterprise.decide.js';
 import { type Actor, type DomainEvent, normaliseCreditCode } from '../shared/index.js';
 
 /**
- * The classes of ADR 0014: `public` for every role an operation admits; `person` (a firm's legal representative,
- * later every field the persons register holds) for an ADMIN of a related association, the AUDITOR and the firm
- * itself; `staff` (user ids of secretariat staff and scorers) for an ADMIN of the owning association and the AUDITOR.
+ * The field classes, written down once (docs/privacy.md, ADR 0014, ADR 0016). Every field of every event type is
+ * declared in one of them; role visibility, the sealing of event data, the logs and a person's export all read the
+ * declarations.
+ *
+ * - `public`: company data and the legal representative as published on the business licence, rules, grades,
+ *   conduct records within their disclosure period. Every role an operation admits sees it.
+ * - `personal` (PIPL personal information): a natural person's name, phone, address, the objector of a notice.
+ *   Sealed in event data under the person's data key; shown to an ADMIN of the owning or a related association, the
+ *   AUDITOR and the firm the record is about.
+ * - `sensitive` (PIPL Art. 28 sensitive personal information): the resident identity-card number. Sealed; shown
+ *   only to the AUDITOR (a person's export); others see at most a masked form.
+ * - `staff`: user ids of the register's own staff and scorers. Personal information of staff, kept in plain for
+ *   accountability as long as the record; shown to an ADMIN of the owning association and the AUDITOR.
  */
-export type FieldClass = 'public' | 'person' | 'staff';
+export type FieldClass = 'public' | 'personal' | 'sensitive' | 'staff';
 export type RestrictedClass = Exclude<FieldClass, 'public'>;
-export const RESTRICTED_CLASSES: readonly RestrictedClass[] = ['person', 'staff'];
+export const RESTRICTED_CLASSES: readonly RestrictedClass[] = ['personal', 'sensitive', 'staff'];
+/** The classes whose values are stored sealed under the data key of the person they belong to. */
+export type SealedClass = 'personal' | 'sensitive';
+export const SEALED_CLASSES: readonly SealedClass[] = ['personal', 'sensitive'];
+/** The class of PIPL each field class is. */
+export const PIPL_CLASS: Readonly<Record<FieldClass, 'public' | 'personal' | 'sensitive personal'>> = {
+  public: 'public',
+  personal: 'personal',
+  sensitive: 'sensitive personal',
+  staff: 'personal',
+};
 
 /** Whose record a field is part of. */
 export interface RecordOwner {
   /** The association the record belongs to, or the one its staff member acted for. */
   readonly associationId?: string | null;
-  /** The firm the record is about: its person fields are the firm's. */
+  /** The firm the record is about: its personal fields are the firm's. */
   readonly firm?: string | null;
+  /** The person (register id) the record is about. */
+  readonly person?: string | null;
 }
 
-/** What a caller sees of a field: all of it, nothing, or only if its association is related to the firm. */
-export type Visibility = 'visible' | 'hidden' | { readonly ifRelated: { readonly firm: string; readonly associationId: string } };
+/** What a caller sees of a field: all of it, nothing, or only if its association is related to the firm or the person. */
+export type Visibility =
+  | 'visible'
+  | 'hidden'
+  | { readonly ifRelated: { readonly firm: string; readonly associationId: string } }
+  | { readonly ifRelatedToPerson: { readonly person: string; readonly associationId: string } };
 
 /**
  * The one decision of the field layer: may this actor see a field of this class in a record of this owner. A
- * person field of a firm is shown to the admin of an association that is not the record's own only when that
- * association is related to the firm, which needs the firm's ties (`isRelated`): the answer says so.
+ * personal field of a firm (of a person) is shown to the admin of an association that is not the record's own only
+ * when that association is related to the firm (the person), which needs its ties (`isRelated`): the answer says so.
  */
 export function visibilityOf(actor: Actor, fieldClass: FieldClass, owner: RecordOwner): Visibility {
   if (fieldClass === 'public' || actor.role === 'AUDITOR') return 'visible';
+  // Sensitive personal information is the AUDITOR's alone (a person's export); others see at most a masked form.
+  if (fieldClass === 'sensitive') return 'hidden';
   switch (actor.role) {
     case 'ADMIN': {
       const own = actor.associationId ?? null;
       if (own === null) return 'hidden';
       if (owner.associationId === own) return 'visible';
-      return fieldClass === 'person' && owner.firm ? { ifRelated: { firm: owner.firm, associationId: own } } : 'hidden';
+      if (fieldClass !== 'personal') return 'hidden';
+      if (owner.firm) return { ifRelated: { firm: owner.firm, associationId: own } };
+      if (owner.person) return { ifRelatedToPerson: { person: owner.person, associationId: own } };
+      return 'hidden';
     }
     case 'MEMBER':
-      return fieldClass === 'person' && isOwnFirm(actor, owner.firm) ? 'visible' : 'hidden';
+      return fieldClass === 'personal' && isOwnFirm(actor, owner.firm) ? 'visible' : 'hidden';
     default:
       // EXPERT and TENDER see public fields only; SYSTEM reads nothing.
       return 'hidden';
@@ -46,8 +77,8 @@ export function visibilityOf(actor: Actor, fieldClass: FieldClass, owner: Record
 
 /** Whether the record's owner can change what the actor sees of a field of this class (else it need not be loaded). */
 export function ownerMatters(actor: Actor, fieldClass: FieldClass): boolean {
-  if (fieldClass === 'public') return false;
-  return actor.role === 'ADMIN' || (actor.role === 'MEMBER' && fieldClass === 'person');
+  if (fieldClass === 'public' || fieldClass === 'sensitive') return false;
+  return actor.role === 'ADMIN' || (actor.role === 'MEMBER' && fieldClass === 'personal');
 }
 
 function isOwnFirm(actor: Actor, firm: string | null | undefined): boolean {
@@ -82,6 +113,13 @@ export type DataFieldClasses<T> = { readonly [K in keyof T]-?: FieldClass | Nest
 /** One declaration per event type of a context's event union: a new event type does not compile without one. */
 export type EventFieldClasses<E extends DomainEvent> = { readonly [Type in E['type']]: DataFieldClasses<Extract<E, { type: Type }>['data']> };
 
+/**
+ * Whose data key seals the personal and sensitive fields of an event type, read from its data: a person's register
+ * id, or the key id of another owner (an objector). Every event type whose declaration holds a sealed class has one
+ * (checked by libs/domain/src/visibility/visibility.spec.ts); the command path refuses to append an event it cannot seal.
+ */
+export type PersonalDataOwners<E extends DomainEvent> = { readonly [Type in E['type']]?: (data: Extract<E, { type: Type }>['data']) => string };
+
 /** A declaration as the redaction walks it, whatever the event type. */
 export interface FieldClassTree {
   readonly [field: string]: FieldClass | FieldClassTree;
@@ -92,11 +130,11 @@ export type RestrictedVisibility = Readonly<Record<RestrictedClass, boolean>>;
 
 /**
  * The data with every field the caller may not see replaced by null. A field the declaration does not name (an
- * undeclared event type, a field of older events since removed) is shown only to a caller who sees both classes.
+ * undeclared event type, a field of older events since removed) is shown only to a caller who sees every class.
  * The data itself is not changed.
  */
 export function redactData(data: unknown, classes: FieldClassTree | undefined, visible: RestrictedVisibility): unknown {
-  if (visible.person && visible.staff) return data;
+  if (RESTRICTED_CLASSES.every((c) => visible[c])) return data;
   if (data === null || typeof data !== 'object' || Array.isArray(data)) return classes === undefined ? null : data;
   const redacted: Record<string, unknown> = {};
   for (const [field, value] of Object.entries(data)) {
@@ -111,7 +149,7 @@ export function redactData(data: unknown, classes: FieldClassTree | undefined, v
 
 const DECLARED_CLASSES = new WeakMap<FieldClassTree, ReadonlySet<RestrictedClass>>();
 
-/** The restricted classes a declaration holds anywhere (undeclared: both, since nothing of it is known). */
+/** The restricted classes a declaration holds anywhere (undeclared: every one, since nothing of it is known). */
 export function restrictedClassesIn(classes: FieldClassTree | undefined): ReadonlySet<RestrictedClass> {
   if (classes === undefined) return new Set(RESTRICTED_CLASSES);
   let found = DECLARED_CLASSES.get(classes);
@@ -134,8 +172,8 @@ function hasUndeclaredField(data: unknown, classes: FieldClassTree): boolean {
 }
 
 /**
- * The restricted classes to decide for a caller before the data is shown: those its declaration holds, and both
- * when the data holds a field the declaration does not name (such a field is shown only to a caller who sees both).
+ * The restricted classes to decide for a caller before the data is shown: those its declaration holds, and every
+ * one when the data holds a field the declaration does not name (such a field is shown only to a caller who sees all).
  */
 export function classesToDecide(data: unknown, classes: FieldClassTree | undefined): ReadonlySet<RestrictedClass> {
   if (classes === undefined || hasUndeclaredField(data, classes)) return new Set(RESTRICTED_CLASSES);
@@ -151,4 +189,42 @@ export function restrictedPaths(classes: FieldClassTree, prefix = ''): { readonl
         ? []
         : [{ path: `${prefix}${field}`, fieldClass: declared }],
   );
+}
+
+/**
+ * The data with the value of every field declared in one of `classes` replaced by `replace(value, class)`; the rest as
+ * it is. Null and absent values are left alone. The data itself is not changed.
+ */
+export function mapDeclaredFields(
+  data: unknown,
+  classes: FieldClassTree | undefined,
+  mapped: readonly FieldClass[],
+  replace: (value: unknown, fieldClass: FieldClass) => unknown,
+): unknown {
+  if (classes === undefined || data === null || typeof data !== 'object') return data;
+  if (Array.isArray(data)) return data.map((element: unknown) => mapDeclaredFields(element, classes, mapped, replace));
+  let changed: Record<string, unknown> | null = null;
+  for (const [field, value] of Object.entries(data)) {
+    const declared = classes[field];
+    if (declared === undefined || value === null || value === undefined) continue;
+    const next = typeof declared === 'string' ? (mapped.includes(declared) ? replace(value, declared) : value) : mapDeclaredFields(value, declared, mapped, replace);
+    if (next !== value) (changed ??= { ...(data as Record<string, unknown>) })[field] = next;
+  }
+  return changed ?? data;
+}
+
+/** Every value of a field declared in one of `classes`, in the order `mapDeclaredFields` visits them. */
+export function declaredValues(data: unknown, classes: FieldClassTree | undefined, wanted: readonly FieldClass[]): unknown[] {
+  const found: unknown[] = [];
+  mapDeclaredFields(data, classes, wanted, (value) => {
+    found.push(value);
+    return value;
+  });
+  return found;
+}
+
+/** Whether a declaration holds a field of a sealed class anywhere. */
+export function holdsSealedClass(classes: FieldClassTree | undefined): boolean {
+  if (classes === undefined) return false;
+  return restrictedPaths(classes).some((p) => (SEALED_CLASSES as readonly string[]).includes(p.fieldClass));
 }

@@ -1,5 +1,6 @@
 import { createHash, randomUUID } from 'node:crypto';
-import type { Actor, Decider, DependentStreamRef, DomainEvent, Evolver, MultiStreamDecider } from '#domain/shared';
+import { type Actor, type Decider, type DependentStreamRef, type DomainEvent, type Evolver, isSealed, type MultiStreamDecider } from '#domain/shared';
+import { declaredValues, EVENT_FIELD_CLASSES, SEALED_CLASSES } from '#domain/visibility';
 import {
   canonicalJson,
   deterministicEventId,
@@ -62,10 +63,23 @@ export interface CommandObserver {
   (commandType: string, result: CommandResultKind, seconds: number): void;
 }
 
+/** What the command path needs of the personal-data keys (libs/platform/src/privacy). */
+export interface CommandPersonalData {
+  /** The events with their personal and sensitive fields sealed under their owner's data key. */
+  sealEvents<E extends { readonly type: string; readonly data: unknown }>(events: readonly E[]): Promise<E[]>;
+  /** A keyed digest of a personal value of a command. */
+  commandDigest(value: unknown): string;
+}
+
 export interface CommandHandlerOptions {
   /** How many times a concurrent append is retried (re-load, re-decide) before CONFLICT. */
   readonly maxRetries?: number;
   readonly observe?: CommandObserver;
+  /**
+   * Seals personal data before it is appended. Without it, a decision whose events hold a personal or sensitive
+   * field in plain is refused (never appended).
+   */
+  readonly personalData?: CommandPersonalData;
 }
 
 /** A stream of the decision, resolved to its id. */
@@ -88,6 +102,7 @@ function oneStream<Command, Event extends DomainEvent, State>(
 ): MultiStreamDecider<Command, { stream: State }> {
   return {
     parse: decider.parse?.bind(decider),
+    personalFields: decider.personalFields,
     streams: () => ({ stream: { streamId, evolver: decider as Evolver<Event, NonNullable<State>> } }),
     decide: (command, states, context) => ({ stream: decider.decide(command, states.stream, context) }),
   };
@@ -146,7 +161,7 @@ export class CommandHandler {
   ): Promise<CommandResult> {
     const { commandId } = envelope;
     // The command as sent identifies it (its hash is what a re-send is compared by); the parsed one is decided on.
-    const commandHash = hashCommand(envelope.command);
+    const commandHash = hashCommand(this.hashable(envelope.command, decider.personalFields));
     const command = decider.parse ? decider.parse(envelope.command) : envelope.command;
     const correlationId = envelope.correlationId ?? commandId;
     const causationId = envelope.causationId ?? commandId;
@@ -186,8 +201,9 @@ export class CommandHandler {
         causationId,
         recordedAt: now.toISOString(),
       };
+      const sealed = await this.sealAll(refs.map((ref) => decided[ref.key] ?? []));
       const appends = refs.flatMap((ref, i) => {
-        const events = decided[ref.key] ?? [];
+        const events = sealed[i]!;
         if (events.length === 0) return [];
         for (const event of events) assertOwned(ref, event.type, null);
         const revision = lastRevision(histories[i]!);
@@ -229,6 +245,28 @@ export class CommandHandler {
         }
       }
     }
+  }
+
+  /** The command as its hash covers it: each personal field as a keyed digest, so the hash reveals nothing. */
+  private hashable(command: { type: string }, personalFields: readonly string[] | undefined): { type: string } {
+    if (!personalFields || personalFields.length === 0) return command;
+    const digest = this.options.personalData?.commandDigest.bind(this.options.personalData);
+    if (!digest) throw new Error(`${command.type} holds personal fields; the command path was built without the personal-data keys.`);
+    const plain = JSON.parse(JSON.stringify(command)) as Record<string, unknown>;
+    for (const field of personalFields) if (plain[field] !== undefined && plain[field] !== null) plain[field] = digest(plain[field]);
+    return plain as { type: string };
+  }
+
+  /** Every stream's events with their personal fields sealed; refused when there is personal data and no keys. */
+  private async sealAll(perStream: readonly (readonly DomainEvent[])[]): Promise<(readonly DomainEvent[])[]> {
+    const personalData = this.options.personalData;
+    if (personalData) return Promise.all(perStream.map((events) => (events.length === 0 ? Promise.resolve(events) : personalData.sealEvents(events))));
+    for (const event of perStream.flat()) {
+      if (declaredValues(event.data, EVENT_FIELD_CLASSES[event.type], SEALED_CLASSES).some((value) => !isSealed(value))) {
+        throw new Error(`${event.type} holds personal data in plain and the command path has no keys to seal it: not appended.`);
+      }
+    }
+    return [...perStream];
   }
 
   /**

@@ -5,6 +5,8 @@ import { join } from 'node:path';
 import { CONFIG_VARIABLES, ConfigError, configVariablesMarkdown, loadConfig, type ConfigProblem } from './index.js';
 
 const SECRET = 'x'.repeat(40);
+const MASTER_KEY = Buffer.alloc(32, 7);
+const IDENTITY_SECRET = Buffer.alloc(32, 9);
 
 function problemsOf(fn: () => unknown): readonly ConfigProblem[] {
   try {
@@ -61,6 +63,19 @@ describe('loadConfig', () => {
       expect(statSync(file).mode & 0o777).toBe(0o600);
     });
 
+    it('keeps the personal-data keys in 0600 files of DATA_DIR/keys, the same on every start, and refuses a damaged one', () => {
+      const first = loadConfig({}, { cwd });
+      expect(first.privacy.masterKeySource).toBe('generated');
+      expect(first.privacy.masterKey).toHaveLength(32);
+      expect(first.privacy.masterKey.equals(first.privacy.identitySecret)).toBe(false);
+      for (const name of ['master.key', 'identity.key']) expect(statSync(join(cwd, 'data', 'keys', name)).mode & 0o777).toBe(0o600);
+      const again = loadConfig({}, { cwd });
+      expect(again.privacy.masterKeySource).toBe('file');
+      expect(again.privacy.masterKey.equals(first.privacy.masterKey)).toBe(true);
+      writeFileSync(join(cwd, 'data', 'keys', 'master.key'), 'damaged\n');
+      expect(() => loadConfig({}, { cwd })).toThrow(/does not hold a master key/);
+    });
+
     it('refuses a secret file that has been truncated', () => {
       loadConfig({}, { cwd });
       writeFileSync(join(cwd, 'data', 'jwt-secret'), 'short\n');
@@ -90,6 +105,8 @@ describe('loadConfig', () => {
           GRAPHQL_MAX_MUTATIONS: '10',
           RATE_LIMIT_PER_MINUTE: '600',
           CREDIT_EXPIRY_INTERVAL: '15m',
+          PERSONAL_DATA_MASTER_KEY: MASTER_KEY.toString('base64'),
+          PERSON_IDENTITY_SECRET: IDENTITY_SECRET.toString('base64url'),
         },
         { cwd },
       );
@@ -107,6 +124,14 @@ describe('loadConfig', () => {
           jwtIssuer: 'guangdong-association',
           tokenTtl: '90m',
           tokenTtlSeconds: 5400,
+        },
+        privacy: {
+          masterKey: MASTER_KEY,
+          masterKeySource: 'env',
+          masterKeyFile: undefined,
+          identitySecret: IDENTITY_SECRET,
+          identitySecretSource: 'env',
+          identitySecretFile: undefined,
         },
         logLevel: 'debug',
         readYourWritesTimeoutMs: 0,
@@ -226,7 +251,19 @@ describe('loadConfig', () => {
 
     it('refuses RUN_MODE=api without a shared JWT secret', () => {
       const problems = problemsOf(() => loadConfig({ RUN_MODE: 'api', DATABASE_URL: 'postgres://db/register' }, { cwd }));
-      expect(problems).toEqual([{ variable: 'JWT_SECRET', message: expect.stringContaining('required when RUN_MODE=api') }]);
+      expect(problems).toEqual([
+        { variable: 'JWT_SECRET', message: expect.stringContaining('required when RUN_MODE=api') },
+        { variable: 'PERSONAL_DATA_MASTER_KEY', message: expect.stringContaining('required when RUN_MODE=api') },
+        { variable: 'PERSON_IDENTITY_SECRET', message: expect.stringContaining('required when RUN_MODE=api') },
+      ]);
+    });
+
+    it('refuses a personal-data key that is not 32 bytes of base64, without printing it', () => {
+      const problems = problemsOf(() => loadConfig({ PERSONAL_DATA_MASTER_KEY: 'not-a-key', PERSON_IDENTITY_SECRET: Buffer.alloc(16).toString('base64') }, { cwd }));
+      expect(problems).toEqual([
+        { variable: 'PERSONAL_DATA_MASTER_KEY', message: 'must be base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)' },
+        { variable: 'PERSON_IDENTITY_SECRET', message: 'must be base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)' },
+      ]);
     });
 
     it('refuses a short JWT secret without printing it', () => {

@@ -1,6 +1,7 @@
 import { isAbsolute, join, resolve } from 'node:path';
 import { parseDurationSeconds } from './duration.js';
 import { resolveJwtSecret, type JwtSecretSource } from './jwt-secret.js';
+import { type KeySource, parseKey, resolveKeyFile } from './privacy-keys.js';
 
 export const RUN_MODES = ['single', 'api', 'projector'] as const;
 export type RunMode = (typeof RUN_MODES)[number];
@@ -32,6 +33,18 @@ export interface AuthConfig {
   readonly tokenTtlSeconds: number;
 }
 
+/** The keys of personal data (docs/privacy.md): outside the database, in the environment or 0600 files of DATA_DIR. */
+export interface PrivacyConfig {
+  /** Wraps every person's data key (AES-256-GCM). */
+  readonly masterKey: Buffer;
+  readonly masterKeySource: KeySource;
+  readonly masterKeyFile: string | undefined;
+  /** Keys the hash of identity-card numbers (look-up, de-duplication) and of the personal fields of commands. */
+  readonly identitySecret: Buffer;
+  readonly identitySecretSource: KeySource;
+  readonly identitySecretFile: string | undefined;
+}
+
 export interface AppConfig {
   readonly runMode: RunMode;
   readonly http: { readonly host: string; readonly port: number };
@@ -40,6 +53,7 @@ export interface AppConfig {
   readonly database: DatabaseConfig;
   readonly eventStore: EventStoreConfig;
   readonly auth: AuthConfig;
+  readonly privacy: PrivacyConfig;
   readonly logLevel: LogLevelName;
   readonly readYourWritesTimeoutMs: number;
   readonly projectionBatchSize: number;
@@ -124,6 +138,15 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       message: 'required when RUN_MODE=api: every API replica must verify tokens with the same secret',
     });
   }
+  const masterKeyFromEnv = read.key('PERSONAL_DATA_MASTER_KEY');
+  const identitySecretFromEnv = read.key('PERSON_IDENTITY_SECRET');
+  if (runMode === 'api') {
+    for (const [variable, value] of [['PERSONAL_DATA_MASTER_KEY', masterKeyFromEnv], ['PERSON_IDENTITY_SECRET', identitySecretFromEnv]] as const) {
+      if (value === undefined && read.optional(variable) === undefined) {
+        problems.push({ variable, message: 'required when RUN_MODE=api: every API replica must seal and look up personal data with the same key' });
+      }
+    }
+  }
   const jwtIssuer = read.string('JWT_ISSUER', 'association-register');
   const tokenTtl = read.string('TOKEN_TTL', '12h');
   const tokenTtlSeconds = parseDurationSeconds(tokenTtl);
@@ -150,6 +173,10 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     jwtSecretFromEnv !== undefined
       ? { secret: jwtSecretFromEnv, source: 'env' as const, file: undefined }
       : resolveJwtSecret(join(dataDir, 'jwt-secret'));
+  const masterKey = masterKeyFromEnv ? { key: masterKeyFromEnv, source: 'env' as const, file: undefined } : resolveKeyFile(join(dataDir, 'keys', 'master.key'), 'master key');
+  const identitySecret = identitySecretFromEnv
+    ? { key: identitySecretFromEnv, source: 'env' as const, file: undefined }
+    : resolveKeyFile(join(dataDir, 'keys', 'identity.key'), 'identity secret');
 
   return {
     runMode: runMode!,
@@ -169,6 +196,14 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       tokenTtl: tokenTtl!,
       tokenTtlSeconds: tokenTtlSeconds!,
     },
+    privacy: {
+      masterKey: masterKey.key,
+      masterKeySource: masterKey.source,
+      masterKeyFile: masterKey.file,
+      identitySecret: identitySecret.key,
+      identitySecretSource: identitySecret.source,
+      identitySecretFile: identitySecret.file,
+    },
     logLevel: logLevel!,
     readYourWritesTimeoutMs: readYourWritesTimeoutMs!,
     projectionBatchSize: projectionBatchSize!,
@@ -184,6 +219,15 @@ class Reader {
     private readonly env: Env,
     private readonly problems: ConfigProblem[],
   ) {}
+
+  /** A 32-byte key in base64; a value that is not one is a problem (never echoed: it is a secret). */
+  key(name: string): Buffer | undefined {
+    const value = this.optional(name);
+    if (value === undefined) return undefined;
+    const key = parseKey(value);
+    if (!key) this.problems.push({ variable: name, message: 'must be base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)' });
+    return key;
+  }
 
   optional(name: string): string | undefined {
     const raw = this.env[name];

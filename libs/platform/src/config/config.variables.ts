@@ -67,6 +67,18 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
       'HMAC secret for bearer tokens, at least 32 characters. Unset: generated on first start and kept in DATA_DIR/jwt-secret (mode 0600). Required when RUN_MODE=api, where every replica must share one secret.',
   },
   {
+    name: 'PERSONAL_DATA_MASTER_KEY',
+    default: '(generated)',
+    description:
+      'Base64 of 32 bytes: wraps every person\'s data key (docs/privacy.md). Unset: generated on first start and kept in DATA_DIR/keys/master.key (mode 0600). Required when RUN_MODE=api. Never stored in the database or its backups.',
+  },
+  {
+    name: 'PERSON_IDENTITY_SECRET',
+    default: '(generated)',
+    description:
+      'Base64 of 32 bytes: keys the hash of identity-card numbers used for look-up and de-duplication. Unset: generated on first start and kept in DATA_DIR/keys/identity.key (mode 0600). Required when RUN_MODE=api.',
+  },
+  {
     name: 'JWT_ISSUER',
     default: 'association-register',
     description: 'Issuer (`iss`) written into and required of every token.',

@@ -7,6 +7,8 @@ import type { AppConfig } from '../config/index.js';
 import { type DatabaseLocation, type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres.js';
 import { EmbeddedDatabaseSupervisor } from '../database/embedded-supervisor.js';
 import { destroyDataSource, endPool } from '../database/pool-shutdown.js';
+import { PostgresDataKeyStore } from '../privacy/data-key-store.js';
+import { PersonalData } from '../privacy/personal-data.js';
 import { ensureStoreFormat } from './store-format.js';
 
 /** The process's connections: the database (embedded or external), the event store and the read models. */
@@ -27,6 +29,9 @@ export interface Infrastructure {
   /** The store's events as a relation in the read models' database, when they share one (for projections). */
   readonly eventLog: EventLogRelation | null;
   readonly dataSource: DataSource;
+  /** The data keys (in the register's Postgres, wrapped by the master key of the configuration) and their use. */
+  readonly keyStore: PostgresDataKeyStore;
+  readonly personalData: PersonalData;
   close(): Promise<void>;
 }
 
@@ -118,6 +123,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
     await stopDatabase().catch(() => undefined);
     throw error;
   }
+  const keyStore = new PostgresDataKeyStore(pool);
   return {
     databaseUrl: url,
     embedded: embedded !== null,
@@ -130,6 +136,8 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
     store,
     eventLog: postgresEventLog,
     dataSource,
+    keyStore,
+    personalData: new PersonalData(keyStore, config.privacy.masterKey, config.privacy.identitySecret),
     // In order, each waiting for its connections to close, and the database last: stopping it under open
     // sessions would fail them (and log each failure).
     async close() {
@@ -157,6 +165,7 @@ export async function migrate(infrastructure: Infrastructure): Promise<Migration
   const store = infrastructure.store as PostgresEventStore;
   const schema = await store.ensureSchema();
   const ran = await infrastructure.dataSource.runMigrations({ transaction: 'each' });
+  await infrastructure.keyStore.ensureSchema();
   // A store written under an earlier stream-id scheme is refused here, before anything reads it (ADR 0012).
   const streamIdsChecked = await ensureStoreFormat(infrastructure.store, infrastructure.dataSource, describeStore(infrastructure));
   return {

@@ -106,6 +106,7 @@ export async function runService(config: AppConfig, startHost: StartHost, option
       tokens: new TokenService({ secret: config.auth.jwtSecret, issuer: config.auth.jwtIssuer }),
       logger,
       metrics,
+      personalData: infrastructure.personalData,
       runsBackgroundJobs: runner !== null,
       projectionHealth,
     };

@@ -5,6 +5,7 @@ import type { TokenService } from '../auth/token.service.js';
 import type { Clock } from '../clock/clock.js';
 import type { AppConfig } from '../config/index.js';
 import type { Metrics } from '../metrics/metrics.js';
+import type { PersonalData } from '../privacy/personal-data.js';
 
 /** Waits until the named projections have applied everything up to a position (read-your-writes). */
 export interface ReadModelWaiter {
@@ -34,6 +35,8 @@ export interface ServiceRuntime {
   readonly tokens: TokenService;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  /** Seals, opens and erases personal data under the keys kept outside the database (docs/privacy.md). */
+  readonly personalData: PersonalData;
   /** True where the projector runs (single and projector modes): background jobs run there, once per deployment. */
   readonly runsBackgroundJobs: boolean;
   projectionHealth(): Promise<ProjectionHealth[]>;

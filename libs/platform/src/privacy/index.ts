@@ -1,0 +1,2 @@
+export * from './data-key-store.js';
+export * from './personal-data.js';
