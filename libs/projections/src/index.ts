@@ -73,3 +73,7 @@ export type {
   CreditScorerView,
   CreditSubjectLookupView,
 } from './credit/credit.queries.js';
+
+export { personsProjection, PERSONS_PROJECTION, PERSONS_READS } from './persons/persons.projection.js';
+export { PersonsQueries } from './persons/persons.queries.js';
+export type { ErasureRequestView, PendingErasureView, PersonView } from './persons/persons.queries.js';

@@ -16,6 +16,9 @@ import { EnterpriseQueries } from './enterprise/enterprise.queries.js';
 import { MembershipRegister1795219600000 } from './membership/1795219600000-membership-register.migration.js';
 import { membershipProjection } from './membership/membership.projection.js';
 import { MembershipQueries } from './membership/membership.queries.js';
+import { PersonsRegister1795219900000 } from './persons/1795219900000-persons-register.migration.js';
+import { personsProjection } from './persons/persons.projection.js';
+import { PersonsQueries } from './persons/persons.queries.js';
 import type { EntityClass, MigrationClass } from './data-source.js';
 import { readModelMigrations } from './migrations/index.js';
 import type { Projection } from './projection.js';
@@ -26,7 +29,14 @@ import { ReadModelDatabaseQueries } from './read-models/read-model-database.quer
  * The register's read models in one place: every projection the runner runs, every entity the API reads,
  * every migration `migrate` applies. A new bounded context adds its three lines here.
  */
-export const registerProjections: readonly Projection[] = [auditTrailProjection, enterpriseProjection, membershipProjection, duesProjection, creditProjection];
+export const registerProjections: readonly Projection[] = [
+  auditTrailProjection,
+  enterpriseProjection,
+  membershipProjection,
+  duesProjection,
+  creditProjection,
+  personsProjection,
+];
 
 /**
  * TypeORM entities: only the runner's checkpoint. A context's tables are described once, by the `TableSpec`s of its
@@ -38,7 +48,7 @@ export const registerEntities: readonly EntityClass[] = [...readModelEntities];
  * The query classes over those read models (one per context, each taking the read-model DataSource), for a
  * Nest module's providers or to construct directly.
  */
-export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, ReadModelDatabaseQueries] as const;
+export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries] as const;
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,
@@ -50,4 +60,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   CreditEvaluation1795219800000,
   CreditConductAssociation1795219850000,
   CreditExpiryIndex1795219860000,
+  PersonsRegister1795219900000,
 ];

@@ -7,6 +7,7 @@ import { creditTableSpecs } from './credit/credit.projection.js';
 import { createReadModelDataSource } from './data-source.js';
 import { duesTableSpecs } from './dues/dues.projection.js';
 import { enterpriseTableSpecs } from './enterprise/enterprise.projection.js';
+import { personsTableSpecs } from './persons/persons.projection.js';
 import { membershipTableSpecs } from './membership/membership.projection.js';
 import { registerEntities, registerMigrations, registerProjections } from './registry.js';
 
@@ -16,7 +17,7 @@ import { registerEntities, registerMigrations, registerProjections } from './reg
  * leaves out would never be written (new rows would take its default, rebuilt rows would lose it). This holds
  * each spec to the table the migrations create, names and types.
  */
-const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs, ...creditTableSpecs];
+const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs, ...creditTableSpecs, ...personsTableSpecs];
 
 describe('set-based table specs', () => {
   let database: TestDatabase;

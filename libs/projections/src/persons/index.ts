@@ -1,0 +1,2 @@
+export * from './persons.projection.js';
+export * from './persons.queries.js';
