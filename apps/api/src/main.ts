@@ -22,6 +22,12 @@ async function printBanner(service: RunningService): Promise<void> {
       ? `  Database:   embedded Postgres on ${dbHost}:${port}, data in ${dataDir}`
       : `  Database:   "${database}" on ${dbHost}:${port} (DATABASE_URL)`,
   );
+  const { masterKeySource, masterKeyFile } = config.privacy;
+  lines.push(
+    masterKeySource === 'env'
+      ? '  Keys:       personal data sealed under PERSONAL_DATA_MASTER_KEY'
+      : `  Keys:       personal data sealed under ${masterKeyFile}${masterKeySource === 'generated' ? ' (new)' : ''}: keep a copy apart from database backups (docs/privacy.md)`,
+  );
   const token = await runtime.tokens.issue({
     userId: 'console-admin',
     role: 'ADMIN',

@@ -36,6 +36,16 @@ export const REDACTED_PATHS: readonly string[] = [
   '*.secret',
   '*.jwtSecret',
   '*.*.jwtSecret',
+  // Keys of personal data, and the one personal field a log object could plausibly carry by name (docs/privacy.md).
+  'masterKey',
+  'identitySecret',
+  '*.masterKey',
+  '*.identitySecret',
+  '*.*.masterKey',
+  '*.*.identitySecret',
+  'identityCardNumber',
+  '*.identityCardNumber',
+  '*.*.identityCardNumber',
 ];
 
 export interface CreateLoggerOptions {
