@@ -5,6 +5,7 @@ import { CreditModule } from './credit/credit.module.js';
 import { DuesModule } from './dues/dues.module.js';
 import { EnterpriseModule } from './enterprise/enterprise.module.js';
 import { MembershipModule } from './membership/membership.module.js';
+import { PrivacyModule } from './privacy/privacy.module.js';
 
 /**
  * The register's use cases: one handler per command on the CommandBus of @nestjs/cqrs, grouped in one module per
@@ -12,8 +13,8 @@ import { MembershipModule } from './membership/membership.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule],
-  exports: [CqrsModule, CommandsModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PrivacyModule],
+  exports: [CqrsModule, CommandsModule, PrivacyModule],
 })
 export class ApplicationModule {}
 

@@ -7,3 +7,4 @@ export * from './credit/index.js';
 export * from './dues/index.js';
 export * from './enterprise/index.js';
 export * from './membership/index.js';
+export * from './privacy/index.js';

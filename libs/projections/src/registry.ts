@@ -10,6 +10,7 @@ import { DuesQueries } from './dues/dues.queries.js';
 import { auditTrailProjection } from './audit/audit.projection.js';
 import { AuditQueries } from './audit/audit.queries.js';
 import { AuditTrail1795219300000 } from './audit/1795219300000-audit-trail.migration.js';
+import { AuditPersonIndex1795219950000 } from './audit/1795219950000-audit-person-index.migration.js';
 import { EnterpriseRegister1795219400000 } from './enterprise/1795219400000-enterprise-register.migration.js';
 import { enterpriseProjection } from './enterprise/enterprise.projection.js';
 import { EnterpriseQueries } from './enterprise/enterprise.queries.js';
@@ -61,4 +62,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   CreditConductAssociation1795219850000,
   CreditExpiryIndex1795219860000,
   PersonsRegister1795219900000,
+  AuditPersonIndex1795219950000,
 ];

@@ -58,6 +58,18 @@ export class AuditQueries {
     return new Map(rows.map((row) => [row.stream_id, row.actor_association_id]));
   }
 
+  /**
+   * Every stream that names a person: their register id in the stream id or anywhere in an event's data (a subject,
+   * a sealed value's owner), by stream id. Answered by the person index of the trail (audit_event_person_idx).
+   */
+  async streamsNaming(personId: string): Promise<string[]> {
+    const rows = (await this.dataSource.query(
+      'SELECT DISTINCT stream_id FROM audit_event WHERE audit_person_ids(stream_id, data) @> ARRAY[$1]::text[] ORDER BY stream_id',
+      [personId],
+    )) as { stream_id: string }[];
+    return rows.map((row) => row.stream_id);
+  }
+
   /** The last revision of each stream the audit trail holds (streams it holds nothing of are left out). */
   async projectedRevisions(streamIds: readonly string[]): Promise<Map<string, number>> {
     const rows = (await this.dataSource.query(

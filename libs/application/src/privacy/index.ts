@@ -1,0 +1,2 @@
+export * from './personal-data-export.js';
+export * from './privacy.module.js';
