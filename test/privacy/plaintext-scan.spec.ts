@@ -1,0 +1,73 @@
+/*
+ * No personal data in plain at rest (docs/privacy.md): after a 三诚 evaluation of individuals run end to end over
+ * GraphQL — persons registered, rated, objected to by named members of the public, a conduct record, look-ups, an
+ * AUDITOR's export, one person erased — every table of the database (the event log with its stream ids and metadata,
+ * every read model, the key store) and every log line the service wrote at debug level is searched for each person's
+ * name, identity-card number, phone and address and each objector's name. None may be there. The same search finds
+ * the register ids, so it does read what it searches.
+ */
+import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { OBJECTORS, PERSONS, type PrivacyScenario, erasePerson, runPrivacyScenario } from './privacy-scenario.js';
+
+/** Every row of every table of the database, as JSON text, with the table it came from. */
+async function everyRow(scenario: PrivacyScenario): Promise<{ table: string; text: string }[]> {
+  const { pool } = scenario.service;
+  const tables = await pool.query<{ schema: string; name: string }>(
+    `SELECT table_schema AS schema, table_name AS name FROM information_schema.tables
+      WHERE table_type = 'BASE TABLE' AND table_schema NOT IN ('pg_catalog', 'information_schema') ORDER BY 1, 2`,
+  );
+  const rows: { table: string; text: string }[] = [];
+  for (const { schema, name } of tables.rows) {
+    const table = `"${schema}"."${name}"`;
+    const found = await pool.query<{ text: string }>(`SELECT row_to_json(t)::text AS text FROM ${table} t`);
+    for (const row of found.rows) rows.push({ table, text: row.text });
+  }
+  return rows;
+}
+
+describe('personal data at rest after a 三诚 evaluation of individuals', () => {
+  let scenario: PrivacyScenario;
+
+  beforeAll(async () => {
+    scenario = await runPrivacyScenario();
+    await erasePerson(scenario, scenario.personIds[3]!, 'erasure-2022-001');
+    await scenario.service.settled();
+  }, 180_000);
+
+  afterAll(async () => {
+    await scenario?.service.stop();
+  });
+
+  const needles = () => [
+    ...PERSONS.flatMap((p) => [p.name, p.identityCardNumber, p.phone, p.address].filter((v): v is string => v !== null)),
+    ...OBJECTORS,
+  ];
+
+  it('finds no name, identity-card number, phone or address in plain in any table: the log, its stream ids, the read models, the key store', async () => {
+    const rows = await everyRow(scenario);
+    const tables = new Set(rows.map((r) => r.table));
+    for (const expected of ['"public"."es_events"', '"public"."person"', '"public"."audit_event"', '"privacy"."data_keys"']) expect(tables).toContain(expected);
+    const found = needles().flatMap((needle) => rows.filter((r) => r.text.includes(needle)).map((r) => `${needle} in ${r.table}: ${r.text.slice(0, 200)}`));
+    expect(found).toEqual([]);
+    // The search reads what it searches: the register ids are there, in the log and in the read models.
+    for (const personId of scenario.personIds) {
+      expect(rows.some((r) => r.table === '"public"."es_events"' && r.text.includes(personId))).toBe(true);
+      expect(rows.some((r) => r.table === '"public"."person"' && r.text.includes(personId))).toBe(true);
+    }
+  });
+
+  it('names no stream by anything but register ids and keyed hashes', async () => {
+    const { rows } = await scenario.service.pool.query<{ stream_id: string }>('SELECT DISTINCT stream_id FROM es_events');
+    const byNumber = rows.filter((r) => PERSONS.some((p) => r.stream_id.includes(p.identityCardNumber)));
+    expect(byNumber).toEqual([]);
+    const personStreams = rows.map((r) => r.stream_id).filter((id) => /^(person|personIdentity|creditApplication|creditConduct)-/.test(id));
+    expect(personStreams.length).toBeGreaterThanOrEqual(PERSONS.length * 2 + 3);
+    for (const id of personStreams) expect(id).toMatch(/^(person-PSN[0-9A-Z]{16}|personIdentity-[0-9a-f]{64}|creditApplication-.+:PSN[0-9A-Z]{16}|creditConduct-PSN[0-9A-Z]{16})$/);
+  });
+
+  it('writes none of them to the logs, at debug level, through the whole run', () => {
+    expect(scenario.logLines.length).toBeGreaterThan(0);
+    const found = needles().flatMap((needle) => scenario.logLines.filter((line) => line.includes(needle)).map((line) => `${needle}: ${line.slice(0, 200)}`));
+    expect(found).toEqual([]);
+  });
+});
