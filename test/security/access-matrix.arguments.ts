@@ -101,6 +101,8 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     memberDirectory: inA,
     membership: { ...inA, enterpriseCode: firm },
     membershipAsOf: { ...inA, enterpriseCode: firm, asOf: records.now },
+    // No person is registered in the matrix's fixtures: past the guards, the auditor gets NOT_FOUND.
+    personalDataExport: { personId: 'PSN0000000000000000' },
     waiverPolicies: inA,
   };
   const mutations: Record<string, Arguments> = {

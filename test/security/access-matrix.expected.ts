@@ -84,6 +84,8 @@ export const QUERIES: Readonly<Record<string, Row>> = {
   memberDirectory: OWN_ADMIN_AND_AUDITOR,
   membership: OWN_ADMIN_AUDITOR_AND_FIRM,
   membershipAsOf: OWN_ADMIN_AUDITOR_AND_FIRM,
+  // A person's own access (PIPL Art. 45): every person's data, opened, for the auditor alone.
+  personalDataExport: [U, F, F, F, F, A, F, F, F],
   waiverPolicies: OWN_ADMIN_AND_AUDITOR,
 };
 

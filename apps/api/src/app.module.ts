@@ -20,13 +20,14 @@ import { requestInputPlugin } from './graphql/request-input.plugin.js';
 import { noStorePlugin } from './graphql/no-store.plugin.js';
 import { unavailablePlugin } from './graphql/unavailable.plugin.js';
 import { MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
+import { PrivacyResolver } from './privacy/privacy.resolver.js';
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
 import { MetricsController } from './ops/metrics.controller.js';
 import type { ApiRuntime } from './runtime.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver];
 
 const READ_MODELS = [...registerQueries, AuditHistory];
 

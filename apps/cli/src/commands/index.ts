@@ -1,4 +1,5 @@
 import type { CliCommand } from './command.js';
+import { exportPersonCommand } from './export-person.command.js';
 import { issueTokenCommand } from './issue-token.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { rebuildProjectionsCommand } from './rebuild-projections.command.js';
@@ -11,6 +12,7 @@ export const COMMANDS: readonly CliCommand[] = [
   rebuildProjectionsCommand,
   verifyChainCommand,
   issueTokenCommand,
+  exportPersonCommand,
 ];
 
 /** What `npm run cli -- --help` prints. */
