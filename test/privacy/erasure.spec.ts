@@ -76,7 +76,9 @@ describe('erasing a rated person', () => {
 
   it('gives the same erased rows when the read models are rebuilt from the log', async () => {
     const snapshot = () =>
-      scenario.service.pool.query('SELECT * FROM person ORDER BY person_id').then((r) => r.rows.map((row: Record<string, unknown>) => ({ ...row, last_position: null })));
+      scenario.service.pool
+        .query<Record<string, unknown>>('SELECT * FROM person ORDER BY person_id')
+        .then((r) => r.rows.map((row): Record<string, unknown> => ({ ...row, last_position: null })));
     const beforeRebuild = await snapshot();
     const { store, dataSource } = scenario.service.service.infrastructure;
     await rebuildProjections({ store, dataSource, projections: registerProjections, names: ['persons'] });

@@ -38,8 +38,8 @@ describe('personal data at rest after a 三诚 evaluation of individuals', () =>
     await scenario?.service.stop();
   });
 
-  const needles = () => [
-    ...PERSONS.flatMap((p) => [p.name, p.identityCardNumber, p.phone, p.address].filter((v): v is string => v !== null)),
+  const needles = (): string[] => [
+    ...PERSONS.flatMap((p) => [p.name, p.identityCardNumber, p.phone, p.address].flatMap((v: string | null) => (v === null ? [] : [v]))),
     ...OBJECTORS,
   ];
 
