@@ -29,6 +29,7 @@ import {
   EVENT_ID_UNIQUE_CONSTRAINT,
   NOTIFY_CHANNEL,
   SQLSTATE_EVENT_ID_CONFLICT,
+  SQLSTATE_RETRY_IN_NEW_TRANSACTION,
   SQLSTATE_WRONG_EXPECTED_REVISION,
   type SchemaResult,
 } from './schema.js';
@@ -101,6 +102,9 @@ const ISO_TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-
 const EVENT_COLUMNS = `e.stream_id, e.stream_revision::text AS stream_revision, e.event_id::text AS event_id,
   e.transaction_id::text AS transaction_id, e.global_position::text AS global_position, e.event_type,
   e.data::text AS data, e.metadata::text AS metadata, e.content_hash, e.prev_hash, e.hash`;
+
+/** How often an append is run again in a new transaction before the store gives up (each retry follows a commit). */
+const MAX_NEW_TRANSACTION_ATTEMPTS = 20;
 
 /** The general append: any number of events, any expectation (es_append, schema.ts). */
 const APPEND_SQL = `SELECT r.next_revision::text AS next_revision, r.last_transaction_id::text AS last_transaction_id,
@@ -450,7 +454,7 @@ export class PostgresEventStore implements EventStore {
     }
     let row: AppendRow | undefined;
     try {
-      row = (await this.pool.query<AppendRow>(generalStatement(prepared, this.notifyMode === 'in_transaction'))).rows[0];
+      row = (await this.inNewTransactionIfAsked(() => this.pool.query<AppendRow>(generalStatement(prepared, this.notifyMode === 'in_transaction')))).rows[0];
     } catch (error) {
       return this.recoverAppendError(error, prepared);
     }
@@ -466,7 +470,7 @@ export class PostgresEventStore implements EventStore {
     const statement = { name: 'es_append_multi', text: APPEND_MULTI_SQL, values: [appendsJson(prepared), this.notifyMode === 'in_transaction'] };
     let rows: (AppendRow & { stream_id: string })[];
     try {
-      rows = (await this.pool.query<AppendRow & { stream_id: string }>(statement)).rows;
+      rows = (await this.inNewTransactionIfAsked(() => this.pool.query<AppendRow & { stream_id: string }>(statement))).rows;
     } catch (error) {
       if (!(error instanceof pg.DatabaseError && error.code === '23505' && error.constraint === EVENT_ID_UNIQUE_CONSTRAINT)) {
         return this.raiseMultiAppendError(error, prepared);
@@ -740,6 +744,21 @@ export class PostgresEventStore implements EventStore {
       }
     }
     throw error;
+  }
+
+  /**
+   * Runs an append statement again, in a new transaction, while the store answers that its transaction was older than
+   * a stream's last writer (ES003, schema.ts): the new transaction's id is newer than every committed one, so the
+   * global order stays in step with the streams' revisions. Each attempt waited behind a commit, so this ends.
+   */
+  private async inNewTransactionIfAsked<T>(run: () => Promise<T>): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await run();
+      } catch (error) {
+        if (!(error instanceof pg.DatabaseError && error.code === SQLSTATE_RETRY_IN_NEW_TRANSACTION) || attempt >= MAX_NEW_TRANSACTION_ATTEMPTS) throw error;
+      }
+    }
   }
 
   private assertOpen(): void {

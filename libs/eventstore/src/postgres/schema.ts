@@ -14,6 +14,8 @@ export const NOTIFY_CHANNEL = 'es_events';
 /** Custom SQLSTATEs raised by es_append / es_find_append. */
 export const SQLSTATE_WRONG_EXPECTED_REVISION = 'ES001';
 export const SQLSTATE_EVENT_ID_CONFLICT = 'ES002';
+/** The append's transaction is older than the stream's last writer: run it again in a new transaction. */
+export const SQLSTATE_RETRY_IN_NEW_TRANSACTION = 'ES003';
 export const EVENT_ID_UNIQUE_CONSTRAINT = 'es_events_event_id_key';
 
 // es_append is the general append. A single event at an exact revision or on a new stream goes through a
@@ -226,8 +228,111 @@ END;
 $fn$;
 `;
 
+// es_append keeps the global order in step with every stream's revisions (ADR 0003): an append whose transaction is
+// older than the one that wrote the stream's last event is refused with ES003 and retried by the client.
+const MIGRATION_3 = /* sql */ `
+CREATE OR REPLACE FUNCTION es_append(
+  p_stream_id text, p_expected text, p_events jsonb, p_notify boolean DEFAULT false,
+  OUT next_revision bigint, OUT last_transaction_id xid8, OUT last_global_position bigint, OUT duplicate boolean)
+LANGUAGE plpgsql AS $fn$
+DECLARE
+  v_count integer;
+  v_first_id uuid;
+  v_revision bigint;
+  v_hash text;
+  v_mismatch boolean;
+  v_prev text;
+  v_event jsonb;
+  v_last_xid xid8;
+BEGIN
+  IF jsonb_typeof(p_events) IS DISTINCT FROM 'array' OR jsonb_array_length(p_events) = 0 THEN
+    RAISE EXCEPTION 'es_append needs a non-empty array of events' USING ERRCODE = '22023';
+  END IF;
+  v_count := jsonb_array_length(p_events);
+  v_first_id := (p_events -> 0 ->> 'id')::uuid;
+
+  SELECT s.revision, s.last_hash INTO v_revision, v_hash
+    FROM es_streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+  IF NOT FOUND THEN
+    -- Two creators of a new stream: the second waits here for the first, then locks its row.
+    INSERT INTO es_streams (stream_id, revision, last_hash)
+      VALUES (p_stream_id, -1, repeat('0', 64))
+      ON CONFLICT (stream_id) DO NOTHING;
+    SELECT s.revision, s.last_hash INTO STRICT v_revision, v_hash
+      FROM es_streams s WHERE s.stream_id = p_stream_id FOR UPDATE;
+  END IF;
+
+  -- Idempotency before the expectation: a re-sent command gets its original outcome even after the
+  -- stream has moved on. This statement takes a fresh snapshot, after any wait for the lock, so it
+  -- also sees a twin of this append that committed while we waited.
+  IF EXISTS (SELECT 1 FROM es_events e WHERE e.event_id = v_first_id) THEN
+    SELECT f.next_revision, f.last_transaction_id, f.last_global_position, f.duplicate
+      INTO STRICT next_revision, last_transaction_id, last_global_position, duplicate
+      FROM es_find_append(p_stream_id, p_events) AS f;
+    RETURN;
+  END IF;
+
+  IF p_expected = 'any' THEN
+    v_mismatch := false;
+  ELSIF p_expected = 'no_stream' THEN
+    v_mismatch := v_revision <> -1;
+  ELSIF p_expected = 'stream_exists' THEN
+    v_mismatch := v_revision = -1;
+  ELSE
+    v_mismatch := v_revision <> p_expected::bigint;
+  END IF;
+  IF v_mismatch THEN
+    RAISE EXCEPTION USING
+      ERRCODE = '${SQLSTATE_WRONG_EXPECTED_REVISION}',
+      MESSAGE = format('stream %s expected at %s but is at %s', p_stream_id, p_expected,
+                       CASE WHEN v_revision = -1 THEN 'no stream' ELSE v_revision::text END),
+      DETAIL = CASE WHEN v_revision = -1 THEN 'null' ELSE v_revision::text END;
+  END IF;
+
+  -- The global order is (transaction id, sequence). A transaction that got its id before waiting for this stream's
+  -- lock (a multi-stream append, or an expectation of 'any' / 'stream_exists' that survives the wait) may find the
+  -- stream's last event written by a newer transaction: appending now would give a later revision an earlier
+  -- position. Refuse instead; the client retries in a new transaction, whose id is newer than every committed one.
+  IF v_revision >= 0 THEN
+    SELECT e.transaction_id INTO v_last_xid FROM es_events e WHERE e.stream_id = p_stream_id AND e.stream_revision = v_revision;
+    IF v_last_xid > pg_current_xact_id() THEN
+      RAISE EXCEPTION USING
+        ERRCODE = '${SQLSTATE_RETRY_IN_NEW_TRANSACTION}',
+        MESSAGE = format('stream %s was appended to by a newer transaction; append again in a new one', p_stream_id);
+    END IF;
+  END IF;
+
+  last_transaction_id := pg_current_xact_id();
+  FOR i IN 0 .. v_count - 1 LOOP
+    v_event := p_events -> i;
+    v_revision := v_revision + 1;
+    v_prev := v_hash;
+    -- chainHash(prevHash, streamId, revision, contentHash) of hash-chain.ts, byte for byte.
+    v_hash := encode(sha256(convert_to(
+      v_prev || E'\n' || p_stream_id || E'\n' || v_revision::text || E'\n' || (v_event ->> 'contentHash'),
+      'UTF8')), 'hex');
+    INSERT INTO es_events (transaction_id, stream_id, stream_revision, event_id, event_type, data, metadata,
+                           content_hash, prev_hash, hash, recorded_at)
+    VALUES (last_transaction_id, p_stream_id, v_revision, (v_event ->> 'id')::uuid, v_event ->> 'type',
+            v_event -> 'data', v_event -> 'metadata', v_event ->> 'contentHash', v_prev, v_hash,
+            (v_event -> 'metadata' ->> 'recordedAt')::timestamptz)
+    RETURNING es_events.global_position INTO last_global_position;
+  END LOOP;
+
+  UPDATE es_streams s SET revision = v_revision, last_hash = v_hash WHERE s.stream_id = p_stream_id;
+
+  IF p_notify THEN
+    PERFORM pg_notify('${NOTIFY_CHANNEL}', '');
+  END IF;
+
+  next_revision := v_revision;
+  duplicate := false;
+END;
+$fn$;
+`;
+
 /** Ordered migrations; index + 1 is the schema version a database reaches after applying one. */
-export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2];
+export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2, MIGRATION_3];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
