@@ -1,5 +1,5 @@
 import { ArgsType, Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql';
-import { Matches, MaxLength } from 'class-validator';
+import { Matches } from 'class-validator';
 import { PERSON_ID } from '#domain/persons';
 import { ownerOfEvent, type RecordOwner } from '#domain/visibility';
 import { AuditActor } from '../audit/audit.types.js';
@@ -9,7 +9,6 @@ import { JSONScalar } from '../graphql/json.scalar.js';
 @ArgsType()
 export class PersonIdArgs {
   @Field(() => ID, { description: 'The register id (PSN and 16 characters).' })
-  @MaxLength(19)
   @Matches(PERSON_ID, { message: 'must be a register id: PSN and 16 characters of Crockford base32.' })
   personId: string;
 }

@@ -23,7 +23,8 @@ export const exportPersonCommand: CliCommand = {
     const { isPersonId } = await import('#domain/persons');
     if (values.person === undefined) throw new CliUsageError('--person is required: the register id of the person.');
     if (!isPersonId(values.person)) {
-      throw new CliUsageError(`--person must be a register id: PSN and 16 characters of Crockford base32 (got ${JSON.stringify(values.person)}).`);
+      // Not echoed: what was typed may be an identity-card number.
+      throw new CliUsageError('--person must be a register id: PSN and 16 characters of Crockford base32.');
     }
     if (values.out !== undefined && values.out.trim() === '') throw new CliUsageError('--out needs a file name.');
 
