@@ -160,6 +160,17 @@ describe('export-person refusing', () => {
     expect(unknown.stderr).toContain('export-person: No person PSN0000000000000000 is in the register.');
   });
 
+  it('asks for a migration on a database this build has not migrated, rather than failing obscurely', async () => {
+    const fresh = await mkdtemp(join(tmpdir(), 'register-cli-export-fresh-'));
+    try {
+      const run = await cli(['export-person', '--person', 'PSN0000000000000000'], { DATA_DIR: fresh, EMBEDDED_PG_PORT: String(await freePort()) });
+      expect([run.code, run.stdout]).toEqual([1, '']);
+      expect(run.stderr).toContain('export-person: This database is not migrated for this build: run `npm run cli -- migrate` (or start the service) first.\n');
+    } finally {
+      await rm(fresh, { recursive: true, force: true });
+    }
+  }, 120_000);
+
   it('prints its help with --help, and is listed by the usage', async () => {
     const help = await cli(['export-person', '--help']);
     expect(help.code).toBe(0);

@@ -48,6 +48,11 @@ export const exportPersonCommand: CliCommand = {
         result = await exporter.of(values.person);
       } catch (error) {
         if (error instanceof NotFound) throw new CliFailure(`No person ${values.person} is in the register.`);
+        // A database this build has not migrated lacks the event store, the audit trail or its person index.
+        const code = (error as { code?: unknown }).code;
+        if (code === '42883' || code === '42P01') {
+          throw new CliFailure('This database is not migrated for this build: run `npm run cli -- migrate` (or start the service) first.');
+        }
         throw error;
       }
       const json = `${JSON.stringify(result, null, 2)}\n`;
