@@ -12,6 +12,7 @@ import { startTestService, type TestService } from '../support/service.js';
 const ASSOC = 'hubei-mea';
 const CYCLE = 'sancheng-pm-2022';
 const PERSON = { name: '张建国', identityCardNumber: '420106198001010015', phone: '13871234567', address: '武汉市江岸区沿江大道188号' };
+const OTHER = 'yueyang-ucca';
 const OBJECTOR = '刘德明';
 const decision = { body: 'SECRETARIAT', reference: '鄂市政协〔2022〕21号', decidedOn: '2022-06-20' };
 
@@ -62,6 +63,19 @@ const rulebook = {
   noticeDays: 5,
   vetoRules: [],
   dynamicRules: [],
+};
+
+const cycle = {
+  associationId: ASSOC,
+  cycleId: CYCLE,
+  title: '2022年度诚信项目经理评价',
+  rulebookId: 'sancheng-pm',
+  rulebookVersion: 1,
+  assessmentFrom: '2020-01-01',
+  assessmentTo: '2021-12-31',
+  filingFrom: '2022-05-01',
+  filingTo: '2022-05-15',
+  eligibility: 'ALL',
 };
 
 describe("a person's own access: personalDataExport", () => {
@@ -127,16 +141,18 @@ describe("a person's own access: personalDataExport", () => {
 
       const key = { associationId: ASSOC, cycleId: CYCLE, subjectId: personId };
       await admin.ok(`mutation ($input: DefineCreditRulebookInput!) { defineCreditRulebook(input: $input) { revision } }`, { input: rulebook });
-      await admin.ok(`mutation ($input: OpenCreditCycleInput!) { openCreditCycle(input: $input) { revision } }`, {
-        input: {
-          associationId: ASSOC, cycleId: CYCLE, title: '2022年度诚信项目经理评价', rulebookId: 'sancheng-pm', rulebookVersion: 1,
-          assessmentFrom: '2020-01-01', assessmentTo: '2021-12-31', filingFrom: '2022-05-01', filingTo: '2022-05-15', eligibility: 'ALL',
-        },
-      });
+      await admin.ok(`mutation ($input: OpenCreditCycleInput!) { openCreditCycle(input: $input) { revision } }`, { input: cycle });
       await admin.ok(`mutation ($input: AssignCreditScorerInput!) { assignCreditScorer(input: $input) { revision } }`, {
         input: { associationId: ASSOC, cycleId: CYCLE, scorerId: 'expert-zhao', body: 'ASSOCIATION' },
       });
       await admin.ok(`mutation ($input: FileCreditApplicationInput!) { fileCreditApplication(input: $input) { duplicate } }`, { input: { ...key, selfAssessment: [] } });
+      // Another association evaluates the same person (a register id is national).
+      const other = service.client('ADMIN', { associationId: OTHER, userId: 'yy-sec-zhou' });
+      await other.ok(`mutation ($input: DefineCreditRulebookInput!) { defineCreditRulebook(input: $input) { revision } }`, { input: { ...rulebook, associationId: OTHER } });
+      await other.ok(`mutation ($input: OpenCreditCycleInput!) { openCreditCycle(input: $input) { revision } }`, { input: { ...cycle, associationId: OTHER } });
+      await other.ok(`mutation ($input: FileCreditApplicationInput!) { fileCreditApplication(input: $input) { duplicate } }`, {
+        input: { ...key, associationId: OTHER, selfAssessment: [] },
+      });
       await expert.ok(`mutation ($input: ScoreCreditIndicatorsInput!) { scoreCreditIndicators(input: $input) { duplicate } }`, {
         input: { ...key, scores: [{ code: 'PERFORMANCE', points: 92 }] },
       });
@@ -153,11 +169,8 @@ describe("a person's own access: personalDataExport", () => {
 
     /** Every event of the streams as the store recorded them, in the export's order. */
     async function recorded(streamIds: readonly string[]): Promise<[string, number, string, string][]> {
-      const { rows } = await service.pool.query<{ stream_id: string; stream_revision: string; hash: string; prev_hash: string }>(
-        'SELECT stream_id, stream_revision, hash, prev_hash FROM es_events WHERE stream_id = ANY($1) ORDER BY array_position($1, stream_id), stream_revision',
-        [streamIds],
-      );
-      return rows.map((r) => [r.stream_id, Number(r.stream_revision), r.hash, r.prev_hash]);
+      const streams = await Promise.all(streamIds.map((id) => service.service.runtime.store.readStream(id)));
+      return streams.flat().map((e): [string, number, string, string] => [e.streamId, e.revision, e.metadata.hash, e.metadata.prevHash]);
     }
     const hashes = (e: Export) => e.personalDataExport.streams.flatMap((s) => s.events.map((ev): [string, number, string, string] => [s.streamId, ev.revision, ev.hash, ev.previousHash]));
 
@@ -168,7 +181,7 @@ describe("a person's own access: personalDataExport", () => {
       const streamIds = exported.streams.map((s) => s.streamId);
       expect(streamIds[0]).toBe(personStreamId(personId));
       expect(streamIds[1]).toMatch(/^personIdentity-[0-9a-f]{64}$/);
-      expect(streamIds).toContain(`creditApplication-${ASSOC}:${CYCLE}:${personId}`);
+      expect(streamIds).toEqual(expect.arrayContaining([`creditApplication-${ASSOC}:${CYCLE}:${personId}`, `creditApplication-${OTHER}:${CYCLE}:${personId}`]));
       expect(hashes(before)).toEqual(await recorded(streamIds));
       const [registered] = exported.streams[0]!.events;
       expect(registered).toMatchObject({ type: 'PersonRegistered', revision: 0, actor: { userId: 'sec-wang', role: 'ADMIN', associationId: ASSOC } });
