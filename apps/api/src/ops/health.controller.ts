@@ -1,4 +1,5 @@
 import { Controller, Get, HttpStatus, Inject, Res } from '@nestjs/common';
+import { KurrentDbEventStore } from '#eventstore';
 import { Public } from '#platform';
 import { ReadModelDatabaseQueries, registerProjections } from '#projections';
 import { API_RUNTIME, type ApiRuntime, type ProjectionHealth } from '../runtime.js';
@@ -13,6 +14,13 @@ interface DependencyHealth {
   status: Status;
   ok: boolean;
   latencyMs: number;
+}
+
+/** The event store's entry: which adapter, and on KurrentDB whether the server is reachable (never its address). */
+interface EventStoreHealth extends DependencyHealth {
+  kind: 'postgres' | 'kurrentdb';
+  /** KurrentDB only: the connection as the adapter last saw it. */
+  connection?: 'connecting' | 'connected' | 'unreachable' | 'closed';
 }
 
 interface ProjectionStatus {
@@ -73,10 +81,13 @@ export class HealthController {
   @Get('health')
   @Public()
   async health(@Res({ passthrough: true }) res: StatusSink) {
-    const [eventStore, database] = await Promise.all([
+    const [eventStorePing, database] = await Promise.all([
       this.check('eventStore', () => this.runtime.store.ping()),
       this.check('database', () => this.readModels.ping()),
     ]);
+    const store = this.runtime.store;
+    const eventStore: EventStoreHealth =
+      store instanceof KurrentDbEventStore ? { ...eventStorePing, kind: 'kurrentdb', connection: store.state().status } : { ...eventStorePing, kind: 'postgres' };
     let projections: ProjectionStatus[];
     try {
       projections = (await withinTimeout(this.runtime.projectionHealth())).map(projectionStatus);

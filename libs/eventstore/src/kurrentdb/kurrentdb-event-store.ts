@@ -32,7 +32,7 @@ import { decodePosition, encodePosition, type LogPosition } from './position.js'
 const { KurrentDBClient: Client, jsonEvent, excludeSystemEvents, StreamNotFoundError, WrongExpectedVersionError, UnavailableError, DeadlineExceededError, BACKWARDS, END, FORWARDS, START, NO_STREAM } = kurrent;
 
 /**
- * The EventStoreDB / KurrentDB adapter (ADR 0017). Every write is one `multiStreamAppend` (server 25.1+): the
+ * The EventStoreDB / KurrentDB adapter. Every write is one `multiStreamAppend` (server 25.1+): the
  * streams at the exact revisions the adapter read (the hash chain is computed from the last event read, so the
  * server's expected-revision check is what makes the chain safe), plus one claim stream per event id
  * (`eventId-<id>`, expected no stream) that makes an id usable once in the whole store. A write the server
@@ -94,6 +94,11 @@ interface Claim {
 
 type Refusal = { kind: 'duplicate'; result: MultiStreamAppendResult } | { kind: 'retry' };
 
+/** The connection string with any `user:password@` taken out, for messages and logs. */
+export function withoutCredentials(connectionString: string): string {
+  return connectionString.replace(/^([a-z+]+:\/\/)[^@/]*@/i, '$1');
+}
+
 /** The server part of a connection string, for messages: never the user or password. */
 export function describeServer(connectionString: string): string {
   const match = /^[a-z+]+:\/\/(?:[^@/]*@)?([^/?]+)/i.exec(connectionString);
@@ -152,7 +157,8 @@ export class KurrentDbEventStore implements EventStore {
   private closed = false;
 
   constructor(private readonly options: KurrentDbEventStoreOptions) {
-    this.client = Client.connectionString(options.connectionString);
+    // `esdb://` is the scheme the configuration and compose file have always used; the 1.x client warns on it.
+    this.client = Client.connectionString(options.connectionString.replace(/^esdb(\+discover)?:/i, 'kurrentdb$1:'));
     this.server = describeServer(options.connectionString);
     this.attempts = options.attempts ?? 5;
     this.initialDelayMs = options.initialDelayMs ?? 100;
@@ -423,7 +429,8 @@ export class KurrentDbEventStore implements EventStore {
 
   /**
    * Finds the streams by one pass over $all (their names only are kept), then verifies each in name order. KurrentDB
-   * keeps no stream head apart from the last event, so a cut-off tail is not found here (ADR 0017).
+   * keeps no stream head apart from the last event, so a cut-off tail is not found here (Postgres's `es_streams`
+   * finds one); the signed seals over the global order are what would.
    */
   async verifyAll(options: VerifyOptions & { onProgress?: (eventsChecked: number) => void } = {}): Promise<ChainVerification> {
     const streams = new Set<string>();

@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { type EventLogRelation, type EventStore, PostgresEventStore, postgresEventLog } from '#eventstore';
+import { type EventLogRelation, type EventStore, KurrentDbEventStore, PostgresEventStore, postgresEventLog, withoutCredentials } from '#eventstore';
 import { createReadModelDataSource, registerEntities, registerMigrations } from '#projections';
 import type { AppConfig } from '../config/index.js';
 import { type DatabaseLocation, type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres.js';
@@ -64,9 +64,8 @@ export const CONNECT_TIMEOUT_MS = 5_000;
  * `es_*` objects, TypeORM migrations own the read-model tables.
  */
 export async function openInfrastructure(config: AppConfig, logger: Logger, options: OpenInfrastructureOptions = {}): Promise<Infrastructure> {
-  if (config.eventStore.kind !== 'postgres') {
-    throw new Error('EVENT_STORE=esdb: the EventStoreDB adapter is not in this build yet; use EVENT_STORE=postgres.');
-  }
+  // KurrentDB first: a service that cannot reach its store refuses to start before it opens anything else.
+  const kurrent = config.eventStore.kind === 'esdb' ? await openKurrentDb(config.eventStore.url, logger) : null;
   let embedded: EmbeddedDatabase | null = null;
   let supervisor: EmbeddedDatabaseSupervisor | null = null;
   let url: string;
@@ -94,7 +93,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
   // The error carries the pg client (its connection parameters, its cancel key): the logger's error serializer
   // keeps only what the error says. The pool has already dropped the client; the next query opens a new one.
   pool.on('error', (error) => logger.warn({ err: error }, 'idle event-store connection failed; it will reconnect'));
-  const store = new PostgresEventStore({
+  const store: EventStore = kurrent ?? new PostgresEventStore({
     pool,
     // Listener and notifier reconnects, and subscription reads retried: the pool's and the projector's own
     // messages already say when the database is gone, so these are details for debugging.
@@ -134,7 +133,8 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
     failure: supervisor?.failed ?? new Promise<Error>(() => undefined),
     pool,
     store,
-    eventLog: postgresEventLog,
+    // The runner copies from the log only where it shares the read models' database; on KurrentDB it reads $all.
+    eventLog: kurrent ? null : postgresEventLog,
     dataSource,
     keyStore,
     personalData: new PersonalData(keyStore, config.privacy.masterKey, config.privacy.identitySecret),
@@ -147,6 +147,40 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
       await stopDatabase();
     },
   };
+}
+
+/** How long a starting service waits for KurrentDB (the client retries within it) before refusing to start. */
+const KURRENTDB_START_ATTEMPTS = 5;
+
+/**
+ * Opens the KurrentDB adapter and checks the server answers; refuses to start with the URL (without credentials)
+ * when it does not, so an operator sees which server is meant. After the start, outages are the adapter's to retry
+ * and /health's to report.
+ */
+async function openKurrentDb(url: string, logger: Logger): Promise<KurrentDbEventStore> {
+  const log = logger.child({ component: 'kurrentdb' });
+  const store = new KurrentDbEventStore({
+    connectionString: url,
+    onBackgroundError: (error, context) => log.debug({ err: error, context }, 'event store background work failed; retrying'),
+  });
+  let lastError: unknown = null;
+  for (let attempt = 1; attempt <= KURRENTDB_START_ATTEMPTS; attempt++) {
+    try {
+      await store.ping();
+      log.info({ server: store.state().server }, 'connected to KurrentDB');
+      return store;
+    } catch (error) {
+      lastError = error;
+      log.warn({ server: store.state().server, attempt }, 'KurrentDB does not answer yet');
+      if (attempt < KURRENTDB_START_ATTEMPTS) await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    }
+  }
+  await store.close().catch(() => undefined);
+  throw new Error(
+    `EVENT_STORE=esdb: the event store at EVENTSTORE_URL=${withoutCredentials(url)} cannot be reached (${(lastError as Error | null)?.message ?? 'no answer'}). ` +
+      'Start KurrentDB (docker compose up eventstore) or correct EVENTSTORE_URL, then start again.',
+    { cause: lastError },
+  );
 }
 
 function externalLocation(url: string): DatabaseLocation {
@@ -162,14 +196,15 @@ function externalLocation(url: string): DatabaseLocation {
 
 /** Brings the event store's schema and the read-model tables up to date (idempotent). */
 export async function migrate(infrastructure: Infrastructure): Promise<MigrationReport> {
-  const store = infrastructure.store as PostgresEventStore;
-  const schema = await store.ensureSchema();
+  // KurrentDB has no schema of the register's; only the Postgres store is migrated.
+  const store = infrastructure.store;
+  const schema = store instanceof PostgresEventStore ? await store.ensureSchema() : null;
   const ran = await infrastructure.dataSource.runMigrations({ transaction: 'each' });
   await infrastructure.keyStore.ensureSchema();
   // A store written under an earlier stream-id scheme is refused here, before anything reads it (ADR 0012).
   const streamIdsChecked = await ensureStoreFormat(infrastructure.store, infrastructure.dataSource, describeStore(infrastructure));
   return {
-    eventStoreSchema: schema.from === schema.to ? `at version ${schema.to}` : `version ${schema.from} -> ${schema.to}`,
+    eventStoreSchema: schema === null ? 'KurrentDB (no schema)' : schema.from === schema.to ? `at version ${schema.to}` : `version ${schema.from} -> ${schema.to}`,
     readModelMigrations: ran.map((m) => m.name),
     streamIdsChecked,
   };
