@@ -15,10 +15,13 @@ export class CreditHistory {
     private readonly credit: CreditQueries,
   ) {}
 
-  /** Every step, in the order the register recorded them; an association sees its own conduct records. */
-  async of(subjectId: string, associationId: string | null): Promise<CreditHistoryStepView[]> {
+  /**
+   * Every step, in the order the register recorded them; an association sees its own conduct records, and with
+   * `disclosedOn` only the conduct records still disclosed that day.
+   */
+  async of(subjectId: string, associationId: string | null, disclosedOn: string | null): Promise<CreditHistoryStepView[]> {
     const streams = await this.credit.historyStreams(subjectId, associationId);
     await awaitAuditTrail(this.runtime, this.audit, streams);
-    return this.credit.history(subjectId, associationId, streams);
+    return this.credit.history(subjectId, associationId, streams, disclosedOn);
   }
 }

@@ -20,8 +20,9 @@ import {
   ShortenCreditConductDisclosureCommand,
   StartCreditNoticesCommand,
 } from '#application';
-import type { AmendCreditRulebookVersion, CreditApplicationCommand, DefineCreditRulebookVersion } from '#domain/credit';
-import { type Actor, type FieldError, InvalidInput, NotFound } from '#domain/shared';
+import { type AmendCreditRulebookVersion, type CreditApplicationCommand, type DefineCreditRulebookVersion, identityCardRefusal } from '#domain/credit';
+import { isPersonId } from '#domain/persons';
+import { type Actor, businessDate, type FieldError, InvalidInput, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { CreditQueries, type CreditSubjectLookupView } from '#projections';
 import { ScopedTo } from '../graphql/access-scope.guard.js';
@@ -81,6 +82,20 @@ function assertMayRead(actor: Actor, associationId: string | null, subjectId: st
   throw new ForbiddenError(`A ${actor.role} may not read these credit records.`);
 }
 
+/**
+ * The day whose disclosed conduct records a caller sees: today for every role but the auditor, who reads every
+ * record, its disclosure ended or not (null).
+ */
+function disclosedOn(actor: Actor, now: Date): string | null {
+  return actor.role === 'AUDITOR' ? null : businessDate(now);
+}
+
+/** A subject id of a read is refused, without echoing it, when it is an identity-card number (after the guards). */
+function refuseIdentityCards(subjects: readonly { field: string; value: unknown }[]): void {
+  const errors = subjects.map(({ field, value }) => identityCardRefusal(field, value)).filter((e): e is FieldError => e !== null);
+  if (errors.length > 0) throw new InvalidInput(errors);
+}
+
 /** A bulk run's tally as the API reports it: refusals by subject. */
 function bulkPayload({ refusals, total: _total, ...counts }: BulkOutcome): CreditBulkPayload {
   return { ...counts, refusals: refusals.map(({ key, rule, message }) => ({ subjectId: key, rule, message })) };
@@ -88,17 +103,20 @@ function bulkPayload({ refusals, total: _total, ...counts }: BulkOutcome): Credi
 
 /** A look-up's answer for one subject: what the register knew, and what that makes of the code asked for. */
 function subjectRatingsOf({ subjectId, code, asOf, enterpriseName, ratings, inForce, registered, person }: CreditSubjectLookupView): SubjectRatings {
-  // The code's own check is needed only for a subject the register knows nothing of.
-  const reading = ratings.length > 0 || registered || person ? null : readCreditCode(subjectId);
+  // The code's own check is needed only for a subject the register knows nothing of; a well-formed register id that
+  // no person holds is simply not registered.
+  const unknown = !(ratings.length > 0 || registered || person);
+  const reading = unknown && !isPersonId(code) ? readCreditCode(subjectId) : null;
   const invalid = reading !== null && reading.kind !== 'valid';
   return {
     subjectId,
     asOf,
-    enterpriseName,
+    // A person's name is personal: the persons register holds it, not a look-up.
+    enterpriseName: person ? null : enterpriseName,
     ratings,
     inForce,
     code: invalid ? null : code,
-    outcome: ratings.length > 0 ? 'RATED' : reading === null ? 'NOT_RATED' : invalid ? 'INVALID_CODE' : 'NOT_REGISTERED',
+    outcome: ratings.length > 0 ? 'RATED' : !unknown ? 'NOT_RATED' : invalid ? 'INVALID_CODE' : 'NOT_REGISTERED',
     invalidReason: reading !== null && reading.kind !== 'valid' ? reading.reason : null,
   };
 }
@@ -155,6 +173,7 @@ export class CreditResolver {
     @Args('cycleId') cycleId: string,
     @Args('subjectId') subjectId: string,
   ): Promise<CreditApplicationView> {
+    refuseIdentityCards([{ field: 'subjectId', value: subjectId }]);
     const found = await this.readModel.application(associationId, cycleId, subjectId, this.clock.now());
     if (!found) throw new NotFound('Credit application', `${cycleId}/${subjectId}`);
     return found;
@@ -177,6 +196,10 @@ export class CreditResolver {
       errors.push({ field: 'subjectIds', message: `must list 1 to ${MAX_SUBJECTS_PER_LOOKUP} subjects.` });
     }
     const at = asOfInstant(asOf, this.clock.now(), errors);
+    subjectIds.forEach((value, n) => {
+      const refusal = identityCardRefusal(`subjectIds.${n}`, value);
+      if (refusal) errors.push(refusal);
+    });
     if (errors.length > 0) throw new InvalidInput(errors);
     return (await this.readModel.lookUpSubjects(subjectIds, at, selects(info, 'enterpriseName'))).map(subjectRatingsOf);
   }
@@ -186,7 +209,8 @@ export class CreditResolver {
   @ScopedTo({ firm: 'subjectId' })
   creditHistory(@Args('subjectId') subjectId: string, @CurrentActor() actor: Actor): Promise<CreditHistoryStep[]> {
     assertMayRead(actor, actor.role === 'ADMIN' ? actor.associationId ?? null : null, subjectId);
-    return this.histories.of(subjectId, actor.role === 'ADMIN' ? (actor.associationId ?? null) : null);
+    refuseIdentityCards([{ field: 'subjectId', value: subjectId }]);
+    return this.histories.of(subjectId, actor.role === 'ADMIN' ? (actor.associationId ?? null) : null, disclosedOn(actor, this.clock.now()));
   }
 
   @Query(() => CreditExplanation, { description: 'Why an application got its grade, with a recomputation from the recorded inputs.' })
@@ -197,6 +221,7 @@ export class CreditResolver {
     @Args('cycleId') cycleId: string,
     @Args('subjectId') subjectId: string,
   ): Promise<CreditExplanation> {
+    refuseIdentityCards([{ field: 'subjectId', value: subjectId }]);
     const found = await this.readModel.explanation(associationId, cycleId, subjectId, this.clock.now());
     if (!found) throw new NotFound('Computed credit grade', `${cycleId}/${subjectId}`);
     return found;
@@ -213,11 +238,12 @@ export class CreditResolver {
     @Args('associationId', { type: () => String, nullable: true }) associationId: string | null,
     @CurrentActor() actor: Actor,
   ): Promise<CreditConductRecordView[]> {
-    if (actor.role !== 'ADMIN') return this.readModel.conductRecords(subjectId, associationId);
     // An admin reads its own association's records only (the scope guard checked a given association).
-    const own = associationId ?? actor.associationId ?? null;
-    if (own === null) throw new ForbiddenError('An admin without an association may not read conduct records.');
-    return this.readModel.conductRecords(subjectId, own);
+    const own = actor.role === 'ADMIN' ? (associationId ?? actor.associationId ?? null) : associationId;
+    if (actor.role === 'ADMIN' && own === null) throw new ForbiddenError('An admin without an association may not read conduct records.');
+    refuseIdentityCards([{ field: 'subjectId', value: subjectId }]);
+    // A record whose disclosure period has ended is shown to the auditor only.
+    return this.readModel.conductRecords(subjectId, own, disclosedOn(actor, this.clock.now()));
   }
 
   // ---- rulebooks and cycles -----------------------------------------------------------------------------------
@@ -443,18 +469,21 @@ export class CreditResolver {
     return {
       ...this.base(outcome.record),
       readModelCurrent: outcome.readModelCurrent,
-      conductRecord: await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId),
+      conductRecord: await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId, disclosedOn(actor, now)),
       changedRatings: await this.readModel.changedRatings(fields.subjectId, [...outcome.changedRatings], now),
     };
   }
 
-  @Mutation(() => CreditCommandPayload, { description: 'Shortens the disclosure of a record after proven rectification (never below 3 months).' })
+  @Mutation(() => CreditCommandPayload, {
+    description: 'Shortens the disclosure of an adverse record after proven rectification (never below 6 months, nor the penalty; a good record keeps its 3 years).',
+  })
   @Roles('ADMIN')
   @ScopedTo({ association: 'input.associationId' })
   async shortenCreditConductDisclosure(@Args('input') input: ShortenCreditConductDisclosureInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {
     const { commandId, ...fields } = plain(input);
     const result = await this.commandBus.execute(new ShortenCreditConductDisclosureCommand({ type: 'ShortenCreditConductDisclosure', ...fields }, actor, commandId));
-    return { ...this.base(result), conductRecord: await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId) };
+    const conductRecord = await this.readModel.conductRecord(fields.associationId, fields.subjectId, fields.recordId, disclosedOn(actor, this.clock.now()));
+    return { ...this.base(result), conductRecord };
   }
 
   // ---- helpers ---------------------------------------------------------------------------------------------------

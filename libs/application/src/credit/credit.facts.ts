@@ -4,7 +4,8 @@ import {
   type CreditApplicationCommand,
   type CreditApplicationFacts,
   type CreditConductCommand,
-  creditConductDecider,
+  creditConductDeciderWith,
+  type CreditConductFacts,
   creditConductStreamId,
   type CreditConductEvent,
   type CreditConductState,
@@ -15,6 +16,7 @@ import {
   upcastCreditConductEvent,
 } from '#domain/credit';
 import { enterpriseStreamId } from '#domain/enterprise';
+import { evolvePerson, initialPersonState, isPersonId, type PersonState, personStreamId } from '#domain/persons';
 import { type Decider, NotFound } from '#domain/shared';
 import type { RecordedEvent } from '#eventstore';
 import { MembershipQueries } from '#projections';
@@ -29,16 +31,16 @@ export type CreditCycleFacts = NonNullable<CreditApplicationFacts['cycle']>;
 const upcastStored = (event: CreditConductEvent): CreditConductEvent =>
   upcastCreditConductEvent(event, (event as Partial<Pick<RecordedEvent, 'metadata'>>).metadata?.actor.associationId);
 
-/** The conduct decider over the stored events themselves (with their metadata), upcast. */
-export const storedConductDecider: Decider<CreditConductCommand, CreditConductEvent, CreditConductState> = {
-  ...creditConductDecider,
-  evolve: (state, event) => creditConductDecider.evolve(state, upcastStored(event)),
-};
+/** The conduct decider over the stored events themselves (with their metadata), upcast, with its facts. */
+export function storedConductDecider(facts: CreditConductFacts = {}): Decider<CreditConductCommand, CreditConductEvent, CreditConductState> {
+  const decider = creditConductDeciderWith(facts);
+  return { ...decider, evolve: (state, event) => decider.evolve(state, upcastStored(event)) };
+}
 
 /**
  * The facts a credit decision needs from outside its own stream: the cycle (its stream), the subject's conduct
- * records (the conduct stream), whether the subject is registered (the enterprise stream), and whether it is an
- * active member (the membership register's read model, through its queries).
+ * records (the conduct stream), whether the subject is registered (the enterprise stream, or for a person the
+ * person stream), and whether it is an active member (the membership register's read model, through its queries).
  */
 @Injectable()
 export class CreditFacts {
@@ -61,8 +63,22 @@ export class CreditFacts {
 
   /** Every association's conduct records of the subject (the deciders keep to their own association's). */
   async conductRecords(subjectId: string): Promise<ConductRecord[]> {
-    const state = await this.commands.stateOf(creditConductStreamId(subjectId), { initialState: initialCreditConductState, evolve: storedConductDecider.evolve });
+    const state = await this.commands.stateOf(creditConductStreamId(subjectId), { initialState: initialCreditConductState, evolve: storedConductDecider().evolve });
     return [...state.records.values()];
+  }
+
+  /**
+   * A person's standing in the persons register, folded from `person-<id>`; anything but a register id names no
+   * person (and its stream is never read: the parse step refuses it).
+   */
+  async personStatus(subjectId: string): Promise<PersonState['status']> {
+    if (!isPersonId(subjectId)) return 'NONE';
+    return (await this.commands.stateOf(personStreamId(subjectId), { initialState: initialPersonState, evolve: evolvePerson })).status;
+  }
+
+  /** What the conduct decider needs: for a record of a person, whether the person is registered. */
+  async forConduct(command: CreditConductCommand): Promise<CreditConductFacts> {
+    return command.type === 'RecordCreditConduct' && isPersonId(command.subjectId) ? { person: await this.personStatus(command.subjectId) } : {};
   }
 
   private async activeMember(associationId: string, subjectId: string): Promise<boolean> {
@@ -74,11 +90,14 @@ export class CreditFacts {
     const cycleFacts = cycle === undefined ? await this.cycle(command.associationId, command.cycleId) : cycle;
     switch (command.type) {
       case 'FileCreditApplication': {
-        const [subjectRegistered, activeMember] = await Promise.all([
-          this.commands.streamExists(enterpriseStreamId(command.subjectId)),
+        // A person is looked up in the persons register, an enterprise in the enterprise register.
+        const persons = cycleFacts?.data.rulebook.subjectKind === 'PERSON';
+        const [subjectRegistered, person, activeMember] = await Promise.all([
+          persons ? false : this.commands.streamExists(enterpriseStreamId(command.subjectId)),
+          persons ? this.personStatus(command.subjectId) : undefined,
           this.activeMember(command.associationId, command.subjectId),
         ]);
-        return { cycle: cycleFacts, subjectRegistered, activeMember };
+        return { cycle: cycleFacts, subjectRegistered, activeMember, ...(person === undefined ? {} : { person }) };
       }
       case 'CompleteCreditReview':
       case 'ApplyConductToCreditRating':

@@ -51,6 +51,12 @@ function fileCreditApplication(command: Command<'FileCreditApplication'>, state:
   if (rulebook.subjectKind === 'ENTERPRISE' && facts.subjectRegistered !== true) {
     throw new RuleViolation(CreditRules.subjectNotRegistered, `Enterprise ${command.subjectId} is not in the enterprise register.`);
   }
+  if (rulebook.subjectKind === 'PERSON') {
+    if (facts.person === 'ERASED') throw new RuleViolation(CreditRules.subjectErased, `Person ${command.subjectId} was erased from the persons register.`);
+    if (facts.person !== 'REGISTERED') {
+      throw new RuleViolation(CreditRules.subjectNotRegistered, `Person ${command.subjectId} is not in the persons register: register the person first with registerPerson.`);
+    }
+  }
   if (cycle.data.eligibility === 'MEMBERS_ONLY' && facts.activeMember !== true) {
     throw new RuleViolation(CreditRules.subjectNotEligible, `Cycle ${command.cycleId} is open to active members only; ${command.subjectId} is not one.`);
   }
@@ -398,6 +404,8 @@ export function creditApplicationDecider(facts: CreditApplicationFacts = {}): De
     initialState: initialCreditApplicationState,
     eventTypes: CREDIT_APPLICATION_EVENT_TYPES,
     evolve: evolveCreditApplication,
+    // The objector's name is personal: sealed in the event by the command path, hashed keyed in the command hash.
+    personalFields: ['objector'],
     parse: (command) => parseCreditApplication(command, facts),
     decide: (command, state, context) => decideCreditApplication(command, state, context, facts),
   };

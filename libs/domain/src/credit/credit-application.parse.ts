@@ -1,6 +1,6 @@
 import { calendarDate, FieldErrors, matches, oneOf, optionalText, requiredText, validDecisionRecord, wholeNumber } from '../shared/index.js';
 import type { CreditApplicationCommand, CreditApplicationFacts } from './credit.commands.js';
-import { CREDIT_CERTIFICATE_NUMBER, SUBJECT, TEXT_MAX } from './credit.fields.js';
+import { CREDIT_CERTIFICATE_NUMBER, identityCardRefusal, subjectId, TEXT_MAX } from './credit.fields.js';
 
 /**
  * The parse step of the application stream: every field of a command checked at once, before the stream is read.
@@ -22,9 +22,13 @@ function optionalDate(errors: FieldErrors, field: string, value: string | null |
 function parseFields(errors: FieldErrors, command: CreditApplicationCommand, facts: CreditApplicationFacts): CreditApplicationCommand {
   const rulebook = facts.cycle?.data.rulebook ?? null;
   const notAnIndicator = rulebook ? `is not an indicator of rulebook ${rulebook.rulebookId} v${rulebook.version}.` : '';
+  // Every command names its application by the subject: an identity-card number is refused before any stream is read.
+  const identityCard = command.type === 'FileCreditApplication' ? null : identityCardRefusal('subjectId', command.subjectId);
+  if (identityCard) errors.add(identityCard.field, identityCard.message);
   switch (command.type) {
     case 'FileCreditApplication': {
-      matches(errors, 'subjectId', command.subjectId, SUBJECT, 'must be a credit code or identity number (6 to 32 letters and digits).');
+      // A person is a subject by register id only (the rulebook says whether it rates persons or enterprises).
+      subjectId(errors, 'subjectId', command.subjectId, rulebook?.subjectKind ?? null);
       const selfAssessment = (command.selfAssessment ?? []).map((s, n) => {
         const indicator = rulebook?.indicators.find((i) => i.code === s.code);
         if (rulebook && !indicator) errors.add(`selfAssessment.${n}.code`, notAnIndicator);

@@ -26,6 +26,19 @@ function run<Item, Command>(workflow: Workflow<readonly Item[], unknown, Command
 const written = (key: string): WorkflowInput<never> => ({ kind: 'accepted', key, events: [{ type: 'Written', data: {} }], duplicate: false });
 
 describe('the credit bulk workflows', () => {
+  it('refuse a list naming anyone by identity-card number, on the item, without echoing it', () => {
+    const listed = [{ subjectId: A, selfAssessment: [] }, { subjectId: '11010519491231002X', selfAssessment: [] }];
+    let error: unknown;
+    try {
+      listedApplications({ ...CYCLE, batchId: 'batch-1' }, listed);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(InvalidInput);
+    expect((error as InvalidInput).fieldErrors.map((e) => e.field)).toEqual(['applications.1.subjectId']);
+    expect(JSON.stringify((error as InvalidInput).fieldErrors)).not.toContain('11010519491231002');
+  });
+
   it('keep the namespace the stored ids were derived in', () => {
     expect(CREDIT_COMMAND_NAMESPACE).toBe('6d1f0c3e-2b7a-4f55-8e0d-9a4c1b7e5f21');
     for (const workflow of [fileCreditApplicationsWorkflow, scoreCreditApplicationsWorkflow, issueCreditRatingsWorkflow, recordCreditExpiriesWorkflow]) {

@@ -7,6 +7,7 @@ import type {
   ScoreCreditIndicators,
   StartCreditNotice,
 } from './credit.commands.js';
+import { identityCardRefusal } from './credit.fields.js';
 
 /** Namespace of the credit commands whose id is what they address (never change it: ids are stored). */
 export const CREDIT_COMMAND_NAMESPACE = '6d1f0c3e-2b7a-4f55-8e0d-9a4c1b7e5f21';
@@ -37,11 +38,20 @@ export interface ListedApplicationItem extends CreditCycleRef {
   readonly key: string;
 }
 
-/** The items of a client's list, each keyed by its subject. */
+/**
+ * The items of a client's list, each keyed by its subject. A list naming anyone by identity-card number is refused
+ * as a whole, on the item's field: its refusal would otherwise carry the number back as the item's key.
+ */
 export function listedApplications<T extends { readonly subjectId: string }>(
   ref: CreditCycleRef & { readonly batchId: string },
   listed: readonly T[],
 ): (T & ListedApplicationItem)[] {
+  const errors = new FieldErrors();
+  listed.forEach((item, n) => {
+    const refusal = identityCardRefusal(`applications.${n}.subjectId`, item.subjectId);
+    if (refusal) errors.add(refusal.field, refusal.message);
+  });
+  errors.throwIfAny();
   return keyed(listed).map((item) => ({ ...item, ...ref }));
 }
 

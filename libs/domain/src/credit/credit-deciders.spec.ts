@@ -2,7 +2,7 @@ import { describe, expect, it } from '@jest/globals';
 import { deciderSpec, TEST_ADMIN } from '#testing';
 import { type DecisionRecord, NoticeRules } from '../shared/index.js';
 import type { CreditApplicationFacts, DefineCreditRulebookVersion } from './credit.commands.js';
-import { creditApplicationDecider, creditConductDecider, creditCycleDecider, creditRulebookDecider } from './index.js';
+import { creditApplicationDecider, creditConductDecider, creditConductDeciderWith, creditCycleDecider, creditRulebookDecider, isIdentityCardShaped } from './index.js';
 import { CreditRules } from './credit.errors.js';
 import type {
   ConductRecord,
@@ -30,6 +30,8 @@ import { type AppliedVeto, computeGrade, type GradeComputation, type IndicatorSc
 const ASSOC = 'assoc-yueyang';
 const CYCLE = 'c2026';
 const SUBJECT = '91430600000000001X';
+/** A well-formed identity-card number (GB 11643: check digit valid, a real date of birth). */
+const ID_CARD = '11010519491231002X';
 const k = { associationId: ASSOC, cycleId: CYCLE, subjectId: SUBJECT };
 
 const define: DefineCreditRulebookVersion = {
@@ -307,13 +309,59 @@ describe('filing an application', () => {
     deciderSpec(creditApplicationDecider({ ...facts, subjectRegistered: false })).given([]).when(file).thenRefuses(CreditRules.subjectNotRegistered);
   });
 
-  it('takes a person’s application (三诚) without an enterprise registration', () => {
+  describe('of a person (三诚)', () => {
     const persons = { ...cycleData, rulebook: { ...rulebook, subjectKind: 'PERSON' as const }, eligibility: 'ALL' as const };
-    const personSpec = deciderSpec(creditApplicationDecider({ cycle: { data: persons, closed: false, scorers }, subjectRegistered: false, activeMember: false }));
-    personSpec
-      .given([])
-      .when({ ...file, subjectId: '420106198001011234' })
-      .then([filed({ subjectId: '420106198001011234', subjectKind: 'PERSON', member: false, selfAssessment: [{ code: 'OVERALL', points: 4 }] })]);
+    const PERSON = 'PSN0123456789ABCDEF';
+    const personSpec = (person: CreditApplicationFacts['person']) =>
+      deciderSpec(creditApplicationDecider({ cycle: { data: persons, closed: false, scorers }, subjectRegistered: false, activeMember: false, person }));
+
+    it('takes it by the register id of a registered person, without an enterprise registration', () => {
+      personSpec('REGISTERED')
+        .given([])
+        .when({ ...file, subjectId: PERSON })
+        .then([filed({ subjectId: PERSON, subjectKind: 'PERSON', member: false, selfAssessment: [{ code: 'OVERALL', points: 4 }] })]);
+    });
+
+    it('refuses a person the persons register does not hold, and one erased from it', () => {
+      personSpec('NONE').given([]).when({ ...file, subjectId: PERSON }).thenRefuses(CreditRules.subjectNotRegistered);
+      personSpec(undefined).given([]).when({ ...file, subjectId: PERSON }).thenRefuses(CreditRules.subjectNotRegistered);
+      personSpec('ERASED').given([]).when({ ...file, subjectId: PERSON }).thenRefuses(CreditRules.subjectErased);
+    });
+
+    it('refuses an identity-card number as the subject on its field, without echoing it, before anything else', () => {
+      for (const number of [ID_CARD, ID_CARD.toLowerCase()]) {
+        const error = personSpec('REGISTERED').given([]).when({ ...file, subjectId: number }).thenRejectsFields('subjectId');
+        expect(error.fieldErrors[0]!.message).toMatch(/register the person first with registerPerson/);
+        expect(JSON.stringify(error.fieldErrors) + error.message).not.toContain(ID_CARD.slice(0, 17));
+      }
+    });
+
+    it('refuses any other subject than a register id on its field, saying to register the person first', () => {
+      const error = personSpec('REGISTERED').given([]).when({ ...file, subjectId: SUBJECT }).thenRejectsFields('subjectId');
+      expect(error.fieldErrors[0]!.message).toMatch(/register id of a person[\s\S]*registerPerson/);
+    });
+
+    it('refuses a register id under a rulebook that rates enterprises', () => {
+      spec.given([]).when({ ...file, subjectId: PERSON }).thenRejectsFields('subjectId');
+    });
+  });
+
+  it('refuses an identity-card number as the subject of an enterprise rulebook too, and of every application command', () => {
+    spec.given([]).when({ ...file, subjectId: ID_CARD }).thenRejectsFields('subjectId');
+    spec.given([filed()]).when({ type: 'CompleteCreditReview', ...k, subjectId: ID_CARD }).thenRejectsFields('subjectId');
+    spec.given([]).when({ type: 'RecordCreditRatingExpiry', ...k, subjectId: ID_CARD }).thenRejectsFields('subjectId');
+  });
+
+  it('declares the objector personal: its value is hashed keyed in the command hash', () => {
+    expect(creditApplicationDecider().personalFields).toEqual(['objector']);
+  });
+
+  it('takes a unified social credit code that happens to pass the identity-card check but holds no date of birth', () => {
+    // 17 digits and a check digit that passes MOD 11-2, with 00000000 where a date of birth would be.
+    expect(isIdentityCardShaped('914306000000000012')).toBe(false);
+    expect(isIdentityCardShaped(ID_CARD)).toBe(true);
+    expect(isIdentityCardShaped(` ${ID_CARD.toLowerCase()} `)).toBe(true);
+    expect(isIdentityCardShaped(`${ID_CARD.slice(0, 17)}${ID_CARD[17] === '0' ? '1' : '0'}`)).toBe(false);
   });
 
   it('refuses filing in a closed cycle', () => {
@@ -715,15 +763,48 @@ describe('conduct records', () => {
   const shorten = { associationId: ASSOC, subjectId: SUBJECT, recordId: 'rec-1', rectificationEvidence: '整改报告' };
   const shortened = {
     type: 'CreditConductDisclosureShortened' as const,
-    data: { associationId: ASSOC, subjectId: SUBJECT, recordId: 'rec-1', fromMonths: 24, toMonths: 3, disclosureUntil: '2026-07-01', rectificationEvidence: '整改报告' },
+    data: { associationId: ASSOC, subjectId: SUBJECT, recordId: 'rec-1', fromMonths: 24, toMonths: 12, disclosureUntil: '2027-04-01', rectificationEvidence: '整改报告' },
+  };
+  /** An adverse record without a penalty, disclosed for 24 months. */
+  const unpenalised: CreditConductRecorded = { type: 'CreditConductRecorded', data: { ...accident, recordId: 'rec-2', penaltyMonths: null } };
+  /** A good-credit record (良好): 3 years. */
+  const award = {
+    type: 'RecordCreditConduct' as const,
+    ...accident,
+    associationId: ASSOC,
+    recordId: 'rec-good',
+    code: 'QUALITY_AWARD',
+    kind: 'GOOD' as const,
+    severity: 'MINOR' as const,
+    disclosureMonths: 36,
+    penaltyMonths: null,
+  };
+  const awarded: CreditConductRecorded = {
+    type: 'CreditConductRecorded',
+    data: { ...accident, recordId: 'rec-good', code: 'QUALITY_AWARD', kind: 'GOOD', severity: 'MINOR', disclosureMonths: 36, penaltyMonths: null, disclosureUntil: '2029-04-01' },
   };
 
   it('records the association that recorded it and the disclosure end from the disclosure period', () => {
     conduct.given([]).when(record).then([recorded]);
   });
 
-  it('refuses a disclosure period outside 6 months to 3 years', () => {
-    conduct.given([]).when({ ...record, disclosureMonths: 48 }).thenRejectsFields('disclosureMonths');
+  it('discloses an adverse record (不良) for 6 months to 3 years: refuses below 6 months and above 36, on the field', () => {
+    const unpunished = { ...record, penaltyMonths: null };
+    for (const months of [5, 37, 48, 0, 6.5]) conduct.given([]).when({ ...unpunished, disclosureMonths: months }).thenRejectsFields('disclosureMonths');
+    conduct.given([]).when({ ...unpunished, disclosureMonths: 6 }).then([
+      { type: 'CreditConductRecorded', data: { ...accident, penaltyMonths: null, disclosureMonths: 6, disclosureUntil: '2026-10-01' } },
+    ]);
+    conduct.given([]).when({ ...unpunished, disclosureMonths: 36 }).then([
+      { type: 'CreditConductRecorded', data: { ...accident, penaltyMonths: null, disclosureMonths: 36, disclosureUntil: '2029-04-01' } },
+    ]);
+  });
+
+  it('discloses a good-credit record (良好) for 3 years: refuses any other period, on the field', () => {
+    for (const months of [6, 24, 35, 37]) {
+      const error = conduct.given([]).when({ ...award, disclosureMonths: months }).thenRejectsFields('disclosureMonths');
+      expect(error.fieldErrors[0]!.message).toMatch(/must be 36/);
+    }
+    conduct.given([]).when(award).then([awarded]);
   });
 
   it('refuses a disclosure period shorter than the penalty', () => {
@@ -745,20 +826,33 @@ describe('conduct records', () => {
     conduct.given([recorded]).when(record).then([]);
   });
 
-  it('shortens disclosure after rectification', () => {
-    conduct.given([recorded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 3 }).then([shortened]);
+  it('shortens an adverse record’s disclosure after rectification', () => {
+    conduct.given([recorded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 12 }).then([shortened]);
+    conduct.given([unpenalised]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, recordId: 'rec-2', disclosureMonths: 6 }).then([
+      { type: 'CreditConductDisclosureShortened', data: { ...shortened.data, recordId: 'rec-2', toMonths: 6, disclosureUntil: '2026-10-01' } },
+    ]);
   });
 
   it('refuses to shorten another association\'s record', () => {
-    conduct.given([recorded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, associationId: 'assoc-wuhan', disclosureMonths: 3 }).thenRefuses(CreditRules.conductRecordUnknown);
+    conduct.given([recorded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, associationId: 'assoc-wuhan', disclosureMonths: 12 }).thenRefuses(CreditRules.conductRecordUnknown);
   });
 
-  it('refuses to shorten disclosure below 3 months', () => {
-    conduct.given([recorded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 2 }).thenRefuses(CreditRules.disclosureBelowMinimum);
+  it('refuses to shorten disclosure below the 6-month minimum', () => {
+    for (const months of [5, 3, 0]) {
+      conduct.given([unpenalised]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, recordId: 'rec-2', disclosureMonths: months }).thenRefuses(CreditRules.disclosureBelowMinimum);
+    }
+  });
+
+  it('refuses to shorten disclosure below the penalty', () => {
+    conduct.given([recorded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 8 }).thenRefuses(CreditRules.disclosureShorterThanPenalty);
+  });
+
+  it('refuses to shorten a good-credit record: it is disclosed for 3 years', () => {
+    conduct.given([awarded]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, recordId: 'rec-good', disclosureMonths: 12 }).thenRefuses(CreditRules.disclosureFixedForGoodRecord);
   });
 
   it('refuses a disclosure no shorter than the one in force', () => {
-    conduct.given([recorded, shortened]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 4 }).thenRefuses(CreditRules.disclosureNotShorter);
+    conduct.given([recorded, shortened]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 13 }).thenRefuses(CreditRules.disclosureNotShorter);
   });
 
   it('reads a record from before records carried their association as its recorder\'s association\'s', () => {
@@ -767,6 +861,29 @@ describe('conduct records', () => {
     expect(upcastCreditConductEvent(legacy, ASSOC).data.associationId).toBe(ASSOC);
     expect(upcastCreditConductEvent(legacy, null).data.associationId).toBeNull();
     expect(upcastCreditConductEvent(recorded, 'assoc-wuhan').data.associationId).toBe(ASSOC);
-    conduct.given([upcastCreditConductEvent(legacy, ASSOC)]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 3 }).then([shortened]);
+    conduct.given([upcastCreditConductEvent(legacy, ASSOC)]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, disclosureMonths: 12 }).then([shortened]);
+  });
+
+  describe('of a person', () => {
+    const PERSON = 'PSN0123456789ABCDEF';
+    const ofPerson = { ...record, subjectId: PERSON };
+
+    it('records one of a registered person, by register id', () => {
+      deciderSpec(creditConductDeciderWith({ person: 'REGISTERED' })).given([]).when(ofPerson).then([
+        { type: 'CreditConductRecorded', data: { ...accident, subjectId: PERSON } },
+      ]);
+    });
+
+    it('refuses a person the persons register does not hold, or not known to, and one erased', () => {
+      deciderSpec(creditConductDeciderWith({ person: 'NONE' })).given([]).when(ofPerson).thenRefuses(CreditRules.subjectNotRegistered);
+      conduct.given([]).when(ofPerson).thenRefuses(CreditRules.subjectNotRegistered);
+      deciderSpec(creditConductDeciderWith({ person: 'ERASED' })).given([]).when(ofPerson).thenRefuses(CreditRules.subjectErased);
+    });
+
+    it('refuses an identity-card number as the subject on its field, without echoing it, for a record or a shortening', () => {
+      const error = conduct.given([]).when({ ...record, subjectId: ID_CARD }).thenRejectsFields('subjectId');
+      expect(JSON.stringify(error.fieldErrors) + error.message).not.toContain(ID_CARD.slice(0, 17));
+      conduct.given([]).when({ type: 'ShortenCreditConductDisclosure', ...shorten, subjectId: ID_CARD, disclosureMonths: 12 }).thenRejectsFields('subjectId');
+    });
   });
 });

@@ -1,3 +1,4 @@
+import type { PersonState } from '../persons/persons.state.js';
 import type { DecisionRecord } from '../shared/index.js';
 import type { ConductKind, ConductRecord, ConductSeverity, CycleData } from './credit.events.js';
 import type { DynamicRule, GradeThreshold, Indicator, ScoringBody, SubjectKind, VetoRule } from './credit.rulebook.js';
@@ -185,6 +186,8 @@ export type CreditConductCommand = RecordCreditConduct | ShortenCreditConductDis
 export interface CreditApplicationFacts {
   readonly cycle?: { readonly data: CycleData; readonly closed: boolean; readonly scorers: readonly ScorerFact[] } | null;
   readonly subjectRegistered?: boolean;
+  /** Under a PERSON rulebook: the subject's standing in the persons register (its `person-<id>` stream folded). */
+  readonly person?: PersonState['status'];
   /** Whether the subject is an active member of the cycle's association (looked up by the command layer). */
   readonly activeMember?: boolean;
   /** The subject's conduct records (every association's: the decider keeps to the cycle's association). */

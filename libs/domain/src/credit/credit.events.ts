@@ -1,4 +1,4 @@
-import { type DecisionRecord, defineStreamKind, type DomainEvent } from '../shared/index.js';
+import { type DecisionRecord, defineStreamKind, type DomainEvent, type Personal } from '../shared/index.js';
 import type { AppliedVeto, Eligibility, GradeComputation, RulebookVersion, ScoringBody, SubjectKind } from './credit.rulebook.js';
 
 // ---- rulebook: creditRulebook-<associationId>:<rulebookId> ---------------------------------------------------
@@ -96,9 +96,10 @@ export type CreditNoticeStarted = DomainEvent<
   'CreditNoticeStarted',
   ApplicationKey & { readonly grade: string | null; readonly startsOn: string; readonly endsOn: string; readonly noticeDays: number }
 >;
+/** The objector is personal: the decider names them in plain and the command path seals the name before append. */
 export type CreditObjectionFiled = DomainEvent<
   'CreditObjectionFiled',
-  ApplicationKey & { readonly objectionId: string; readonly objector: string; readonly grounds: string; readonly evidenceReference: string | null; readonly filedOn: string }
+  ApplicationKey & { readonly objectionId: string; readonly objector: Personal<string>; readonly grounds: string; readonly evidenceReference: string | null; readonly filedOn: string }
 >;
 export type CreditObjectionResolved = DomainEvent<
   'CreditObjectionResolved',

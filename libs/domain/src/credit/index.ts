@@ -5,7 +5,7 @@ export * from './credit-certificate.decide.js';
 export * from './credit-conduct.decide.js';
 export * from './credit-cycle.decide.js';
 export * from './credit-rulebook.decide.js';
-export { CREDIT_CERTIFICATE_NUMBER } from './credit.fields.js';
+export { CREDIT_CERTIFICATE_NUMBER, IDENTITY_CARD_REFUSED, identityCardRefusal, isIdentityCardShaped } from './credit.fields.js';
 export * from './credit.errors.js';
 export * from './credit.events.js';
 export * from './credit.rulebook.js';

@@ -197,16 +197,16 @@ describe('CreditQueries: the reads of the API', () => {
               ('S9', 0, 'Nine', NULL, NULL, '2025-02-10T00:00:00Z', '${ZERO_ID}')`,
     );
 
-    const conductRecord = (association: string | null, recordId: string, occurredOn: string) =>
+    const conductRecord = (association: string | null, recordId: string, occurredOn: string, disclosureUntil: string) =>
       sql.query(
         `INSERT INTO credit_conduct_record (association_id, subject_id, record_id, code, kind, severity, occurred_on, source_authority, disclosure_months,
            penalty_months, disclosure_until, evidence_reference, description, shortened, recorded_at, recorded_by, revision, last_event_id, last_position)
-         VALUES ($1, 'S1', $2, 'C01', 'ADVERSE', 'MAJOR', $3, 'Bureau', 12, NULL, '2026-01-01', 'EV', 'late filing', NULL, now(), 'u', 1, '${ZERO_ID}', '0')`,
-        [association, recordId, occurredOn],
+         VALUES ($1, 'S1', $2, 'C01', 'ADVERSE', 'MAJOR', $3, 'Bureau', 12, NULL, $4, 'EV', 'late filing', NULL, now(), 'u', 1, '${ZERO_ID}', '0')`,
+        [association, recordId, occurredOn, disclosureUntil],
       );
-    await conductRecord('a1', 'R1', '2024-09-01');
-    await conductRecord('a2', 'R1', '2024-08-01');
-    await conductRecord(null, 'R0', '2023-01-01');
+    await conductRecord('a1', 'R1', '2024-09-01', '2026-01-01');
+    await conductRecord('a2', 'R1', '2024-08-01', '2026-01-01');
+    await conductRecord(null, 'R0', '2023-01-01', '2024-01-01');
 
     const conduct = creditConductStreamId('S1');
     await insertAuditEvent(creditApplicationStreamId('a1', '2024', 'S1'), 'CreditApplicationReviewed', {
@@ -347,6 +347,24 @@ describe('CreditQueries: the reads of the API', () => {
       });
     });
 
+    it('knows a person by register id once the persons register holds them, and never names them', async () => {
+      const person = (personId: string, registeredAt: string) =>
+        db.dataSource().query(
+          `INSERT INTO person (person_id, association_id, status, registered_on, registered_at, revision, last_event_id, last_position)
+           VALUES ($1, 'a1', 'REGISTERED', $2::timestamptz::date, $2, 0, '${ZERO_ID}', '0')`,
+          [personId, registeredAt],
+        );
+      await person('PSN0000000000000001', '2025-02-01T00:00:00Z');
+      await person('PSN0000000000000002', '2025-04-01T00:00:00Z');
+      const answers = await queries.lookUpSubjects(['PSN0000000000000001', 'PSN0000000000000002', 'PSN0000000000000003'], NOW);
+      expect(answers.map((a) => [a.code, a.registered, a.person, a.enterpriseName])).toEqual([
+        ['PSN0000000000000001', false, true, null],
+        // Registered after the instant asked.
+        ['PSN0000000000000002', false, false, null],
+        ['PSN0000000000000003', false, false, null],
+      ]);
+    });
+
     it('cuts by recording time and business date: a state recorded but not yet in effect, a name not yet changed, a firm not yet registered', async () => {
       const [s1, s9] = await queries.lookUpSubjects(['S1', 'S9'], new Date('2025-01-07T00:00:00Z'));
       expect(s1!.ratings.find((r) => r.cycleId === '2024' && r.associationId === 'a1')).toMatchObject({ grade: 'AAA', changedBy: 'CreditRatingIssued' });
@@ -400,7 +418,7 @@ describe('CreditQueries: the reads of the API', () => {
 
     it('gives an association its own conduct records and those of no association, in recording order, with authority, rule version and evidence', async () => {
       const streams = await queries.historyStreams('S1', 'a1');
-      const steps = await queries.history('S1', 'a1', streams);
+      const steps = await queries.history('S1', 'a1', streams, null);
       expect(steps.map((s) => [s.type, s.authority, s.ruleVersion, s.evidence])).toEqual([
         ['CreditApplicationReviewed', null, 'rb v1', ['EV-2']],
         ['CreditConductRecorded', 'Bureau', null, ['EV-1']],
@@ -412,7 +430,7 @@ describe('CreditQueries: the reads of the API', () => {
     });
 
     it('gives a reader of every association every step', async () => {
-      const steps = await queries.history('S1', null, await queries.historyStreams('S1', null));
+      const steps = await queries.history('S1', null, await queries.historyStreams('S1', null), null);
       expect(steps.map((s) => s.recordedAt.toISOString())).toEqual([
         '2024-04-25T00:00:00.000Z',
         '2024-05-01T00:00:00.000Z',
@@ -423,6 +441,32 @@ describe('CreditQueries: the reads of the API', () => {
         '2024-10-01T00:00:00.000Z',
       ]);
       expect(steps[0]).toMatchObject({ type: 'CreditRatingIssued', ruleVersion: 'rb v1' });
+    });
+
+    it('leaves out, on a day given, the steps of a conduct record whose disclosure ended before it, and keeps the rating changes naming it', async () => {
+      const s7 = creditConductStreamId('S7');
+      const record = (recordId: string, disclosureUntil: string, at: string) =>
+        insertAuditEvent(s7, 'CreditConductRecorded', { associationId: 'a1', subjectId: 'S7', recordId, sourceAuthority: 'Bureau', disclosureUntil }, 'a1', at);
+      await record('R5', '2025-09-01', '2024-03-01T00:00:00Z');
+      // Shortened after rectification: its disclosure now ends in December.
+      await insertAuditEvent(s7, 'CreditConductDisclosureShortened', { associationId: 'a1', subjectId: 'S7', recordId: 'R5', disclosureUntil: '2024-12-01' }, 'a1', '2024-06-01T00:00:00Z');
+      await record('R6', '2025-01-15', '2024-07-01T00:00:00Z');
+      await insertAuditEvent(creditApplicationStreamId('a1', '2024', 'S7'), 'CreditRatingSuspended', { recordId: 'R5', rule: 'rb v1 C01 → SUSPEND' }, 'a1', '2024-03-02T00:00:00Z');
+      const streams = await queries.historyStreams('S7', null);
+      const shown = (on: string | null) => queries.history('S7', null, streams, on).then((steps) => steps.map((s) => [s.type, s.data.recordId]));
+      expect(await shown(null)).toEqual([
+        ['CreditConductRecorded', 'R5'],
+        ['CreditRatingSuspended', 'R5'],
+        ['CreditConductDisclosureShortened', 'R5'],
+        ['CreditConductRecorded', 'R6'],
+      ]);
+      // Disclosed through its last day.
+      expect(await shown('2025-01-15')).toEqual([
+        ['CreditRatingSuspended', 'R5'],
+        ['CreditConductRecorded', 'R6'],
+      ]);
+      expect(await shown('2025-01-16')).toEqual([['CreditRatingSuspended', 'R5']]);
+      expect(await shown('2024-12-01')).toEqual(await shown(null));
     });
   });
 
@@ -464,19 +508,29 @@ describe('CreditQueries: the reads of the API', () => {
   });
 
   it('lists conduct records of one association (with those of no association) or of every association, by date', async () => {
-    expect((await queries.conductRecords('S1', 'a1')).map((r) => [r.associationId, r.recordId, r.occurredOn])).toEqual([
+    expect((await queries.conductRecords('S1', 'a1', null)).map((r) => [r.associationId, r.recordId, r.occurredOn])).toEqual([
       [null, 'R0', '2023-01-01'],
       ['a1', 'R1', '2024-09-01'],
     ]);
-    const all = await queries.conductRecords('S1', null);
+    const all = await queries.conductRecords('S1', null, null);
     expect(all.map((r) => [r.associationId, r.recordId])).toEqual([
       [null, 'R0'],
       ['a2', 'R1'],
       ['a1', 'R1'],
     ]);
     expect(all[2]).toMatchObject({ code: 'C01', kind: 'ADVERSE', disclosureMonths: 12, penaltyMonths: null, disclosureUntil: '2026-01-01', shortened: null });
-    expect((await queries.conductRecord('a1', 'S1', 'R1'))?.associationId).toBe('a1');
+    expect((await queries.conductRecord('a1', 'S1', 'R1', null))?.associationId).toBe('a1');
     // An association's own record only: not one recorded by no association.
-    expect(await queries.conductRecord('a1', 'S1', 'R0')).toBeNull();
+    expect(await queries.conductRecord('a1', 'S1', 'R0', null)).toBeNull();
+  });
+
+  it('lists, on a day given, only the conduct records still disclosed that day (through their last day)', async () => {
+    const on = async (day: string) => (await queries.conductRecords('S1', null, day)).map((r) => [r.associationId, r.recordId]);
+    expect(await on('2024-01-01')).toEqual([[null, 'R0'], ['a2', 'R1'], ['a1', 'R1']]);
+    expect(await on('2024-01-02')).toEqual([['a2', 'R1'], ['a1', 'R1']]);
+    expect(await on('2026-01-02')).toEqual([]);
+    expect((await queries.conductRecords('S1', 'a1', '2025-06-01')).map((r) => r.recordId)).toEqual(['R1']);
+    expect(await queries.conductRecord('a1', 'S1', 'R1', '2026-01-01')).not.toBeNull();
+    expect(await queries.conductRecord('a1', 'S1', 'R1', '2026-01-02')).toBeNull();
   });
 });

@@ -13,6 +13,7 @@ import {
   upcastCreditConductEvent,
 } from '#domain/credit';
 import type { RecordedEvent } from '#eventstore';
+import { isSealed, type SealedValue } from '#domain/shared';
 import { createTestDatabase, type TestDatabase } from '../../../testing/src/postgres.js';
 import { createReadModelDataSource } from '../data-source.js';
 import { registerEntities, registerMigrations } from '../registry.js';
@@ -24,6 +25,11 @@ const RULEBOOK = 'rb-enterprise';
 const CYCLE = 'cycle-2026';
 const [S1, S2, S3] = ['91430600MA4L0001X1', '91430600MA4L0002X2', '91430600MA4L0003X3'];
 const decision = { body: 'COUNCIL', reference: '岳建协〔2026〕7号', decidedOn: '2026-06-01', votes: null } as const;
+
+/** An objector's name as the command path stores it: an envelope under the objection's own key (fixed bytes here). */
+function sealed(name: string): SealedValue {
+  return { sealed: 'aes-256-gcm/1', owner: `objector:${ASSOC}:${CYCLE}:${name.length}`, iv: 'AAAAAAAAAAAAAAAA', data: Buffer.from(`x${name.length}`).toString('base64'), tag: 'AAAAAAAAAAAAAAAAAAAAAA==' };
+}
 
 const record = eventRecorder();
 function recorded(streamId: string, revision: number, event: CreditEvent, recordedAt: string, actorAssociation: string | null = ASSOC): RecordedEvent {
@@ -143,12 +149,13 @@ const events: RecordedEvent[] = [
   next(appStream(S2), { type: 'CreditNoticeStarted', data: { ...app(S2), grade: 'A', startsOn: '2026-06-03', endsOn: '2026-06-12', noticeDays: 10 } }, '2026-06-03T02:00:00.000Z'),
   next(appStream(S1), {
     type: 'CreditObjectionFiled',
-    data: { ...app(S1), objectionId: 'obj-1', objector: '匿名', grounds: '示范工程存疑', evidenceReference: null, filedOn: '2026-06-05' },
+    data: { ...app(S1), objectionId: 'obj-1', objector: sealed('匿名'), grounds: '示范工程存疑', evidenceReference: null, filedOn: '2026-06-05' },
   }, '2026-06-05T01:00:00.000Z'),
   next(appStream(S2), {
     type: 'CreditObjectionFiled',
-    data: { ...app(S2), objectionId: 'obj-2', objector: '某公司', grounds: '业绩造假', evidenceReference: 'OBJ-EV-2', filedOn: '2026-06-06' },
+    data: { ...app(S2), objectionId: 'obj-2', objector: sealed('某公司'), grounds: '业绩造假', evidenceReference: 'OBJ-EV-2', filedOn: '2026-06-06' },
   }, '2026-06-06T01:00:00.000Z'),
+  // From before objectors were sealed: the name in plain is not copied into the read model.
   next(appStream(S2), {
     type: 'CreditObjectionFiled',
     data: { ...app(S2), objectionId: 'obj-3', objector: '某个人', grounds: '安全事故未报', evidenceReference: null, filedOn: '2026-06-07' },
@@ -363,12 +370,14 @@ describe('the credit projection', () => {
         `SELECT subject_id, status, grade, computation, objections, open_objections, notice_starts_on::text AS notice FROM credit_application ORDER BY subject_id`,
       );
       expect(rows[0].objections['obj-1']).toEqual({
-        objectionId: 'obj-1', objector: '匿名', grounds: '示范工程存疑', evidenceReference: null, filedOn: '2026-06-05', status: 'DISMISSED',
+        objectionId: 'obj-1', objector: sealed('匿名'), grounds: '示范工程存疑', evidenceReference: null, filedOn: '2026-06-05', status: 'DISMISSED',
         reasons: '经核实示范工程属实', resolvedOn: '2026-06-10',
       });
       expect(rows[0]).toMatchObject({ open_objections: 0, status: 'RATED', grade: 'AAA' });
       expect(rows[1].objections['obj-2']).toMatchObject({ status: 'UPHELD', reasons: '业绩不实' });
-      expect(rows[1].objections['obj-3']).toMatchObject({ status: 'DISMISSED', grounds: '安全事故未报' });
+      expect(rows[1].objections['obj-3']).toMatchObject({ status: 'DISMISSED', grounds: '安全事故未报', objector: null });
+      expect(rows[1].objections['obj-2'].objector).toEqual(sealed('某公司'));
+      expect(JSON.stringify(rows)).not.toMatch(/匿名|某公司|某个人/);
       expect(rows[1]).toMatchObject({ open_objections: 0, status: 'RATED', grade: 'A', notice: '2026-07-02' });
       expect(rows[1].computation.totalPoints).toBe(62);
       expect(rows[2]).toMatchObject({ subject_id: S3, status: 'UNDER_REVIEW', objections: {}, open_objections: 0, computation: null });
@@ -593,7 +602,10 @@ async function applyOneReference(event: RecordedEvent<CreditEvent['type']>, tx: 
     }
     case 'CreditObjectionFiled': {
       const d = dataOf<'CreditObjectionFiled'>(event);
-      const objection = { objectionId: d.objectionId, objector: d.objector, grounds: d.grounds, evidenceReference: d.evidenceReference, filedOn: d.filedOn, status: 'OPEN' };
+      const objection = {
+        objectionId: d.objectionId, objector: isSealed(d.objector) ? d.objector : null, grounds: d.grounds, evidenceReference: d.evidenceReference,
+        filedOn: d.filedOn, status: 'OPEN',
+      };
       await updateApplication(tx, event, d, `objections = objections || jsonb_build_object($1::text, $2::jsonb), open_objections = open_objections + 1`, [
         d.objectionId,
         JSON.stringify(objection),

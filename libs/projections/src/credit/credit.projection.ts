@@ -6,6 +6,7 @@ import {
   type CreditEvent,
   upcastCreditConductEvent,
 } from '#domain/credit';
+import { isSealed } from '#domain/shared';
 import type { EntityManager } from 'typeorm';
 import { type Row, type TableSpec, TableBuffer, type Value } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
@@ -270,7 +271,10 @@ function applyOne(event: RecordedEvent<CreditEvent['type']>, batch: Batch): void
     }
     case 'CreditObjectionFiled': {
       const d = dataOf<'CreditObjectionFiled'>(event);
-      const objection = { objectionId: d.objectionId, objector: d.objector, grounds: d.grounds, evidenceReference: d.evidenceReference, filedOn: d.filedOn, status: 'OPEN' };
+      // The objector is personal: kept as the sealed envelope the event holds, never a plain name (an event from before
+      // objectors were sealed keeps its objector in the event alone).
+      const objector = isSealed(d.objector) ? d.objector : null;
+      const objection = { objectionId: d.objectionId, objector, grounds: d.grounds, evidenceReference: d.evidenceReference, filedOn: d.filedOn, status: 'OPEN' };
       touchApplication(batch, event, d, (row) => ({
         objections: JSON.stringify(withEntry(parse(row.objections), d.objectionId, objection)),
         open_objections: Number(row.open_objections) + 1,

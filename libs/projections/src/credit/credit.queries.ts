@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import {
   type AppliedVeto,
   computeGrade,
+  conductRecordKey,
   creditApplicationStreamId,
   creditConductStreamId,
   type DynamicRule,
@@ -138,9 +139,9 @@ export interface CreditSubjectLookupView {
   asOf: Date;
   /** The code was in the enterprise register at `asOf`. */
   registered: boolean;
-  /** No enterprise is registered under the code, and a person of that id applied to a cycle. */
+  /** No enterprise is registered under the code, and it is a person's register id (registered by `asOf`, or applied to a cycle). */
   person: boolean;
-  /** The firm's name at `asOf`; null when not asked for or not registered. */
+  /** The firm's name at `asOf`; null when not asked for, not registered, or a person (whose name is personal). */
   enterpriseName: string | null;
   ratings: CreditRatingView[];
   inForce: boolean;
@@ -213,7 +214,7 @@ const VALID_RATING = `rating_status IN ('ACTIVE', 'SUSPENDED')`;
 
 /**
  * Each distinct subject asked for, with its registration and name at `$2` (day `$3`) and, for a code no enterprise
- * is registered under, whether a person of that id applied to a cycle; and its ratings as of then (one row per
+ * is registered under, whether it is a person's register id (registered by then, or applied to a cycle); and its ratings as of then (one row per
  * rating, or one row of nulls). Ratings and names are each one index range scan for all the subjects at once
  * (`credit_rating_history (subject_id, …)`, `enterprise_name (code, revision)`), registrations one primary-key
  * probe each. Names are read only when `$4` says the client asked for them (a tender system's look-up at bid opening
@@ -232,7 +233,8 @@ const SUBJECT_LOOKUP_SQL = `
     ORDER BY en.code, en.revision DESC
   )
   SELECT w.subject_id, e.code IS NOT NULL AS registered, n.name AS enterprise_name,
-    (e.code IS NULL AND EXISTS (SELECT 1 FROM credit_application a WHERE a.subject_id = w.subject_id AND a.subject_kind = 'PERSON')) AS person,
+    (e.code IS NULL AND (EXISTS (SELECT 1 FROM credit_application a WHERE a.subject_id = w.subject_id AND a.subject_kind = 'PERSON')
+      OR EXISTS (SELECT 1 FROM person p WHERE p.person_id = w.subject_id AND p.registered_at <= $2))) AS person,
     r.association_id, r.cycle_id, r.event_type, r.grade, r.status, r.certificate_number, r.valid_from::text AS valid_from,
     r.valid_to::text AS valid_to, r.effective_from::text AS effective_from, r.recorded_at, r.record_id, r.rule, r.rulebook_id, r.rulebook_version
   FROM (SELECT DISTINCT unnest($1::text[]) AS subject_id) w
@@ -477,9 +479,11 @@ export class CreditQueries {
   /**
    * Every step the audit trail holds of those streams (`historyStreams`), in the order the register recorded them.
    * An association's view of the conduct stream holds its own records (events older than the association field are
-   * the recorder's association's) and those recorded by no association.
+   * the recorder's association's) and those recorded by no association. With `disclosedOn` (an ISO date), the steps
+   * of a conduct record whose disclosure ended before that day are left out (its recording and any shortening, by
+   * the period its last step set); the rating changes that name it stay, as the rating's history.
    */
-  async history(subjectId: string, associationId: string | null, streams: readonly string[]): Promise<CreditHistoryStepView[]> {
+  async history(subjectId: string, associationId: string | null, streams: readonly string[], disclosedOn: string | null): Promise<CreditHistoryStepView[]> {
     const rows = await this.query(
       `SELECT position, stream_id, revision, event_type, data, actor_user_id, actor_role, actor_association_id, recorded_at, hash
        FROM audit_event WHERE stream_id = ANY($1)
@@ -488,7 +492,17 @@ export class CreditQueries {
        ORDER BY recorded_at, position`,
       [streams, associationId, creditConductStreamId(subjectId)],
     );
-    return rows.map(toHistoryStep);
+    const conductStream = creditConductStreamId(subjectId);
+    const steps = rows.map(toHistoryStep);
+    if (disclosedOn === null) return steps;
+    // The disclosure period each record's steps end with, read from the steps themselves (recorded, then shortened).
+    const recordKey = (step: CreditHistoryStepView) =>
+      conductRecordKey(step.data.associationId !== undefined ? (step.data.associationId as string | null) : step.actor.associationId, String(step.data.recordId));
+    const until = new Map<string, string>();
+    for (const step of steps) {
+      if (step.streamId === conductStream && typeof step.data.disclosureUntil === 'string') until.set(recordKey(step), step.data.disclosureUntil);
+    }
+    return steps.filter((step) => step.streamId !== conductStream || (until.get(recordKey(step)) ?? disclosedOn) >= disclosedOn);
   }
 
   /** Why an application got its grade; null before its review computed one. */
@@ -530,22 +544,25 @@ export class CreditQueries {
 
   /**
    * A subject's conduct records: one association's (with the few recorded before records carried one, by no
-   * association, which apply to every association) or, with `associationId` null, every association's.
+   * association, which apply to every association) or, with `associationId` null, every association's. With
+   * `disclosedOn` (an ISO date), only those still disclosed that day: a record whose disclosure ended before it
+   * is not shown (null: every record, as the auditor reads them).
    */
-  async conductRecords(subjectId: string, associationId: string | null): Promise<CreditConductRecordView[]> {
+  async conductRecords(subjectId: string, associationId: string | null, disclosedOn: string | null): Promise<CreditConductRecordView[]> {
     const rows = await this.query(
       `SELECT association_id, subject_id, record_id, code, kind, severity, occurred_on::text AS occurred_on, source_authority, disclosure_months,
          penalty_months, disclosure_until::text AS disclosure_until, evidence_reference, description, shortened, recorded_at
        FROM credit_conduct_record WHERE subject_id = $1 AND ($2::text IS NULL OR association_id = $2 OR association_id IS NULL)
+         AND ($3::date IS NULL OR disclosure_until >= $3::date)
        ORDER BY occurred_on, association_id, record_id`,
-      [subjectId, associationId],
+      [subjectId, associationId, disclosedOn],
     );
     return rows.map(toConductRecord);
   }
 
-  /** One association's own conduct record (not one recorded by no association). */
-  async conductRecord(associationId: string, subjectId: string, recordId: string): Promise<CreditConductRecordView | null> {
-    return (await this.conductRecords(subjectId, associationId)).find((r) => r.recordId === recordId && r.associationId === associationId) ?? null;
+  /** One association's own conduct record (not one recorded by no association), if still disclosed on `disclosedOn`. */
+  async conductRecord(associationId: string, subjectId: string, recordId: string, disclosedOn: string | null): Promise<CreditConductRecordView | null> {
+    return (await this.conductRecords(subjectId, associationId, disclosedOn)).find((r) => r.recordId === recordId && r.associationId === associationId) ?? null;
   }
 }
 

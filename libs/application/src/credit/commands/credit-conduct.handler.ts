@@ -33,7 +33,8 @@ export class RecordCreditConductHandler implements ICommandHandler<RecordCreditC
 
   async execute({ input, actor, commandId }: RecordCreditConductCommand): Promise<ConductOutcome> {
     const id = commandId ?? newId();
-    const record = await this.commands.execute(storedConductDecider, creditConductStreamId(input.subjectId), { command: input, actor, commandId: id }, CREDIT_READS);
+    const decider = storedConductDecider(await this.facts.forConduct(input));
+    const record = await this.commands.execute(decider, creditConductStreamId(input.subjectId), { command: input, actor, commandId: id }, CREDIT_READS);
     const { associationId, subjectId, recordId } = input;
     const ratings = await this.credit.validRatingsOf(associationId, subjectId);
     const run = await runWorkflow(conductOnRatingsWorkflow, { recordCommandId: id, associationId, subjectId, recordId, ratings }, id, (command, ratingCommandId) =>
@@ -54,6 +55,6 @@ export class ShortenCreditConductDisclosureHandler implements ICommandHandler<Sh
   constructor(private readonly commands: EventSourcedCommands) {}
 
   execute({ input, actor, commandId }: ShortenCreditConductDisclosureCommand): Promise<DispatchResult> {
-    return this.commands.execute(storedConductDecider, creditConductStreamId(input.subjectId), { command: input, actor, commandId }, CREDIT_READS);
+    return this.commands.execute(storedConductDecider(), creditConductStreamId(input.subjectId), { command: input, actor, commandId }, CREDIT_READS);
   }
 }
