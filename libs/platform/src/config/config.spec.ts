@@ -246,6 +246,8 @@ describe('loadConfig', () => {
     it('refuses the split run modes without an external database', () => {
       expect(problemsOf(() => loadConfig({ RUN_MODE: 'projector' }, { cwd }))).toEqual([
         { variable: 'DATABASE_URL', message: expect.stringContaining('required when RUN_MODE=projector') },
+        { variable: 'PERSONAL_DATA_MASTER_KEY', message: expect.stringContaining('required when RUN_MODE=projector') },
+        { variable: 'PERSON_IDENTITY_SECRET', message: expect.stringContaining('required when RUN_MODE=projector') },
       ]);
     });
 

@@ -140,10 +140,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   }
   const masterKeyFromEnv = read.key('PERSONAL_DATA_MASTER_KEY');
   const identitySecretFromEnv = read.key('PERSON_IDENTITY_SECRET');
-  if (runMode === 'api') {
+  if (runMode === 'api' || runMode === 'projector') {
+    // The projector's jobs send commands too: keys of its own would seal data nobody else could open.
     for (const [variable, value] of [['PERSONAL_DATA_MASTER_KEY', masterKeyFromEnv], ['PERSON_IDENTITY_SECRET', identitySecretFromEnv]] as const) {
       if (value === undefined && read.optional(variable) === undefined) {
-        problems.push({ variable, message: 'required when RUN_MODE=api: every API replica must seal and look up personal data with the same key' });
+        problems.push({ variable, message: `required when RUN_MODE=${runMode}: every API replica and the projector must seal and look up personal data with the same key` });
       }
     }
   }

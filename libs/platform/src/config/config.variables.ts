@@ -70,13 +70,13 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     name: 'PERSONAL_DATA_MASTER_KEY',
     default: '(generated)',
     description:
-      'Base64 of 32 bytes: wraps every person\'s data key (docs/privacy.md). Unset: generated on first start and kept in DATA_DIR/keys/master.key (mode 0600). Required when RUN_MODE=api. Never stored in the database or its backups.',
+      'Base64 of 32 bytes: wraps every person\'s data key (docs/privacy.md). Unset: generated on first start and kept in DATA_DIR/keys/master.key (mode 0600). Required when RUN_MODE=api or projector. Never stored in the database or its backups.',
   },
   {
     name: 'PERSON_IDENTITY_SECRET',
     default: '(generated)',
     description:
-      'Base64 of 32 bytes: keys the hash of identity-card numbers used for look-up and de-duplication. Unset: generated on first start and kept in DATA_DIR/keys/identity.key (mode 0600). Required when RUN_MODE=api.',
+      'Base64 of 32 bytes: keys the hash of identity-card numbers used for look-up and de-duplication. Unset: generated on first start and kept in DATA_DIR/keys/identity.key (mode 0600). Required when RUN_MODE=api or projector.',
   },
   {
     name: 'JWT_ISSUER',
