@@ -20,6 +20,7 @@ import { requestInputPlugin } from './graphql/request-input.plugin.js';
 import { noStorePlugin } from './graphql/no-store.plugin.js';
 import { unavailablePlugin } from './graphql/unavailable.plugin.js';
 import { MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
+import { PersonsResolver } from './persons/persons.resolver.js';
 import { PrivacyResolver } from './privacy/privacy.resolver.js';
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
@@ -27,7 +28,7 @@ import { MetricsController } from './ops/metrics.controller.js';
 import type { ApiRuntime } from './runtime.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver];
 
 const READ_MODELS = [...registerQueries, AuditHistory];
 

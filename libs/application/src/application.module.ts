@@ -5,6 +5,7 @@ import { CreditModule } from './credit/credit.module.js';
 import { DuesModule } from './dues/dues.module.js';
 import { EnterpriseModule } from './enterprise/enterprise.module.js';
 import { MembershipModule } from './membership/membership.module.js';
+import { PersonsModule } from './persons/persons.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 
 /**
@@ -13,7 +14,7 @@ import { PrivacyModule } from './privacy/privacy.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PrivacyModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PersonsModule, PrivacyModule],
   exports: [CqrsModule, CommandsModule, PrivacyModule],
 })
 export class ApplicationModule {}

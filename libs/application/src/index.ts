@@ -7,4 +7,5 @@ export * from './credit/index.js';
 export * from './dues/index.js';
 export * from './enterprise/index.js';
 export * from './membership/index.js';
+export * from './persons/index.js';
 export * from './privacy/index.js';
