@@ -6,12 +6,13 @@
  *   npm run bench -- rebuild --rebuild-events 1000000     the issue's full rebuild size (slow)
  *
  * Options: --quick, --smoke (tiny sizes, for the test), --seconds N, --rounds N, --rebuild-events N,
- * --scale-events N, --connections N, --out DIR (default bench/results).
+ * --scale-events N, --connections N, --out DIR (default bench/results), --baseline DIR (another built checkout whose
+ * product the command scenario runs beside this one's, alternating, for a before/after pair in one run).
  * Each scenario runs in a process of its own; the run's table is printed and written, with the machine,
  * the Postgres settings and the load, to <out>/<timestamp>.json. See docs/benchmarks-harness.md.
  */
 import { access, mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { SHARED_CLUSTER_ENV } from './lib/cluster.js';
 import { startCluster, type BenchCluster } from './lib/embedded-postgres.js';
 import { machineInfo } from './lib/machine.js';
@@ -42,11 +43,13 @@ function parseArgs(argv: string[]): Args {
   let smoke = false;
   const numbers: Record<string, number> = {};
   let out = join(REPO_ROOT, 'bench', 'results');
+  let baseline: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--quick') quick = true;
     else if (arg === '--smoke') smoke = true;
     else if (arg === '--out') out = argv[++i]!;
+    else if (arg === '--baseline') baseline = resolve(argv[++i] ?? '');
     else if (arg.startsWith('--')) {
       const value = Number(argv[++i]);
       if (!Number.isFinite(value) || value < 0) throw new Error(`${arg} needs a number`);
@@ -72,6 +75,7 @@ function parseArgs(argv: string[]): Args {
       rebuildEvents: numbers['rebuild-events'] ?? defaults.rebuildEvents,
       scaleEvents: numbers['scale-events'] ?? defaults.scaleEvents,
       connections: numbers.connections ?? (smoke ? 2 : 16),
+      ...(baseline !== undefined ? { baseline } : {}),
     },
   };
 }

@@ -29,6 +29,11 @@ export interface ScenarioOptions {
   readonly scaleEvents: number;
   /** Connections of the HTTP load generator. */
   readonly connections: number;
+  /**
+   * Another checkout, built (`npm run build` there): the command scenario also runs that build's product, alternating
+   * with this one in every round, so a before/after pair is measured side by side in one run.
+   */
+  readonly baseline?: string;
 }
 
 export interface Figure {
@@ -122,8 +127,9 @@ function profileArgs(): string[] {
   return dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : [];
 }
 
-export function spawnNode(script: string, args: readonly string[], env: Record<string, string> = {}): Child {
-  const child = spawn(process.execPath, [...profileArgs(), join(BENCH_DIST, script), ...args], {
+/** `benchDist`: another build's dist/bench (a baseline checkout's), whose scripts then run on its own code. */
+export function spawnNode(script: string, args: readonly string[], env: Record<string, string> = {}, benchDist = BENCH_DIST): Child {
+  const child = spawn(process.execPath, [...profileArgs(), join(benchDist, script), ...args], {
     cwd: REPO_ROOT,
     env: { ...process.env, ...env },
     stdio: ['pipe', 'pipe', 'pipe'],

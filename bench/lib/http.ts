@@ -35,8 +35,9 @@ export interface Product {
 /** Both servers run as `npm start` runs the product: graphql-js skips its development-mode checks. */
 const SERVER_ENV = { NODE_ENV: 'production' };
 
-export async function startProduct(databaseUrl: string, config: Record<string, string> = {}): Promise<Product> {
-  const child = spawnNode('lib/service-process.js', [databaseUrl, JSON.stringify(config)], SERVER_ENV);
+/** `benchDist`: the product of another build (its dist/bench), for a before/after pair in one run. */
+export async function startProduct(databaseUrl: string, config: Record<string, string> = {}, benchDist?: string): Promise<Product> {
+  const child = spawnNode('lib/service-process.js', [databaseUrl, JSON.stringify(config)], SERVER_ENV, benchDist);
   const ready = await child.line<{ url: string; adminToken: string; tenderToken: string }>('READY ');
   let requests = 0;
   return {

@@ -7,35 +7,68 @@
  * To show where the time goes, the same mutation also runs against a second instance of the product with
  * the read-your-writes wait off (READ_YOUR_WRITES_TIMEOUT_MS=0): the difference is the wait for the
  * projections' checkpoint.
+ *
+ * With `--baseline DIR` (another checkout, built), that build's product runs too, with and without the wait, each on a
+ * database of its own, alternating with this build's in every round: the before/after ratios come from one run.
  */
+import { execFileSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import { withCluster } from '../lib/cluster.js';
 import { figure, log, memoryOf, target, type Row, type ScenarioOptions, type ScenarioResult } from '../lib/harness.js';
-import { load, startBare, startProduct, type LoadResult } from '../lib/http.js';
+import { load, startBare, startProduct, type LoadResult, type Product } from '../lib/http.js';
 
-type Kind = 'bare' | 'product' | 'noWait';
+type Kind = 'bare' | 'product' | 'noWait' | 'baselineProduct' | 'baselineNoWait';
+type ProductKind = Exclude<Kind, 'bare'>;
+
+/** The baseline checkout's dist/bench and its commit, checked before anything starts. */
+function baselineBuild(dir: string): { benchDist: string; commit: string } {
+  const benchDist = join(dir, 'dist', 'bench');
+  if (!existsSync(join(benchDist, 'lib', 'service-process.js'))) throw new Error(`--baseline ${dir}: no dist/bench/lib/service-process.js there (run npm run build in it)`);
+  let commit = 'unknown commit';
+  try {
+    commit = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
+    if (execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '') commit += ' with changes';
+  } catch {
+    // Not a git checkout: the path alone names it.
+  }
+  return { benchDist, commit };
+}
 
 const WARM_UP_SECONDS = 3;
 
 export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
   return withCluster('command', async (cluster, admin, settings) => {
-    const product = await startProduct(cluster.url);
+    const baseline = options.baseline === undefined ? null : baselineBuild(options.baseline);
+    // Every product instance but the first needs a database of its own (its projector would otherwise share checkpoints).
+    const databases: string[] = [];
+    const databaseUrl = async (suffix: string) => {
+      const name = `${new URL(cluster.url).pathname.slice(1)}_${suffix}`;
+      await admin.query(`CREATE DATABASE ${name}`);
+      databases.push(name);
+      const url = new URL(cluster.url);
+      url.pathname = `/${name}`;
+      return url.toString();
+    };
+    const noWaitConfig = { READ_YOUR_WRITES_TIMEOUT_MS: '0' };
+    const products = new Map<ProductKind, Product>();
+    products.set('product', await startProduct(cluster.url));
     const bare = await startBare();
-    // The diagnostic instance needs a database of its own (its projector would otherwise share checkpoints).
-    const noWaitDb = `${new URL(cluster.url).pathname.slice(1)}_no_wait`;
-    await admin.query(`CREATE DATABASE ${noWaitDb}`);
-    const noWaitUrl = new URL(cluster.url);
-    noWaitUrl.pathname = `/${noWaitDb}`;
-    const noWait = await startProduct(noWaitUrl.toString(), { READ_YOUR_WRITES_TIMEOUT_MS: '0' });
-    const measured: Record<Kind, LoadResult[]> = { bare: [], product: [], noWait: [] };
+    products.set('noWait', await startProduct(await databaseUrl('no_wait'), noWaitConfig));
+    if (baseline) {
+      products.set('baselineProduct', await startProduct(await databaseUrl('baseline'), {}, baseline.benchDist));
+      products.set('baselineNoWait', await startProduct(await databaseUrl('baseline_no_wait'), noWaitConfig, baseline.benchDist));
+    }
+    const measured: Record<Kind, LoadResult[]> = { bare: [], product: [], noWait: [], baselineProduct: [], baselineNoWait: [] };
     let rss: ReturnType<typeof memoryOf> | undefined;
     try {
       const seconds = Math.max(1, Math.round(options.seconds));
       const amount = options.smoke ? 20 : undefined;
-      const send = (kind: Kind, seed: number, runSeconds: number, runAmount?: number) =>
-        kind === 'bare'
-          ? load({ url: bare.url, operation: 'register', seed, seconds: runSeconds, connections: options.connections, amount: runAmount })
-          : load({ url: (kind === 'product' ? product : noWait).url, token: (kind === 'product' ? product : noWait).adminToken, operation: 'register', seed, seconds: runSeconds, connections: options.connections, amount: runAmount });
-      const kinds: Kind[] = ['bare', 'product', 'noWait'];
+      const send = (kind: Kind, seed: number, runSeconds: number, runAmount?: number) => {
+        const to = kind === 'bare' ? { url: bare.url } : { url: products.get(kind)!.url, token: products.get(kind)!.adminToken };
+        return load({ ...to, operation: 'register', seed, seconds: runSeconds, connections: options.connections, amount: runAmount });
+      };
+      const kinds: Kind[] = baseline ? ['bare', 'product', 'noWait', 'baselineProduct', 'baselineNoWait'] : ['bare', 'product', 'noWait'];
       // Warm up (JIT, connection pools), untimed: the product's larger code base is still being compiled for
       // several seconds (a quarter of its CPU in the first seconds went to the compiler threads).
       if (!options.smoke) for (const [i, kind] of kinds.entries()) await send(kind, 1 + i, WARM_UP_SECONDS);
@@ -47,12 +80,11 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
           log(`  round ${round} ${kind}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
         }
       }
-      rss = memoryOf(product.child.pid);
+      rss = memoryOf(products.get('product')!.child.pid);
     } finally {
-      await product.child.stop();
-      await noWait.child.stop();
+      for (const product of products.values()) await product.child.stop();
       await bare.child.stop();
-      await admin.query(`DROP DATABASE IF EXISTS ${noWaitDb} WITH (FORCE)`);
+      for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     }
     const rate = (k: Kind) => figure(measured[k].map((m) => m.requestsPerSecond));
     const med = (k: Kind, f: 'p50Ms' | 'p99Ms') => figure(measured[k].map((m) => m[f])).median;
@@ -82,6 +114,32 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         extra: { p50ms: med('noWait', 'p50Ms'), p99ms: med('noWait', 'p99Ms') },
       },
     ];
+    if (baseline) {
+      const baselineRate = rate('baselineProduct');
+      const baselineNoWaitRate = rate('baselineNoWait');
+      rows.push(
+        {
+          scenario: 'command',
+          kind: `register enterprise (baseline ${baseline.commit})`,
+          metric: 'throughput',
+          unit: 'req/s',
+          value: baselineRate,
+          ratio: baselineRate.median / bareRate.median,
+          ratioTo: 'ceiling',
+          extra: { p50ms: med('baselineProduct', 'p50Ms'), p99ms: med('baselineProduct', 'p99Ms'), 'this build vs baseline': `${(productRate.median / baselineRate.median).toFixed(3)}x` },
+        },
+        {
+          scenario: 'command',
+          kind: `register enterprise, no wait (baseline ${baseline.commit})`,
+          metric: 'throughput',
+          unit: 'req/s',
+          value: baselineNoWaitRate,
+          ratio: baselineNoWaitRate.median / bareRate.median,
+          ratioTo: 'ceiling',
+          extra: { p50ms: med('baselineNoWait', 'p50Ms'), p99ms: med('baselineNoWait', 'p99Ms'), 'this build vs baseline': `${(noWaitRate.median / baselineNoWaitRate.median).toFixed(3)}x` },
+        },
+      );
+    }
     if (rss) rows.push({ scenario: 'command', kind: 'API process peak RSS', metric: 'peak RSS', unit: 'MiB', value: figure([rss.peakRssMiB]), extra: { 'RSS at end': rss.rssMiB } });
     return {
       scenario: 'command',
@@ -90,6 +148,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       notes: [
         `${options.connections} connections; every product response checked for GraphQL errors (none allowed); readModelCurrent requested`,
         'the no-wait row is a diagnostic (a second product instance on its own database with READ_YOUR_WRITES_TIMEOUT_MS=0), not a target',
+        ...(baseline ? [`baseline rows: the product built in ${options.baseline} (${baseline.commit}), alternating with this build in every round`] : []),
       ],
       postgres: settings,
     };

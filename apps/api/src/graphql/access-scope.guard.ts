@@ -34,10 +34,15 @@ export const ScopedTo = (scope: ScopeArguments) => SetMetadata(SCOPE_KEY, scope)
  */
 export const Unscoped = () => SetMetadata(SCOPE_KEY, {} satisfies ScopeArguments);
 
+/** The steps of each dotted path, split once (the declared paths are a few dozen constants). */
+const stepsOf = new Map<string, readonly string[]>();
+
 /** The value at a dotted path of the raw arguments; undefined when any step is missing. */
 function argumentAt(args: unknown, path: string): unknown {
+  let steps = stepsOf.get(path);
+  if (steps === undefined) stepsOf.set(path, (steps = path.split('.')));
   let value = args;
-  for (const step of path.split('.')) {
+  for (const step of steps) {
     if (value === null || typeof value !== 'object') return undefined;
     value = (value as Record<string, unknown>)[step];
   }
@@ -76,10 +81,26 @@ export class AccessScopeGuard implements CanActivate {
     private readonly assignments: ScorerAssignments,
   ) {}
 
+  /** Each handler's declared scope (null: none), by class and handler: decorators are fixed once the app is built. */
+  private readonly scopes = new WeakMap<object, WeakMap<object, ScopeArguments | null>>();
+
+  private scopeOf(context: ExecutionContext): ScopeArguments | null {
+    const handler = context.getHandler();
+    const owner = context.getClass();
+    let byHandler = this.scopes.get(owner);
+    if (!byHandler) this.scopes.set(owner, (byHandler = new WeakMap()));
+    let scope = byHandler.get(handler);
+    if (scope === undefined) {
+      scope = this.reflector.getAllAndOverride<ScopeArguments | undefined>(SCOPE_KEY, [handler, owner]) ?? null;
+      byHandler.set(handler, scope);
+    }
+    return scope;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
     if (context.getType<string>() !== 'graphql') return true;
     const gql = GqlExecutionContext.create(context);
-    const scope = this.reflector.getAllAndOverride<ScopeArguments | undefined>(SCOPE_KEY, [context.getHandler(), context.getClass()]);
+    const scope = this.scopeOf(context);
     if (!scope) throw new ForbiddenError('This operation declares no access scope, so nobody may call it.');
     const actor = gql.getContext<{ req: { actor?: Actor } }>().req.actor;
     if (!actor) throw new UnauthenticatedError('Sign in first.');

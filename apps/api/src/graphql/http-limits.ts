@@ -78,10 +78,10 @@ export class RateLimiter {
   /** Takes one request from the client's allowance; the seconds to wait when there is none left. */
   take(client: string): { allowed: true } | { allowed: false; retryAfterSeconds: number } {
     const now = this.now();
-    const allowance = this.clients.get(client) ?? { tokens: this.perMinute, at: now };
+    let allowance = this.clients.get(client);
+    if (allowance === undefined) this.remember(client, (allowance = { tokens: this.perMinute, at: now }));
     allowance.tokens = Math.min(this.perMinute, allowance.tokens + (now - allowance.at) * this.perMs);
     allowance.at = now;
-    if (!this.clients.has(client)) this.remember(client, allowance);
     if (allowance.tokens >= 1) {
       allowance.tokens -= 1;
       return { allowed: true };
@@ -109,13 +109,16 @@ export class RateLimiter {
   }
 }
 
-/** Which allowance a request draws on: its token's, when the token is valid, else its address's. */
+/**
+ * Which allowance a request draws on: its token's, when the token is valid, else its address's. The verification is
+ * the request's own (`TokenService.actorOf`), which AuthGuard then reuses rather than doing again.
+ */
 async function clientOf(request: Request, tokens: TokenService): Promise<string> {
   const header = request.headers.authorization;
   const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
   if (match) {
     try {
-      await tokens.verify(match[1]!);
+      await tokens.actorOf(request, match[1]!);
       return `token:${match[1]}`;
     } catch {
       // An invalid token is no identity: it counts against the address.

@@ -12,6 +12,7 @@ import {
   type GraphQLInputType,
   type GraphQLNamedType,
   type GraphQLSchema,
+  isEnumType,
   isInputObjectType,
   isInterfaceType,
   isListType,
@@ -24,7 +25,6 @@ import {
   typeFromAST,
   TypeMetaFieldDef,
   type ValueNode,
-  type VariableDefinitionNode,
 } from 'graphql';
 import type { FieldError } from '#domain/shared';
 
@@ -120,26 +120,43 @@ function forEachArgument(
   if (root) walk(operation.selectionSet, root, null, new Set());
 }
 
-/** What a value (a literal or a variable's value) holds that the register cannot take, by field path. */
-function checkValue(value: unknown, type: GraphQLInputType, report: (inner: Path, message: string) => void, inner: Path = []): void {
+/** Where a value is, from the innermost step out: built as an array only when something there is reported. */
+interface Step {
+  readonly parent: Step | null;
+  readonly key: string | number;
+}
+
+function pathOf(step: Step | null): Path {
+  const path: (string | number)[] = [];
+  for (let at = step; at !== null; at = at.parent) path.push(at.key);
+  return path.reverse();
+}
+
+/**
+ * What a value (a literal or a variable's value) holds that the register cannot take, by field path. Enum values
+ * are not looked at: once validated or coerced they are one of the enum's names, which are GraphQL names.
+ */
+function checkValue(value: unknown, type: GraphQLInputType, report: (inner: Path, message: string) => void, at: Step | null = null): void {
   if (value === null || value === undefined) return;
   const nullable = getNullableType(type) as GraphQLInputType;
   if (isListType(nullable)) {
-    const items = Array.isArray(value) ? value : [value];
-    items.forEach((item, index) => checkValue(item, nullable.ofType, report, Array.isArray(value) ? [...inner, index] : inner));
+    if (!Array.isArray(value)) return checkValue(value, nullable.ofType, report, at);
+    for (let index = 0; index < value.length; index++) checkValue(value[index], nullable.ofType, report, { parent: at, key: index });
   } else if (isInputObjectType(nullable)) {
     if (typeof value !== 'object' || Array.isArray(value)) return;
     const fields = nullable.getFields();
-    for (const [name, item] of Object.entries(value as Record<string, unknown>)) {
+    for (const name of Object.keys(value)) {
       const field = fields[name];
-      if (field) checkValue(item, field.type, report, [...inner, name]);
+      if (field) checkValue((value as Record<string, unknown>)[name], field.type, report, { parent: at, key: name });
     }
+  } else if (isEnumType(nullable)) {
+    return;
   } else if (nullable.name === DATE_TIME) {
     const problem = instantProblem(value);
-    if (problem) report(inner, problem);
+    if (problem) report(pathOf(at), problem);
   } else if (typeof value === 'string') {
     const problem = unstorableTextProblem(value);
-    if (problem) report(inner, problem);
+    if (problem) report(pathOf(at), problem);
   }
 }
 
@@ -191,9 +208,17 @@ function usagesOf(schema: GraphQLSchema, operation: OperationDefinitionNode, fra
   return usages;
 }
 
+/** A variable of the operation with its type and where it is used, worked out once per parsed document. */
+interface VariableInput {
+  readonly name: string;
+  readonly type: GraphQLInputType;
+  readonly required: boolean;
+  readonly usages: readonly Usage[];
+}
+
 interface OperationInputs {
-  readonly usages: Map<string, Usage[]>;
-  readonly definitions: readonly VariableDefinitionNode[];
+  /** The variables whose types the schema knows (graphql-js's validation refuses the others before this plugin runs). */
+  readonly variables: readonly VariableInput[];
   /** What the literals of the document hold (the same for every request with this document). */
   readonly literalProblems: readonly Problem[];
   readonly rootKeys: number;
@@ -233,10 +258,16 @@ export function requestInputPlugin(): ApolloServerPlugin {
       const fragments = new Map(
         document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
       );
-      const definitions = operation.variableDefinitions ?? [];
+      const usages = usagesOf(schema, operation, fragments);
+      const variables: VariableInput[] = [];
+      for (const definition of operation.variableDefinitions ?? []) {
+        const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
+        if (!type) continue;
+        const name = definition.variable.name.value;
+        variables.push({ name, type, required: isNonNullType(type) && !definition.defaultValue, usages: usages.get(name) ?? [] });
+      }
       inputs = {
-        usages: usagesOf(schema, operation, fragments),
-        definitions,
+        variables,
         literalProblems: literalProblemsOf(schema, operation, fragments),
         rootKeys: new Set(operation.selectionSet.selections.map((s) => (s.kind === Kind.FIELD ? (s.alias ?? s.name).value : '…'))).size,
       };
@@ -252,16 +283,12 @@ export function requestInputPlugin(): ApolloServerPlugin {
           const inputs = inputsOf(schema, document, operation);
           const variables = (request.variables ?? {}) as Record<string, unknown>;
           const problems: Problem[] = [...inputs.literalProblems];
-          for (const definition of inputs.definitions) {
-            const name = definition.variable.name.value;
-            const type = typeFromAST(schema, definition.type) as GraphQLInputType | undefined;
-            if (!type) continue;
-            const usages = inputs.usages.get(name) ?? [];
+          for (const { name, type, required, usages } of inputs.variables) {
             const report = (inner: Path, message: string) => {
               for (const usage of usages) problems.push({ rootKey: usage.rootKey, field: fieldOf(usage, inner), message });
             };
             if (!(name in variables)) {
-              if (isNonNullType(type) && !definition.defaultValue) report([], `was not given (variable $${name} of type ${String(type)} is required).`);
+              if (required) report([], `was not given (variable $${name} of type ${String(type)} is required).`);
               continue;
             }
             let fits = true;

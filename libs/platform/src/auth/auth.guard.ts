@@ -17,8 +17,12 @@ export const Public = () => SetMetadata(PUBLIC_KEY, true);
 interface RequestWithActor {
   headers: Record<string, string | string[] | undefined>;
   actor?: Actor;
-  /** The token `actor` was verified from: every top-level field of one request shares the verification. */
-  verifiedToken?: string;
+}
+
+/** What a handler's decorators say about access; fixed once the application is built. */
+interface AccessRule {
+  readonly isPublic: boolean;
+  readonly roles: readonly Role[] | undefined;
 }
 
 function requestOf(context: ExecutionContext): RequestWithActor {
@@ -40,20 +44,38 @@ export class AuthGuard implements CanActivate {
     private readonly tokens: TokenService,
   ) {}
 
+  /** Each handler's rule, by class and handler: the metadata never changes, and reading it is most of this guard's work. */
+  private readonly rules = new WeakMap<object, WeakMap<object, AccessRule>>();
+
+  private ruleOf(context: ExecutionContext): AccessRule {
+    const handler = context.getHandler();
+    const owner = context.getClass();
+    let byHandler = this.rules.get(owner);
+    if (!byHandler) this.rules.set(owner, (byHandler = new WeakMap()));
+    let rule = byHandler.get(handler);
+    if (!rule) {
+      const targets = [handler, owner];
+      rule = {
+        isPublic: this.reflector.getAllAndOverride<boolean | undefined>(PUBLIC_KEY, targets) === true,
+        roles: this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets),
+      };
+      byHandler.set(handler, rule);
+    }
+    return rule;
+  }
+
   async canActivate(context: ExecutionContext): Promise<boolean> {
-    const targets = [context.getHandler(), context.getClass()];
-    if (this.reflector.getAllAndOverride<boolean>(PUBLIC_KEY, targets)) return true;
-    const roles = this.reflector.getAllAndOverride<Role[] | undefined>(ROLES_KEY, targets);
+    const { isPublic, roles } = this.ruleOf(context);
+    if (isPublic) return true;
     const request = requestOf(context);
     const header = request.headers.authorization;
     const value = Array.isArray(header) ? header[0] : header;
     if (!value) throw new UnauthenticatedError('Sign in: send "Authorization: Bearer <token>".');
     const match = /^Bearer\s+(\S+)$/i.exec(value);
     if (!match) throw new UnauthenticatedError('The Authorization header must be "Bearer <token>".');
-    const token = match[1]!;
-    const actor = request.verifiedToken === token && request.actor ? request.actor : await this.tokens.verify(token);
+    // Verified once per request: the rate limiter has usually asked already, and every top-level field asks again.
+    const actor = await this.tokens.actorOf(request, match[1]!);
     request.actor = actor;
-    request.verifiedToken = token;
     if (!roles || roles.length === 0) {
       throw new ForbiddenError('This operation has no access rule, so nobody may call it.');
     }

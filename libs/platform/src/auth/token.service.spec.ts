@@ -18,6 +18,26 @@ describe('TokenService', () => {
     expect(Object.isFrozen(first)).toBe(true);
   });
 
+  it('verifies a token once per request: later calls for the request share the answer, refusals included', async () => {
+    const tokens = new TokenService(settings);
+    const token = await tokens.issue({ userId: 'admin-1', role: 'ADMIN', associationId: 'assoc', ttlSeconds: 600 });
+    const other = await tokens.issue({ userId: 'auditor-1', role: 'AUDITOR', ttlSeconds: 600 });
+    const verify = jest.spyOn(tokens, 'verify');
+    const request = {};
+    const [first, second] = await Promise.all([tokens.actorOf(request, token), tokens.actorOf(request, token)]);
+    expect(second).toBe(first);
+    expect(verify).toHaveBeenCalledTimes(1);
+    // Another request, or another token on the same request, is verified on its own.
+    await tokens.actorOf({}, token);
+    expect(verify).toHaveBeenCalledTimes(2);
+    await expect(tokens.actorOf(request, other)).resolves.toMatchObject({ role: 'AUDITOR' });
+    expect(verify).toHaveBeenCalledTimes(3);
+    const refused = {};
+    await expect(tokens.actorOf(refused, `${token}x`)).rejects.toThrow('The token is not valid for this register.');
+    await expect(tokens.actorOf(refused, `${token}x`)).rejects.toThrow('The token is not valid for this register.');
+    expect(verify).toHaveBeenCalledTimes(4);
+  });
+
   it('refuses a remembered token once it has expired', async () => {
     jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'queueMicrotask'], now: new Date('2026-03-01T08:00:00Z') });
     const tokens = new TokenService(settings);

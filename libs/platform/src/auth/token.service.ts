@@ -39,6 +39,12 @@ export class TokenService {
    */
   private readonly verified = new Map<string, Verified>();
 
+  /**
+   * The verification of each request's token, by the request object: the rate limiter, AuthGuard and every
+   * top-level field of one request share one answer (a refusal included) instead of looking the token up again.
+   */
+  private readonly byRequest = new WeakMap<object, { readonly token: string; readonly actor: Promise<Actor> }>();
+
   constructor(private readonly settings: TokenSettings) {
     this.key = new TextEncoder().encode(settings.secret);
   }
@@ -57,6 +63,17 @@ export class TokenService {
       .setIssuedAt()
       .setExpirationTime(Math.floor(Date.now() / 1000) + request.ttlSeconds)
       .sign(this.key);
+  }
+
+  /** `verify` once per request: a later call for the same request and token gets the first call's answer. */
+  actorOf(request: object, token: string): Promise<Actor> {
+    const known = this.byRequest.get(request);
+    if (known !== undefined && known.token === token) return known.actor;
+    const actor = this.verify(token);
+    // Whoever asks first may drop a refusal (the limiter counts the address instead); later callers still get it.
+    actor.catch(() => undefined);
+    this.byRequest.set(request, { token, actor });
+    return actor;
   }
 
   /** The actor a token speaks for; UnauthenticatedError when it is missing, forged, expired or malformed. */
