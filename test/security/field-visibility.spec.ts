@@ -1,9 +1,11 @@
 /*
- * The field layer of ADR 0014 over real HTTP: for every person and staff field of the schema, and for the redacted
- * event payloads of the histories, what each caller of the matrix gets — the value, null, or FORBIDDEN where the
- * operation itself refuses (layers 1 and 2). The scene: association A with member firms F and G, a credit cycle of A
- * that F and G applied to (F's grade overridden, in notice, objected to; G's override awaiting approval), F's dues
- * for the year (a payment, an approved and partly revoked waiver, a rejected one), and association B.
+ * The field layer of ADR 0014 over real HTTP: for every personal and staff field of the schema, the legal
+ * representative (public), and the redacted event payloads of the histories, what each caller of the matrix gets —
+ * the value, null, or FORBIDDEN where the operation itself refuses (layers 1 and 2). The scene: association A with
+ * member firms F and G, a credit cycle of A that F and G applied to (F's grade overridden, in notice, objected to;
+ * G's override awaiting approval), F's dues for the year (a payment, an approved and partly revoked waiver, a
+ * rejected one), and association B. Personal data is stored sealed (ADR 0016): every answer is scanned for the
+ * envelope, which no caller may ever receive.
  */
 import { readFile } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it, jest } from '@jest/globals';
@@ -11,11 +13,11 @@ import { NestFactory } from '@nestjs/core';
 import { GraphQLSchemaBuilderModule, GraphQLSchemaFactory } from '@nestjs/graphql';
 import { type GraphQLObjectType, type GraphQLSchema, isObjectType } from 'graphql';
 import { RESOLVERS } from '#api';
-import { type Actor, withCheckCharacter } from '#domain/shared';
-import { EVENT_FIELD_CLASSES, type FieldClass, isRelated, restrictedPaths, visibilityOf } from '#domain/visibility';
+import { type Actor, isSealed, withCheckCharacter } from '#domain/shared';
+import { classesToDecide, EVENT_FIELD_CLASSES, type FieldClass, isRelated, type RecordOwner, redactData, restrictedPaths, visibilityOf } from '#domain/visibility';
 import { FixedClock } from '#platform';
-import { GraphQLClient } from '#testing';
-import { FIELD_CLASS_EXTENSION, REDACTED_AS_EXTENSION } from '../../apps/api/src/graphql/field-visibility.js';
+import { GraphQLClient, type GraphQLResponse } from '#testing';
+import { FIELD_CLASS_EXTENSION, FieldVisibility, REDACTED_AS_EXTENSION } from '../../apps/api/src/graphql/field-visibility.js';
 import { startTestService, type TestService } from '../support/service.js';
 
 const NOW = '2026-03-02T02:00:00.000Z';
@@ -52,7 +54,8 @@ function cells(value: unknown, sees: readonly Caller[], refused: readonly Caller
 const ONLY_A_AND_FIRM: readonly Caller[] = ['ADMIN other', 'EXPERT', 'TENDER', 'MEMBER other'];
 const ONLY_A: readonly Caller[] = [...ONLY_A_AND_FIRM, 'MEMBER own'];
 const STAFF: readonly Caller[] = ['ADMIN own', 'AUDITOR'];
-const PERSON: readonly Caller[] = ['ADMIN own', 'AUDITOR', 'MEMBER own'];
+/** Personal fields of a firm's record, among the callers that reach it: its association's admin, the auditor, the firm. */
+const PERSONAL: readonly Caller[] = ['ADMIN own', 'AUDITOR', 'MEMBER own'];
 
 interface Row<T = never> {
   readonly field: string;
@@ -77,7 +80,8 @@ const ROWS: Row<unknown>[] = [
     query: `{ enterprise(code: "${F}") { legalRepresentative } }`,
     firm: F,
     pick: (d) => d.enterprise.legalRepresentative,
-    expected: cells('王五', PERSON, ['MEMBER other']),
+    // Public, as the business licence publishes it: every caller that may read the firm at all.
+    expected: cells('王五', CALLERS, ['MEMBER other']),
   }),
   row<{ enterprise: { registeredBy: string | null } }>({
     field: 'Enterprise.registeredBy',
@@ -99,19 +103,14 @@ const ROWS: Row<unknown>[] = [
     ),
   }),
   row<{ enterpriseHistory: Edges<{ type: string; data: { legalRepresentative?: string; name?: string; reason?: string; changes?: { legalRepresentative?: string } } }> }>({
-    field: 'AuditEvent.data legalRepresentative (enterpriseHistory)',
+    field: 'AuditEvent.data legalRepresentative, public (enterpriseHistory)',
     query: `{ enterpriseHistory(code: "${F}") { edges { node { type data } } } }`,
     firm: F,
     pick: (d) =>
       d.enterpriseHistory.edges.map(({ node: { type, data } }) =>
         type === 'EnterpriseRegistered' ? [type, data.legalRepresentative, data.name] : [type, data.changes?.legalRepresentative, data.reason],
       ),
-    expected: cells(
-      [['EnterpriseRegistered', '张三', '武汉第一建设有限公司'], ['EnterpriseProfileUpdated', '王五', '法定代表人变更']],
-      PERSON,
-      ['MEMBER other'],
-      [['EnterpriseRegistered', null, '武汉第一建设有限公司'], ['EnterpriseProfileUpdated', null, '法定代表人变更']],
-    ),
+    expected: cells([['EnterpriseRegistered', '张三', '武汉第一建设有限公司'], ['EnterpriseProfileUpdated', '王五', '法定代表人变更']], CALLERS, ['MEMBER other']),
   }),
   row<{ association: { waiverApprovers: string[] | null; name: string } }>({
     field: 'Association.waiverApprovers',
@@ -183,7 +182,7 @@ const ROWS: Row<unknown>[] = [
     query: `{ creditApplication(associationId: "${A}", cycleId: "${CYCLE}", subjectId: "${F}") { objections } }`,
     firm: F,
     pick: (d) => d.creditApplication.objections.map((o) => [o.objectionId, o.objector, o.grounds]),
-    expected: cells([['obj-1', OBJECTOR, '得分依据不足']], PERSON, ONLY_A_AND_FIRM, [['obj-1', null, '得分依据不足']]),
+    expected: cells([['obj-1', OBJECTOR, '得分依据不足']], PERSONAL, ONLY_A_AND_FIRM, [['obj-1', null, '得分依据不足']]),
   }),
   row<{ creditApplication: { overridePending: { requestedBy: string | null; toGrade: string } } }>({
     field: 'CreditApplicationView.overridePending requestedBy',
@@ -253,18 +252,29 @@ async function builtSchema(): Promise<GraphQLSchema> {
 }
 
 /** Names of output fields that hold a person's data or a user id; each must be declared (or be listed below as not one). */
-const PERSON_OR_STAFF_NAME = /^(legalRepresentative|objector|userId|scorerId|waiverApprovers|[a-z]+By)$/;
-const NOT_A_PERSON: Record<string, string> = {
+const PERSON_OR_STAFF_NAME = /^(legalRepresentative|objector|phone|address|identityCard\w*|userId|scorerId|waiverApprovers|[a-z]+By)$/;
+const NOT_RESTRICTED: Record<string, string> = {
   'CreditRatingView.changedBy': 'the event type that set the rating state',
   'CreditRulebookView.pinnedBy': 'the cycles that use the rulebook version',
+  'Enterprise.legalRepresentative': 'public, as the business licence publishes it',
 };
 
-/** A record of association A about firm F, which A and B hold (an unended membership each); C holds nothing of it. */
-const CLASS_OWNER = { associationId: A, firm: F };
+/**
+ * The records the classes table is about: one of association A about firm F, which A and B hold (an unended
+ * membership each), and one of person P, registered by A, whose credit application B holds; C holds neither.
+ */
+const CLASS_PERSON = 'PSN0000000000000001';
+const CLASS_RECORDS: readonly { readonly label: string; readonly classes: readonly FieldClass[]; readonly owner: RecordOwner }[] = [
+  { label: '', classes: ['public'], owner: { associationId: A, firm: F } },
+  { label: ", of a firm's record", classes: ['personal'], owner: { associationId: A, firm: F } },
+  { label: ", of a person's record", classes: ['personal'], owner: { associationId: A, person: CLASS_PERSON } },
+  { label: '', classes: ['sensitive', 'staff'], owner: { associationId: A, firm: F } },
+];
 const CLASS_TIES = { memberships: [{ associationId: A, status: 'ACTIVE' }, { associationId: B, status: 'PENDING' }], creditApplicants: [] };
+const CLASS_PERSON_TIES: ReadonlySet<string> = new Set([A, B]);
 const CLASS_CALLERS: readonly (readonly [string, Actor])[] = [
   ['ADMIN of A', { userId: 'a', role: 'ADMIN', associationId: A }],
-  ['ADMIN of B (related to F)', { userId: 'b', role: 'ADMIN', associationId: B }],
+  ['ADMIN of B (related)', { userId: 'b', role: 'ADMIN', associationId: B }],
   ['ADMIN of C', { userId: 'c', role: 'ADMIN', associationId: 'changsha-cia' }],
   ['EXPERT', { userId: 'e', role: 'EXPERT' }],
   ['AUDITOR', { userId: 'u', role: 'AUDITOR' }],
@@ -273,9 +283,14 @@ const CLASS_CALLERS: readonly (readonly [string, Actor])[] = [
   ['MEMBER G', { userId: 'g', role: 'MEMBER', associationId: A, enterpriseCode: G }],
 ];
 /** One cell of the classes table, from the field layer's own decision. */
-function seesClass(actor: Actor, fieldClass: FieldClass): string {
-  const visibility = visibilityOf(actor, fieldClass, CLASS_OWNER);
-  const sees = typeof visibility === 'string' ? visibility === 'visible' : 'ifRelated' in visibility && isRelated(CLASS_TIES, visibility.ifRelated.associationId);
+function seesClass(actor: Actor, fieldClass: FieldClass, owner: RecordOwner): string {
+  const visibility = visibilityOf(actor, fieldClass, owner);
+  const sees =
+    typeof visibility === 'string'
+      ? visibility === 'visible'
+      : 'ifRelated' in visibility
+        ? isRelated(CLASS_TIES, visibility.ifRelated.associationId)
+        : CLASS_PERSON_TIES.has(visibility.ifRelatedToPerson.associationId);
   return sees ? 'value' : 'null';
 }
 
@@ -303,7 +318,9 @@ function renderFieldTables(schema: GraphQLSchema): string[] {
   return [
     `| Class | ${CLASS_CALLERS.map(([name]) => name).join(' | ')} |`,
     `| --- |${CLASS_CALLERS.map(() => ' --- |').join('')}`,
-    ...(['public', 'personal', 'sensitive', 'staff'] as const).map((fieldClass) => `| ${fieldClass} | ${CLASS_CALLERS.map(([, actor]) => seesClass(actor, fieldClass)).join(' | ')} |`),
+    ...CLASS_RECORDS.flatMap(({ label, classes, owner }) =>
+      classes.map((fieldClass) => `| ${fieldClass}${label} | ${CLASS_CALLERS.map(([, actor]) => seesClass(actor, fieldClass, owner)).join(' | ')} |`),
+    ),
     '| Field | Class | Who sees it |',
     '| --- | --- | --- |',
     ...restricted,
@@ -314,6 +331,37 @@ function renderFieldTables(schema: GraphQLSchema): string[] {
     '| --- | --- | --- | --- |',
     ...events,
   ];
+}
+
+/** The keys of a sealed value's envelope (`SealedValue`), and its cipher's name. */
+const ENVELOPE_KEYS: ReadonlySet<string> = new Set(['sealed', 'iv', 'tag']);
+const CIPHER = 'aes-256-gcm';
+/** Where in a value an envelope shows: a key of one, or its cipher's name in a text. */
+function envelopeTraces(value: unknown, path = '$'): string[] {
+  if (typeof value === 'string') return value.includes(CIPHER) ? [path] : [];
+  if (value === null || typeof value !== 'object') return [];
+  if (Array.isArray(value)) return value.flatMap((element: unknown, i) => envelopeTraces(element, `${path}[${i}]`));
+  return Object.entries(value).flatMap(([key, v]) => [...(ENVELOPE_KEYS.has(key) ? [`${path}.${key}`] : []), ...envelopeTraces(v, `${path}.${key}`)]);
+}
+interface ScannedAnswer {
+  readonly query: string;
+  readonly traces: readonly string[];
+}
+/** A client that keeps, for every answer it receives (data and errors), where an envelope showed in it. */
+class ScanningClient extends GraphQLClient {
+  constructor(
+    baseUrl: string,
+    token: string,
+    private readonly scanned: ScannedAnswer[],
+  ) {
+    super(baseUrl, token);
+  }
+
+  override async request<T = Record<string, unknown>>(query: string, variables: Record<string, unknown> = {}): Promise<GraphQLResponse<T>> {
+    const response = await super.request<T>(query, variables);
+    this.scanned.push({ query, traces: envelopeTraces(response) });
+    return response;
+  }
 }
 
 /** Mutations whose input type is not named after them. */
@@ -330,9 +378,11 @@ describe('personal data and staff identities by role, association and firm (ADR 
   let memberOf: Record<string, GraphQLClient>;
   let adminOfA: GraphQLClient;
   let adminOfB: GraphQLClient;
+  /** Every answer any caller of this spec received, mutations included. */
+  const scanned: ScannedAnswer[] = [];
 
-  const client = (role: Parameters<TestService['token']>[0], claims: Parameters<TestService['token']>[1]) =>
-    service.token(role, claims).then((token) => new GraphQLClient(service.url, token));
+  const client = (role: Parameters<TestService['token']>[0], claims: Parameters<TestService['token']>[1]): Promise<GraphQLClient> =>
+    service.token(role, claims).then((token) => new ScanningClient(service.url, token, scanned));
   const mutate = async (as: GraphQLClient, name: string, input: Record<string, unknown>) => {
     const type = INPUT_TYPES[name] ?? `${name[0]!.toUpperCase()}${name.slice(1)}Input`;
     const result = await as.request(`mutation ($input: ${type}!) { ${name}(input: $input) { __typename } }`, { input });
@@ -475,25 +525,65 @@ describe('personal data and staff identities by role, association and firm (ADR 
     expect(history.creditHistory.map((s) => s.hash)).toEqual(auditor.creditHistory.map((s) => s.hash));
   });
 
-  it('shows a person field to an admin whose association is related to the firm, by a membership not ended or a credit application, and to no other', async () => {
+  it('shows the legal representative, public, to every caller that lists firms, whoever holds the firm', async () => {
     const query = `{ enterprises(filter: { region: "420106" }, first: 200) { edges { node { code legalRepresentative } } } }`;
     const seen = async (as: GraphQLClient) =>
       Object.fromEntries((await as.ok<{ enterprises: { edges: { node: { code: string; legalRepresentative: string | null } }[] } }>(query)).enterprises.edges.map((e) => [e.node.code, e.node.legalRepresentative]));
-    // F and G are A's members, L applied for A's credit rating, K applied to B; U is held by nobody, so only the auditor sees it.
-    expect(await seen(adminOfA)).toEqual({ [F]: '王五', [G]: '李四', [K]: null, [L]: '周八', [U]: null });
-    expect(await seen(adminOfB)).toEqual({ [F]: null, [G]: null, [K]: '孙七', [L]: null, [U]: null });
-    expect(await seen(callers.AUDITOR)).toEqual({ [F]: '王五', [G]: '李四', [K]: '孙七', [L]: '周八', [U]: '吴九' });
-    expect(await seen(callers.EXPERT)).toEqual({ [F]: null, [G]: null, [K]: null, [L]: null, [U]: null });
-    // A membership that ended relates nothing: once B rejects K's application, B's admin no longer sees its person.
-    await mutate(adminOfB, 'rejectMembershipApplication', { associationId: B, enterpriseCode: K, reason: '材料不全' });
-    expect((await seen(adminOfB))[K]).toBeNull();
+    // F and G are A's members, L applied for A's credit rating, K applied to B, U is held by nobody: none of it matters.
+    const published = { [F]: '王五', [G]: '李四', [K]: '孙七', [L]: '周八', [U]: '吴九' };
+    for (const caller of ['ADMIN own', 'ADMIN other', 'EXPERT', 'AUDITOR', 'TENDER'] as const) expect([caller, await seen(callers[caller])]).toEqual([caller, published]);
     // The staff field of a firm nobody holds is still its registering association's: B registered U.
     const registered = `{ enterprise(code: "${U}") { registeredBy legalRepresentative } }`;
-    expect((await adminOfB.ok<{ enterprise: unknown }>(registered)).enterprise).toEqual({ registeredBy: 'yueyang-secretariat', legalRepresentative: null });
-    expect((await adminOfA.ok<{ enterprise: unknown }>(registered)).enterprise).toEqual({ registeredBy: null, legalRepresentative: null });
+    expect((await adminOfB.ok<{ enterprise: unknown }>(registered)).enterprise).toEqual({ registeredBy: 'yueyang-secretariat', legalRepresentative: '吴九' });
+    expect((await adminOfA.ok<{ enterprise: unknown }>(registered)).enterprise).toEqual({ registeredBy: null, legalRepresentative: '吴九' });
   });
 
-  it('decides a list of 200 firms in one statement per register, not one per firm', async () => {
+  it("opens F's objector for an admin of an association related to F (a membership not ended) and for no unrelated one, as the service's field layer decides the objections field", async () => {
+    const fieldVisibility = service.service.host.get(FieldVisibility);
+    const { rows } = await service.pool.query<{ objections: Record<string, unknown> }>(
+      'SELECT objections FROM credit_application WHERE association_id = $1 AND cycle_id = $2 AND subject_id = $3',
+      [A, CYCLE, F],
+    );
+    // The read model holds the objection as the event does: the objector sealed, never in plain.
+    const objections = Object.values(rows[0]!.objections);
+    expect(objections.map((o) => isSealed((o as { objector: unknown }).objector))).toEqual([true]);
+    expect(JSON.stringify(objections)).not.toContain(OBJECTOR);
+    // What CreditApplicationView.objections answers each caller: redacted for its owner (A's record about F), then opened.
+    const classes = EVENT_FIELD_CLASSES.CreditObjectionFiled;
+    const objectorsFor = async (actor: Actor) => {
+      const access = fieldVisibility.forRequest({ actor });
+      const shown = await Promise.all(
+        objections.map(async (o) =>
+          access.openPayload(redactData(o, classes, await access.visibleClasses(classesToDecide(o, classes), () => ({ associationId: A, firm: F }))), classes),
+        ),
+      );
+      return shown.map((o) => (o as { objector: unknown }).objector);
+    };
+    const adminOf = (associationId: string): Actor => ({ userId: `${associationId}-secretariat`, role: 'ADMIN', associationId });
+    const C = 'changsha-cia';
+    const seen = async () =>
+      Object.fromEntries(
+        await Promise.all(
+          ([[A, adminOf(A)], [B, adminOf(B)], [C, adminOf(C)], ['AUDITOR', { userId: 'audit-office', role: 'AUDITOR' }], ['EXPERT', { userId: EXPERT, role: 'EXPERT' }]] as const).map(
+            async ([name, actor]) => [name, await objectorsFor(actor)] as const,
+          ),
+        ),
+      );
+    expect(await seen()).toEqual({ [A]: [OBJECTOR], [B]: [null], [C]: [null], AUDITOR: [OBJECTOR], EXPERT: [null] });
+    // B applies for F's membership: B is related to F, so its admin sees F's personal fields; C still does not.
+    await mutate(adminOfB, 'applyForMembership', { associationId: B, enterpriseCode: F, appliedOn: '2026-02-20' });
+    await service.settled();
+    expect(await seen()).toEqual({ [A]: [OBJECTOR], [B]: [OBJECTOR], [C]: [null], AUDITOR: [OBJECTOR], EXPERT: [null] });
+    // Over HTTP B still reaches none of A's records of F: the scope refuses before any field is decided.
+    expect((await adminOfB.request(`{ creditApplication(associationId: "${A}", cycleId: "${CYCLE}", subjectId: "${F}") { objections } }`)).errors?.[0]?.extensions?.code).toBe(FORBIDDEN);
+    expect((await adminOfB.ok<{ creditHistory: unknown[] }>(HISTORY)).creditHistory).toEqual([]);
+    // A membership that ended relates nothing: once B rejects the application, its admin no longer sees the objector.
+    await mutate(adminOfB, 'rejectMembershipApplication', { associationId: B, enterpriseCode: F, reason: '材料不全' });
+    await service.settled();
+    expect(await seen()).toEqual({ [A]: [OBJECTOR], [B]: [null], [C]: [null], AUDITOR: [OBJECTOR], EXPERT: [null] });
+  });
+
+  it('decides a list of 200 firms in one statement on the audit trail and none on the registers for the public legal representative; their ties in one statement per register', async () => {
     const codes = Array.from({ length: 195 }, (_, i) => firmCode(100 + i));
     for (let i = 0; i < codes.length; i += 15) {
       await Promise.all(codes.slice(i, i + 15).map((code, j) => registerFirm(adminOfB, code, `批量建设有限公司${String(i + j).padStart(3, '0')}`)));
@@ -501,6 +591,15 @@ describe('personal data and staff identities by role, association and firm (ADR 
     await service.settled();
     const dataSource = service.service.runtime.dataSource;
     const statements = jest.spyOn(dataSource, 'query');
+    const counted = () => {
+      const sql = statements.mock.calls.map(([text]) => String(text));
+      statements.mockClear();
+      return {
+        memberships: sql.filter((s) => /FROM membership\s+WHERE enterprise_code = ANY/.test(s)).length,
+        creditApplications: sql.filter((s) => /FROM credit_application WHERE subject_id = ANY/.test(s)).length,
+        firstRecorders: sql.filter((s) => /FROM audit_event WHERE stream_id = ANY\(\$1\) AND revision = 0/.test(s)).length,
+      };
+    };
     try {
       const listed = await adminOfA.ok<{ enterprises: { edges: { node: { code: string; legalRepresentative: string | null; registeredBy: string | null } }[] } }>(
         `{ enterprises(filter: { region: "420106" }, first: 200) { edges { node { code legalRepresentative registeredBy } } } }`,
@@ -508,13 +607,15 @@ describe('personal data and staff identities by role, association and firm (ADR 
       expect(listed.enterprises.edges).toHaveLength(200);
       const of = (code: string) => listed.enterprises.edges.find((e) => e.node.code === code)?.node;
       expect(of(F)).toEqual({ code: F, legalRepresentative: '王五', registeredBy: SECRETARIAT });
-      expect(of(codes[0]!)).toEqual({ code: codes[0], legalRepresentative: null, registeredBy: null });
-      const sql = statements.mock.calls.map(([text]) => String(text));
-      expect({
-        memberships: sql.filter((s) => /FROM membership\s+WHERE enterprise_code = ANY/.test(s)).length,
-        creditApplications: sql.filter((s) => /FROM credit_application WHERE subject_id = ANY/.test(s)).length,
-        firstRecorders: sql.filter((s) => /FROM audit_event WHERE stream_id = ANY\(\$1\) AND revision = 0/.test(s)).length,
-      }).toEqual({ memberships: 1, creditApplications: 1, firstRecorders: 1 });
+      expect(of(codes[0]!)).toEqual({ code: codes[0], legalRepresentative: '张三', registeredBy: null });
+      expect(counted()).toEqual({ memberships: 0, creditApplications: 0, firstRecorders: 1 });
+      // A personal field of 200 firms' records of another association, decided for A's admin in one request: the ties of
+      // every firm in one statement per register (A holds F and G, and L by its credit application; the rest nobody).
+      const access = service.service.host.get(FieldVisibility).forRequest({ actor: { userId: SECRETARIAT, role: 'ADMIN', associationId: A } });
+      const firms = [F, G, K, L, U, ...codes];
+      const sees = await Promise.all(firms.map((firm) => access.maySee('personal', () => ({ associationId: B, firm }))));
+      expect(firms.filter((_, i) => sees[i])).toEqual([F, G, L]);
+      expect(counted()).toEqual({ memberships: 1, creditApplications: 1, firstRecorders: 0 });
     } finally {
       statements.mockRestore();
     }
@@ -527,13 +628,27 @@ describe('personal data and staff identities by role, association and firm (ADR 
       .filter((type) => type !== schema.getQueryType() && type !== schema.getMutationType())
       .flatMap((type) => Object.values(type.getFields()).map((field) => ({ name: `${type.name}.${field.name}`, field })));
     const undeclared = outputFields
-      .filter(({ name, field }) => PERSON_OR_STAFF_NAME.test(field.name) && field.extensions[FIELD_CLASS_EXTENSION] === undefined && !(name in NOT_A_PERSON))
+      .filter(({ name, field }) => PERSON_OR_STAFF_NAME.test(field.name) && field.extensions[FIELD_CLASS_EXTENSION] === undefined && !(name in NOT_RESTRICTED))
       .map(({ name }) => name);
     expect(undeclared).toEqual([]);
     // The exceptions name fields that exist, so a renamed one cannot leave a stale exception behind.
-    expect(Object.keys(NOT_A_PERSON).filter((name) => !outputFields.some((f) => f.name === name))).toEqual([]);
+    expect(Object.keys(NOT_RESTRICTED).filter((name) => !outputFields.some((f) => f.name === name))).toEqual([]);
     const doc = await readFile(new URL('../../docs/security.md', import.meta.url), 'utf8');
     const section = /^## Field visibility\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(doc)?.[1] ?? '';
     expect(section.split('\n').filter((line) => line.startsWith('|'))).toEqual(renderFieldTables(schema));
+  });
+
+  it('never answers a sealed envelope: no answer of this spec holds a key sealed, iv or tag, or the cipher name', async () => {
+    // The scan finds an envelope where there is one: the read model stores F's objector sealed.
+    const { rows } = await service.pool.query<{ objections: unknown }>('SELECT objections FROM credit_application WHERE association_id = $1 AND subject_id = $2', [A, F]);
+    expect(envelopeTraces(rows[0]!.objections)).toEqual(expect.arrayContaining(['$.obj-1.objector.sealed', '$.obj-1.objector.iv', '$.obj-1.objector.tag']));
+    // The answers include the objector opened for A's admin, the auditor and the firm, and null for everyone else.
+    const about = (text: string) => scanned.filter((a) => a.query.includes(text)).length;
+    expect({ objections: about('objections'), histories: about('creditHistory'), mutations: about('mutation') > 50 }).toEqual({
+      objections: CALLERS.length + 1,
+      histories: CALLERS.length + 3,
+      mutations: true,
+    });
+    expect(scanned.filter((a) => a.traces.length > 0)).toEqual([]);
   });
 });
