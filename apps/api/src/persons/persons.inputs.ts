@@ -68,8 +68,13 @@ export class CorrectPersonDetailsInput extends PersonCommandInput {
   address?: string | null;
 }
 
-@InputType({ description: 'An erasure request (PIPL Art. 47): its grounds, who asked (by kind) and the decision cited. The request id is the command id.' })
+@InputType({ description: 'An erasure request (PIPL Art. 47): its grounds, who asked (by kind) and the decision cited.' })
 export class RequestPersonErasureInput extends PersonCommandInput {
+  @Field(() => String, { nullable: true, description: 'Names the request (used once per person); default: the command id.' })
+  @IsOptional()
+  @Matches(ERASURE_REQUEST_ID, { message: 'must be 1 to 64 letters, digits or hyphens.' })
+  requestId?: string | null;
+
   @Field(() => ErasureLegalBasisEnum)
   @IsIn(ERASURE_LEGAL_BASES)
   legalBasis: ErasureLegalBasis;

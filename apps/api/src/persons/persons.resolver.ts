@@ -132,14 +132,15 @@ export class PersonsResolver {
   async requestPersonErasure(@Args('input') input: RequestPersonErasureInput, @CurrentActor() actor: Actor): Promise<PersonCommandPayload> {
     const { commandId, decision, ...fields } = input;
     const id = commandId ?? randomUUID();
+    const requestId = fields.requestId ?? id;
     const result = await this.commandBus.execute(
       new ActOnPersonCommand(
-        { type: 'RequestPersonErasure', associationId: fields.associationId, personId: fields.personId, requestId: id, legalBasis: fields.legalBasis, requester: fields.requester, decision: decisionOf(decision) },
+        { type: 'RequestPersonErasure', associationId: fields.associationId, personId: fields.personId, requestId, legalBasis: fields.legalBasis, requester: fields.requester, decision: decisionOf(decision) },
         actor,
         id,
       ),
     );
-    return this.payload(result, fields.personId, id);
+    return this.payload(result, fields.personId, requestId);
   }
 
   @Mutation(() => PersonCommandPayload, {
