@@ -173,7 +173,7 @@ describe('a credit cycle from rulebook to expiry over GraphQL', () => {
     expect(b.application).toMatchObject({ ratingGrade: 'AA', ratingStatus: 'ACTIVE' });
   });
 
-  it('suspends on wage arrears and revokes on bribery, and shortens disclosure no further than 3 months', async () => {
+  it('suspends on wage arrears and revokes on bribery, and shortens disclosure no further than 6 months', async () => {
     clock.set('2023-02-01T02:00:00.000Z');
     const conduct = (subjectId: string, recordId: string, code: string) =>
       admin.ok<{ recordCreditConduct: { changedRatings: { subjectId: string; ratingStatus: string }[] } }>(
@@ -203,12 +203,14 @@ describe('a credit cycle from rulebook to expiry over GraphQL', () => {
     expect(reinstated.application).toMatchObject({ ratingStatus: 'ACTIVE', ratingGrade: 'AAA' });
     expect(ruleOf(await run(admin, 'reinstateCreditRating', 'ReinstateCreditRatingInput', { ...key(B), reason: 'x', decision: committee }))).toBe('CREDIT_RATING_NOT_SUSPENDED');
     const shorten = `mutation ($input: ShortenCreditConductDisclosureInput!) { shortenCreditConductDisclosure(input: $input) { conductRecord { disclosureMonths disclosureUntil } } }`;
-    const tooShort = await admin.request(shorten, { input: { associationId: ASSOC, subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 2, rectificationEvidence: '已足额支付工资的凭证' } });
-    expect(tooShort.errors?.[0]?.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'CREDIT_DISCLOSURE_BELOW_MINIMUM' });
+    for (const months of [3, 5]) {
+      const tooShort = await admin.request(shorten, { input: { associationId: ASSOC, subjectId: A, recordId: 'hr-2023-4', disclosureMonths: months, rectificationEvidence: '已足额支付工资的凭证' } });
+      expect(tooShort.errors?.[0]?.extensions).toMatchObject({ code: 'RULE_VIOLATION', rule: 'CREDIT_DISCLOSURE_BELOW_MINIMUM' });
+    }
     const shortened = await admin.ok<{ shortenCreditConductDisclosure: { conductRecord: { disclosureMonths: number; disclosureUntil: string } } }>(shorten, {
-      input: { associationId: ASSOC, subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 3, rectificationEvidence: '已足额支付工资的凭证' },
+      input: { associationId: ASSOC, subjectId: A, recordId: 'hr-2023-4', disclosureMonths: 6, rectificationEvidence: '已足额支付工资的凭证' },
     });
-    expect(shortened.shortenCreditConductDisclosure.conductRecord).toEqual({ disclosureMonths: 3, disclosureUntil: '2023-04-20' });
+    expect(shortened.shortenCreditConductDisclosure.conductRecord).toEqual({ disclosureMonths: 6, disclosureUntil: '2023-07-20' });
   });
 
   it('keeps a conduct record to the association that recorded it: another association\'s record leaves this one\'s rating as it was', async () => {
