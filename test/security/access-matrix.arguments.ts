@@ -103,8 +103,14 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     membershipAsOf: { ...inA, enterpriseCode: firm, asOf: records.now },
     // No person is registered in the matrix's fixtures: past the guards, the auditor gets NOT_FOUND.
     personalDataExport: { personId: 'PSN0000000000000000' },
+    // Past the guards: null (no such person), and for the number, null before registerPerson runs.
+    person: { personId: 'PSN0000000000000000' },
+    personByIdentityCardNumber: { identityCardNumber: '11010519491231002X' },
+    persons: inA,
     waiverPolicies: inA,
   };
+  // The persons commands address a register id nobody holds: past the guards, PERSON_NOT_REGISTERED.
+  const person = { ...inA, personId: 'PSN0000000000000000' };
   const mutations: Record<string, Arguments> = {
     admitMember: { ...member, tier: 'MEMBER', certificateNumber: 'WJX-2026-0999', decision: COUNCIL },
     adoptFeeSchedule: {
@@ -130,6 +136,7 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     amendCreditRulebook: { ...rulebookInput(records), version: 1, reason: '修正指标说明' },
     applyForMembership: { ...member },
     applyWaiverPolicy: { ...inA, policyId: 'small-micro-2026' },
+    approvePersonErasure: { ...person, requestId: 'erasure-1' },
     approveCreditGradeOverride: application,
     approveDuesWaiver: { ...account, waiverId: 'waiver-1' },
     assignCreditScorer: { ...cycleRef, scorerId: 'dept-officer-qian', body: 'DEPARTMENT' },
@@ -137,6 +144,7 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     closeCreditCycle: cycleRef,
     completeCreditReview: application,
     completeCreditReviews: cycleRef,
+    correctPersonDetails: { ...person, phone: '027-87654321' },
     deemMembershipWithdrawn: member,
     defineCreditRulebook: rulebookInput(records, `${records.rulebook}-next`),
     expelMember: { ...member, reason: '严重违反协会章程', decision: COUNCIL_VOTE },
@@ -178,12 +186,15 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     recordQualification: { code: firm, category: 'GENERAL_CONTRACTING', specialty: '市政公用工程', grade: 'GRADE_2' },
     registerAssociation: { ...inA, name: '武汉建筑业协会', regionCode: '420100', deemedWithdrawalYears: 2, admissionBodies: ['COUNCIL', 'SECRETARIAT'] },
     registerEnterprise: { code: records.unregisteredFirm, name: '武汉新登记建设有限公司', legalRepresentative: '孙八', regionCode: '420106', ownership: 'PRIVATE' },
+    registerPerson: { ...inA, name: '孙丽', identityCardNumber: '420106198503121233', phone: '13871234567', address: '武汉市武昌区中南路99号' },
     reinstateCreditRating: { ...application, reason: '已完成整改', decision: COMMITTEE },
     reinstateMembership: { ...member, reason: '已补缴会费', decision: COUNCIL },
     rejectDuesWaiver: { ...account, waiverId: 'waiver-1', reason: '材料不全' },
     rejectMembershipApplication: { ...member, reason: '不符合入会条件' },
+    rejectPersonErasure: { ...person, requestId: 'erasure-1', reason: '仍在公示期内' },
     requestCreditGradeOverride: { ...application, toGrade: 'AA', reason: '信评委复核', decision: COMMITTEE },
     requestDuesWaiver: { ...account, reason: '受灾停工', reasonCategory: 'HARDSHIP_VISIT', full: true },
+    requestPersonErasure: { ...person, legalBasis: 'CONSENT_WITHDRAWN', requester: 'DATA_SUBJECT', decision: COUNCIL },
     resolveCreditObjection: { ...application, objectionId: 'objection-1', outcome: 'DISMISSED', reasons: '评分依据充分' },
     reviewCreditRating: { ...application, reviewYear: year, outcome: 'CONFIRMED', reason: '年度复核无异常' },
     revokeDuesWaiver: { ...account, waiverId: 'waiver-1', reason: '减免依据不实' },

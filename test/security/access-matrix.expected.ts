@@ -86,6 +86,11 @@ export const QUERIES: Readonly<Record<string, Row>> = {
   membershipAsOf: OWN_ADMIN_AUDITOR_AND_FIRM,
   // A person's own access (PIPL Art. 45): every person's data, opened, for the auditor alone.
   personalDataExport: [U, F, F, F, F, A, F, F, F],
+  // A person is no one association's record: any admin reads the public fields by id (the field layer decides the
+  // personal ones), tender systems the public fields; the look-up by number is for admins and auditors.
+  person: [U, A, A, F, F, A, A, F, F],
+  personByIdentityCardNumber: [U, A, A, F, F, A, F, F, F],
+  persons: OWN_ADMIN_AND_AUDITOR,
   waiverPolicies: OWN_ADMIN_AND_AUDITOR,
 };
 
@@ -96,6 +101,7 @@ export const MUTATIONS: Readonly<Record<string, Row>> = {
   amendCreditRulebook: OWN_ADMIN_WRITES,
   applyForMembership: OWN_ADMIN_WRITES,
   applyWaiverPolicy: OWN_ADMIN_WRITES,
+  approvePersonErasure: OWN_ADMIN_WRITES,
   approveCreditGradeOverride: OWN_ADMIN_WRITES,
   approveDuesWaiver: OWN_ADMIN_WRITES,
   assignCreditScorer: OWN_ADMIN_WRITES,
@@ -103,6 +109,7 @@ export const MUTATIONS: Readonly<Record<string, Row>> = {
   closeCreditCycle: OWN_ADMIN_WRITES,
   completeCreditReview: OWN_ADMIN_WRITES,
   completeCreditReviews: OWN_ADMIN_WRITES,
+  correctPersonDetails: OWN_ADMIN_WRITES,
   deemMembershipWithdrawn: OWN_ADMIN_WRITES,
   defineCreditRulebook: OWN_ADMIN_WRITES,
   expelMember: OWN_ADMIN_WRITES,
@@ -125,12 +132,15 @@ export const MUTATIONS: Readonly<Record<string, Row>> = {
   registerAssociation: OWN_ADMIN_WRITES,
   // A firm the register does not know yet: any admin may register it.
   registerEnterprise: [U, A, A, F, F, F, F, F, F],
+  registerPerson: OWN_ADMIN_WRITES,
   reinstateCreditRating: OWN_ADMIN_WRITES,
   reinstateMembership: OWN_ADMIN_WRITES,
   rejectDuesWaiver: OWN_ADMIN_WRITES,
   rejectMembershipApplication: OWN_ADMIN_WRITES,
+  rejectPersonErasure: OWN_ADMIN_WRITES,
   requestCreditGradeOverride: OWN_ADMIN_WRITES,
   requestDuesWaiver: OWN_ADMIN_WRITES,
+  requestPersonErasure: OWN_ADMIN_WRITES,
   resolveCreditObjection: OWN_ADMIN_WRITES,
   reviewCreditRating: OWN_ADMIN_WRITES,
   revokeDuesWaiver: OWN_ADMIN_WRITES,
