@@ -155,7 +155,7 @@ export interface KurrentDbTestServerOptions {
 }
 
 export class KurrentDbTestServer {
-  private readonly server = new grpc.Server();
+  private server: grpc.Server;
   private readonly log: StoredEvent[] = [];
   private readonly streams = new Map<string, StoredEvent[]>();
   private readonly live = new Set<Live>();
@@ -165,7 +165,13 @@ export class KurrentDbTestServer {
   readonly calls: string[] = [];
 
   private constructor() {
-    this.server.addService(featuresGrpc.ServerFeaturesService, {
+    this.server = this.build();
+  }
+
+  /** A gRPC server speaking the harness's services over this instance's log. */
+  private build(): grpc.Server {
+    const server = new grpc.Server();
+    server.addService(featuresGrpc.ServerFeaturesService, {
       getSupportedMethods: (_call: unknown, callback: grpc.sendUnaryData<FeaturesPb.SupportedMethods>) => {
         this.calls.push('ServerFeatures.GetSupportedMethods');
         const methods = [
@@ -181,7 +187,7 @@ export class KurrentDbTestServer {
       if (callback) callback(error);
       else (call as unknown as grpc.ServerWritableStream<unknown, unknown>).emit('error', error);
     };
-    this.server.addService(streamsGrpc.StreamsService, {
+    server.addService(streamsGrpc.StreamsService, {
       read: (call: grpc.ServerWritableStream<ReadReq, ReadResp>) => {
         this.calls.push('Streams.Read');
         this.read(call).catch((error: unknown) => call.destroy(error as Error));
@@ -191,7 +197,7 @@ export class KurrentDbTestServer {
       tombstone: unimplemented('Streams.Tombstone'),
       batchAppend: unimplemented('Streams.BatchAppend'),
     });
-    this.server.addService(v2StreamsGrpc.StreamsServiceService, {
+    server.addService(v2StreamsGrpc.StreamsServiceService, {
       appendSession: (call: grpc.ServerReadableStream<V2StreamsPb.AppendRequest, V2StreamsPb.AppendSessionResponse>, callback: grpc.sendUnaryData<V2StreamsPb.AppendSessionResponse>) => {
         this.calls.push('StreamsService.AppendSession');
         const requests: V2StreamsPb.AppendRequest[] = [];
@@ -206,13 +212,18 @@ export class KurrentDbTestServer {
       },
       appendRecords: unimplemented('StreamsService.AppendRecords'),
     });
+    return server;
+  }
+
+  private bind(port: number): Promise<number> {
+    return new Promise<number>((resolve, reject) =>
+      this.server.bindAsync(`127.0.0.1:${port}`, grpc.ServerCredentials.createInsecure(), (error, bound) => (error ? reject(error) : resolve(bound))),
+    );
   }
 
   static async start(options: KurrentDbTestServerOptions = {}): Promise<KurrentDbTestServer> {
     const server = new KurrentDbTestServer();
-    server.boundPort = await new Promise<number>((resolve, reject) =>
-      server.server.bindAsync(`127.0.0.1:${options.port ?? 0}`, grpc.ServerCredentials.createInsecure(), (error, port) => (error ? reject(error) : resolve(port))),
-    );
+    server.boundPort = await server.bind(options.port ?? 0);
     // A system event, as a real server's $all has them, so that filters have something to leave out.
     server.commit([{ streamId: '$settings', events: [{ id: randomUUID(), type: '$settings', contentType: 'application/json', data: Buffer.from('{}'), customMetadata: new Uint8Array() }] }]);
     return server;
@@ -236,6 +247,13 @@ export class KurrentDbTestServer {
   async stop(): Promise<void> {
     this.server.forceShutdown();
     for (const live of this.live) live.wake();
+  }
+
+  /** Stops, then listens again on the same port with the same events (a server restart: connections drop). */
+  async restart(): Promise<void> {
+    await this.stop();
+    this.server = this.build();
+    await this.bind(this.boundPort);
   }
 
   private revisionOf(streamId: string): bigint {

@@ -29,7 +29,7 @@ import { chainHash, encodeContent, GENESIS_HASH } from '../hash-chain.js';
 import { EventStoreUnavailableError } from './errors.js';
 import { decodePosition, encodePosition, type LogPosition } from './position.js';
 
-const { KurrentDBClient: Client, jsonEvent, excludeSystemEvents, StreamNotFoundError, WrongExpectedVersionError, UnavailableError, DeadlineExceededError, BACKWARDS, END, FORWARDS, START, NO_STREAM } = kurrent;
+const { KurrentDBClient: Client, jsonEvent, excludeSystemEvents, StreamNotFoundError, WrongExpectedVersionError, UnavailableError, DeadlineExceededError, CancelledError, BACKWARDS, END, FORWARDS, START, NO_STREAM } = kurrent;
 
 /**
  * The EventStoreDB / KurrentDB adapter. Every write is one `multiStreamAppend` (server 25.1+): the
@@ -105,8 +105,12 @@ export function describeServer(connectionString: string): string {
   return match?.[1] ?? 'the configured server';
 }
 
+/**
+ * Connection failures worth retrying. A call the server cancels (it is shutting down or restarting) is one too: the
+ * client reports cancellations of its own (`unsubscribe`) as no error at all.
+ */
 function isUnavailable(error: unknown): boolean {
-  if (error instanceof UnavailableError || error instanceof DeadlineExceededError) return true;
+  if (error instanceof UnavailableError || error instanceof DeadlineExceededError || error instanceof CancelledError) return true;
   const code = (error as { code?: unknown } | null)?.code;
   return code === 14 || code === 4;
 }
