@@ -15,3 +15,5 @@ export type { SchemaResult as PostgresEventStoreSchemaResult } from './postgres/
 export { KurrentDbEventStore, describeServer, withoutCredentials, EVENT_ID_CLAIM_PREFIX, EVENT_ID_CLAIM_TYPE } from './kurrentdb/kurrentdb-event-store.js';
 export type { KurrentDbConnectionStatus, KurrentDbEventStoreOptions, KurrentDbState } from './kurrentdb/kurrentdb-event-store.js';
 export { EventStoreUnavailableError } from './kurrentdb/errors.js';
+export { copyEvents, CopyAbortedError, CopyChainMismatchError, CopyTargetNotEmptyError, DEFAULT_COPY_BATCH } from './copy-events.js';
+export type { CopyEventsOptions, CopyEventsResult, CopyProgress } from './copy-events.js';
