@@ -2,7 +2,7 @@
  * Shared pieces of the benchmark harness (`bench/run.ts`): options, figures (median of rounds with min and
  * max), machine load, and spawning the helper processes (peers, load generator, service) the scenarios use.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -94,6 +94,20 @@ export function memoryOf(pid: number): { peakRssMiB: number; rssMiB: number } | 
     const status = readFileSync(`/proc/${pid}/status`, 'utf8');
     const kib = (key: string) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? Number.NaN);
     return { peakRssMiB: round2(kib('VmHWM') / 1024), rssMiB: round2(kib('VmRSS') / 1024) };
+  } catch {
+    return null;
+  }
+}
+
+let clockTicks: number | undefined;
+
+/** CPU seconds (user + system) a process has used so far (Linux): with a request count, its CPU per request. */
+export function cpuSecondsOf(pid: number): number | null {
+  try {
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+    // The fields after the command name (which may hold spaces), from the closing parenthesis on: utime is the 14th field.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / clockTicks;
   } catch {
     return null;
   }

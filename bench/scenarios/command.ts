@@ -8,14 +8,16 @@
  * the read-your-writes wait off (READ_YOUR_WRITES_TIMEOUT_MS=0): the difference is the wait for the
  * projections' checkpoint.
  *
- * With `--baseline DIR` (another checkout, built), that build's product runs too, with and without the wait, each on a
- * database of its own, alternating with this build's in every round: the before/after ratios come from one run.
+ * With `--baseline DIR` (another checkout, built), that build's product runs too, with and without the wait, on a
+ * cluster of its own set up as this build's, alternating with this build's in every round: the before/after ratios
+ * come from one run.
  */
 import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { withCluster } from '../lib/cluster.js';
-import { figure, log, memoryOf, target, type Row, type ScenarioOptions, type ScenarioResult } from '../lib/harness.js';
+import { benchPool, withCluster } from '../lib/cluster.js';
+import { startCluster } from '../lib/embedded-postgres.js';
+import { cpuSecondsOf, figure, log, memoryOf, target, type Row, type ScenarioOptions, type ScenarioResult } from '../lib/harness.js';
 import { load, startBare, startProduct, type LoadResult, type Product } from '../lib/http.js';
 
 type Kind = 'bare' | 'product' | 'noWait' | 'baselineProduct' | 'baselineNoWait';
@@ -42,11 +44,11 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     const baseline = options.baseline === undefined ? null : baselineBuild(options.baseline);
     // Every product instance but the first needs a database of its own (its projector would otherwise share checkpoints).
     const databases: string[] = [];
-    const databaseUrl = async (suffix: string) => {
-      const name = `${new URL(cluster.url).pathname.slice(1)}_${suffix}`;
-      await admin.query(`CREATE DATABASE ${name}`);
-      databases.push(name);
-      const url = new URL(cluster.url);
+    const databaseUrl = async (suffix: string, of: { url: string } = cluster, query: (sql: string) => Promise<unknown> = (sql) => admin.query(sql)) => {
+      const name = `${new URL(of.url).pathname.slice(1)}_${suffix}`;
+      await query(`CREATE DATABASE ${name}`);
+      if (of === cluster) databases.push(name);
+      const url = new URL(of.url);
       url.pathname = `/${name}`;
       return url.toString();
     };
@@ -55,11 +57,22 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
     products.set('product', await startProduct(cluster.url));
     const bare = await startBare();
     products.set('noWait', await startProduct(await databaseUrl('no_wait'), noWaitConfig));
-    if (baseline) {
-      products.set('baselineProduct', await startProduct(await databaseUrl('baseline'), {}, baseline.benchDist));
-      products.set('baselineNoWait', await startProduct(await databaseUrl('baseline_no_wait'), noWaitConfig, baseline.benchDist));
+    // The baseline's pair on a cluster of its own, set up as this one: four services' pools exceed one cluster's
+    // default max_connections (100).
+    const baselineCluster = baseline ? await startCluster('command_baseline') : null;
+    if (baseline && baselineCluster) {
+      const baselineAdmin = benchPool(baselineCluster.url, 1);
+      try {
+        products.set('baselineProduct', await startProduct(baselineCluster.url, {}, baseline.benchDist));
+        const noWaitUrl = await databaseUrl('no_wait', baselineCluster, (sql) => baselineAdmin.query(sql));
+        products.set('baselineNoWait', await startProduct(noWaitUrl, noWaitConfig, baseline.benchDist));
+      } finally {
+        await baselineAdmin.end();
+      }
     }
     const measured: Record<Kind, LoadResult[]> = { bare: [], product: [], noWait: [], baselineProduct: [], baselineNoWait: [] };
+    // The server process's CPU time per answered request: steadier than throughput when the machine is shared.
+    const cpuPerRequest: Record<Kind, number[]> = { bare: [], product: [], noWait: [], baselineProduct: [], baselineNoWait: [] };
     let rss: ReturnType<typeof memoryOf> | undefined;
     try {
       const seconds = Math.max(1, Math.round(options.seconds));
@@ -75,9 +88,13 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       for (let round = 1; round <= options.rounds; round++) {
         const shift = (round - 1) % kinds.length;
         for (const kind of [...kinds.slice(shift), ...kinds.slice(0, shift)]) {
+          const pid = kind === 'bare' ? bare.child.pid : products.get(kind)!.child.pid;
+          const cpuBefore = cpuSecondsOf(pid);
           const r = await send(kind, 10 * round + kinds.indexOf(kind) + 10, seconds, amount);
+          const cpuAfter = cpuSecondsOf(pid);
+          if (cpuBefore !== null && cpuAfter !== null && r.requests > 0) cpuPerRequest[kind].push(((cpuAfter - cpuBefore) * 1e6) / r.requests);
           measured[kind].push(r);
-          log(`  round ${round} ${kind}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms`);
+          log(`  round ${round} ${kind}: ${r.requestsPerSecond.toFixed(0)} req/s, p50 ${r.p50Ms} ms, p99 ${r.p99Ms} ms, ${cpuPerRequest[kind].at(-1)?.toFixed(0) ?? '?'} µs CPU/request`);
         }
       }
       rss = memoryOf(products.get('product')!.child.pid);
@@ -85,14 +102,21 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       for (const product of products.values()) await product.child.stop();
       await bare.child.stop();
       for (const name of databases) await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
+      await baselineCluster?.stop();
     }
     const rate = (k: Kind) => figure(measured[k].map((m) => m.requestsPerSecond));
     const med = (k: Kind, f: 'p50Ms' | 'p99Ms') => figure(measured[k].map((m) => m[f])).median;
+    const cpu = (k: Kind) => (cpuPerRequest[k].length > 0 ? figure(cpuPerRequest[k]).median : Number.NaN);
+    const cpuText = (k: Kind) => {
+      if (cpuPerRequest[k].length === 0) return 'n/a';
+      const f = figure(cpuPerRequest[k]);
+      return `${f.median.toFixed(0)} (${f.min.toFixed(0)}–${f.max.toFixed(0)})`;
+    };
     const bareRate = rate('bare');
     const productRate = rate('product');
     const noWaitRate = rate('noWait');
     const rows: Row[] = [
-      { scenario: 'command', kind: 'bare NestJS + Apollo (constant)', metric: 'throughput', unit: 'req/s', value: bareRate, extra: { p50ms: med('bare', 'p50Ms'), p99ms: med('bare', 'p99Ms') } },
+      { scenario: 'command', kind: 'bare NestJS + Apollo (constant)', metric: 'throughput', unit: 'req/s', value: bareRate, extra: { p50ms: med('bare', 'p50Ms'), p99ms: med('bare', 'p99Ms'), 'CPU µs/req': cpuText('bare') } },
       {
         scenario: 'command',
         kind: 'register enterprise (product)',
@@ -101,7 +125,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         value: productRate,
         ratio: productRate.median / bareRate.median,
         ratioTo: 'ceiling',
-        extra: { p50ms: med('product', 'p50Ms'), p99ms: med('product', 'p99Ms') },
+        extra: { p50ms: med('product', 'p50Ms'), p99ms: med('product', 'p99Ms'), 'CPU µs/req': cpuText('product') },
       },
       {
         scenario: 'command',
@@ -111,7 +135,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         value: noWaitRate,
         ratio: noWaitRate.median / bareRate.median,
         ratioTo: 'ceiling',
-        extra: { p50ms: med('noWait', 'p50Ms'), p99ms: med('noWait', 'p99Ms') },
+        extra: { p50ms: med('noWait', 'p50Ms'), p99ms: med('noWait', 'p99Ms'), 'CPU µs/req': cpuText('noWait') },
       },
     ];
     if (baseline) {
@@ -126,7 +150,12 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
           value: baselineRate,
           ratio: baselineRate.median / bareRate.median,
           ratioTo: 'ceiling',
-          extra: { p50ms: med('baselineProduct', 'p50Ms'), p99ms: med('baselineProduct', 'p99Ms'), 'this build vs baseline': `${(productRate.median / baselineRate.median).toFixed(3)}x` },
+          extra: {
+            p50ms: med('baselineProduct', 'p50Ms'),
+            p99ms: med('baselineProduct', 'p99Ms'),
+            'CPU µs/req': cpuText('baselineProduct'),
+            'this build vs baseline': `${(productRate.median / baselineRate.median).toFixed(3)}x req/s, ${(cpu('product') / cpu('baselineProduct')).toFixed(3)}x CPU/req`,
+          },
         },
         {
           scenario: 'command',
@@ -136,7 +165,12 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
           value: baselineNoWaitRate,
           ratio: baselineNoWaitRate.median / bareRate.median,
           ratioTo: 'ceiling',
-          extra: { p50ms: med('baselineNoWait', 'p50Ms'), p99ms: med('baselineNoWait', 'p99Ms'), 'this build vs baseline': `${(noWaitRate.median / baselineNoWaitRate.median).toFixed(3)}x` },
+          extra: {
+            p50ms: med('baselineNoWait', 'p50Ms'),
+            p99ms: med('baselineNoWait', 'p99Ms'),
+            'CPU µs/req': cpuText('baselineNoWait'),
+            'this build vs baseline': `${(noWaitRate.median / baselineNoWaitRate.median).toFixed(3)}x req/s, ${(cpu('noWait') / cpu('baselineNoWait')).toFixed(3)}x CPU/req`,
+          },
         },
       );
     }
@@ -148,6 +182,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
       notes: [
         `${options.connections} connections; every product response checked for GraphQL errors (none allowed); readModelCurrent requested`,
         'the no-wait row is a diagnostic (a second product instance on its own database with READ_YOUR_WRITES_TIMEOUT_MS=0), not a target',
+        'CPU µs/req: user + system CPU time of the server process during a timed run over the requests it answered (median and range of the rounds)',
         ...(baseline ? [`baseline rows: the product built in ${options.baseline} (${baseline.commit}), alternating with this build in every round`] : []),
       ],
       postgres: settings,
