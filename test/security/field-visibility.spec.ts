@@ -38,6 +38,9 @@ const COMMITTEE = 'wuhan-committee';
 const EXPERT = 'expert-zhao';
 const OFFICER = 'officer-qian';
 const OBJECTOR = '赵六';
+/** A project manager A registers in the persons register. */
+const PERSON_NAME = '张建国';
+const PERSON_NUMBER = '420106198001010015';
 
 const CALLERS = ['ADMIN own', 'ADMIN other', 'EXPERT', 'AUDITOR', 'TENDER', 'MEMBER own', 'MEMBER other'] as const;
 type Caller = (typeof CALLERS)[number];
@@ -583,6 +586,53 @@ describe('personal data and staff identities by role, association and firm (ADR 
     expect(await seen()).toEqual({ [A]: [OBJECTOR], [B]: [null], [C]: [null], AUDITOR: [OBJECTOR], EXPERT: [null] });
   });
 
+  it("shows a person's personal fields to the registering association's admin, to another's only once it files the person's credit application, and the identity-card number to the auditor alone", async () => {
+    const registered = await adminOfA.request<{ registerPerson: { personId: string } }>(
+      'mutation ($input: RegisterPersonInput!) { registerPerson(input: $input) { personId } }',
+      { input: { associationId: A, name: PERSON_NAME, identityCardNumber: PERSON_NUMBER, phone: '13871234567', address: '武汉市江岸区沿江大道188号' } },
+    );
+    expect(registered.errors).toBeUndefined();
+    const personId = registered.data!.registerPerson.personId;
+    await service.settled();
+    const adminOfC = await client('ADMIN', { associationId: 'changsha-cia', userId: 'changsha-secretariat' });
+    const detailsFor = async (as: GraphQLClient) => {
+      const response = await as.request<{ person: unknown }>(`{ person(personId: "${personId}") { name phone address identityCardNumberMasked } }`);
+      return response.errors?.[0]?.extensions?.code === FORBIDDEN ? FORBIDDEN : response.errors ? response.errors : response.data!.person;
+    };
+    const seen = async () =>
+      Object.fromEntries(
+        await Promise.all([...CALLERS.map((c) => [c, callers[c]] as const), ['ADMIN of C', adminOfC] as const].map(async ([name, as]) => [name, await detailsFor(as)] as const)),
+      );
+    const details = { name: PERSON_NAME, phone: '13871234567', address: '武汉市江岸区沿江大道188号', identityCardNumberMasked: '4201**********0015' };
+    const hidden = { name: null, phone: null, address: null, identityCardNumberMasked: null };
+    const before = { 'ADMIN own': details, 'ADMIN other': hidden, 'ADMIN of C': hidden, EXPERT: FORBIDDEN, AUDITOR: details, TENDER: hidden, 'MEMBER own': FORBIDDEN, 'MEMBER other': FORBIDDEN };
+    expect(await seen()).toEqual(before);
+
+    // B rates project managers: once it holds P's credit application (P named by register id), B is related to P.
+    await mutate(adminOfB, 'defineCreditRulebook', {
+      associationId: B, rulebookId: 'yueyang-pm', title: '岳阳市项目经理信用评价办法', referenceNumber: '岳城建协〔2026〕3号', effectiveFrom: '2026-01-01',
+      subjectKind: 'PERSON', validityYears: 2, noticeDays: 5, vetoRules: [], dynamicRules: [],
+      indicators: [{ code: 'OVERALL', name: '综合评价', category: '协会评价', maxPoints: 100, body: 'ASSOCIATION', evidenceRequired: false }],
+      thresholds: [{ grade: 'A', minPoints: 60 }],
+    });
+    await mutate(adminOfB, 'openCreditCycle', {
+      associationId: B, cycleId: 'yueyang-pm-2026', title: '2026年度项目经理信用评价', rulebookId: 'yueyang-pm', rulebookVersion: 1,
+      assessmentFrom: '2024-01-01', assessmentTo: '2025-12-31', filingFrom: '2026-01-01', filingTo: '2026-12-31', eligibility: 'ALL',
+    });
+    await mutate(adminOfB, 'fileCreditApplication', { associationId: B, cycleId: 'yueyang-pm-2026', subjectId: personId, selfAssessment: [] });
+    await service.settled();
+    expect(await seen()).toEqual({ ...before, 'ADMIN other': details });
+
+    // Sensitive: the number itself only in the auditor's export of the person.
+    const exported = async (as: GraphQLClient) => {
+      const response = await as.request<{ personalDataExport: { details: unknown } }>(`{ personalDataExport(personId: "${personId}") { details { name identityCardNumber } } }`);
+      return response.errors?.[0]?.extensions?.code === FORBIDDEN ? FORBIDDEN : response.errors ? response.errors : response.data!.personalDataExport.details;
+    };
+    const exports: Record<string, unknown> = {};
+    for (const caller of CALLERS) exports[caller] = await exported(callers[caller]);
+    expect(exports).toEqual(cells({ name: PERSON_NAME, identityCardNumber: PERSON_NUMBER }, ['AUDITOR'], CALLERS.filter((c) => c !== 'AUDITOR')));
+  }, 60_000);
+
   it('decides a list of 200 firms in one statement on the audit trail and none on the registers for the public legal representative; their ties in one statement per register', async () => {
     const codes = Array.from({ length: 195 }, (_, i) => firmCode(100 + i));
     for (let i = 0; i < codes.length; i += 15) {
@@ -639,16 +689,20 @@ describe('personal data and staff identities by role, association and firm (ADR 
   });
 
   it('never answers a sealed envelope: no answer of this spec holds a key sealed, iv or tag, or the cipher name', async () => {
-    // The scan finds an envelope where there is one: the read model stores F's objector sealed.
+    // The scan finds an envelope where there is one: the read models store F's objector and the person's details sealed.
     const { rows } = await service.pool.query<{ objections: unknown }>('SELECT objections FROM credit_application WHERE association_id = $1 AND subject_id = $2', [A, F]);
     expect(envelopeTraces(rows[0]!.objections)).toEqual(expect.arrayContaining(['$.obj-1.objector.sealed', '$.obj-1.objector.iv', '$.obj-1.objector.tag']));
-    // The answers include the objector opened for A's admin, the auditor and the firm, and null for everyone else.
+    const persons = await service.pool.query<{ name: unknown; identity_card_number: unknown }>('SELECT name, identity_card_number FROM person');
+    expect(persons.rows.map((r) => [isSealed(r.name), isSealed(r.identity_card_number)])).toEqual([[true, true]]);
+    // The answers include the objector and the person's details opened for those who may see them, null for the rest.
     const about = (text: string) => scanned.filter((a) => a.query.includes(text)).length;
-    expect({ objections: about('objections'), histories: about('creditHistory'), mutations: about('mutation') > 50 }).toEqual({
-      objections: CALLERS.length + 1,
-      histories: CALLERS.length + 3,
-      mutations: true,
-    });
+    expect({
+      objections: about('objections'),
+      histories: about('creditHistory'),
+      persons: about('person(personId'),
+      exports: about('personalDataExport'),
+      mutations: about('mutation') > 50,
+    }).toEqual({ objections: CALLERS.length + 1, histories: CALLERS.length + 3, persons: 2 * (CALLERS.length + 1), exports: CALLERS.length, mutations: true });
     expect(scanned.filter((a) => a.traces.length > 0)).toEqual([]);
   });
 });
