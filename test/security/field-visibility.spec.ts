@@ -560,6 +560,8 @@ describe('personal data and staff identities by role, association and firm (ADR 
           access.openPayload(redactData(o, classes, await access.visibleClasses(classesToDecide(o, classes), () => ({ associationId: A, firm: F }))), classes),
         ),
       );
+      // Opened or null, never the envelope.
+      expect(envelopeTraces(shown)).toEqual([]);
       return shown.map((o) => (o as { objector: unknown }).objector);
     };
     const adminOf = (associationId: string): Actor => ({ userId: `${associationId}-secretariat`, role: 'ADMIN', associationId });
