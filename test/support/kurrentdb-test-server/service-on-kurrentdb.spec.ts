@@ -59,7 +59,7 @@ describe('the service with EVENT_STORE=esdb (on the KurrentDB protocol test serv
     expect(verification).toMatchObject({ intact: true });
   });
 
-  it('reports KurrentDB on /health while it answers, and unreachable (503) once it is gone', async () => {
+  it('reports KurrentDB on /health while it answers; once it is gone, 503 and a command answered UNAVAILABLE', async () => {
     const up = await health(service.url);
     expect(up.code).toBe(200);
     expect(up.body.eventStore).toMatchObject({ status: 'ok', ok: true, kind: 'kurrentdb', connection: 'connected' });
@@ -69,6 +69,12 @@ describe('the service with EVENT_STORE=esdb (on the KurrentDB protocol test serv
     expect(down.code).toBe(503);
     expect(down.body.status).toBe('down');
     expect(down.body.eventStore).toMatchObject({ status: 'down', ok: false, kind: 'kurrentdb', connection: 'unreachable' });
+
+    const refused = await service.client('ADMIN').request(
+      `mutation { registerEnterprise(input: { code: "91350100M000101Y2X", name: "福建另一建设有限公司", legalRepresentative: "林七",
+         regionCode: "350100", ownership: PRIVATE }) { revision } }`,
+    );
+    expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'UNAVAILABLE' });
   });
 });
 

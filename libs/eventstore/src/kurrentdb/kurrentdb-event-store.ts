@@ -545,8 +545,10 @@ class LiveSubscription implements Subscription {
       filter: excludeSystemEvents({
         checkpointReached: (_subscription, position) => {
           const encoded = encodePosition(position);
-          // Only when nothing is waiting: a checkpoint must not jump over queued events.
-          if (this.queue.length === 0 && !this.running && comparePositions(encoded, this.resumeAfter) > 0) this.resumeAfter = encoded;
+          // Only when nothing is waiting, in our queue or still in the client's buffer: a reconnect from the
+          // checkpoint must not jump over events not yet handled.
+          const idle = this.queue.length === 0 && !this.running && stream.readableLength === 0;
+          if (idle && comparePositions(encoded, this.resumeAfter) > 0) this.resumeAfter = encoded;
         },
       }),
     });

@@ -77,7 +77,12 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
       whenRunning: options.shareRunningDatabase ? ('share' as const) : ('refuse' as const),
       log: (level: 'info' | 'warn' | 'error', message: string) => log[level](message),
     };
-    embedded = await startEmbeddedPostgres({ ...embeddedOptions, port: config.database.port });
+    try {
+      embedded = await startEmbeddedPostgres({ ...embeddedOptions, port: config.database.port });
+    } catch (error) {
+      await kurrent?.close().catch(() => undefined);
+      throw error;
+    }
     url = embedded.url;
     if (options.restartEmbeddedDatabase && embedded.origin !== 'running') {
       supervisor = new EmbeddedDatabaseSupervisor({
