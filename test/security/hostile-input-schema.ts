@@ -11,6 +11,7 @@ import * as creditInputs from '../../apps/api/src/credit/credit.inputs.js';
 import * as duesInputs from '../../apps/api/src/dues/dues.inputs.js';
 import * as enterpriseInputs from '../../apps/api/src/enterprise/enterprise.inputs.js';
 import * as membershipInputs from '../../apps/api/src/membership/membership.inputs.js';
+import * as personsInputs from '../../apps/api/src/persons/persons.inputs.js';
 import * as decisionInputs from '../../apps/api/src/graphql/decision.input.js';
 
 export async function serviceSchema(): Promise<GraphQLSchema> {
@@ -27,7 +28,7 @@ type InputClass = abstract new (...args: never[]) => unknown;
 
 /** The input classes by GraphQL input type name (code-first: the class name). */
 export const INPUT_CLASSES: ReadonlyMap<string, InputClass> = new Map(
-  [creditInputs, duesInputs, enterpriseInputs, membershipInputs, decisionInputs]
+  [creditInputs, duesInputs, enterpriseInputs, membershipInputs, personsInputs, decisionInputs]
     .flatMap((module) => Object.values(module))
     .filter((value): value is InputClass => typeof value === 'function' && /^[A-Z]/.test(value.name))
     .map((type) => [type.name, type]),

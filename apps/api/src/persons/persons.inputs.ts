@@ -40,7 +40,8 @@ export class RegisterPersonInput extends AssociationCommandInput {
 
 @InputType({ isAbstract: true })
 abstract class PersonCommandInput extends AssociationCommandInput {
-  @Field(() => ID, { description: 'The register id (PSN and 16 characters).' })
+  @Field({ description: 'The register id (PSN and 16 characters).' })
+  @MaxLength(19)
   @Matches(PERSON_ID, { message: PERSON_ID_MESSAGE })
   personId: string;
 }
@@ -72,6 +73,7 @@ export class CorrectPersonDetailsInput extends PersonCommandInput {
 export class RequestPersonErasureInput extends PersonCommandInput {
   @Field(() => String, { nullable: true, description: 'Names the request (used once per person); default: the command id.' })
   @IsOptional()
+  @MaxLength(64)
   @Matches(ERASURE_REQUEST_ID, { message: 'must be 1 to 64 letters, digits or hyphens.' })
   requestId?: string | null;
 
@@ -92,6 +94,7 @@ export class RequestPersonErasureInput extends PersonCommandInput {
 @InputType({ isAbstract: true })
 abstract class ErasureDecisionInput extends PersonCommandInput {
   @Field({ description: 'The erasure request decided on (the requesting command id).' })
+  @MaxLength(64)
   @Matches(ERASURE_REQUEST_ID, { message: 'must be 1 to 64 letters, digits or hyphens.' })
   requestId: string;
 }
@@ -111,6 +114,7 @@ export class RejectPersonErasureInput extends ErasureDecisionInput {
 @ArgsType()
 export class PersonArgs {
   @Field(() => ID, { description: 'The register id (PSN and 16 characters).' })
+  @MaxLength(19)
   @Matches(PERSON_ID, { message: PERSON_ID_MESSAGE })
   personId: string;
 }
