@@ -116,6 +116,19 @@ describe('copyEvents', () => {
     await expect(middle.verifyAll()).resolves.toMatchObject({ intact: true, eventsChecked: original.length });
   });
 
+  it('writes the same log with one append per stream run as with multi-stream appends', async () => {
+    const source = await postgres();
+    await writeLog(source);
+    const original = await readEverything(source);
+    const grouped = await postgres();
+    const single = kurrent();
+    const many = await copyEvents({ source, target: grouped, batchSize: 50 });
+    const one = await copyEvents({ source, target: single, batchSize: 50, multiStreamAppends: false });
+    expect(many.appends).toBeLessThan(one.appends);
+    expect((await readEverything(grouped)).map(portable)).toEqual(original.map(portable));
+    expect((await readEverything(single)).map(portable)).toEqual(original.map(portable));
+  });
+
   it('stops after the page in flight when asked, and a second run copies the rest without duplicating', async () => {
     const source = await postgres();
     await writeLog(source);

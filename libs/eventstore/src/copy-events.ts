@@ -1,5 +1,5 @@
 import { EventIdConflictError, WrongExpectedRevisionError } from './errors.js';
-import type { EventMetadata, EventStore, EventToAppend, Position, RecordedEvent } from './event-store.port.js';
+import type { AppendResult, EventMetadata, EventStore, EventToAppend, Position, RecordedEvent } from './event-store.port.js';
 import { chainHash, contentHash, GENESIS_HASH, metadataForContent } from './hash-chain.js';
 
 /**
@@ -47,6 +47,11 @@ export interface CopyEventsOptions {
   readonly countSource?: () => Promise<number>;
   /** How long to wait for appended events to show in the target's `$all` (an older open transaction holds them back). */
   readonly visibilityTimeoutMs?: number;
+  /**
+   * Write consecutive events of distinct, ascending streams as one multi-stream append (default true): a few round
+   * trips per group instead of per stream. Off: one append per run of one stream.
+   */
+  readonly multiStreamAppends?: boolean;
   /** Monotonic milliseconds (default performance.now). */
   readonly now?: () => number;
 }
@@ -56,7 +61,7 @@ export interface CopyEventsResult {
   readonly eventsFound: number;
   /** Events this run appended (an append answered as a duplicate counts: it was this source's, in its place). */
   readonly eventsCopied: number;
-  /** Appends this run sent (one per run of consecutive events of one stream). */
+  /** Appends this run sent (one per run of consecutive events of one stream, or per group of them; see multiStreamAppends). */
   readonly appends: number;
   /** Of them, answered as already recorded (their answer had been lost before an interruption). */
   readonly duplicateAppends: number;
@@ -153,6 +158,28 @@ function runsOf(events: readonly RecordedEvent[]): RecordedEvent[][] {
   return runs;
 }
 
+/** Byte-wise, as Postgres's "C" collation orders the streams of a multi-stream append. */
+function streamOrder(a: string, b: string): number {
+  return Buffer.compare(Buffer.from(a, 'utf8'), Buffer.from(b, 'utf8'));
+}
+
+/**
+ * Consecutive runs of distinct streams whose ids ascend, written as one multi-stream append: both adapters then
+ * record them in the order given (Postgres writes a multi-stream append in stream id order, KurrentDB in request
+ * order), which is the source's. A Postgres source's own multi-stream appends come out of its log in that order too.
+ */
+function groupsOf(runs: readonly RecordedEvent[][], multiStream: boolean): RecordedEvent[][][] {
+  const groups: RecordedEvent[][][] = [];
+  for (const run of runs) {
+    const group = groups.at(-1);
+    if (multiStream && group && streamOrder(group.at(-1)![0]!.streamId, run[0]!.streamId) < 0) group.push(run);
+    else groups.push([run]);
+  }
+  return groups;
+}
+
+const expectedBefore = (event: RecordedEvent) => (event.revision === 0 ? ('no_stream' as const) : event.revision - 1);
+
 async function countByReading(store: EventStore, batchSize: number): Promise<number> {
   let count = 0;
   let after: Position | null = null;
@@ -237,37 +264,43 @@ export async function copyEvents(options: CopyEventsOptions): Promise<CopyEvents
     const page = await source.readAll({ after: sourceAfter, limit: batchSize });
     if (page.events.length === 0) break;
     for (const event of page.events) checkSourceEvent(event);
-    for (const run of runsOf(page.events)) {
-      const first = run[0]!;
-      const last = run.at(-1)!;
-      let result;
+    for (const group of groupsOf(runsOf(page.events), options.multiStreamAppends ?? true)) {
+      const first = group[0]![0]!;
+      let results: readonly AppendResult[];
       try {
-        result = await target.append(first.streamId, run.map(toAppend), { expectedRevision: first.revision === 0 ? 'no_stream' : first.revision - 1 });
+        if (group.length === 1) {
+          results = [await target.append(first.streamId, group[0]!.map(toAppend), { expectedRevision: expectedBefore(first) })];
+        } else {
+          const written = await target.appendMany(
+            group.map((run) => ({ streamId: run[0]!.streamId, events: run.map(toAppend), expectedRevision: expectedBefore(run[0]!) })),
+          );
+          results = written.streams;
+        }
       } catch (error) {
         if (error instanceof WrongExpectedRevisionError) {
+          const run = group.find((r) => r[0]!.streamId === error.streamId) ?? group[0]!;
+          const expected = expectedBefore(run[0]!);
           throw new CopyTargetNotEmptyError(
-            `The target's stream ${first.streamId} is at ${error.actual === null ? 'no stream' : `revision ${error.actual}`} where the copy expected ` +
-              `${first.revision === 0 ? 'no stream' : `revision ${first.revision - 1}`}: something else writes to the target. Stop it and run the copy again.`,
+            `The target's stream ${error.streamId} is at ${error.actual === null ? 'no stream' : `revision ${error.actual}`} where the copy expected ` +
+              `${expected === 'no_stream' ? 'no stream' : `revision ${expected}`}: something else writes to the target. Stop it and run the copy again.`,
             found + copied,
           );
         }
         if (error instanceof EventIdConflictError) {
           throw new CopyTargetNotEmptyError(
-            `The target already holds an event id of ${describeEvent(first)} elsewhere: it holds events that are not this source's.`,
+            `The target already holds an event id of stream ${error.streamId} elsewhere (${error.eventIds.join(', ')}): it holds events that are not this source's.`,
             found + copied,
           );
         }
         throw error;
       }
       appends++;
-      if (result.duplicate) duplicateAppends++;
-      if (result.nextRevision !== last.revision) {
-        throw new CopyChainMismatchError(
-          `The target put ${describeEvent(last)} at revision ${result.nextRevision}.`,
-          last.streamId,
-          last.revision,
-          last.id,
-        );
+      if (results.every((r) => r.duplicate)) duplicateAppends++;
+      for (const [i, run] of group.entries()) {
+        const last = run.at(-1)!;
+        if (results[i]?.nextRevision !== last.revision) {
+          throw new CopyChainMismatchError(`The target put ${describeEvent(last)} at revision ${String(results[i]?.nextRevision)}.`, last.streamId, last.revision, last.id);
+        }
       }
     }
     // What the target recorded, in its order, against the source: the same events, the same hashes.
