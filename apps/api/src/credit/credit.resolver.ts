@@ -204,7 +204,10 @@ export class CreditResolver {
     return (await this.readModel.lookUpSubjects(subjectIds, at, selects(info, 'enterpriseName'))).map(subjectRatingsOf);
   }
 
-  @Query(() => [CreditHistoryStep], { description: "A subject's credit history: every step in order, with actor, authority, rule version and evidence." })
+  @Query(() => [CreditHistoryStep], {
+    description:
+      "A subject's credit history: every step in order, with actor, authority, rule version and evidence. The steps of a conduct record whose disclosure period has ended are shown to auditors only; the rating changes it caused stay.",
+  })
   @Roles('ADMIN', 'AUDITOR', 'MEMBER')
   @ScopedTo({ firm: 'subjectId' })
   creditHistory(@Args('subjectId') subjectId: string, @CurrentActor() actor: Actor): Promise<CreditHistoryStep[]> {
@@ -229,7 +232,8 @@ export class CreditResolver {
 
   @Query(() => [CreditConductRecordView], {
     description:
-      "Conduct records (不良/良好行为) of a subject with their disclosure periods, those of one association (an admin's own, by default) or, for auditors, tender systems and the firm itself, of every association.",
+      "Conduct records (不良/良好行为) of a subject with their disclosure periods, those of one association (an admin's own, by default) or, for auditors, tender systems and the firm itself, of every association. " +
+      'A record whose disclosure period has ended (disclosureUntil before today in China) is shown to auditors only. A person is named by register id.',
   })
   @Roles('ADMIN', 'AUDITOR', 'TENDER', 'MEMBER')
   @ScopedTo({ association: 'associationId', associationOptional: true, firm: 'subjectId' })

@@ -192,7 +192,8 @@ export class CreditApplicationView {
   @Field(() => String, { nullable: true }) noticeEndsOn: string | null;
   @Field(() => Int) openObjections: number;
   @RedactedPayload(() => JSONScalar, 'CreditObjectionFiled', ownerOfApplication, {
-    description: 'Objections to the notice; each objector is a person (null unless the caller is an admin of the association, an auditor or the firm).',
+    description:
+      'Objections to the notice; each objector is a person, stored sealed: their name is shown to an admin of the association, an auditor or the firm (null to anyone else; { erased: true } once erased).',
   })
   objections: unknown;
   @Field(() => String, { nullable: true }) certificateNumber: string | null;
