@@ -181,6 +181,28 @@ describe('a person rated in a 三诚 evaluation', () => {
     }
   });
 
+  it('refuses to rate, or record conduct of, a person erased from the persons register', async () => {
+    const second = service.client('ADMIN', { associationId: ASSOC, userId: 'vice-sec-li' });
+    const registered = await admin.ok<{ registerPerson: { person: { personId: string } } }>(
+      `mutation ($input: RegisterPersonInput!) { registerPerson(input: $input) { person { personId } } }`,
+      { input: { associationId: ASSOC, name: '刘某', identityCardNumber: '11010519491231002X' } },
+    );
+    const erased = registered.registerPerson.person.personId;
+    await admin.ok(`mutation ($input: RequestPersonErasureInput!) { requestPersonErasure(input: $input) { person { personId } } }`, {
+      input: {
+        associationId: ASSOC, personId: erased, requestId: 'erasure-2022-001', legalBasis: 'CONSENT_WITHDRAWN', requester: 'DATA_SUBJECT',
+        decision: { body: 'SECRETARIAT', reference: '鄂市政协〔2022〕21号', decidedOn: '2022-05-31' },
+      },
+    });
+    await second.ok(`mutation ($input: ApprovePersonErasureInput!) { approvePersonErasure(input: $input) { person { personId } } }`, {
+      input: { associationId: ASSOC, personId: erased, requestId: 'erasure-2022-001' },
+    });
+    clock.set('2022-05-31T02:00:00.000Z');
+    expect(extensionsOf(await admin.request(FILE, { input: { ...key(erased), selfAssessment: [] } }))).toMatchObject({ code: 'RULE_VIOLATION', rule: 'CREDIT_SUBJECT_ERASED' });
+    clock.set('2022-06-02T02:00:00.000Z');
+    expect(extensionsOf(await record(admin, { subjectId: erased, recordId: 'r-erased' }))).toMatchObject({ code: 'RULE_VIOLATION', rule: 'CREDIT_SUBJECT_ERASED' });
+  });
+
   it('records conduct of a registered person only, never under an identity-card number', async () => {
     clock.set('2022-06-02T02:00:00.000Z');
     const byNumber = await record(admin, { subjectId: ID_CARD });
