@@ -4,7 +4,10 @@
 // personal left and the number free again; other associations, other roles and malformed numbers refused with
 // nothing written and no number or name repeated.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
-import { PERSON_ID } from '#domain/persons';
+import { PersonKeyReconciler } from '#application';
+import { approvePersonErasureDecider, PERSON_ID, personDecider, personStreamId } from '#domain/persons';
+import { CommandHandler } from '#platform';
+import { PersonsQueries } from '#projections';
 import { type GraphQLClient, scenario } from '#testing';
 import { startTestService, type TestService } from '../support/service.js';
 
@@ -177,5 +180,34 @@ describe('the persons register over the API', () => {
       { personId: ids[2], status: 'REGISTERED', name: LIU.name },
     ]);
     await scenario().when({ as: outsider, query: LIST, variables: { a: ASSOC } }).thenRefuses({ code: 'FORBIDDEN' });
+  });
+
+  it('destroys at start the key of a person erased by a process that stopped before destroying it, and logs how many, not who', async () => {
+    const { runtime } = service.service;
+    const personId = ids[0]!;
+    // The approval's append, as a process that then stopped would have left it: the event, and the key still there.
+    const handler = new CommandHandler(runtime.store, runtime.clock, { personalData: runtime.personalData });
+    const facts = { relatedAssociations: new Set([ASSOC]) };
+    const request = { associationId: ASSOC, personId, requestId: 'erasure-crash-1' };
+    await handler.handle(personDecider(facts), personStreamId(personId), {
+      command: { type: 'RequestPersonErasure', ...request, legalBasis: 'PURPOSE_FULFILLED', requester: 'ASSOCIATION', decision: { ...DECISION, body: 'SECRETARIAT' as const, votes: null } },
+      actor: { userId: 'sec-wang', role: 'ADMIN', associationId: ASSOC },
+    });
+    await handler.handleAcross(approvePersonErasureDecider(facts), {
+      command: { type: 'ApprovePersonErasure', ...request },
+      actor: { userId: 'vice-sec-li', role: 'ADMIN', associationId: ASSOC },
+    });
+    await service.settled();
+    expect(await runtime.personalData.isErased(personId)).toBe(false);
+
+    const logged: unknown[] = [];
+    const logger = { child: () => logger, warn: (fields: unknown) => logged.push(fields), debug: () => undefined, error: (fields: unknown) => logged.push(fields) };
+    const reconciler = new PersonKeyReconciler({ ...runtime, logger } as unknown as typeof runtime, new PersonsQueries(runtime.dataSource));
+    await reconciler.onApplicationBootstrap();
+    expect(await runtime.personalData.isErased(personId)).toBe(true);
+    expect(logged).toEqual([{ destroyed: 1 }]);
+    // Every later start finds nothing left to destroy.
+    expect(await reconciler.reconcile()).toBe(0);
+    expect((await auditor.ok<{ person: PersonAnswer }>(PERSON, { personId })).person).toMatchObject({ status: 'ERASED', name: null, identityCardNumberMasked: null });
   });
 });
