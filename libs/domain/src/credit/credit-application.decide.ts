@@ -2,8 +2,8 @@ import { businessDate, type Decider, type DecisionContext, isNoticeOpenOn, isNot
 import { parseCreditApplication } from './credit-application.parse.js';
 import type { CreditApplicationCommand, CreditApplicationFacts } from './credit.commands.js';
 import { CreditRules } from './credit.errors.js';
-import { type ConductRecord, CREDIT_APPLICATION_EVENT_TYPES, type CreditApplicationEvent } from './credit.events.js';
-import { type AppliedVeto, computeGrade, gradeBelow, validToFor } from './credit.rulebook.js';
+import { type ConductRecord, CREDIT_APPLICATION_EVENT_TYPES, type CreditApplicationEvent, type CycleData } from './credit.events.js';
+import { type AppliedVeto, computeGrade, type GradeComputation, gradeBelow, type IndicatorScore, validToFor } from './credit.rulebook.js';
 import { type CreditApplicationState, evolveCreditApplication, initialCreditApplicationState, noticeOf, ratingOf } from './credit.state.js';
 import { applicationKey as key } from './credit.fields.js';
 
@@ -138,32 +138,44 @@ function completeCreditReview(command: Command<'CompleteCreditReview'>, state: C
   const today = businessDate(context.now);
   const k = key(command);
   const cycle = requireCycle(facts, command.cycleId);
-  const rulebook = cycle.data.rulebook;
   if (state.status !== 'UNDER_REVIEW') throw notUnderReview(state);
-  const missing = rulebook.indicators.filter((i) => !state.scores.has(i.code)).map((i) => i.code);
+  const computation = computeReview({
+    cycle: cycle.data,
+    scores: state.scores,
+    conductRecords: facts.conductRecords ?? [],
+    associationId: command.associationId,
+  });
+  return [{ type: 'CreditReviewCompleted', data: { ...k, completedOn: today, computation } }];
+
+}
+
+/**
+ * A review's grade computation from its inputs: the latest score of every indicator of the cycle's pinned rulebook,
+ * the vetoes of the association's adverse conduct records dated in the assessment period, then `computeGrade`.
+ * What the decider records, and what decision replay re-runs on the recorded inputs.
+ */
+export function computeReview(input: {
+  readonly cycle: Pick<CycleData, 'rulebook' | 'assessmentFrom' | 'assessmentTo'>;
+  readonly scores: ReadonlyMap<string, IndicatorScore>;
+  readonly conductRecords: readonly ConductRecord[];
+  readonly associationId: string;
+}): GradeComputation {
+  const { cycle } = input;
+  const rulebook = cycle.rulebook;
+  const missing = rulebook.indicators.filter((i) => !input.scores.has(i.code)).map((i) => i.code);
   if (missing.length > 0) {
     throw new RuleViolation(CreditRules.indicatorsNotScored, `Indicators not yet scored: ${missing.join(', ')}.`, { missing });
   }
-  const scores = rulebook.indicators.map((i) => state.scores.get(i.code)!);
+  const scores = rulebook.indicators.map((i) => input.scores.get(i.code)!);
   const vetoes: AppliedVeto[] = [];
-  for (const record of facts.conductRecords ?? []) {
-    if (!appliesTo(record, command.associationId)) continue;
-    if (record.kind !== 'ADVERSE' || record.occurredOn < cycle.data.assessmentFrom || record.occurredOn > cycle.data.assessmentTo) continue;
+  for (const record of input.conductRecords) {
+    if (!appliesTo(record, input.associationId)) continue;
+    if (record.kind !== 'ADVERSE' || record.occurredOn < cycle.assessmentFrom || record.occurredOn > cycle.assessmentTo) continue;
     const rule = rulebook.vetoRules.find((v) => v.conductCode === record.code);
     if (rule) vetoes.push({ conductCode: record.code, recordId: record.recordId, effect: rule.effect, capGrade: rule.capGrade });
   }
   const result = computeGrade({ scores, thresholds: rulebook.thresholds, vetoes });
-  return [
-    {
-      type: 'CreditReviewCompleted',
-      data: {
-        ...k,
-        completedOn: today,
-        computation: { rulebookId: rulebook.rulebookId, rulebookVersion: rulebook.version, scores, thresholds: rulebook.thresholds, vetoes, ...result },
-      },
-    },
-  ];
-
+  return { rulebookId: rulebook.rulebookId, rulebookVersion: rulebook.version, scores, thresholds: rulebook.thresholds, vetoes, ...result };
 }
 
 function requestCreditGradeOverride(command: Command<'RequestCreditGradeOverride'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {

@@ -1,4 +1,4 @@
-import { businessDate, type DecisionContext, type Decider, formatYuan, NotFound, RuleViolation } from '../shared/index.js';
+import { businessDate, type DecisionContext, type Decider, type Fen, formatYuan, NotFound, RuleViolation } from '../shared/index.js';
 import { parseDuesAccount } from './dues-account.parse.js';
 import type { ApproveDuesWaiver, DuesAccountCommand, GrantPolicyWaiver, IssueDuesInvoice, RecordDuesPayment, RejectDuesWaiver, RequestDuesWaiver, RevokeDuesWaiver } from './dues.commands.js';
 import { DuesRules } from './dues.errors.js';
@@ -371,6 +371,15 @@ function revokeWaiver(
   ];
 }
 
+/**
+ * What a policy waives on one account: its percent of the invoice, rounded half up to whole fen, capped at the unpaid
+ * balance (0: nothing to grant). What the decider records, and what decision replay re-runs on the recorded inputs.
+ */
+export function policyWaiverAmount(input: { readonly invoicedFen: Fen; readonly balanceFen: Fen; readonly percent: number }): Fen {
+  if (input.percent === 0) return 0;
+  return Math.min(percentOf(input.invoicedFen, input.percent), input.balanceFen);
+}
+
 function grantPolicyWaiver(command: GrantPolicyWaiver, state: DuesAccountState, context: DecisionContext): DuesAccountEvent[] {
   const { waiverId, policyId, percent, reasonCategory, reason, decision } = command;
   if (command.policyYear !== command.year) {
@@ -381,9 +390,9 @@ function grantPolicyWaiver(command: GrantPolicyWaiver, state: DuesAccountState, 
   }
   const account = invoiced(state, command);
   // Re-running a policy, or a firm it gives nothing to, records nothing.
-  if ([...account.waivers.values()].some((w) => w.origin.kind === 'POLICY' && w.origin.policyId === policyId) || percent === 0) return [];
+  if ([...account.waivers.values()].some((w) => w.origin.kind === 'POLICY' && w.origin.policyId === policyId)) return [];
   const balance = balanceOf(account);
-  const amountFen = Math.min(percentOf(account.invoicedFen, percent), balance);
+  const amountFen = policyWaiverAmount({ invoicedFen: account.invoicedFen, balanceFen: balance, percent });
   if (amountFen === 0) return [];
   return [
     {

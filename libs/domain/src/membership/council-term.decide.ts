@@ -176,14 +176,7 @@ function recordElection(command: ParsedCouncilElection, state: CouncilTermState)
       );
     }
   }
-  const { elected, runOffVotes, ranked } = count(command);
-  const results: CandidateResult[] = ranked.map((c, i) => ({
-    enterpriseCode: c.enterpriseCode,
-    votes: c.votes,
-    runOffVotes: runOffVotes.get(c.enterpriseCode) ?? null,
-    elected: elected.includes(c.enterpriseCode),
-    rank: i + 1,
-  }));
+  const { elected, results } = countCouncilElection(command);
   return [
     {
       type: 'CouncilElectionHeld',
@@ -203,11 +196,27 @@ function recordElection(command: ParsedCouncilElection, state: CouncilTermState)
 }
 
 /**
+ * An election's result from its votes: who is elected (most votes first) and each candidate's result by rank.
+ * What the decider records, and what decision replay re-runs on the recorded votes.
+ */
+export function countCouncilElection(input: Pick<ParsedCouncilElection, 'candidates' | 'seats' | 'runOff'>): { elected: string[]; results: CandidateResult[] } {
+  const { elected, runOffVotes, ranked } = count(input);
+  const results: CandidateResult[] = ranked.map((c, i) => ({
+    enterpriseCode: c.enterpriseCode,
+    votes: c.votes,
+    runOffVotes: runOffVotes.get(c.enterpriseCode) ?? null,
+    elected: elected.includes(c.enterpriseCode),
+    rank: i + 1,
+  }));
+  return { elected, results };
+}
+
+/**
  * The most votes fill the seats; a tie at the last seat is settled by the run-off among exactly the tied candidates.
  * The run-off is judged against the tie the count finds, so its field errors come only once the election is known
  * to be competitive and its candidates eligible.
  */
-function count(command: ParsedCouncilElection): { elected: string[]; runOffVotes: Map<string, number>; ranked: CandidateVotes[] } {
+function count(command: Pick<ParsedCouncilElection, 'candidates' | 'seats' | 'runOff'>): { elected: string[]; runOffVotes: Map<string, number>; ranked: CandidateVotes[] } {
   const { runOff, seats } = command;
   const ranked = [...command.candidates].sort(byVotes);
   const cutoff = ranked[seats - 1]!.votes;

@@ -280,8 +280,38 @@ export function addDays(date: string, days: number): string {
 function deemWithdrawn(command: DeemMembershipWithdrawn, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
   const effectiveFrom = command.effectiveFrom ?? businessDate(context.now);
   const member = requireCurrent(m, 'deem the member withdrawn');
-  const unpaid = [...new Set(command.unpaidYears)].sort((a, b) => a - b);
-  const required = command.requiredYears;
+  const judged = judgeDeemedWithdrawal({ unpaidYears: command.unpaidYears, requiredYears: command.requiredYears, reminders: member.reminders, effectiveFrom });
+  return [
+    {
+      type: 'MembershipDeemedWithdrawn',
+      data: {
+        ...key(command, m),
+        effectiveFrom,
+        unpaidYears: judged.unpaidYears,
+        requiredYears: command.requiredYears,
+        reminderSentOn: judged.reminderSentOn,
+        graceDays: judged.graceDays,
+        tier: member.tier,
+      },
+    },
+  ];
+}
+
+/**
+ * The charter's deemed-withdrawal rule (自动退会) on its inputs: at least the charter's number of unpaid years, and a
+ * reminder citing only years still unpaid, sent by the effective date, whose grace period has run out by then.
+ * Refuses with the rule that fails; otherwise the unpaid years (sorted, once each) and the reminder that lapsed.
+ * What the decider records, and what decision replay re-runs on the recorded inputs.
+ */
+export function judgeDeemedWithdrawal(input: {
+  readonly unpaidYears: readonly number[];
+  readonly requiredYears: number;
+  readonly reminders: readonly { readonly sentOn: string; readonly unpaidYears: readonly number[]; readonly graceDays: number }[];
+  readonly effectiveFrom: string;
+}): { unpaidYears: number[]; reminderSentOn: string; graceDays: number } {
+  const { effectiveFrom } = input;
+  const unpaid = [...new Set(input.unpaidYears)].sort((a, b) => a - b);
+  const required = input.requiredYears;
   if (unpaid.length < required) {
     throw new RuleViolation(
       MembershipRules.deemedWithdrawalTooFewUnpaidYears,
@@ -291,7 +321,7 @@ function deemWithdrawn(command: DeemMembershipWithdrawn, m: CurrentMembership, c
     );
   }
   // A reminder is unanswered when the years it cited are still unpaid.
-  const unanswered = member.reminders.filter((r) => r.unpaidYears.every((y) => unpaid.includes(y)) && r.sentOn <= effectiveFrom);
+  const unanswered = input.reminders.filter((r) => r.unpaidYears.every((y) => unpaid.includes(y)) && r.sentOn <= effectiveFrom);
   if (unanswered.length === 0) {
     throw new RuleViolation(
       MembershipRules.deemedWithdrawalNoReminder,
@@ -311,20 +341,7 @@ function deemWithdrawn(command: DeemMembershipWithdrawn, m: CurrentMembership, c
       { reminderSentOn: first.sentOn, graceEndsOn: ends },
     );
   }
-  return [
-    {
-      type: 'MembershipDeemedWithdrawn',
-      data: {
-        ...key(command, m),
-        effectiveFrom,
-        unpaidYears: unpaid,
-        requiredYears: required,
-        reminderSentOn: lapsed.sentOn,
-        graceDays: lapsed.graceDays,
-        tier: member.tier,
-      },
-    },
-  ];
+  return { unpaidYears: unpaid, reminderSentOn: lapsed.sentOn, graceDays: lapsed.graceDays };
 }
 
 function expel(command: Parsed<'ExpelMember'>, m: CurrentMembership, context: DecisionContext): MembershipEvent[] {
