@@ -249,6 +249,19 @@ export class KurrentDbTestServer {
     for (const live of this.live) live.wake();
   }
 
+  /**
+   * Replaces an event's data in place, as someone editing the server's files could: for tests showing that chain
+   * verification finds it. A real server offers no such operation.
+   */
+  rewriteEventData(streamId: string, revision: number, data: unknown): void {
+    const stream = this.streams.get(streamId);
+    const event = stream?.[revision];
+    if (!stream || !event) throw new Error(`no event ${streamId}@${revision}`);
+    const rewritten: StoredEvent = { ...event, data: Buffer.from(JSON.stringify(data), 'utf8') };
+    stream[revision] = rewritten;
+    this.log[this.log.indexOf(event)] = rewritten;
+  }
+
   /** Stops, then listens again on the same port with the same events (a server restart: connections drop). */
   async restart(): Promise<void> {
     await this.stop();

@@ -1,4 +1,5 @@
 import { describe, expect, it } from '@jest/globals';
+import { randomUUID } from 'node:crypto';
 import { describeEventStoreContract } from '../contract/event-store.contract.js';
 import { KurrentDbTestServer } from '../../../../test/support/kurrentdb-test-server/kurrentdb-test-server.js';
 import { KurrentDbEventStore } from './kurrentdb-event-store.js';
@@ -38,6 +39,79 @@ describe('the KurrentDB adapter on the protocol test server', () => {
       expect(all.events[0]!.position).toMatch(/^\d{20}:\d{20}$/);
     } finally {
       await store.close();
+      await server.stop();
+    }
+  });
+
+  it('finds an event whose data was changed after it was recorded, in the stream and in the whole store', async () => {
+    const server = await KurrentDbTestServer.start();
+    const store = new KurrentDbEventStore({ connectionString: server.connectionString });
+    try {
+      const metadata = { actor: { userId: 'u', role: 'ADMIN' }, commandId: 'c', correlationId: 'c', causationId: 'c', recordedAt: '2025-03-01T08:00:00.000Z' };
+      const events = ['a1b2c3d4-0000-4000-8000-000000000001', 'a1b2c3d4-0000-4000-8000-000000000002', 'a1b2c3d4-0000-4000-8000-000000000003'].map((id, n) => ({
+        id,
+        type: 'DuesPaid',
+        data: { amountFen: 100 * (n + 1) },
+        metadata,
+      }));
+      await store.append('duesAccount-a:b:2025', events, { expectedRevision: 'no_stream' });
+      await expect(store.verifyStream('duesAccount-a:b:2025')).resolves.toMatchObject({ intact: true, eventsChecked: 3 });
+
+      server.rewriteEventData('duesAccount-a:b:2025', 1, { amountFen: 1 });
+
+      const expected = { streamId: 'duesAccount-a:b:2025', revision: 1, eventId: events[1]!.id, reason: 'content_hash_mismatch' };
+      await expect(store.verifyStream('duesAccount-a:b:2025')).resolves.toMatchObject({ intact: false, firstBreak: expected });
+      await expect(store.verifyAll()).resolves.toMatchObject({ intact: false, firstBreak: expected });
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
+
+  it('counts and verifies past a page of $all (a thousand events)', async () => {
+    const server = await KurrentDbTestServer.start();
+    const store = new KurrentDbEventStore({ connectionString: server.connectionString });
+    try {
+      const metadata = { actor: { userId: 'u', role: 'ADMIN' }, commandId: 'c', correlationId: 'c', causationId: 'c', recordedAt: '2025-03-01T08:00:00.000Z' };
+      const events = Array.from({ length: 1_100 }, (_, n) => ({ id: randomUUID(), type: 'Counted', data: { n }, metadata }));
+      await store.append('counter-1', events.slice(0, 600), { expectedRevision: 'no_stream' });
+      await store.append('counter-2', events.slice(600), { expectedRevision: 'no_stream' });
+
+      await expect(store.countEventsAfter(null, 10_000)).resolves.toBe(1_100);
+      await expect(store.countEventsAfter(null, 1_050)).resolves.toBe(1_050);
+      const [first] = await store.readStream('counter-1', { to: 0 });
+      await expect(store.countEventsAfter(first!.position, 10_000)).resolves.toBe(1_099);
+      await expect(store.verifyAll()).resolves.toEqual({ intact: true, streamsChecked: 2, eventsChecked: 1_100, firstBreak: null });
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
+
+  it('appends at a revision it has just read without reading the stream again, and stays correct when another writer moved it', async () => {
+    const server = await KurrentDbTestServer.start();
+    const store = new KurrentDbEventStore({ connectionString: server.connectionString });
+    const other = new KurrentDbEventStore({ connectionString: server.connectionString });
+    try {
+      const metadata = { actor: { userId: 'u', role: 'ADMIN' }, commandId: 'c', correlationId: 'c', causationId: 'c', recordedAt: '2025-03-01T08:00:00.000Z' };
+      const event = (n: number) => [{ id: randomUUID(), type: 'Counted', data: { n }, metadata }];
+      await other.append('member-9', event(0), { expectedRevision: 'no_stream' });
+      await store.readStream('member-9');
+
+      const before = server.calls.length;
+      await store.append('member-9', event(1), { expectedRevision: 0 });
+      // The append and the read of its position: no read of the stream's head first.
+      const calls = server.calls.slice(before).filter((call) => call !== 'ServerFeatures.GetSupportedMethods');
+      expect(calls).toEqual(['StreamsService.AppendSession', 'Streams.Read']);
+
+      await other.append('member-9', event(2), { expectedRevision: 1 });
+      // What this store remembers (revision 1) is stale now: the server refuses, the refusal names the actual revision.
+      await expect(store.append('member-9', event(3), { expectedRevision: 1 })).rejects.toMatchObject({ name: 'WrongExpectedRevisionError', actual: 2 });
+      await store.append('member-9', event(3), { expectedRevision: 2 });
+      await expect(store.verifyStream('member-9')).resolves.toMatchObject({ intact: true, eventsChecked: 4 });
+    } finally {
+      await store.close();
+      await other.close();
       await server.stop();
     }
   });

@@ -55,6 +55,9 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 /** Writers under `any` / `stream_exists` that lose a race read the head again; this many times at most. */
 const MAX_UNCHECKED_RETRIES = 20;
 const VERIFY_PAGE = 1000;
+/** Streams whose last seen event (revision and hash) is remembered, so an append at that revision reads nothing first. */
+const KNOWN_HEADS = 10_000;
+const COUNT_PAGE = 1000;
 
 export type KurrentDbConnectionStatus = 'connecting' | 'connected' | 'unreachable' | 'closed';
 
@@ -159,6 +162,12 @@ export class KurrentDbEventStore implements EventStore {
   private current: KurrentDbState;
   private readonly subscriptions = new Set<Subscription>();
   private closed = false;
+  /**
+   * The last event this process saw of a stream (read or written): its revision and chain hash. Recorded events
+   * never change and one revision holds one event, so an append at exactly that revision can take its prevHash
+   * from here; if the stream moved on, the server's expected-revision check refuses the write as it would anyway.
+   */
+  private readonly knownHeads = new Map<string, { revision: StreamRevision; hash: string }>();
 
   constructor(private readonly options: KurrentDbEventStoreOptions) {
     // `esdb://` is the scheme the configuration and compose file have always used; the 1.x client warns on it.
@@ -225,12 +234,34 @@ export class KurrentDbEventStore implements EventStore {
     );
   }
 
+  private remember(streamId: string, revision: StreamRevision, hash: string): void {
+    const known = this.knownHeads.get(streamId);
+    if (known && known.revision >= revision) return;
+    this.knownHeads.delete(streamId);
+    this.knownHeads.set(streamId, { revision, hash });
+    if (this.knownHeads.size > KNOWN_HEADS) this.knownHeads.delete(this.knownHeads.keys().next().value!);
+  }
+
   private async head(streamId: string): Promise<Head> {
     const [last] = await this.readRaw(streamId, { backwards: true, count: 1 });
     if (!last?.event) return { revision: null, hash: GENESIS_HASH };
     const hash = (last.event.metadata as Record<string, unknown> | undefined)?.[HASH_KEY];
     if (typeof hash !== 'string') throw new Error(`the last event of ${streamId} carries no chain hash; the register cannot append to it`);
-    return { revision: Number(last.event.revision), hash };
+    const revision = Number(last.event.revision);
+    this.remember(streamId, revision, hash);
+    return { revision, hash };
+  }
+
+  /**
+   * The head an append expecting `expected` builds on, without a read where it can: a new stream starts from the
+   * genesis hash, and an exact revision this process last saw has its hash remembered. Otherwise the stream's last
+   * event is read. Either way the write is conditional on that revision, so a wrong guess is refused, not recorded.
+   */
+  private async expectedHead(streamId: string, expected: ExpectedRevision): Promise<Head> {
+    if (expected === 'no_stream') return { revision: null, hash: GENESIS_HASH };
+    const known = this.knownHeads.get(streamId);
+    if (typeof expected === 'number' && known?.revision === expected) return known;
+    return this.head(streamId);
   }
 
   private async claim(eventId: string): Promise<Claim | null> {
@@ -272,7 +303,7 @@ export class KurrentDbEventStore implements EventStore {
   private async write(appends: readonly StreamAppend[]): Promise<MultiStreamAppendResult> {
     const encoded = this.validate(appends);
     for (let attempt = 0; ; attempt++) {
-      const heads = await Promise.all(appends.map((append) => this.head(append.streamId)));
+      const heads = await Promise.all(appends.map((append) => this.expectedHead(append.streamId, append.expectedRevision)));
       if (appends.some((append, i) => !holds(append.expectedRevision, heads[i]!.revision))) {
         const refusal = await this.explainRefusal(appends);
         if (refusal.kind === 'duplicate') return refusal.result;
@@ -281,6 +312,7 @@ export class KurrentDbEventStore implements EventStore {
       const requests: AppendStreamRequest[] = [];
       const claims: AppendStreamRequest[] = [];
       const lastRevisions: StreamRevision[] = [];
+      const lastHashes: string[] = [];
       appends.forEach((append, i) => {
         const head = heads[i]!;
         let prevHash = head.hash;
@@ -300,6 +332,7 @@ export class KurrentDbEventStore implements EventStore {
           return jsonEvent({ id: event.id.toLowerCase(), type: event.type, data: JSON.parse(content.dataJson) as Record<string, unknown>, metadata });
         });
         lastRevisions.push(revision);
+        lastHashes.push(prevHash);
         const streamState: AppendStreamState = head.revision === null ? NO_STREAM : BigInt(head.revision);
         requests.push({ streamName: append.streamId, expectedState: streamState, events });
       });
@@ -312,6 +345,7 @@ export class KurrentDbEventStore implements EventStore {
         if (attempt >= MAX_UNCHECKED_RETRIES) throw error;
         continue;
       }
+      appends.forEach((append, i) => this.remember(append.streamId, lastRevisions[i]!, lastHashes[i]!));
       const positions = await Promise.all(appends.map((append, i) => this.positionOf(append.streamId, lastRevisions[i]!)));
       const streams = appends.map((append, i) => ({ streamId: append.streamId, nextRevision: lastRevisions[i]!, position: positions[i]!, duplicate: false }));
       return { streams, position: [...positions].sort(comparePositions).at(-1)!, duplicate: false };
@@ -366,8 +400,10 @@ export class KurrentDbEventStore implements EventStore {
     const from = options.from ?? 0;
     if (options.to !== undefined && options.to < from) return [];
     const count = options.to === undefined ? Number.MAX_SAFE_INTEGER : options.to - from + 1;
-    const events = await this.readRaw(streamId, { from: BigInt(from), count });
-    return events.map(toRecorded);
+    const recorded = (await this.readRaw(streamId, { from: BigInt(from), count })).map(toRecorded);
+    const last = recorded.at(-1);
+    if (last) this.remember(streamId, last.revision, last.metadata.hash);
+    return recorded;
   }
 
   /** Reads $all forwards without system events (nor claims); `after` exclusive. */
@@ -415,9 +451,24 @@ export class KurrentDbEventStore implements EventStore {
     return last?.event?.position ? encodePosition(last.event.position) : null;
   }
 
+  /** KurrentDB has no count: pages through $all after `after`, counting without decoding or keeping events. */
   async countEventsAfter(after: Position | null, cap: number): Promise<number> {
-    if (cap <= 0) return 0;
-    return (await this.readAllRaw(after, cap)).length;
+    let counted = 0;
+    let from: LogPosition | typeof START = after ? decodePosition(after) : START;
+    let skip: Position | null = after;
+    while (counted < cap) {
+      const want = Math.min(COUNT_PAGE, cap - counted);
+      const page = await this.call(() =>
+        this.collect(this.client.readAll({ fromPosition: from, direction: FORWARDS, maxCount: want + 1, filter: excludeSystemEvents() }), false),
+      );
+      const positions = page.flatMap((resolved) => (resolved.event?.position ? [resolved.event.position] : []));
+      const fresh = positions.filter((position) => comparePositions(encodePosition(position), skip) > 0).slice(0, want);
+      counted += fresh.length;
+      if (fresh.length < want) break;
+      from = fresh.at(-1)!;
+      skip = encodePosition(from);
+    }
+    return Math.min(counted, cap);
   }
 
   async verifyStream(streamId: string, options: VerifyOptions = {}): Promise<ChainVerification> {
