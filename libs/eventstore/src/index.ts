@@ -17,3 +17,4 @@ export type { KurrentDbConnectionStatus, KurrentDbEventStoreOptions, KurrentDbSt
 export { EventStoreUnavailableError } from './kurrentdb/errors.js';
 export { copyEvents, CopyAbortedError, CopyChainMismatchError, CopyTargetNotEmptyError, DEFAULT_COPY_BATCH } from './copy-events.js';
 export type { CopyEventsOptions, CopyEventsResult, CopyProgress } from './copy-events.js';
+export * from './seals/index.js';

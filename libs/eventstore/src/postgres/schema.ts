@@ -331,8 +331,21 @@ END;
 $fn$;
 `;
 
+// Signed global seals (ADR 0017): a table of their own beside the events, written only by the sealer. The signature is
+// over the seal's canonical JSON, so jsonb's key order does not matter; the key that signs is never in the database.
+const MIGRATION_4 = /* sql */ `
+CREATE TABLE es_seals (
+  sequence integer PRIMARY KEY CHECK (sequence >= 1),
+  seal jsonb NOT NULL,
+  -- The stream heads that changed since the previous seal, as [stream id, revision, hash] (unsigned; rebuilt into the
+  -- heads root the latest seal signs).
+  heads_changed jsonb NOT NULL,
+  recorded_at timestamptz NOT NULL DEFAULT now()
+);
+`;
+
 /** Ordered migrations; index + 1 is the schema version a database reaches after applying one. */
-export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2, MIGRATION_3];
+export const MIGRATIONS: readonly string[] = [MIGRATION_1, MIGRATION_2, MIGRATION_3, MIGRATION_4];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
 
