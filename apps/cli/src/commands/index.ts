@@ -1,4 +1,5 @@
 import type { CliCommand } from './command.js';
+import { copyEventsCommand } from './copy-events.command.js';
 import { exportPersonCommand } from './export-person.command.js';
 import { issueTokenCommand } from './issue-token.command.js';
 import { migrateCommand } from './migrate.command.js';
@@ -13,6 +14,7 @@ export const COMMANDS: readonly CliCommand[] = [
   verifyChainCommand,
   issueTokenCommand,
   exportPersonCommand,
+  copyEventsCommand,
 ];
 
 /** What `npm run cli -- --help` prints. */
