@@ -116,6 +116,20 @@ describe('the KurrentDB adapter on the protocol test server', () => {
     }
   });
 
+  it('refuses event types of the server (`$…`), which every $all read of the register leaves out', async () => {
+    const server = await KurrentDbTestServer.start();
+    const store = new KurrentDbEventStore({ connectionString: server.connectionString });
+    try {
+      const metadata = { actor: { userId: 'u', role: 'ADMIN' }, commandId: 'c', correlationId: 'c', causationId: 'c', recordedAt: '2025-03-01T08:00:00.000Z' };
+      await expect(store.append('member-2', [{ id: randomUUID(), type: '$metadata', data: {}, metadata }], { expectedRevision: 'any' })).rejects.toThrow(TypeError);
+      await expect(store.append('$settings', [{ id: randomUUID(), type: 'A', data: {}, metadata }], { expectedRevision: 'any' })).rejects.toThrow(TypeError);
+      expect(await store.streamRevision('member-2')).toBeNull();
+    } finally {
+      await store.close();
+      await server.stop();
+    }
+  });
+
   it('reports the server unreachable, by name, when it is gone', async () => {
     const server = await KurrentDbTestServer.start();
     const store = new KurrentDbEventStore({ connectionString: server.connectionString, attempts: 2, initialDelayMs: 10, pingTimeoutMs: 1_000 });

@@ -292,6 +292,8 @@ export class KurrentDbEventStore implements EventStore {
       }
       return append.events.map((event) => {
         if (!UUID.test(event.id)) throw new TypeError(`event id ${JSON.stringify(event.id)} is not a UUID`);
+        // `$` types are the server's own: every $all read of the register leaves them out.
+        if (typeof event.type === 'string' && event.type.startsWith('$')) throw new TypeError(`event type ${JSON.stringify(event.type)} is reserved for the server`);
         const id = event.id.toLowerCase();
         if (ids.has(id)) throw new TypeError(`event id ${event.id} is used twice in one append`);
         ids.add(id);
@@ -307,6 +309,7 @@ export class KurrentDbEventStore implements EventStore {
       if (appends.some((append, i) => !holds(append.expectedRevision, heads[i]!.revision))) {
         const refusal = await this.explainRefusal(appends);
         if (refusal.kind === 'duplicate') return refusal.result;
+        if (attempt >= MAX_UNCHECKED_RETRIES) throw new Error(`the heads of ${appends.map((a) => a.streamId).join(', ')} keep moving; giving up after ${attempt} attempts`);
         continue;
       }
       const requests: AppendStreamRequest[] = [];
