@@ -28,13 +28,14 @@ interface OpenSide {
 export const copyEventsCommand: CliCommand = {
   name: 'copy-events',
   summary: 'Copy the whole event log from one store to another (Postgres <-> KurrentDB) with ids, order, metadata and hash chains; resumable.',
-  usage: '--from postgres|esdb --to postgres|esdb [--from-url URL] [--to-url URL] [--batch-size N]',
+  usage: '--from postgres|esdb --to postgres|esdb [--from-url URL] [--to-url URL] [--batch-size N] [--single-stream-appends]',
   options: [
     ['--from KIND', 'The store copied from: postgres or esdb (KurrentDB).'],
     ['--to KIND', 'The store copied into: postgres or esdb. It must be empty, or hold what an interrupted copy of this source left.'],
     ['--from-url URL', 'Its connection string. Default: postgres, DATABASE_URL or the data folder\'s embedded Postgres; esdb, EVENTSTORE_URL.'],
     ['--to-url URL', 'The same for the target (postgres://... or esdb://host:2113?tls=false).'],
     ['--batch-size N', 'Events read, written and checked per page (a positive integer; default 500).'],
+    ['--single-stream-appends', 'One stream per append (default: runs of distinct streams in ascending id order in one multi-stream append).'],
   ],
   notes: [
     'Every event keeps its id, type, data, audit metadata and stream revision, and the order of the log. The target\n' +
@@ -57,6 +58,7 @@ export const copyEventsCommand: CliCommand = {
           'from-url': { type: 'string' },
           'to-url': { type: 'string' },
           'batch-size': { type: 'string' },
+          'single-stream-appends': { type: 'boolean' },
         },
       }),
     );
@@ -70,6 +72,10 @@ export const copyEventsCommand: CliCommand = {
           ? `--from and --to both name the configured ${source.kind} store; give the other one with --from-url or --to-url.`
           : '--from-url and --to-url name the same store.',
       );
+    }
+    for (const s of [source, target]) {
+      const flag = s.role === 'source' ? '--from' : '--to';
+      if (s.kind === 'esdb' && resolvedUrl(config, s) === null) throw new CliUsageError(`${flag} esdb needs ${flag}-url or EVENTSTORE_URL.`);
     }
     const batchText = values['batch-size'];
     const batchSize = batchText === undefined ? undefined : /^\d+$/.test(batchText) ? Number(batchText) : NaN;
@@ -113,6 +119,7 @@ export const copyEventsCommand: CliCommand = {
           source: from.store,
           target: into.store,
           batchSize,
+          multiStreamAppends: values['single-stream-appends'] !== true,
           signal: abort.signal,
           // Postgres counts in one statement; KurrentDB's events are counted by reading them.
           countSource: from.store instanceof PostgresEventStore ? () => from.store.countEventsAfter(null, Number.MAX_SAFE_INTEGER) : undefined,
@@ -173,21 +180,18 @@ async function openSide(config: AppConfig, s: Side): Promise<OpenSide> {
       database: s.url === null ? config.database : { mode: 'external', url: s.url },
       eventStore: { kind: 'postgres' },
     });
+    const where = databaseLine(infrastructure).replace(/^Database: /, '');
+    const line = `Postgres ${s.url === null ? where : where.replace('(DATABASE_URL)', s.role === 'source' ? '(--from-url)' : '(--to-url)')}`;
     try {
       if (s.role === 'source') await infrastructure.pool.query('SELECT 1 FROM es_events LIMIT 1');
     } catch (error) {
       await infrastructure.close();
-      if ((error as { code?: unknown }).code === '42P01') {
-        throw new CliFailure(`The source ${databaseLine(infrastructure).replace(/^Database: /, '')} has no event store: nothing was ever written there.`);
-      }
+      if ((error as { code?: unknown }).code === '42P01') throw new CliFailure(`The source, ${line}, has no event store: nothing was ever written there.`);
       throw error;
     }
-    const where = databaseLine(infrastructure).replace(/^Database: /, '');
-    const line = `Postgres ${s.url === null ? where : where.replace('(DATABASE_URL)', s.role === 'source' ? '(--from-url)' : '(--to-url)')}`;
     return { store: infrastructure.store, line, infrastructure, close: () => infrastructure.close() };
   }
-  const url = s.url ?? (config.eventStore.kind === 'esdb' ? config.eventStore.url : null);
-  if (url === null) throw new CliUsageError(`--${s.role === 'source' ? 'from' : 'to'} esdb needs --${s.role === 'source' ? 'from' : 'to'}-url or EVENTSTORE_URL.`);
+  const url = resolvedUrl(config, s)!;
   const { KurrentDbEventStore } = await import('#eventstore');
   const store = new KurrentDbEventStore({ connectionString: url });
   try {
