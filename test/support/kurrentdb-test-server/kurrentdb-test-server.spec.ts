@@ -123,7 +123,28 @@ describe('the KurrentDB protocol test server', () => {
     expect(last).toEqual(head!.event!.position);
   });
 
-  it("records a re-sent event id again: it keeps no de-duplication window, so re-sends are the adapter's to detect", async () => {
+  it('answers appendToStream (v1 Append) off its revision with WrongExpectedVersionError, and an exact re-send with success writing nothing', async () => {
+    const streamName = `v1-${randomUUID()}`;
+    const first = [event('A'), event('B')];
+    const written = await client.appendToStream(streamName, first, { streamState: NO_STREAM });
+    expect(written).toMatchObject({ success: true, nextExpectedRevision: 1n });
+
+    const refused = client.appendToStream(streamName, [event()], { streamState: 0n });
+    await expect(refused).rejects.toBeInstanceOf(WrongExpectedVersionError);
+    await expect(refused).rejects.toMatchObject({
+      streamName,
+      expectedState: 0n,
+      actualState: 1n,
+    });
+    // The documented idempotence: the same ids at the same expected revision are not written twice.
+    await expect(client.appendToStream(streamName, first, { streamState: NO_STREAM })).resolves.toMatchObject({ success: true, nextExpectedRevision: 1n });
+    const recorded: string[] = [];
+    for await (const resolved of client.readStream(streamName)) recorded.push(resolved.event!.id);
+    expect(recorded).toEqual(first.map((e) => e.id));
+    expect(server.calls).toContain('Streams.Append');
+  });
+
+  it("records a re-sent multi-stream append again: it keeps no de-duplication window there, so re-sends are the adapter's to detect", async () => {
     const streamName = `d-${randomUUID()}`;
     const once = event();
     await client.multiStreamAppend([{ streamName, expectedState: kurrent.ANY, events: [once] }]);

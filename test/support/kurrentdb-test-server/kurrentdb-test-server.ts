@@ -5,10 +5,10 @@
  * `@kurrent/kurrentdb-client` (generated/kurrentdb/protocols/v1 and v2), never exported from libs/, and keeps
  * nothing on disk.
  *
- * Speaks: ServerFeatures.GetSupportedMethods; Streams.Read (one stream or $all, forwards or backwards, counts,
+ * Speaks: ServerFeatures.GetSupportedMethods; Streams.Append (v1, `appendToStream`); Streams.Read (one stream or $all, forwards or backwards, counts,
  * stream-name and event-type filters by regex or prefix, and $all subscriptions with filtered checkpoints,
  * caught-up and live delivery); StreamsService.AppendSession (the multi-stream append of `multiStreamAppend`).
- * Not spoken (UNIMPLEMENTED): v1 Append/BatchAppend, deletes, persistent subscriptions, projections, gossip.
+ * Not spoken (UNIMPLEMENTED): BatchAppend (not offered, so the client uses Append), deletes, persistent subscriptions, projections, gossip.
  *
  * Where it could differ from the real server it follows KurrentDB's documentation and the client's own types:
  * - Wrong expected revision on a multi-stream append: the whole session fails, nothing is written, with gRPC
@@ -18,9 +18,10 @@
  *   events", multi-stream append, server 25.1+). The first stream found off its revision, in request order, is
  *   the one reported.
  * - Idempotent re-appends: the real server recognises a re-sent write by its event ids only "in quick succession"
- *   (https://docs.kurrent.io/clients/node/ "Idempotence"). This harness does no such de-duplication at all, so a
- *   passing suite proves that the adapter's own id claims give re-sends their original outcome, which is what it
- *   must not leave to the server.
+ *   (https://docs.kurrent.io/clients/node/ "Idempotence"). On the multi-stream append, which is all the adapter
+ *   sends, this harness does no such de-duplication at all, so a passing suite proves that the adapter's own id
+ *   claims give re-sends their original outcome, which is what it must not leave to the server. On v1 Append it
+ *   answers an exact re-send as the documentation describes (see `append`).
  * - $all positions: every event has a commit and a prepare position; the events of one write share the commit
  *   position (here: the prepare position of the write's first event) and have increasing prepare positions, so
  *   (commit, prepare) orders $all. Reads forwards from a position include the event at it; reads backwards and
@@ -176,6 +177,7 @@ export class KurrentDbTestServer {
         this.calls.push('ServerFeatures.GetSupportedMethods');
         const methods = [
           ['event_store.client.streams.streams', 'read'],
+          ['event_store.client.streams.streams', 'append'],
           ['kurrentdb.protocol.v2.streams.streamsservice', 'appendsession'],
         ].map(([service, method]) => new featuresPb.SupportedMethod().setServiceName(service!).setMethodName(method!));
         callback(null, new featuresPb.SupportedMethods().setMethodsList(methods).setEventStoreServerVersion('25.1.0'));
@@ -192,7 +194,18 @@ export class KurrentDbTestServer {
         this.calls.push('Streams.Read');
         this.read(call).catch((error: unknown) => call.destroy(error as Error));
       },
-      append: unimplemented('Streams.Append'),
+      append: (call: grpc.ServerReadableStream<StreamsPb.AppendReq, StreamsPb.AppendResp>, callback: grpc.sendUnaryData<StreamsPb.AppendResp>) => {
+        this.calls.push('Streams.Append');
+        const requests: StreamsPb.AppendReq[] = [];
+        call.on('data', (request: StreamsPb.AppendReq) => requests.push(request));
+        call.on('end', () => {
+          try {
+            callback(null, this.append(requests));
+          } catch (error) {
+            callback(error as grpc.ServiceError);
+          }
+        });
+      },
       delete: unimplemented('Streams.Delete'),
       tombstone: unimplemented('Streams.Tombstone'),
       batchAppend: unimplemented('Streams.BatchAppend'),
@@ -272,6 +285,55 @@ export class KurrentDbTestServer {
   private revisionOf(streamId: string): bigint {
     const stream = this.streams.get(streamId);
     return stream ? BigInt(stream.length - 1) : NO_STREAM;
+  }
+
+  /**
+   * v1 Append (what `appendToStream` sends when the server offers no BatchAppend, as this one does not). A wrong
+   * expected revision is a `WrongExpectedVersion` answer, not a gRPC error, as the client's append.js reads it. A
+   * re-send whose ids are exactly the events after its expected revision (or, under `any` / `stream_exists`, the
+   * stream's last events) answers success and writes nothing: the idempotence the documentation describes for
+   * appends with an expected revision; the real server keeps it for `any` only in quick succession.
+   */
+  private append(requests: readonly StreamsPb.AppendReq[]): StreamsPb.AppendResp {
+    const options = requests[0]?.getOptions();
+    if (!options) throw Object.assign(new Error('append without options'), { code: grpc.status.INVALID_ARGUMENT });
+    const streamId = Buffer.from(options.getStreamIdentifier()!.getStreamName_asU8()).toString('utf8');
+    const proposed = requests.slice(1).map((request) => request.getProposedMessage()!);
+    const actual = this.revisionOf(streamId);
+    const stream = this.streams.get(streamId) ?? [];
+    const ids = proposed.map((message) => message.getId()!.getString());
+    const expected = options.hasRevision() ? BigInt(options.getRevision()) : options.hasNoStream() ? NO_STREAM : options.hasStreamExists() ? STREAM_EXISTS : ANY;
+    const success = (last: StoredEvent | undefined) => {
+      const result = new streamsPb.AppendResp.Success().setCurrentRevision(String(last ? last.revision : -1));
+      if (last) result.setPosition(new streamsPb.AppendResp.Position().setCommitPosition(String(last.commit)).setPreparePosition(String(last.prepare)));
+      return new streamsPb.AppendResp().setSuccess(result);
+    };
+    const from = expected >= NO_STREAM ? Number(expected) + 1 : stream.length - ids.length;
+    const already = from >= 0 ? stream.slice(from, from + ids.length) : [];
+    if (ids.length > 0 && already.length === ids.length && already.every((event, i) => event.id === ids[i])) return success(already.at(-1));
+    const holds = expected === ANY || (expected === NO_STREAM && actual === NO_STREAM) || (expected === STREAM_EXISTS && actual !== NO_STREAM) || (expected >= 0n && expected === actual);
+    if (!holds) {
+      const wrong = new streamsPb.AppendResp.WrongExpectedVersion();
+      if (actual === NO_STREAM) wrong.setCurrentNoStream(new sharedPb.Empty());
+      else wrong.setCurrentRevision(String(actual));
+      if (expected >= 0n) wrong.setExpectedRevision(String(expected));
+      else if (expected === NO_STREAM) wrong.setExpectedNoStream(new sharedPb.Empty());
+      else wrong.setExpectedStreamExists(new sharedPb.Empty());
+      return new streamsPb.AppendResp().setWrongExpectedVersion(wrong);
+    }
+    const written = this.commit([
+      {
+        streamId,
+        events: proposed.map((message, i) => ({
+          id: ids[i]!,
+          type: message.getMetadataMap().get('type') ?? '',
+          contentType: message.getMetadataMap().get('content-type') ?? 'application/octet-stream',
+          data: message.getData_asU8(),
+          customMetadata: message.getCustomMetadata_asU8(),
+        })),
+      },
+    ]);
+    return success(written.get(streamId) ?? stream.at(-1));
   }
 
   private appendSession(requests: readonly V2StreamsPb.AppendRequest[]): V2StreamsPb.AppendSessionResponse {
