@@ -5,6 +5,7 @@ import { issueTokenCommand } from './issue-token.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { rebuildProjectionsCommand } from './rebuild-projections.command.js';
 import { verifyChainCommand } from './verify-chain.command.js';
+import { verifyDecisionsCommand } from './verify-decisions.command.js';
 
 export { CliFailure, CliUsageError, commandHelp, EXIT, type CliCommand } from './command.js';
 
@@ -12,6 +13,7 @@ export const COMMANDS: readonly CliCommand[] = [
   migrateCommand,
   rebuildProjectionsCommand,
   verifyChainCommand,
+  verifyDecisionsCommand,
   issueTokenCommand,
   exportPersonCommand,
   copyEventsCommand,
