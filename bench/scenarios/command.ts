@@ -138,6 +138,18 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         extra: { p50ms: med('noWait', 'p50Ms'), p99ms: med('noWait', 'p99Ms'), 'CPU µs/req': cpuText('noWait') },
       },
     ];
+    // Each round's ratio of this build to the baseline (their runs a few seconds apart): a load that changes over
+    // minutes moves both and cancels, which the ratio of the two medians does not do.
+    const perRound = (mine: Kind, theirs: Kind) => {
+      const ratios = measured[mine].map((m, i) => m.requestsPerSecond / (measured[theirs][i]?.requestsPerSecond ?? Number.NaN));
+      const cpuRatios = cpuPerRequest[mine].map((c, i) => c / (cpuPerRequest[theirs][i] ?? Number.NaN));
+      const text = (values: number[]) => {
+        if (values.length === 0) return 'n/a';
+        const f = figure(values);
+        return `${f.median.toFixed(3)}x (${f.min.toFixed(3)}–${f.max.toFixed(3)})`;
+      };
+      return `req/s ${text(ratios)}, CPU/req ${text(cpuRatios)}`;
+    };
     if (baseline) {
       const baselineRate = rate('baselineProduct');
       const baselineNoWaitRate = rate('baselineNoWait');
@@ -155,6 +167,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
             p99ms: med('baselineProduct', 'p99Ms'),
             'CPU µs/req': cpuText('baselineProduct'),
             'this build vs baseline': `${(productRate.median / baselineRate.median).toFixed(3)}x req/s, ${(cpu('product') / cpu('baselineProduct')).toFixed(3)}x CPU/req`,
+            'per round': perRound('product', 'baselineProduct'),
           },
         },
         {
@@ -170,6 +183,7 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
             p99ms: med('baselineNoWait', 'p99Ms'),
             'CPU µs/req': cpuText('baselineNoWait'),
             'this build vs baseline': `${(noWaitRate.median / baselineNoWaitRate.median).toFixed(3)}x req/s, ${(cpu('noWait') / cpu('baselineNoWait')).toFixed(3)}x CPU/req`,
+            'per round': perRound('noWait', 'baselineNoWait'),
           },
         },
       );
