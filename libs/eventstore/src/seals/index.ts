@@ -4,3 +4,4 @@ export * from './seal.js';
 export * from './seal-store.js';
 export * from './seal-checker.js';
 export * from './sealing.js';
+export * from './audit-bundle.js';

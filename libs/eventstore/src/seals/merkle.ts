@@ -29,13 +29,28 @@ function split(n: number): number {
   return k;
 }
 
+// Roots of perfect subtrees, per leaf array: proofs between many pairs of seals then cost O(n) once, not per proof.
+const perfectRoots = new WeakMap<readonly Buffer[], Map<string, Buffer>>();
+
 /** MTH over leaf hashes [from, to). */
 export function rootOf(leaves: readonly Buffer[], from = 0, to = leaves.length): Buffer {
   const n = to - from;
   if (n === 0) return EMPTY_ROOT;
   if (n === 1) return leaves[from]!;
+  const perfect = (n & (n - 1)) === 0;
+  let cache = perfectRoots.get(leaves);
+  const key = `${from}:${n}`;
+  if (perfect) {
+    const known = cache?.get(key);
+    if (known) return known;
+  }
   const k = split(n);
-  return nodeHash(rootOf(leaves, from, from + k), rootOf(leaves, from + k, to));
+  const root = nodeHash(rootOf(leaves, from, from + k), rootOf(leaves, from + k, to));
+  if (perfect && n >= 64) {
+    if (!cache) perfectRoots.set(leaves, (cache = new Map()));
+    cache.set(key, root);
+  }
+  return root;
 }
 
 /**

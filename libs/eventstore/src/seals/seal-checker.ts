@@ -115,7 +115,9 @@ export class SealChecker {
     if (this.next >= this.checkpoints.length) this.unsealed++;
     this.events++;
     this.tree.push(leafHash(eventLeafData(event)));
-    this.actual.set(event.streamId, { revision: event.revision, hash: event.hash });
+    // A stream's end is its highest revision, wherever the global order put it.
+    const before = this.actual.get(event.streamId);
+    if (!before || event.revision > before.revision) this.actual.set(event.streamId, { revision: event.revision, hash: event.hash });
     this.dirty.add(event.streamId);
     this.firstOfInterval ??= event;
     this.lastOfInterval = event;
@@ -153,13 +155,17 @@ export class SealChecker {
         const from = this.firstOfInterval;
         const to = this.lastOfInterval;
         const range = from && to ? ` (between ${from.streamId}@${from.revision} and ${to.streamId}@${to.revision})` : '';
+        const size = this.tree.size;
+        // Every stream ends as sealed: the count says whether events behind the seal went, came or moved.
+        const kind: SealFindingKind = size < seal.treeSize ? 'deleted' : size > seal.treeSize ? 'appended' : 'reordered';
+        const what = kind === 'deleted' ? 'events behind it were deleted' : kind === 'appended' ? 'events were added behind it' : 'events behind it were reordered, moved or replaced';
         this.report(
-          'reordered',
+          kind,
           seal.sequence,
           from?.streamId ?? null,
           from?.revision ?? null,
-          null,
-          `seal ${seal.sequence}: ${this.tree.size} events up to ${seal.position ?? 'the start'} do not give its root (${seal.treeSize} sealed) although every stream ends as sealed: events were reordered or moved${range}`,
+          to?.revision ?? null,
+          `seal ${seal.sequence}: ${size} events up to ${seal.position ?? 'the start'} do not give its root (${seal.treeSize} sealed) although every stream ends as sealed: ${what}${range}`,
         );
       }
     }

@@ -112,6 +112,11 @@ export class SealSigningKey {
     return publicKeyPemOf(this.publicKeyRaw);
   }
 
+  /** Ed25519 signature (base64) of a text's UTF-8 bytes (the audit bundle's manifest). */
+  signText(text: string): string {
+    return sign(null, Buffer.from(text, 'utf8'), this.privateKey).toString('base64');
+  }
+
   sign(body: SealBody): Seal {
     if (body.keyId !== this.keyId) throw new Error('the seal names another key');
     const signature = sign(null, Buffer.from(sealSigningText(body), 'utf8'), this.privateKey).toString('base64');

@@ -7,12 +7,19 @@ import { allSeals, type SealStore } from './seal-store.js';
 const PAGE = 1_000;
 
 /** Reads the whole global order, a page at a time, handing each event over; resolves to the number read. */
-export async function walkGlobalOrder(store: Pick<EventStore, 'readAll'>, onEvent: (event: RecordedEvent) => void, onProgress?: (eventsRead: number) => void): Promise<number> {
+export async function walkGlobalOrder(
+  store: Pick<EventStore, 'readAll'>,
+  onEvent: (event: RecordedEvent) => void | Promise<void>,
+  onProgress?: (eventsRead: number) => void,
+): Promise<number> {
   let after: string | null = null;
   let read = 0;
   for (;;) {
     const page = await store.readAll({ after, limit: PAGE });
-    for (const event of page.events) onEvent(event);
+    for (const event of page.events) {
+      const pending = onEvent(event);
+      if (pending) await pending;
+    }
     read += page.events.length;
     after = page.position;
     onProgress?.(read);
