@@ -34,8 +34,9 @@ const DOTENV: Record<string, string> = {
   JWT_SECRET: randomBytes(32).toString('base64'),
   PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
   PERSON_IDENTITY_SECRET: randomBytes(32).toString('base64'),
+  SEAL_SIGNING_KEY: randomBytes(32).toString('base64'),
 };
-const SECRETS = ['JWT_SECRET', 'PERSONAL_DATA_MASTER_KEY', 'PERSON_IDENTITY_SECRET', 'POSTGRES_PASSWORD'];
+const SECRETS = ['JWT_SECRET', 'PERSONAL_DATA_MASTER_KEY', 'PERSON_IDENTITY_SECRET', 'SEAL_SIGNING_KEY', 'POSTGRES_PASSWORD'];
 
 /** Each entry point of the image and the RUN_MODE its service must set (the CLI's commands set none). */
 const ENTRY_POINTS: Record<string, { source: string; runMode: 'api' | 'projector' | undefined }> = {

@@ -6,6 +6,7 @@ import { CONFIG_VARIABLES, ConfigError, configVariablesMarkdown, loadConfig, typ
 
 const SECRET = 'x'.repeat(40);
 const MASTER_KEY = Buffer.alloc(32, 7);
+const SEAL_KEY = Buffer.alloc(32, 11);
 const IDENTITY_SECRET = Buffer.alloc(32, 9);
 
 function problemsOf(fn: () => unknown): readonly ConfigProblem[] {
@@ -76,6 +77,19 @@ describe('loadConfig', () => {
       expect(() => loadConfig({}, { cwd })).toThrow(/does not hold a master key/);
     });
 
+    it('keeps the seal signing key in a 0600 file of DATA_DIR/keys, the same on every start, and seals hourly by default', () => {
+      const first = loadConfig({}, { cwd });
+      expect(first.seals).toMatchObject({ signingKeySource: 'generated', signingKeyFile: join(cwd, 'data', 'keys', 'seal.key'), intervalSeconds: 3600 });
+      expect(first.seals.signingKey).toHaveLength(32);
+      expect(first.seals.signingKey.equals(first.privacy.masterKey)).toBe(false);
+      expect(statSync(join(cwd, 'data', 'keys', 'seal.key')).mode & 0o777).toBe(0o600);
+      const again = loadConfig({}, { cwd });
+      expect(again.seals.signingKeySource).toBe('file');
+      expect(again.seals.signingKey.equals(first.seals.signingKey)).toBe(true);
+      writeFileSync(join(cwd, 'data', 'keys', 'seal.key'), 'damaged\n');
+      expect(() => loadConfig({}, { cwd })).toThrow(/does not hold a seal signing key/);
+    });
+
     it('refuses a secret file that has been truncated', () => {
       loadConfig({}, { cwd });
       writeFileSync(join(cwd, 'data', 'jwt-secret'), 'short\n');
@@ -107,6 +121,8 @@ describe('loadConfig', () => {
           CREDIT_EXPIRY_INTERVAL: '15m',
           PERSONAL_DATA_MASTER_KEY: MASTER_KEY.toString('base64'),
           PERSON_IDENTITY_SECRET: IDENTITY_SECRET.toString('base64url'),
+          SEAL_SIGNING_KEY: SEAL_KEY.toString('base64'),
+          SEAL_INTERVAL: 'off',
         },
         { cwd },
       );
@@ -133,6 +149,7 @@ describe('loadConfig', () => {
           identitySecretSource: 'env',
           identitySecretFile: undefined,
         },
+        seals: { signingKey: SEAL_KEY, signingKeySource: 'env', signingKeyFile: undefined, intervalSeconds: 0 },
         logLevel: 'debug',
         readYourWritesTimeoutMs: 0,
         projectionBatchSize: 100,
@@ -248,6 +265,7 @@ describe('loadConfig', () => {
         { variable: 'DATABASE_URL', message: expect.stringContaining('required when RUN_MODE=projector') },
         { variable: 'PERSONAL_DATA_MASTER_KEY', message: expect.stringContaining('required when RUN_MODE=projector') },
         { variable: 'PERSON_IDENTITY_SECRET', message: expect.stringContaining('required when RUN_MODE=projector') },
+        { variable: 'SEAL_SIGNING_KEY', message: expect.stringContaining('required when RUN_MODE=projector') },
       ]);
     });
 
@@ -257,7 +275,17 @@ describe('loadConfig', () => {
         { variable: 'JWT_SECRET', message: expect.stringContaining('required when RUN_MODE=api') },
         { variable: 'PERSONAL_DATA_MASTER_KEY', message: expect.stringContaining('required when RUN_MODE=api') },
         { variable: 'PERSON_IDENTITY_SECRET', message: expect.stringContaining('required when RUN_MODE=api') },
+        { variable: 'SEAL_SIGNING_KEY', message: expect.stringContaining('required when RUN_MODE=api') },
       ]);
+    });
+
+    it('refuses a seal signing key that is not 32 bytes of base64, without printing it, and a bad seal interval', () => {
+      const problems = problemsOf(() => loadConfig({ SEAL_SIGNING_KEY: 'c2VjcmV0LXNlZWQ=', SEAL_INTERVAL: 'hourly' }, { cwd }));
+      expect(problems).toEqual([
+        { variable: 'SEAL_SIGNING_KEY', message: 'must be base64 of exactly 32 bytes (e.g. `openssl rand -base64 32`)' },
+        { variable: 'SEAL_INTERVAL', message: 'must be a duration such as 15m, 1h or 1d, or off, got "hourly"' },
+      ]);
+      expect(JSON.stringify(problems)).not.toContain('c2VjcmV0LXNlZWQ');
     });
 
     it('refuses a personal-data key that is not 32 bytes of base64, without printing it', () => {

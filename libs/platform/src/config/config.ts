@@ -45,6 +45,16 @@ export interface PrivacyConfig {
   readonly identitySecretFile: string | undefined;
 }
 
+/** The signed seals of the event log (docs/audit.md): the Ed25519 key that signs them is kept outside the database. */
+export interface SealConfig {
+  /** The 32-byte Ed25519 seed. */
+  readonly signingKey: Buffer;
+  readonly signingKeySource: KeySource;
+  readonly signingKeyFile: string | undefined;
+  /** Seconds between runs of the seal job (0: not scheduled). */
+  readonly intervalSeconds: number;
+}
+
 export interface AppConfig {
   readonly runMode: RunMode;
   readonly http: { readonly host: string; readonly port: number };
@@ -54,6 +64,7 @@ export interface AppConfig {
   readonly eventStore: EventStoreConfig;
   readonly auth: AuthConfig;
   readonly privacy: PrivacyConfig;
+  readonly seals: SealConfig;
   readonly logLevel: LogLevelName;
   readonly readYourWritesTimeoutMs: number;
   readonly projectionBatchSize: number;
@@ -148,6 +159,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       }
     }
   }
+  const sealKeyFromEnv = read.key('SEAL_SIGNING_KEY');
+  if ((runMode === 'api' || runMode === 'projector') && sealKeyFromEnv === undefined && read.optional('SEAL_SIGNING_KEY') === undefined) {
+    // The projector seals, the API and the CLI show and check with its public key: a key of their own would sign seals
+    // nobody else recognises.
+    problems.push({ variable: 'SEAL_SIGNING_KEY', message: `required when RUN_MODE=${runMode}: the projector and every API replica must sign and check seals with the same key` });
+  }
   const jwtIssuer = read.string('JWT_ISSUER', 'association-register');
   const tokenTtl = read.string('TOKEN_TTL', '12h');
   const tokenTtlSeconds = parseDurationSeconds(tokenTtl);
@@ -167,6 +184,12 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     problems.push({ variable: 'CREDIT_EXPIRY_INTERVAL', message: `must be a duration such as 15m, 1h or 1d, or off, got "${creditExpiryInterval}"` });
   }
 
+  const sealInterval = read.string('SEAL_INTERVAL', '1h');
+  const sealIntervalSeconds = sealInterval?.toLowerCase() === 'off' || sealInterval === '0' ? 0 : parseDurationSeconds(sealInterval);
+  if (sealInterval !== undefined && sealIntervalSeconds === undefined) {
+    problems.push({ variable: 'SEAL_INTERVAL', message: `must be a duration such as 15m, 1h or 1d, or off, got "${sealInterval}"` });
+  }
+
   if (problems.length > 0) throw new ConfigError(problems);
 
   // Everything below is defined: a missing value would have been reported above.
@@ -178,6 +201,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
   const identitySecret = identitySecretFromEnv
     ? { key: identitySecretFromEnv, source: 'env' as const, file: undefined }
     : resolveKeyFile(join(dataDir, 'keys', 'identity.key'), 'identity secret');
+  const sealKey = sealKeyFromEnv ? { key: sealKeyFromEnv, source: 'env' as const, file: undefined } : resolveKeyFile(join(dataDir, 'keys', 'seal.key'), 'seal signing key');
 
   return {
     runMode: runMode!,
@@ -205,6 +229,7 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
       identitySecretSource: identitySecret.source,
       identitySecretFile: identitySecret.file,
     },
+    seals: { signingKey: sealKey.key, signingKeySource: sealKey.source, signingKeyFile: sealKey.file, intervalSeconds: sealIntervalSeconds! },
     logLevel: logLevel!,
     readYourWritesTimeoutMs: readYourWritesTimeoutMs!,
     projectionBatchSize: projectionBatchSize!,

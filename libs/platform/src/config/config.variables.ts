@@ -79,6 +79,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
       'Base64 of 32 bytes: keys the hash of identity-card numbers used for look-up and de-duplication. Unset: generated on first start and kept in DATA_DIR/keys/identity.key (mode 0600). Required when RUN_MODE=api or projector.',
   },
   {
+    name: 'SEAL_SIGNING_KEY',
+    default: '(generated)',
+    description:
+      'Base64 of 32 bytes: the Ed25519 key that signs the seals of the event log (docs/audit.md). Unset: generated on first start and kept in DATA_DIR/keys/seal.key (mode 0600). Required when RUN_MODE=api or projector. Never stored in the database; give its public key (`cli seal --print`) to the departments.',
+  },
+  {
     name: 'JWT_ISSUER',
     default: 'association-register',
     description: 'Issuer (`iss`) written into and required of every token.',
@@ -131,6 +137,12 @@ export const CONFIG_VARIABLES: readonly ConfigVariable[] = [
     default: '1h',
     description:
       'How often the credit expiry job records the expiry of ratings past their valid-to (a duration such as 15m, 1h or 1d; `off` schedules no runs). It runs in the process that runs the projector (RUN_MODE single or projector), one instance at a time.',
+  },
+  {
+    name: 'SEAL_INTERVAL',
+    default: '1h',
+    description:
+      'How often the seal job signs a seal over the event log (a duration such as 15m, 1h or 1d; `off` schedules none; `cli seal` seals on demand). It runs in the process that runs the projector (RUN_MODE single or projector), one instance at a time.',
   },
 ];
 
