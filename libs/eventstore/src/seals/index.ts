@@ -5,3 +5,4 @@ export * from './seal-store.js';
 export * from './seal-checker.js';
 export * from './sealing.js';
 export * from './audit-bundle.js';
+export * from './kurrentdb-seal-store.js';
