@@ -232,6 +232,7 @@ export async function copyEvents(options: CopyEventsOptions): Promise<CopyEvents
   let sourceAfter: Position | null = null;
   let targetAfter: Position | null = null;
   for (;;) {
+    if (signal?.aborted) throw new CopyAbortedError(found);
     const held = await target.readAll({ after: targetAfter, limit: batchSize });
     if (held.events.length === 0) break;
     const expected = await source.readAll({ after: sourceAfter, limit: held.events.length });
