@@ -107,6 +107,7 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     person: { personId: 'PSN0000000000000000' },
     personByIdentityCardNumber: { identityCardNumber: '11010519491231002X' },
     persons: inA,
+    ratingChanges: { associationId: association, first: 10 },
     waiverPolicies: inA,
   };
   // The persons commands address a register id nobody holds: past the guards, PERSON_NOT_REGISTERED.

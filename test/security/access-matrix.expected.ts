@@ -91,6 +91,8 @@ export const QUERIES: Readonly<Record<string, Row>> = {
   person: [U, A, A, F, F, A, A, F, F],
   personByIdentityCardNumber: [U, A, A, F, F, A, F, F, F],
   persons: OWN_ADMIN_AND_AUDITOR,
+  // Tender systems and auditors follow every association's rating changes; an admin its own association's (ADR 0018).
+  ratingChanges: [U, A, F, F, F, A, A, F, F],
   waiverPolicies: OWN_ADMIN_AND_AUDITOR,
 };
 

@@ -129,11 +129,11 @@ describe('the findings of the hostile-input review', () => {
     expect(registered.body.errors).toBeUndefined();
   });
 
-  it('answers a subscription as a validation error (HTTP 400): the service has none', async () => {
-    const answer = await post(service, auditor, { query: 'subscription { ratingChanged { subjectId } }' });
+  it('answers a subscription over HTTP as a validation error (HTTP 400): subscriptions are served over WebSocket', async () => {
+    const answer = await post(service, auditor, { query: 'subscription { ratingChanged { cursor } }' });
     expect(answer.status).toBe(400);
     expect(firstError(answer).code).toBe('GRAPHQL_VALIDATION_FAILED');
-    expect(answer.body.errors?.[0]?.message).toMatch(/subscription operation is not supported/);
+    expect(answer.body.errors?.[0]?.message).toMatch(/Subscriptions are served over WebSocket/);
   });
 
   describe('the text rule on names and free text', () => {

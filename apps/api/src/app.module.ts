@@ -3,6 +3,7 @@ import { ApolloDriver, type ApolloDriverConfig } from '@nestjs/apollo';
 import { type DynamicModule, Module } from '@nestjs/common';
 import { APP_FILTER, APP_GUARD, APP_PIPE } from '@nestjs/core';
 import { GraphQLModule, GraphQLSchemaHost } from '@nestjs/graphql';
+import type { Role } from '#domain/shared';
 import type { Request } from 'express';
 import { registerQueries } from '#projections';
 import { ApplicationModule } from '#application';
@@ -19,6 +20,7 @@ import { KnownOperationTypesRule } from './graphql/operation-types.rule.js';
 import { requestInputPlugin } from './graphql/request-input.plugin.js';
 import { noStorePlugin } from './graphql/no-store.plugin.js';
 import { unavailablePlugin } from './graphql/unavailable.plugin.js';
+import { graphqlWsOptions, HttpSubscriptionsRule } from './graphql/subscriptions.js';
 import { MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
 import { PersonsResolver } from './persons/persons.resolver.js';
 import { PrivacyResolver } from './privacy/privacy.resolver.js';
@@ -26,9 +28,11 @@ import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
 import { MetricsController } from './ops/metrics.controller.js';
 import type { ApiRuntime } from './runtime.js';
+import { RatingChangeFeed } from './tender/rating-change-feed.js';
+import { RatingChangesResolver, SUBSCRIPTION_ROLES } from './tender/rating-changes.resolver.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver, RatingChangesResolver];
 
 const READ_MODELS = [...registerQueries, AuditHistory];
 
@@ -67,8 +71,21 @@ export class ApiModule {
               requestInputPlugin(),
               queryLimitsPlugin(() => schemaHost.schema, runtime.config.graphql),
             ],
-            // A subscription (the schema has none) is a validation error, not a failure of execution.
-            validationRules: [KnownOperationTypesRule],
+            // An operation type the schema lacks, or a subscription over HTTP, is a validation error, not a failure of execution.
+            validationRules: [KnownOperationTypesRule, HttpSubscriptionsRule],
+            // Subscriptions over graphql-ws at the same path, authenticated from connectionParams, with the HTTP path's checks (ADR 0018).
+            subscriptions: {
+              'graphql-ws': graphqlWsOptions({
+                getSchema: () => schemaHost.schema,
+                tokens: runtime.tokens,
+                fieldVisibility,
+                logger: runtime.logger,
+                roles: SUBSCRIPTION_ROLES as readonly Role[],
+                checks: [requestInputPlugin(), queryLimitsPlugin(() => schemaHost.schema, runtime.config.graphql)],
+                validationRules: [KnownOperationTypesRule],
+                maxTokens: MAX_DOCUMENT_TOKENS,
+              }) as never,
+            },
             parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },
           }),
         }),
@@ -82,6 +99,7 @@ export class ApiModule {
         { provide: APP_PIPE, useFactory: inputValidationPipe },
         { provide: APP_FILTER, useClass: GraphQLPassThroughFilter },
         ...CREDIT_PROVIDERS,
+        RatingChangeFeed,
         ...READ_MODELS,
         ...RESOLVERS,
       ],

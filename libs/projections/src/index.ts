@@ -56,6 +56,17 @@ export type {
 } from './membership/membership.queries.js';
 export { DuesQueries } from './dues/dues.queries.js';
 export { CreditQueries } from './credit/credit.queries.js';
+export { RATING_CHANGE_EVENT_TYPES, RATING_CHANGE_KINDS, RATING_CHANGES_PROJECTION, ratingChangesProjection } from './credit/rating-changes.projection.js';
+export type { RatingChangeKind } from './credit/rating-changes.projection.js';
+export {
+  MAX_RATING_CHANGE_CODES,
+  MAX_RATING_CHANGE_PAGE,
+  positionOfRatingChangeCursor,
+  ratingChangeCodes,
+  ratingChangeCursor,
+  RatingChangeQueries,
+} from './credit/rating-changes.queries.js';
+export type { RatingChangeFilter, RatingChangePage, RatingChangeView } from './credit/rating-changes.queries.js';
 export { ReadModelDatabaseQueries } from './read-models/read-model-database.queries.js';
 export type {
   CreditApplicationView,

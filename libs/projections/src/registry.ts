@@ -3,6 +3,9 @@ import { CreditConductAssociation1795219850000 } from './credit/1795219850000-cr
 import { CreditExpiryIndex1795219860000 } from './credit/1795219860000-credit-expiry-index.migration.js';
 import { creditProjection } from './credit/credit.projection.js';
 import { CreditQueries } from './credit/credit.queries.js';
+import { RatingChanges1795220100000 } from './credit/1795220100000-rating-changes.migration.js';
+import { ratingChangesProjection } from './credit/rating-changes.projection.js';
+import { RatingChangeQueries } from './credit/rating-changes.queries.js';
 import { DuesAccounts1795219700000 } from './dues/1795219700000-dues-accounts.migration.js';
 import { DuesWaiverAuthority1795219710000 } from './dues/1795219710000-dues-waiver-authority.migration.js';
 import { duesProjection } from './dues/dues.projection.js';
@@ -37,6 +40,7 @@ export const registerProjections: readonly Projection[] = [
   duesProjection,
   creditProjection,
   personsProjection,
+  ratingChangesProjection,
 ];
 
 /**
@@ -49,7 +53,7 @@ export const registerEntities: readonly EntityClass[] = [...readModelEntities];
  * The query classes over those read models (one per context, each taking the read-model DataSource), for a
  * Nest module's providers or to construct directly.
  */
-export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries] as const;
+export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries, RatingChangeQueries] as const;
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,
@@ -63,4 +67,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   CreditExpiryIndex1795219860000,
   PersonsRegister1795219900000,
   AuditPersonIndex1795219950000,
+  RatingChanges1795220100000,
 ];

@@ -4,6 +4,7 @@ import { createTestDatabase, type TestDatabase } from '../../testing/src/postgre
 import { auditTableSpecs } from './audit/audit.projection.js';
 import type { TableSpec } from './bulk-rows.js';
 import { creditTableSpecs } from './credit/credit.projection.js';
+import { ratingChangeTableSpecs } from './credit/rating-changes.projection.js';
 import { createReadModelDataSource } from './data-source.js';
 import { duesTableSpecs } from './dues/dues.projection.js';
 import { enterpriseTableSpecs } from './enterprise/enterprise.projection.js';
@@ -17,7 +18,7 @@ import { registerEntities, registerMigrations, registerProjections } from './reg
  * leaves out would never be written (new rows would take its default, rebuilt rows would lose it). This holds
  * each spec to the table the migrations create, names and types.
  */
-const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs, ...creditTableSpecs, ...personsTableSpecs];
+const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs, ...creditTableSpecs, ...personsTableSpecs, ...ratingChangeTableSpecs];
 
 describe('set-based table specs', () => {
   let database: TestDatabase;
