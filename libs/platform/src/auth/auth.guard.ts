@@ -80,7 +80,7 @@ export class AuthGuard implements CanActivate {
       throw new ForbiddenError('This operation has no access rule, so nobody may call it.');
     }
     if (!(roles as readonly string[]).includes(actor.role)) {
-      throw new ForbiddenError(`A ${actor.role} may not do this; it needs one of: ${roles.join(', ')}.`);
+      throw new ForbiddenError(`The role ${actor.role} may not do this; it needs one of: ${roles.join(', ')}.`);
     }
     return true;
   }
