@@ -1,11 +1,14 @@
 import type { CliCommand } from './command.js';
 import { copyEventsCommand } from './copy-events.command.js';
+import { exportAuditCommand } from './export-audit.command.js';
 import { exportPersonCommand } from './export-person.command.js';
 import { issueTokenCommand } from './issue-token.command.js';
 import { migrateCommand } from './migrate.command.js';
 import { rebuildProjectionsCommand } from './rebuild-projections.command.js';
+import { sealCommand } from './seal.command.js';
 import { verifyChainCommand } from './verify-chain.command.js';
 import { verifyDecisionsCommand } from './verify-decisions.command.js';
+import { verifySealsCommand } from './verify-seals.command.js';
 
 export { CliFailure, CliUsageError, commandHelp, EXIT, type CliCommand } from './command.js';
 
@@ -14,6 +17,9 @@ export const COMMANDS: readonly CliCommand[] = [
   rebuildProjectionsCommand,
   verifyChainCommand,
   verifyDecisionsCommand,
+  sealCommand,
+  verifySealsCommand,
+  exportAuditCommand,
   issueTokenCommand,
   exportPersonCommand,
   copyEventsCommand,
