@@ -233,7 +233,7 @@ export interface GeneratedRequest {
 }
 
 /** A request for one root field: each argument as a variable (mostly) or an inline literal. */
-export function requestArbitrary(operation: 'query' | 'mutation', field: GraphQLField<unknown, unknown>, known: KnownValues): Arbitrary<GeneratedRequest> {
+export function requestArbitrary(operation: 'query' | 'mutation' | 'subscription', field: GraphQLField<unknown, unknown>, known: KnownValues): Arbitrary<GeneratedRequest> {
   const returned = getNamedType(field.type);
   const selection = isObjectType(returned) ? ` { ${selectionOf(returned)} }` : '';
   const args = field.args.map((argument) =>

@@ -1,6 +1,7 @@
 /*
  * Hostile input over real HTTP to a real service: requests generated with fast-check from the service's own
- * printed schema, for every query and every mutation (an operation added later is covered without new test code),
+ * printed schema, for every query and every mutation (an operation added later is covered without new test code)
+ * and, over graphql-ws, every subscription,
  * each argument a value of its type (often one the register holds) or a hostile one (see
  * hostile-input-arbitraries.ts), sent under tokens of every role, a foreign association's, none and a forged one.
  *
@@ -14,6 +15,7 @@ import fc from 'fast-check';
 import type { GraphQLField, GraphQLSchema } from 'graphql';
 import { FixedClock } from '#platform';
 import { MAX_BODY_BYTES } from '../../apps/api/src/graphql/http-limits.js';
+import { connectWs, type FirstAnswer, firstAnswer } from '../support/graphql-ws.js';
 import { startTestService, type TestService } from '../support/service.js';
 import { CreditCycleScenario } from '../e2e/credit-fixtures.js';
 import { DuesFixtures, memberCode } from '../e2e/dues-fixtures.js';
@@ -172,4 +174,40 @@ describe('hostile input to every operation of the schema', () => {
     expect(tally.requests).toBeGreaterThanOrEqual(RUNS);
     expect([...tally.operations].sort()).toEqual(all.map((o) => o.field.name).sort());
   }, 600_000);
+
+  /** What is wrong with a subscription's first answer over graphql-ws; empty when it is as the register promises. */
+  function subscriptionProblems(answer: FirstAnswer): string[] {
+    if (answer.kind === 'closed') return [4401, 4403].includes(answer.code) ? [] : [`closed ${answer.code}: ${answer.reason}`];
+    const errors = answer.kind === 'error' ? answer.errors : answer.kind === 'next' ? (answer.result.errors ?? []) : [];
+    return errors.flatMap((error) => {
+      const code = error.extensions?.code;
+      if (code === undefined || code === 'INTERNAL_SERVER_ERROR') return [`${String(code ?? 'no code')}: ${error.message}`];
+      const fields = error.extensions?.fieldErrors as { field?: unknown }[] | undefined;
+      if (code === 'BAD_USER_INPUT' && (!Array.isArray(fields) || fields.length === 0 || fields.some((f) => typeof f.field !== 'string' || f.field === ''))) {
+        return [`BAD_USER_INPUT without field errors: ${error.message}`];
+      }
+      return [];
+    });
+  }
+
+  it('answers hostile subscriptions over graphql-ws without an internal error, an unnamed bad field or a write', async () => {
+    const subscriptions = Object.values(schema.getSubscriptionType()?.getFields() ?? {});
+    expect(subscriptions.length).toBeGreaterThan(0);
+    const failures: string[] = [];
+    for (const field of subscriptions) {
+      const property = fc.asyncProperty(requestArbitrary('subscription', field as GraphQLField<unknown, unknown>, KNOWN), fc.constantFrom(...tokens), async (request, token) => {
+        const before = await eventCount();
+        const connection = connectWs(service.url, token);
+        // A subscription the service took answers nothing until a change is recorded: after a moment it is ended.
+        const answer = await firstAnswer(connection, request.query, request.variables, new Promise((resolve) => setTimeout(resolve, 150)));
+        await connection.dispose();
+        const problems = subscriptionProblems(answer);
+        if (Number(await eventCount()) !== Number(before)) problems.push('a subscription appended events');
+        if (problems.length > 0) throw new Error(`${problems.join('; ')}\n  ${JSON.stringify(answer).slice(0, 800)}\n  query: ${request.query.slice(0, 400)}`);
+      });
+      const result = await fc.check(property, { numRuns: Math.max(60, Math.ceil(RUNS / 30)), seed: SEED, endOnFailure: true });
+      if (result.failed) failures.push(`${field.name} (seed ${result.seed}, path ${result.counterexamplePath}): ${String(result.errorInstance).slice(0, 1500)}`);
+    }
+    expect(failures).toEqual([]);
+  }, 300_000);
 });

@@ -5,7 +5,7 @@ import type { EntityManager } from 'typeorm';
 import { type Row, type TableSpec, TableBuffer, type Value, positionBefore } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
 
-export const RATING_CHANGES_PROJECTION = 'rating_changes';
+export const RATING_CHANGES_PROJECTION = 'rating-changes';
 
 /** The events that change a rating's grade or status (or, for a confirmation, re-affirm both at an annual review). */
 export const RATING_CHANGE_EVENT_TYPES = [
