@@ -31,7 +31,7 @@ export type { ProjectionLogger } from './runner/logger.js';
 export { registerEntities, registerMigrations, registerProjections, registerQueries } from './registry.js';
 export { auditTrailProjection } from './audit/audit.projection.js';
 export { AuditQueries } from './audit/audit.queries.js';
-export type { AuditEventView } from './audit/audit.queries.js';
+export type { AuditEventView, AuditTrailEntryView, AuditTrailFilter } from './audit/audit.queries.js';
 export { enterpriseProjection } from './enterprise/enterprise.projection.js';
 export { duesProjection } from './dues/dues.projection.js';
 export { membershipProjection } from './membership/membership.projection.js';

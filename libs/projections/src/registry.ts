@@ -14,6 +14,7 @@ import { auditTrailProjection } from './audit/audit.projection.js';
 import { AuditQueries } from './audit/audit.queries.js';
 import { AuditTrail1795219300000 } from './audit/1795219300000-audit-trail.migration.js';
 import { AuditPersonIndex1795219950000 } from './audit/1795219950000-audit-person-index.migration.js';
+import { AuditTrailQueries1795220250000 } from './audit/1795220250000-audit-trail-queries.migration.js';
 import { EnterpriseRegister1795219400000 } from './enterprise/1795219400000-enterprise-register.migration.js';
 import { enterpriseProjection } from './enterprise/enterprise.projection.js';
 import { EnterpriseQueries } from './enterprise/enterprise.queries.js';
@@ -68,4 +69,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   PersonsRegister1795219900000,
   AuditPersonIndex1795219950000,
   RatingChanges1795220100000,
+  AuditTrailQueries1795220250000,
 ];

@@ -19,6 +19,41 @@ export interface AuditEventView {
   hash: string;
 }
 
+/** What the auditor's trail can be narrowed to; every criterion given must hold (none: the whole trail). */
+export interface AuditTrailFilter {
+  /** A firm's unified social credit code (normalised): every event of the streams naming it. */
+  readonly firmCode?: string | null;
+  /** A person's register id: every event of the streams naming them (the person index). */
+  readonly personId?: string | null;
+  readonly actorUserId?: string | null;
+  /** Recorded at or after this instant. */
+  readonly recordedFrom?: Date | null;
+  /** Recorded at or before this instant. */
+  readonly recordedTo?: Date | null;
+  readonly eventTypes?: readonly string[] | null;
+}
+
+/** One entry of the trail: the recorded event with what it says of its association, authority and business date. */
+export interface AuditTrailEntryView extends AuditEventView {
+  /** The association whose record it is (its data's `associationId`), else the one its actor acted for. */
+  associationId: string | null;
+  /** The decision it cites (body, reference number, date, votes), where it carries one. */
+  authority: Record<string, unknown> | null;
+  /** The business date it takes effect or happened on, where it records one (YYYY-MM-DD). */
+  effectiveDate: string | null;
+}
+
+/** Business dates an event's data may carry, in the order they are preferred: the effective date first. */
+const BUSINESS_DATE_FIELDS = [
+  'effectiveFrom', 'admittedOn', 'rejectedOn', 'approvedOn', 'grantedOn', 'paidOn', 'invoicedOn', 'requestedOn', 'completedOn',
+  'filedOn', 'resolvedOn', 'startsOn', 'validFrom', 'confirmedOn', 'expiredOn', 'closedOn', 'sentOn', 'noticeDate', 'appliedOn',
+  'occurredOn', 'registeredOn', 'correctedOn', 'erasedOn',
+] as const;
+
+const TRAIL_COLUMNS = `position, event_id AS "eventId", stream_id AS "streamId", revision, event_type AS type, data, actor_user_id AS "actorUserId",
+  actor_role AS "actorRole", actor_association_id AS "actorAssociationId", command_id AS "commandId", command_type AS "commandType",
+  correlation_id AS "correlationId", recorded_at AS "recordedAt", prev_hash AS "prevHash", hash`;
+
 interface AuditEventSqlRow extends Omit<AuditEventView, 'actor'> {
   actorUserId: string;
   actorRole: string;
@@ -70,6 +105,37 @@ export class AuditQueries {
     return rows.map((row) => row.stream_id);
   }
 
+  /**
+   * The trail in the global order, narrowed by any of subject (a firm, a person), actor, recorded time and event
+   * type. A firm's streams are found by the first-event subject index (audit_event_subject_idx), a person's by the
+   * person index, an actor's events by audit_event_actor_idx, a time range by the BRIN on recorded_at.
+   */
+  async trail(filter: AuditTrailFilter, first: number, after?: string | null): Promise<Page<AuditTrailEntryView>> {
+    const cursor = decodeCursor(after, 1);
+    const params: unknown[] = [];
+    const bind = (value: unknown) => `$${params.push(value)}`;
+    const where: string[] = [];
+    if (filter.firmCode) {
+      where.push(`stream_id IN (SELECT stream_id FROM audit_event WHERE revision = 0 AND audit_stream_subject(stream_id, data) = ${bind(filter.firmCode)})`);
+    }
+    if (filter.personId) {
+      where.push(`stream_id IN (SELECT stream_id FROM audit_event WHERE audit_person_ids(stream_id, data) @> ARRAY[${bind(filter.personId)}]::text[])`);
+    }
+    if (filter.actorUserId) where.push(`actor_user_id = ${bind(filter.actorUserId)}`);
+    if (filter.recordedFrom) where.push(`recorded_at >= ${bind(filter.recordedFrom)}`);
+    if (filter.recordedTo) where.push(`recorded_at <= ${bind(filter.recordedTo)}`);
+    if (filter.eventTypes && filter.eventTypes.length > 0) where.push(`event_type = ANY(${bind(filter.eventTypes)}::text[])`);
+    const matching = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const countParams = [...params];
+    if (cursor) where.push(`position > ${bind(String(cursor[0]))}`);
+    const paged = where.length > 0 ? `WHERE ${where.join(' AND ')}` : '';
+    const [rows, [count]] = await Promise.all([
+      this.dataSource.query(`SELECT ${TRAIL_COLUMNS} FROM audit_event ${paged} ORDER BY position LIMIT ${bind(first + 1)}`, params) as Promise<AuditEventSqlRow[]>,
+      this.dataSource.query(`SELECT count(*)::int AS n FROM audit_event ${matching}`, countParams) as Promise<{ n: number }[]>,
+    ]);
+    return toPage(rows, first, count?.n ?? 0, cursor !== null, (r) => encodeCursor([r.position]), toTrailEntry);
+  }
+
   /** The last revision of each stream the audit trail holds (streams it holds nothing of are left out). */
   async projectedRevisions(streamIds: readonly string[]): Promise<Map<string, number>> {
     const rows = (await this.dataSource.query(
@@ -78,6 +144,19 @@ export class AuditQueries {
     )) as { stream_id: string; revision: number }[];
     return new Map(rows.map((row) => [row.stream_id, row.revision]));
   }
+}
+
+function toTrailEntry(row: AuditEventSqlRow): AuditTrailEntryView {
+  const event = toAuditEvent(row);
+  const data = event.data;
+  const decision = data.decision;
+  const date = BUSINESS_DATE_FIELDS.map((f) => data[f]).find((v): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v));
+  return {
+    ...event,
+    associationId: typeof data.associationId === 'string' ? data.associationId : event.actor.associationId,
+    authority: decision !== null && typeof decision === 'object' && !Array.isArray(decision) ? (decision as Record<string, unknown>) : null,
+    effectiveDate: date ?? null,
+  };
 }
 
 function toAuditEvent({ actorUserId, actorRole, actorAssociationId, ...row }: AuditEventSqlRow): AuditEventView {
