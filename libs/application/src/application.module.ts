@@ -7,6 +7,7 @@ import { EnterpriseModule } from './enterprise/enterprise.module.js';
 import { MembershipModule } from './membership/membership.module.js';
 import { PersonsModule } from './persons/persons.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
+import { SealsModule } from './seals/seals.module.js';
 
 /**
  * The register's use cases: one handler per command on the CommandBus of @nestjs/cqrs, grouped in one module per
@@ -14,7 +15,7 @@ import { PrivacyModule } from './privacy/privacy.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PersonsModule, PrivacyModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PersonsModule, PrivacyModule, SealsModule],
   exports: [CqrsModule, CommandsModule, PrivacyModule],
 })
 export class ApplicationModule {}

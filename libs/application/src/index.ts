@@ -10,3 +10,4 @@ export * from './enterprise/index.js';
 export * from './membership/index.js';
 export * from './persons/index.js';
 export * from './privacy/index.js';
+export * from './seals/index.js';

@@ -46,7 +46,7 @@ export const exportAuditCommand: CliCommand = {
     const config = loadConfig();
     const key = new SealSigningKey(config.seals.signingKey);
     const infrastructure = await openCliInfrastructure(config);
-    const seals = await openSealStore(infrastructure, config);
+    const seals = openSealStore(infrastructure);
     try {
       process.stderr.write(`${databaseLine(infrastructure)}\n`);
       const total = await infrastructure.store.countEventsAfter(null, Number.MAX_SAFE_INTEGER).catch(unmigrated);

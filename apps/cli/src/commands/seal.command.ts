@@ -36,7 +36,7 @@ export const sealCommand: CliCommand = {
     const config = loadConfig();
     const key = new SealSigningKey(config.seals.signingKey);
     const infrastructure = await openCliInfrastructure(config);
-    const seals = await openSealStore(infrastructure, config);
+    const seals = openSealStore(infrastructure);
     try {
       process.stderr.write(`${databaseLine(infrastructure)}\n`);
       if (prove) {

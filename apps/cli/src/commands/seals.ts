@@ -2,15 +2,14 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { SealFinding, SealStore } from '#eventstore';
-import type { AppConfig, Infrastructure } from '#platform';
+import type { Infrastructure } from '#platform';
 import { CliFailure } from './command.js';
 
-/** The seals of the store the infrastructure opened: `es_seals` beside Postgres events, `registerSeals` on KurrentDB. */
-export async function openSealStore(infrastructure: Infrastructure, config: AppConfig): Promise<SealStore & { close(): Promise<void> }> {
-  const { KurrentDbSealStore, PostgresSealStore } = await import('#eventstore');
-  if (config.eventStore.kind === 'esdb') return new KurrentDbSealStore(config.eventStore.url);
-  const store = new PostgresSealStore(infrastructure.pool);
-  return Object.assign(store, { close: () => Promise.resolve() });
+/** The seals of the store the infrastructure opened (`es_seals` beside Postgres events, `registerSeals` on KurrentDB). */
+export function openSealStore(infrastructure: Infrastructure): SealStore & { close(): Promise<void> } {
+  // The infrastructure owns the seal store and closes it with everything else.
+  const seals = infrastructure.seals;
+  return { list: (options) => seals.list(options), latest: () => seals.latest(), record: (record) => seals.record(record), close: () => Promise.resolve() };
 }
 
 /** A database this build has not migrated has no seal table: say what to do instead of a stack trace. */

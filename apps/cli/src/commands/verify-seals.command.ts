@@ -27,7 +27,7 @@ export const verifySealsCommand: CliCommand = {
     const config = loadConfig();
     const key = new SealSigningKey(config.seals.signingKey);
     const infrastructure = await openCliInfrastructure(config);
-    const seals = await openSealStore(infrastructure, config);
+    const seals = openSealStore(infrastructure);
     try {
       if (!values.json) process.stderr.write(`${databaseLine(infrastructure)}\n`);
       const chain = await infrastructure.store.verifyAll({ misfit: misfitOf }).catch(unmigrated);

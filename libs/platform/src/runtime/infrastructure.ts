@@ -1,7 +1,7 @@
 import pg from 'pg';
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import { type EventLogRelation, type EventStore, KurrentDbEventStore, PostgresEventStore, postgresEventLog, withoutCredentials } from '#eventstore';
+import { type EventLogRelation, type EventStore, KurrentDbEventStore, KurrentDbSealStore, PostgresEventStore, postgresEventLog, PostgresSealStore, type SealStore, withoutCredentials } from '#eventstore';
 import { createReadModelDataSource, registerEntities, registerMigrations } from '#projections';
 import type { AppConfig } from '../config/index.js';
 import { type DatabaseLocation, type EmbeddedDatabase, startEmbeddedPostgres } from '../database/embedded-postgres.js';
@@ -26,6 +26,8 @@ export interface Infrastructure {
   readonly failure: Promise<Error>;
   readonly pool: pg.Pool;
   readonly store: EventStore;
+  /** The signed seals of the event log, kept beside it (ADR 0017): `es_seals`, or KurrentDB's `registerSeals` stream. */
+  readonly seals: SealStore;
   /** The store's events as a relation in the read models' database, when they share one (for projections). */
   readonly eventLog: EventLogRelation | null;
   readonly dataSource: DataSource;
@@ -128,6 +130,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
     throw error;
   }
   const keyStore = new PostgresDataKeyStore(pool);
+  const kurrentSeals = config.eventStore.kind === 'esdb' ? new KurrentDbSealStore(config.eventStore.url) : null;
   return {
     databaseUrl: url,
     embedded: embedded !== null,
@@ -138,6 +141,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
     failure: supervisor?.failed ?? new Promise<Error>(() => undefined),
     pool,
     store,
+    seals: kurrentSeals ?? new PostgresSealStore(pool),
     // The runner copies from the log only where it shares the read models' database; on KurrentDB it reads $all.
     eventLog: kurrent ? null : postgresEventLog,
     dataSource,
@@ -147,6 +151,7 @@ export async function openInfrastructure(config: AppConfig, logger: Logger, opti
     // sessions would fail them (and log each failure).
     async close() {
       await store.close();
+      await kurrentSeals?.close().catch(() => undefined);
       await destroyDataSource(dataSource);
       await endPool(pool);
       await stopDatabase();

@@ -100,6 +100,7 @@ export async function runService(config: AppConfig, startHost: StartHost, option
     const runtime: ServiceRuntime = {
       config,
       store: infrastructure.store,
+      seals: infrastructure.seals,
       dataSource: infrastructure.dataSource,
       waiter,
       clock,

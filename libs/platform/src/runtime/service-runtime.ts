@@ -1,6 +1,6 @@
 import type { Logger } from 'pino';
 import type { DataSource } from 'typeorm';
-import type { EventStore, Position } from '#eventstore';
+import type { EventStore, Position, SealStore } from '#eventstore';
 import type { TokenService } from '../auth/token.service.js';
 import type { Clock } from '../clock/clock.js';
 import type { AppConfig } from '../config/index.js';
@@ -29,6 +29,8 @@ export interface ProjectionHealth {
 export interface ServiceRuntime {
   readonly config: AppConfig;
   readonly store: EventStore;
+  /** The signed seals of the event log (ADR 0017). */
+  readonly seals: SealStore;
   readonly dataSource: DataSource;
   readonly waiter: ReadModelWaiter;
   readonly clock: Clock;

@@ -1,0 +1,2 @@
+export * from './seal.job.js';
+export * from './seals.module.js';
