@@ -156,7 +156,7 @@ describe('the KurrentDB protocol test server', () => {
 });
 
 describe('the KurrentDB adapter when its server restarts', () => {
-  it('resumes its subscription after the last delivered event when the connection drops, and appends again once the server is back', async () => {
+  it('resumes its subscription after the last delivered event when the connection drops or the server ends it, and appends again once the server is back', async () => {
     const server = await KurrentDbTestServer.start();
     const store = new KurrentDbEventStore({ connectionString: server.connectionString, attempts: 20, initialDelayMs: 20, maxDelayMs: 200 });
     const metadata = { actor: { userId: 'u', role: 'ADMIN' }, commandId: 'c', correlationId: 'c', causationId: 'c', recordedAt: '2025-03-01T08:00:00.000Z' };
@@ -176,7 +176,12 @@ describe('the KurrentDB adapter when its server restarts', () => {
       await store.append(streamId, [{ id: randomUUID(), type: 'B', data: {}, metadata }], { expectedRevision: 0 });
       await until(2);
 
-      expect(received).toEqual([0, 1]);
+      // A subscription the server ends without an error is resumed the same way.
+      server.endSubscriptions();
+      await store.append(streamId, [{ id: randomUUID(), type: 'C', data: {}, metadata }], { expectedRevision: 1 });
+      await until(3);
+
+      expect(received).toEqual([0, 1, 2]);
       expect(store.state().status).toBe('connected');
     } finally {
       await subscription.stop();

@@ -148,6 +148,8 @@ async function send(call: grpc.ServerWritableStream<ReadReq, ReadResp>, message:
 
 interface Live {
   wake(): void;
+  /** Ends the subscription's call normally (status OK), as `endSubscriptions` asks. */
+  end(): void;
 }
 
 export interface KurrentDbTestServerOptions {
@@ -273,6 +275,11 @@ export class KurrentDbTestServer {
     const rewritten: StoredEvent = { ...event, data: Buffer.from(JSON.stringify(data), 'utf8') };
     stream[revision] = rewritten;
     this.log[this.log.indexOf(event)] = rewritten;
+  }
+
+  /** Ends every open subscription's call without an error, as a server may when it drops a subscriber. */
+  endSubscriptions(): void {
+    for (const live of this.live) live.end();
   }
 
   /** Stops, then listens again on the same port with the same events (a server restart: connections drop). */
@@ -491,8 +498,15 @@ export class KurrentDbTestServer {
     let index = from === 'start' ? 0 : from === 'end' ? this.log.length : this.indexAtOrAfter(from);
     if (typeof from === 'object' && index < this.log.length && comparePosition(this.log[index]!, from) === 0) index++;
     let cancelled = false;
+    let ended = false;
     let wake: () => void = () => undefined;
-    const live: Live = { wake: () => wake() };
+    const live: Live = {
+      wake: () => wake(),
+      end: () => {
+        ended = true;
+        wake();
+      },
+    };
     call.on('cancelled', () => {
       cancelled = true;
       wake();
@@ -502,8 +516,8 @@ export class KurrentDbTestServer {
       call.write(new streamsPb.ReadResp().setConfirmation(new streamsPb.ReadResp.SubscriptionConfirmation().setSubscriptionId(randomUUID())));
       let scanned = 0;
       let caughtUp = false;
-      while (!cancelled) {
-        while (index < this.log.length && !cancelled) {
+      while (!cancelled && !ended) {
+        while (index < this.log.length && !cancelled && !ended) {
           const event = this.log[index++]!;
           scanned++;
           if (!filter || filter.test(event)) await send(call, eventMessage(event));
@@ -516,10 +530,10 @@ export class KurrentDbTestServer {
           if (last) message.setPosition(new streamsPb.ReadResp.Position().setCommitPosition(String(last.commit)).setPreparePosition(String(last.prepare)));
           await send(call, new streamsPb.ReadResp().setCaughtUp(message));
         }
-        if (cancelled || !this.live.has(live)) break;
+        if (cancelled || ended || !this.live.has(live)) break;
         await new Promise<void>((resolve) => {
           wake = resolve;
-          if (index < this.log.length || cancelled) resolve();
+          if (index < this.log.length || cancelled || ended) resolve();
         });
         wake = () => undefined;
       }

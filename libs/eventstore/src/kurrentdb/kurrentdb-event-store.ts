@@ -633,14 +633,23 @@ class LiveSubscription implements Subscription {
         return;
       }
       this.hooks.onState('unreachable', error);
-      this.hooks.onBackgroundError(error, 'kurrentdb subscription');
-      this.stream = null;
-      const delay = this.hooks.retryDelay(this.failures++);
-      this.reconnect = setTimeout(() => {
-        this.reconnect = null;
-        this.open();
-      }, delay);
+      this.dropped(error);
     });
+    // A subscription never ends by itself; one the server ended without an error is resumed like a lost one.
+    stream.on('end', () => {
+      if (this.stopped || stream !== this.stream) return;
+      this.dropped(new Error('the server ended the subscription'));
+    });
+  }
+
+  private dropped(error: unknown): void {
+    this.hooks.onBackgroundError(error, 'kurrentdb subscription');
+    this.stream = null;
+    const delay = this.hooks.retryDelay(this.failures++);
+    this.reconnect = setTimeout(() => {
+      this.reconnect = null;
+      this.open();
+    }, delay);
   }
 
   private pump(): void {
