@@ -60,10 +60,11 @@ export class RatingChangesResolver {
       edges,
       pageInfo: {
         hasNextPage: page.hasMore,
-        hasPreviousPage: after !== null,
+        hasPreviousPage: position !== null,
         startCursor: edges[0]?.cursor ?? null,
         endCursor: edges[edges.length - 1]?.cursor ?? null,
       },
+      totalCount: page.totalCount,
     };
   }
 

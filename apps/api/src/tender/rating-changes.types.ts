@@ -1,4 +1,4 @@
-import { Field, GraphQLISODateTime, ObjectType, registerEnumType } from '@nestjs/graphql';
+import { Field, GraphQLISODateTime, Int, ObjectType, registerEnumType } from '@nestjs/graphql';
 import { RATING_CHANGE_KINDS, type RatingChangeKind } from '#projections';
 import { PageInfo } from '../graphql/connection.js';
 
@@ -66,11 +66,14 @@ export class RatingChangeEdge {
   node: RatingChange;
 }
 
-@ObjectType({ description: 'A page of the rating change feed. No total: the feed grows while it is read.' })
+@ObjectType({ description: 'A page of the rating change feed.' })
 export class RatingChangeConnection {
   @Field(() => [RatingChangeEdge])
   edges: RatingChangeEdge[];
 
   @Field(() => PageInfo, { description: 'endCursor is null on an empty page: keep the cursor you sent.' })
   pageInfo: PageInfo;
+
+  @Field(() => Int, { description: 'Changes readable now after `after` that match the filter, this page included; the feed grows while it is read.' })
+  totalCount: number;
 }

@@ -116,7 +116,9 @@ describe('the rating change feed read model (ADR 0018)', () => {
     await setCheckpoint(events[events.length - 1]!.position);
     const first = await queries.page(null, { first: 3, codes: null });
     expect(first.hasMore).toBe(true);
+    expect(first.totalCount).toBe(8);
     const rest = await queries.page(positionOfRatingChangeCursor(first.changes[2]!.cursor), { first: 100, codes: null });
+    expect([rest.totalCount, rest.hasMore]).toEqual([5, false]);
     expect([...first.changes, ...rest.changes].map((c) => c.eventId)).toEqual(events.filter((e) => e.type.startsWith('CreditRating')).map((e) => e.id));
   });
 

@@ -31,6 +31,8 @@ export interface RatingChangePage {
   changes: RatingChangeView[];
   /** True when more changes are already readable after the last one. */
   hasMore: boolean;
+  /** Changes readable after the cursor that match the filter, this page's included. */
+  totalCount: number;
 }
 
 export interface RatingChangeFilter {
@@ -65,6 +67,7 @@ interface Row {
   status_after: string;
   effective_on: string;
   recorded_at: Date;
+  total: string;
 }
 
 /**
@@ -74,7 +77,8 @@ interface Row {
  */
 const PAGE_SQL = `
   SELECT c.position, c.event_id::text AS event_id, c.event_type, c.change, c.association_id, c.cycle_id, c.subject_id, c.subject_kind,
-         c.firm_name, c.grade_before, c.status_before, c.grade_after, c.status_after, c.effective_on::text AS effective_on, c.recorded_at
+         c.firm_name, c.grade_before, c.status_before, c.grade_after, c.status_after, c.effective_on::text AS effective_on, c.recorded_at,
+         count(*) OVER ()::text AS total
     FROM rating_change c
    WHERE c.position > $1
      AND c.position <= (SELECT p.position COLLATE "C" FROM projection_checkpoints p WHERE p.name = '${RATING_CHANGES_PROJECTION}')
@@ -124,7 +128,7 @@ export class RatingChangeQueries {
   /** Changes after the filter's cursor (a position from `positionOfRatingChangeCursor`), in global order. */
   async page(after: string | null, filter: Omit<RatingChangeFilter, 'after'>): Promise<RatingChangePage> {
     const rows = (await this.dataSource.query(PAGE_SQL, [after ?? '', filter.codes ?? null, filter.associationId ?? null, filter.first + 1])) as Row[];
-    return { changes: rows.slice(0, filter.first).map(viewOf), hasMore: rows.length > filter.first };
+    return { changes: rows.slice(0, filter.first).map(viewOf), hasMore: rows.length > filter.first, totalCount: Number(rows[0]?.total ?? 0) };
   }
 }
 
