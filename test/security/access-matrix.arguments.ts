@@ -79,6 +79,7 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
   const queries: Record<string, Arguments> = {
     association: inA,
     associations: {},
+    auditSeals: { first: 10 },
     councilElections: inA,
     councilTerms: inA,
     creditApplication: application,

@@ -61,6 +61,8 @@ const ASSIGNED_SCORER_WRITES: Row = [U, A, F, A, F, F, F, F, F];
 export const QUERIES: Readonly<Record<string, Row>> = {
   association: PUBLIC,
   associations: PUBLIC,
+  // The seals of the whole log (ADR 0017): auditors only.
+  auditSeals: [U, F, F, F, F, A, F, F, F],
   councilElections: PUBLIC,
   councilTerms: PUBLIC,
   creditApplication: OWN_ADMIN_AUDITOR_AND_FIRM,
