@@ -32,7 +32,8 @@ import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/po
  *   4. swap two events of a stream               9. add an event behind the seal (a new stream, chained correctly,
  *   5. truncate a stream (head left as it was)      written at a position the seal covers)
  *
- * 1-5 the per-stream chains find already; 6-9 only the seals do. Each is found with its stream (and revision), by the
+ * 1-5 the per-stream chains find already; 6-9 only the seals do, and so does a tenth the chains cannot see either: events
+ * of different streams swapped in the global order. Each is found with its stream (and revision), by the
  * store's verification (chains plus seals) and by the verifier over a bundle exported after the tampering. An untouched
  * store and its bundle verify intact, events appended after the seal included.
  */
@@ -303,6 +304,22 @@ describe('Signed seals: tamper trials on the Postgres store and on its audit bun
       '8. rewrite a stream and recompute its chain',
       '9. add an event behind the seal',
     ]);
+  });
+
+  it('also finds events of different streams swapped in the global order, which no chain sees', async () => {
+    // Streams a and c trade the transactions their first append was written in: each chain and each stream's order
+    // stay intact, the global order up to the first seal does not.
+    const a0 = (await store.readStream(streams.a))[0]!;
+    const c0 = (await store.readStream(streams.c))[0]!;
+    const xid = async (eventId: string) => (await sql.query<{ xid: string }>('SELECT transaction_id::text AS xid FROM es_events WHERE event_id = $1', [eventId])).rows[0]!.xid;
+    const [xa, xc] = [await xid(a0.id), await xid(c0.id)];
+    await sql.query('UPDATE es_events SET transaction_id = CASE WHEN transaction_id = $1::xid8 THEN $2::xid8 ELSE $1::xid8 END WHERE transaction_id IN ($1::xid8, $2::xid8)', [xa, xc]);
+    const found = await detect();
+    expect(found.chain.intact).toBe(true);
+    expect(found.seals.findings).toEqual([expect.objectContaining({ kind: 'reordered', seal: 1 })]);
+    const verdict = await verifyBundle(await bundle('reordered'));
+    expect(verdict.exitCode).toBe(1);
+    expect(verdict.stdout).toContain('events behind it were reordered, moved or replaced');
   });
 
   it('finds in an association’s bundle a stream of it cut back with its head moved back', async () => {
