@@ -80,6 +80,7 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     association: inA,
     associations: {},
     auditSeals: { first: 10 },
+    auditTrail: { filter: { firmCode: firm }, first: 10 },
     councilElections: inA,
     councilTerms: inA,
     creditApplication: application,

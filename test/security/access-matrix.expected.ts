@@ -63,6 +63,8 @@ export const QUERIES: Readonly<Record<string, Row>> = {
   associations: PUBLIC,
   // The seals of the whole log (ADR 0017): auditors only.
   auditSeals: [U, F, F, F, F, A, F, F, F],
+  // The trail across every context and association: auditors only.
+  auditTrail: [U, F, F, F, F, A, F, F, F],
   councilElections: PUBLIC,
   councilTerms: PUBLIC,
   creditApplication: OWN_ADMIN_AUDITOR_AND_FIRM,

@@ -7,6 +7,7 @@
 import { getMetadataStorage } from 'class-validator';
 import { buildSchema, type GraphQLField, type GraphQLSchema } from 'graphql';
 import { buildSchemaSdl, RESOLVERS } from '#api';
+import * as auditInputs from '../../apps/api/src/audit/audit.inputs.js';
 import * as creditInputs from '../../apps/api/src/credit/credit.inputs.js';
 import * as duesInputs from '../../apps/api/src/dues/dues.inputs.js';
 import * as enterpriseInputs from '../../apps/api/src/enterprise/enterprise.inputs.js';
@@ -28,7 +29,7 @@ type InputClass = abstract new (...args: never[]) => unknown;
 
 /** The input classes by GraphQL input type name (code-first: the class name). */
 export const INPUT_CLASSES: ReadonlyMap<string, InputClass> = new Map(
-  [creditInputs, duesInputs, enterpriseInputs, membershipInputs, personsInputs, decisionInputs]
+  [auditInputs, creditInputs, duesInputs, enterpriseInputs, membershipInputs, personsInputs, decisionInputs]
     .flatMap((module) => Object.values(module))
     .filter((value): value is InputClass => typeof value === 'function' && /^[A-Z]/.test(value.name))
     .map((type) => [type.name, type]),

@@ -9,6 +9,7 @@ import { registerQueries } from '#projections';
 import { ApplicationModule } from '#application';
 import { AuthGuard, formatGraphQLError, GraphQLPassThroughFilter, graphqlMetricsPlugin, inputValidationPipe, ServiceRuntimeModule } from '#platform';
 import { AuditHistory } from './audit/audit-history.js';
+import { AuditTrailResolver } from './audit/audit.resolver.js';
 import { ConsoleModule } from './console/console.module.js';
 import { CREDIT_PROVIDERS, CREDIT_RESOLVERS } from './credit/credit.resolver.js';
 import { DuesResolver } from './dues/dues.resolver.js';
@@ -33,7 +34,7 @@ import { SealsResolver } from './seals/seals.resolver.js';
 import { RatingChangesResolver, SUBSCRIPTION_ROLES } from './tender/rating-changes.resolver.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver, RatingChangesResolver, SealsResolver];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver, RatingChangesResolver, AuditTrailResolver, SealsResolver];
 
 const READ_MODELS = [...registerQueries, AuditHistory];
 

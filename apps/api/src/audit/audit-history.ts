@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { comparePositions, type Position } from '#eventstore';
-import { AuditQueries, type AuditEventView, auditTrailProjection, type Page } from '#projections';
+import { AuditQueries, type AuditEventView, type AuditTrailEntryView, type AuditTrailFilter, auditTrailProjection, type Page } from '#projections';
 import { API_RUNTIME, type ApiRuntime } from '../runtime.js';
 
 /**
@@ -17,6 +17,13 @@ export class AuditHistory {
   async streamHistory(streamId: string, first: number, after?: string | null): Promise<Page<AuditEventView>> {
     await awaitAuditTrail(this.runtime, this.audit, [streamId]);
     return this.audit.streamHistory(streamId, first, after);
+  }
+
+  /** The auditor's trail, once the audit trail holds everything the store had committed when the query began. */
+  async trail(filter: AuditTrailFilter, first: number, after?: string | null): Promise<Page<AuditTrailEntryView>> {
+    const head = await this.runtime.store.headPosition();
+    if (head !== null) await this.runtime.waiter.waitFor(head, [auditTrailProjection.name], this.runtime.config.readYourWritesTimeoutMs);
+    return this.audit.trail(filter, first, after);
   }
 }
 

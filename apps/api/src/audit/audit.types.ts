@@ -2,6 +2,7 @@ import { Field, GraphQLISODateTime, ID, Int, ObjectType } from '@nestjs/graphql'
 import { ownerOfEvent, type RecordOwner } from '#domain/visibility';
 import { ConnectionType } from '../graphql/connection.js';
 import { handsDownOwner, ownerHandedDown, RedactedPayload, RestrictedField } from '../graphql/field-visibility.js';
+import { DecisionView } from '../dues/dues.types.js';
 import { JSONScalar } from '../graphql/json.scalar.js';
 
 /**
@@ -74,3 +75,23 @@ export class AuditEvent {
 }
 
 export const AuditEventConnection = ConnectionType(AuditEvent, 'AuditEvent');
+
+@ObjectType({
+  description:
+    "One entry of the auditor's trail: a recorded event with its audit metadata, hash-chain link and global position, and what it says of its association, authority and business date.",
+})
+export class AuditTrailEntry extends AuditEvent {
+  @Field(() => String, { nullable: true, description: 'The association whose record it is; for a record of none (a firm), the one its actor acted for.' })
+  associationId: string | null;
+
+  @Field(() => DecisionView, { nullable: true, description: 'The decision it cites as its authority (deciding body, reference number 文号, date, votes), where it carries one.' })
+  authority: DecisionView | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The business date (YYYY-MM-DD) it takes effect or happened on, where it records one; recordedAt is when the register recorded it.',
+  })
+  effectiveDate: string | null;
+}
+
+export const AuditTrailEntryConnection = ConnectionType(AuditTrailEntry, 'AuditTrailEntry');
