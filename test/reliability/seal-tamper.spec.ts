@@ -41,7 +41,7 @@ import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/po
 const VERIFIER = join(process.cwd(), 'verifier', 'verify.mjs');
 const ASSOCIATION = 'assoc-seal-1';
 
-function dues(streamId: string, amounts: number[]): EventToAppend[] {
+function dues(streamId: string, amounts: number[], recordedAt = '2026-03-01T08:00:00.000Z'): EventToAppend[] {
   const commandId = randomUUID();
   return amounts.map((amountFen, index) => ({
     id: deterministicEventId(commandId, streamId, index),
@@ -52,7 +52,7 @@ function dues(streamId: string, amounts: number[]): EventToAppend[] {
       commandId,
       correlationId: commandId,
       causationId: commandId,
-      recordedAt: '2026-03-01T08:00:00.000Z',
+      recordedAt,
     },
   }));
 }
@@ -87,9 +87,10 @@ describe('Signed seals: tamper trials on the Postgres store and on its audit bun
     seals: await verifyStoreSeals(store, seals, key.publicKeyRaw),
   });
 
-  const bundle = async (name: string, association?: string) => {
+  const bundle = async (name: string, association?: string, range: { from?: Date; to?: Date } = {}) => {
     const out = join(scratch, name);
     await exportAuditBundle(store, seals, {
+      ...range,
       out,
       key,
       build: { version: 'test', commit: null },
@@ -124,7 +125,7 @@ describe('Signed seals: tamper trials on the Postgres store and on its audit bun
     }
     await sealEventStore(store, seals, key, { now: () => new Date('2026-03-01T10:00:00.000Z') });
     // Appended after the latest seal: not sealed yet, and no finding.
-    await store.append(streams.later, dues(streams.later, [500]), { expectedRevision: 'no_stream' });
+    await store.append(streams.later, dues(streams.later, [500], '2026-03-02T08:00:00.000Z'), { expectedRevision: 'no_stream' });
     b = await store.readStream(streams.b);
   });
 
@@ -320,6 +321,26 @@ describe('Signed seals: tamper trials on the Postgres store and on its audit bun
     const verdict = await verifyBundle(await bundle('reordered'));
     expect(verdict.exitCode).toBe(1);
     expect(verdict.stdout).toContain('events behind it were reordered, moved or replaced');
+  });
+
+  it('checks a date-range bundle: the day after the seals intact, the sealed day with a rewritten stream not', async () => {
+    const dayAfter = await verifyBundle(await bundle('day-after', undefined, { from: new Date('2026-03-02T00:00:00.000Z') }));
+    expect(dayAfter.stdout).toContain('"status": "intact"');
+    expect(JSON.parse(dayAfter.stdout)).toMatchObject({ counts: { events: 1, streams: 1, seals: 2 } });
+
+    let prev = b[1]!.metadata.hash;
+    for (const event of b.slice(2)) {
+      const data = { ...event.data, amountFen: 1 };
+      const { prevHash: _p, hash: _h, ...metadata } = event.metadata;
+      const content = contentHash({ type: event.type, data, metadata });
+      const hash = chainHash(prev, event.streamId, event.revision, content);
+      await sql.query('UPDATE es_events SET data = $2::jsonb, content_hash = $3, prev_hash = $4, hash = $5 WHERE event_id = $1', [event.id, JSON.stringify(data), content, prev, hash]);
+      prev = hash;
+    }
+    await sql.query('UPDATE es_streams SET last_hash = $2 WHERE stream_id = $1', [streams.b, prev]);
+    const sealedDay = await verifyBundle(await bundle('sealed-day', undefined, { from: new Date('2026-03-01T00:00:00.000Z'), to: new Date('2026-03-02T00:00:00.000Z') }));
+    expect(sealedDay.exitCode).toBe(1);
+    expect(sealedDay.stdout).toContain(`stream ${streams.b} ends at revision 3 with hash`);
   });
 
   it('finds in an association’s bundle a stream of it cut back with its head moved back', async () => {
