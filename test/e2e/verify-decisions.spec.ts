@@ -258,6 +258,10 @@ describe('verify-decisions: every computed decision re-run from its recorded inp
       expect(JSON.parse(dues.stdout)).toMatchObject({ status: 'consistent', mismatches: 0, associationId: DUES, decisionsChecked: 4, findings: [] });
 
       expect((await cli(['verify-decisions', '--association', ''])).code).toBe(64);
+      expect((await cli(['verify-decisions', '--stream', 'x'])).code).toBe(64);
+      const help = await cli(['verify-decisions', '--help']);
+      expect(help.code).toBe(0);
+      expect(help.stdout).toMatch(/^Usage: npm run cli -- verify-decisions \[--association ID\] \[--json\]/);
     });
   });
 
