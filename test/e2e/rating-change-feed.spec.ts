@@ -468,3 +468,33 @@ function feedSuite(store: 'postgres' | 'kurrentdb'): void {
 
 describe('the rating change feed for tender systems (ADR 0018), on the Postgres store', () => feedSuite('postgres'));
 describe('the rating change feed for tender systems (ADR 0018), on KurrentDB (the protocol test server)', () => feedSuite('kurrentdb'));
+
+describe('subscriptions under the rate limit', () => {
+  let service: TestService;
+
+  beforeAll(async () => {
+    service = await startTestService({ env: { RATE_LIMIT_PER_MINUTE: '3' } });
+  });
+
+  afterAll(async () => {
+    await service?.stop();
+  });
+
+  it('counts a connection and each subscribe against the allowance of the token, and says when to send again', async () => {
+    const token = await service.token('TENDER', { userId: 'tender-limited' });
+    const connection = connectWs(service.url, token);
+    // The connection and two subscribes use up the three a minute; the first stays open (tailing) so the socket does.
+    const errors: unknown[] = [];
+    const hold = connection.client.subscribe({ query: SUBSCRIBE }, { next: () => undefined, error: (error) => errors.push(error), complete: () => undefined });
+    const tailing = await firstAnswer(connection, SUBSCRIBE, {}, new Promise((resolve) => setTimeout(resolve, 200)));
+    expect(tailing).toEqual({ kind: 'complete' });
+    const refused = await firstAnswer(connection, SUBSCRIBE, {});
+    expect(refused).toMatchObject({ kind: 'error', errors: [{ extensions: { code: 'RATE_LIMITED', limitPerMinute: 3, retryAfterSeconds: expect.any(Number) } }] });
+    expect(errors).toEqual([]);
+    hold();
+    await connection.dispose();
+    const again = connectWs(service.url, token);
+    expect(await firstAnswer(again, SUBSCRIBE, {})).toMatchObject({ kind: 'closed', code: 4429 });
+    await again.dispose();
+  });
+});

@@ -86,6 +86,7 @@ export class ApiModule {
                 checks: [requestInputPlugin(), queryLimitsPlugin(() => schemaHost.schema, runtime.config.graphql)],
                 validationRules: [KnownOperationTypesRule],
                 maxTokens: MAX_DOCUMENT_TOKENS,
+                rateLimitPerMinute: runtime.config.rateLimitPerMinute,
               }) as never,
             },
             parseOptions: { maxTokens: MAX_DOCUMENT_TOKENS },

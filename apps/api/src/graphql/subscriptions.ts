@@ -17,11 +17,13 @@ import type { Role } from '#domain/shared';
 import { formatGraphQLError, type TokenService } from '#platform';
 import type { Logger } from 'pino';
 import type { FieldAccessContext, FieldVisibility } from './field-visibility.js';
+import { RateLimiter } from './http-limits.js';
 import type { RequestContext } from './request-context.js';
 
 /** Close codes of the graphql-ws protocol for a refused connection, with reasons a tender system's operator can act on. */
 const UNAUTHORIZED = 4401;
 const FORBIDDEN = 4403;
+const TOO_MANY_REQUESTS = 4429;
 
 /** What a WebSocket connection stands in for: the HTTP request the guards read (its Authorization header). */
 interface SocketRequest {
@@ -40,9 +42,15 @@ export interface GraphqlWsSetup {
   /** Extra validation rules of the HTTP path. */
   readonly validationRules: readonly ValidationRule[];
   readonly maxTokens: number;
+  /** Connections and subscribes per client a minute, as `RATE_LIMIT_PER_MINUTE` over HTTP (0: off). */
+  readonly rateLimitPerMinute: number;
 }
 
-type WsOptions = Pick<ServerOptions<Record<string, unknown>, { socket: WebSocket }>, 'onConnect' | 'onSubscribe' | 'onNext' | 'onError' | 'context'>;
+interface Extra {
+  readonly socket: WebSocket;
+  readonly request: { readonly socket: { readonly remoteAddress?: string } };
+}
+type WsOptions = Pick<ServerOptions<Record<string, unknown>, Extra>, 'onConnect' | 'onSubscribe' | 'onNext' | 'onError' | 'context'>;
 
 function bearerOf(params: Readonly<Record<string, unknown>> | undefined): string | null {
   const value = params?.authorization ?? params?.Authorization;
@@ -55,18 +63,31 @@ function bearerOf(params: Readonly<Record<string, unknown>> | undefined): string
  * as over HTTP), and every subscribe gets a request-like object carrying that header: AuthGuard and the scope
  * guard then decide each subscription exactly as they decide a query (the token is verified again, so an expired
  * one is refused). The checks Apollo runs on HTTP (token cap, validation, request input, depth and complexity
- * limits) run in `onSubscribe`, and errors go out through the same formatting as over HTTP.
+ * limits) run in `onSubscribe`, and errors go out through the same formatting as over HTTP. The HTTP rate limit
+ * does not see a WebSocket, so connections and subscribes draw on an allowance of their own of the same size, per
+ * token (per address without one).
  */
 export function graphqlWsOptions(setup: GraphqlWsSetup): WsOptions {
   const format = (error: GraphQLError): GraphQLFormattedError => {
+    // The rate limit's refusal is this module's own, as the HTTP limiter's is its own (never an internal error).
+    if (error.extensions.code === 'RATE_LIMITED') return error.toJSON();
     const { extensions, ...formatted } = formatGraphQLError(error.toJSON(), error, setup.logger);
     if (!extensions) return formatted;
     const { http: _http, ...rest } = extensions as Record<string, unknown>;
     return { ...formatted, extensions: rest };
   };
+  const limiter = setup.rateLimitPerMinute > 0 ? new RateLimiter(setup.rateLimitPerMinute) : null;
+  const clientOf = (ctx: Context<Record<string, unknown>, Extra>) => bearerOf(ctx.connectionParams) ?? `address:${ctx.extra.request.socket.remoteAddress ?? ''}`;
+  const tooMany = (retryAfterSeconds: number) =>
+    `Too many requests: at most ${setup.rateLimitPerMinute} a minute are answered for one client. Send again in ${retryAfterSeconds} s.`;
   return {
     onConnect: async (ctx) => {
       const socket = ctx.extra.socket;
+      const outcome = limiter?.take(clientOf(ctx));
+      if (outcome && !outcome.allowed) {
+        socket.close(TOO_MANY_REQUESTS, `Too many requests: send again in ${outcome.retryAfterSeconds} s.`);
+        return false;
+      }
       const bearer = bearerOf(ctx.connectionParams);
       if (!bearer) {
         socket.close(UNAUTHORIZED, 'Unauthenticated: send connectionParams { authorization: "Bearer <token>" }.');
@@ -84,11 +105,16 @@ export function graphqlWsOptions(setup: GraphqlWsSetup): WsOptions {
       }
       return true;
     },
-    context: (ctx: Context<Record<string, unknown>, { socket: WebSocket }>): RequestContext & FieldAccessContext => {
+    context: (ctx: Context<Record<string, unknown>, Extra>): RequestContext & FieldAccessContext => {
       const req: SocketRequest = { headers: { authorization: bearerOf(ctx.connectionParams) ?? undefined } };
       return { req: req as RequestContext['req'], loaders: {}, fieldAccess: setup.fieldVisibility.forRequest(req) };
     },
-    onSubscribe: async (_ctx, _id, payload: SubscribePayload) => {
+    onSubscribe: async (ctx, _id, payload: SubscribePayload) => {
+      const outcome = limiter?.take(clientOf(ctx));
+      if (outcome && !outcome.allowed) {
+        const { retryAfterSeconds } = outcome;
+        return [new GraphQLError(tooMany(retryAfterSeconds), { extensions: { code: 'RATE_LIMITED', retryAfterSeconds, limitPerMinute: setup.rateLimitPerMinute } })];
+      }
       const schema = setup.getSchema();
       let document: DocumentNode;
       try {
