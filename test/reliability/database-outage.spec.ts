@@ -59,6 +59,8 @@ describe('a database outage under load', () => {
       const load = new SteadyLoad({ url: service.url, token, run: 1, commandWorkers: SIZE.writers, queryWorkers: SIZE.readers });
       load.start();
       await delay(SIZE.warmupMs);
+      // On a loaded machine the warm-up can pass before the first command is acknowledged: wait for one (bounded).
+      for (const until = Date.now() + 30_000; load.report().acknowledged === 0 && Date.now() < until; ) await delay(100);
       const beforeOutage = load.report();
 
       await postgres.kill();

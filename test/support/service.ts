@@ -46,6 +46,7 @@ export async function startTestService(options: StartTestServiceOptions = {}): P
     // Outside the database, as in production: fresh keys for every test service.
     PERSONAL_DATA_MASTER_KEY: randomBytes(32).toString('base64'),
     PERSON_IDENTITY_SECRET: randomBytes(32).toString('base64'),
+    SEAL_SIGNING_KEY: randomBytes(32).toString('base64'),
     LOG_LEVEL: 'error',
     HOST: '127.0.0.1',
     PORT: '0',
