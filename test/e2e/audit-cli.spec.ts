@@ -49,6 +49,15 @@ function run(entry: string, args: string[], extra: Record<string, string> = {}):
   });
 }
 
+/** Until readAll shows everything committed: an open transaction anywhere in the test cluster holds the global order back. */
+async function settle(store: PostgresEventStore): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if ((await store.headPosition()) === (await store.lastCommittedPosition())) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the global order stayed held back');
+}
+
 const cli = (args: string[]) => run(main, args, env);
 const verifier = (args: string[]) => run(VERIFIER, args);
 
@@ -75,6 +84,7 @@ beforeAll(async () => {
   store = new PostgresEventStore(database.url);
   await store.append(duesAccountStreamId('wuhan-cia', CODES[0]!, 2026), payments(duesAccountStreamId('wuhan-cia', CODES[0]!, 2026), [100, 200]), { expectedRevision: 'no_stream' });
   await store.append(duesAccountStreamId('yueyang-ucia', CODES[1]!, 2026), payments(duesAccountStreamId('yueyang-ucia', CODES[1]!, 2026), [300]), { expectedRevision: 'no_stream' });
+  await settle(store);
 }, 180_000);
 
 afterAll(async () => {
@@ -82,6 +92,9 @@ afterAll(async () => {
   await database?.drop();
   await Promise.all([build, data].filter(Boolean).map((dir) => rm(dir, { recursive: true, force: true })));
 });
+
+// Each test runs several processes of the built CLI (a few seconds each, more on a loaded machine).
+const CLI_TEST_MS = 240_000;
 
 describe('seal, verify-seals and export-audit', () => {
   const department = () => join(data, 'department');
@@ -103,19 +116,20 @@ describe('seal, verify-seals and export-audit', () => {
 
     const stream = duesAccountStreamId('wuhan-cia', CODES[0]!, 2026);
     await store.append(stream, payments(stream, [400]), { expectedRevision: 1 });
+    await settle(store);
     expect((await cli(['seal'])).stdout).toMatch(/^Sealed: seal 2 over 4 events/m);
     const proof = await cli(['seal', '--prove', '1', '2']);
     expect(proof.code).toBe(0);
     expect(JSON.parse(proof.stdout)).toMatchObject({ older: { sequence: 1, treeSize: 3 }, newer: { sequence: 2, treeSize: 4 }, verified: true });
     expect((await cli(['seal', '--prove', '2', '1'])).code).toBe(64);
     expect((await cli(['seal', '--prove', '1', '9'])).code).toBe(1);
-  });
+  }, CLI_TEST_MS);
 
   it('verifies the store against its seals and the printed one', async () => {
     const verified = await cli(['verify-seals', '--seal', printedFile]);
     expect(verified.stdout).toMatch(/^Intact: 4 events against 2 seals \(latest: seal 2 of \S+, 4 events, root [0-9a-f]{64}\); 0 appended since\.$/m);
     expect(verified.code).toBe(0);
-  });
+  }, CLI_TEST_MS);
 
   it('exports a complete and an association bundle that the standalone verifier finds intact, personal data untouched', async () => {
     const out = join(data, 'bundle');
@@ -141,7 +155,7 @@ describe('seal, verify-seals and export-audit', () => {
     expect((await cli(['export-audit', '--out', out])).code).toBe(1);
     expect((await cli(['export-audit'])).code).toBe(64);
     expect((await cli(['export-audit', '--from', 'yesterday', '--out', join(data, 'x')])).code).toBe(64);
-  });
+  }, CLI_TEST_MS);
 
   it('names a stream cut back with its head moved, refuses to seal over it, and the bundle fails the verifier', async () => {
     const sql = new pg.Pool({ connectionString: database.url, max: 1 });
@@ -166,5 +180,5 @@ describe('seal, verify-seals and export-audit', () => {
     const checked = await verifier(['--key', `${department()}.pem`, '--seal', printedFile, out]);
     expect(checked.code).toBe(1);
     expect(checked.stdout).toContain(`stream ${stream} revisions 2..2 were sealed and are gone`);
-  });
+  }, CLI_TEST_MS);
 });

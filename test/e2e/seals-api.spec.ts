@@ -50,12 +50,15 @@ describe('the seal job and auditSeals', () => {
     expect(job.scheduled).toBe(false);
     const store = service.service.runtime.store;
     await store.append(`sealTest-${randomUUID()}`, notes('a', 3), { expectedRevision: 'no_stream' });
+    // The sealer seals what the global order shows: wait until no open transaction of the test cluster holds it back.
+    await service.settled();
     const first = await job.runOnce();
     expect(first).toMatchObject({ ran: true, outcome: { created: true, record: { seal: { sequence: 1 } } } });
     const size = first.outcome!.record.seal.treeSize;
     expect(size).toBeGreaterThanOrEqual(3);
     await expect(job.runOnce()).resolves.toMatchObject({ outcome: { created: false, record: { seal: { sequence: 1 } } } });
     await store.append(`sealTest-${randomUUID()}`, notes('b', 2), { expectedRevision: 'no_stream' });
+    await service.settled();
     await expect(job.runOnce()).resolves.toMatchObject({ outcome: { created: true, record: { seal: { sequence: 2, treeSize: size + 2, previousRootHash: first.outcome!.record.seal.rootHash } } } });
   });
 

@@ -39,6 +39,16 @@ import { createTestDatabase, type TestDatabase } from '../../libs/testing/src/po
  */
 
 const VERIFIER = join(process.cwd(), 'verifier', 'verify.mjs');
+
+/** Until readAll shows everything committed: an open transaction anywhere in the test cluster holds the global order back. */
+async function settle(store: PostgresEventStore): Promise<void> {
+  for (let i = 0; i < 500; i++) {
+    if ((await store.headPosition()) === (await store.lastCommittedPosition())) return;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error('the global order stayed held back');
+}
+
 const ASSOCIATION = 'assoc-seal-1';
 
 function dues(streamId: string, amounts: number[], recordedAt = '2026-03-01T08:00:00.000Z'): EventToAppend[] {
@@ -119,13 +129,16 @@ describe('Signed seals: tamper trials on the Postgres store and on its audit bun
       await store.append(streamId, dues(streamId, [100, 200]), { expectedRevision: 'no_stream' });
     }
     // A first seal half way, so that trials also cross a seal boundary.
+    await settle(store);
     await sealEventStore(store, seals, key, { now: () => new Date('2026-03-01T09:00:00.000Z') });
     for (const streamId of [streams.a, streams.b, streams.c]) {
       await store.append(streamId, dues(streamId, [300, 400]), { expectedRevision: 1 });
     }
+    await settle(store);
     await sealEventStore(store, seals, key, { now: () => new Date('2026-03-01T10:00:00.000Z') });
     // Appended after the latest seal: not sealed yet, and no finding.
     await store.append(streams.later, dues(streams.later, [500], '2026-03-02T08:00:00.000Z'), { expectedRevision: 'no_stream' });
+    await settle(store);
     b = await store.readStream(streams.b);
   });
 
