@@ -44,6 +44,11 @@ export class RatingChangeFeed implements OnModuleDestroy {
     return follower;
   }
 
+  /** How many subscribers are following now. */
+  get following(): number {
+    return this.followers.size;
+  }
+
   async onModuleDestroy(): Promise<void> {
     for (const follower of [...this.followers]) await follower.return();
     await this.stopWakeUps();
@@ -122,7 +127,14 @@ class Follower implements AsyncIterableIterator<RatingChangeView> {
       }
       // Cleared before the read: a wake-up during the read makes the next wait return at once.
       this.woken = false;
-      const page = await this.queries.page(this.position, { first: REPLAY_PAGE, codes: this.filter.codes, associationId: this.filter.associationId });
+      let page: Awaited<ReturnType<RatingChangeQueries['page']>>;
+      try {
+        page = await this.queries.page(this.position, { first: REPLAY_PAGE, codes: this.filter.codes, associationId: this.filter.associationId });
+      } catch (error) {
+        // The subscription ends with the error (the client resubscribes from its cursor); nothing is left following.
+        await this.return();
+        throw error;
+      }
       this.buffer = page.changes;
       if (page.changes.length === 0 && !this.closed) await this.sleep();
     }
