@@ -94,7 +94,10 @@ describe('the largest page of every connection, with every field', () => {
     expect(query).toMatch(/edges \{ cursor node \{/);
     const result = await auditor.request(query);
     expect(result.errors).toBeUndefined();
-    expect(result.data).toEqual({ [field.name]: expect.objectContaining({ totalCount: expect.any(Number) }) });
+    // A list answers its total; a feed (ratingChanges) has no total to count, only its page.
+    expect(result.data).toEqual({ [field.name]: expect.objectContaining({ edges: expect.any(Array), pageInfo: expect.any(Object) }) });
+    const type = getNamedType(field.type) as GraphQLObjectType;
+    if ('totalCount' in type.getFields()) expect((result.data as Record<string, { totalCount: unknown }>)[field.name]!.totalCount).toEqual(expect.any(Number));
   });
 
   it('accepts a tender look-up of the most subjects allowed with every field', async () => {
