@@ -146,6 +146,13 @@ export class AuditQueries {
   }
 }
 
+/** A decision record as events carry it: body, reference number and date, and the votes or null. */
+function isDecisionRecord(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return false;
+  const d = value as Record<string, unknown>;
+  return typeof d.body === 'string' && typeof d.reference === 'string' && typeof d.decidedOn === 'string';
+}
+
 function toTrailEntry(row: AuditEventSqlRow): AuditTrailEntryView {
   const event = toAuditEvent(row);
   const data = event.data;
@@ -154,7 +161,7 @@ function toTrailEntry(row: AuditEventSqlRow): AuditTrailEntryView {
   return {
     ...event,
     associationId: typeof data.associationId === 'string' ? data.associationId : event.actor.associationId,
-    authority: decision !== null && typeof decision === 'object' && !Array.isArray(decision) ? (decision as Record<string, unknown>) : null,
+    authority: isDecisionRecord(decision) ? decision : null,
     effectiveDate: date ?? null,
   };
 }
