@@ -197,11 +197,11 @@ export function loadConfig(env: Env = process.env, options: LoadConfigOptions = 
     jwtSecretFromEnv !== undefined
       ? { secret: jwtSecretFromEnv, source: 'env' as const, file: undefined }
       : resolveJwtSecret(join(dataDir, 'jwt-secret'));
-  const masterKey = masterKeyFromEnv ? { key: masterKeyFromEnv, source: 'env' as const, file: undefined } : resolveKeyFile(join(dataDir, 'keys', 'master.key'), 'master key');
+  const masterKey = masterKeyFromEnv ? { key: masterKeyFromEnv, source: 'env' as const, file: undefined } : resolveKeyFile(join(dataDir, 'keys', 'master.key'), 'master key', 'every personal value sealed under it would become unreadable');
   const identitySecret = identitySecretFromEnv
     ? { key: identitySecretFromEnv, source: 'env' as const, file: undefined }
-    : resolveKeyFile(join(dataDir, 'keys', 'identity.key'), 'identity secret');
-  const sealKey = sealKeyFromEnv ? { key: sealKeyFromEnv, source: 'env' as const, file: undefined } : resolveKeyFile(join(dataDir, 'keys', 'seal.key'), 'seal signing key');
+    : resolveKeyFile(join(dataDir, 'keys', 'identity.key'), 'identity secret', 'no identity-card number could be looked up again');
+  const sealKey = sealKeyFromEnv ? { key: sealKeyFromEnv, source: 'env' as const, file: undefined } : resolveKeyFile(join(dataDir, 'keys', 'seal.key'), 'seal signing key', 'seals signed so far could no longer be told from seals signed by anyone else');
 
   return {
     runMode: runMode!,

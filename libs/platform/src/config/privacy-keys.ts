@@ -22,9 +22,9 @@ export function parseKey(text: string): Buffer | undefined {
 /**
  * Reads the 32-byte key kept at `file`, or creates it (random, base64, mode 0600, in a 0700 folder) when there is
  * none. Exclusive creation: two processes starting together end up with the same key. A key file that does not hold
- * a key is refused, never replaced: sealed personal data would become unreadable.
+ * a key is refused, never replaced: `lossMeans` says what replacing it would cost.
  */
-export function resolveKeyFile(file: string, what: string): ResolvedKey {
+export function resolveKeyFile(file: string, what: string, lossMeans: string): ResolvedKey {
   mkdirSync(dirname(file), { recursive: true, mode: 0o700 });
   const fresh = randomBytes(32);
   try {
@@ -37,7 +37,7 @@ export function resolveKeyFile(file: string, what: string): ResolvedKey {
   if (!key) {
     throw new Error(
       `${file} does not hold a ${what} (base64 of 32 bytes). Restore it from where the keys are kept (docs/privacy.md); ` +
-        'do not delete it: every value sealed under it would become unreadable.',
+        `do not delete it: ${lossMeans}.`,
     );
   }
   if ((statSync(file).mode & 0o077) !== 0) {
