@@ -3,10 +3,18 @@
  * GraphQL — persons registered, rated, objected to by named members of the public, a conduct record, look-ups, an
  * AUDITOR's export, one person erased — every table of the database (the event log with its stream ids and metadata,
  * every read model, the key store) and every log line the service wrote at debug level is searched for each person's
- * name, identity-card number, phone and address and each objector's name. None may be there. The same search finds
- * the register ids, so it does read what it searches.
+ * name, identity-card number, phone and address and each objector's name, and so is an audit bundle exported after
+ * the erasure (which the standalone verifier still finds intact). None may be there. The same search finds the
+ * register ids, so it does read what it searches.
  */
+import { execFile } from 'node:child_process';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
+import { ownerOfEvent } from '#domain/visibility';
+import { exportAuditBundle, SealSigningKey, sealEventStore } from '#eventstore';
 import { OBJECTORS, PERSONS, type PrivacyScenario, erasePerson, runPrivacyScenario } from './privacy-scenario.js';
 
 /** Every row of every table of the database, as JSON text, with the table it came from. */
@@ -63,6 +71,36 @@ describe('personal data at rest after a 三诚 evaluation of individuals', () =>
     const personStreams = rows.map((r) => r.stream_id).filter((id) => /^(person|personIdentity|creditApplication|creditConduct)-/.test(id));
     expect(personStreams.length).toBeGreaterThanOrEqual(PERSONS.length * 2 + 3);
     for (const id of personStreams) expect(id).toMatch(/^(person-PSN[0-9A-Z]{16}|personIdentity-[0-9a-f]{64}|creditApplication-.+:PSN[0-9A-Z]{16}|creditConduct-PSN[0-9A-Z]{16})$/);
+  });
+
+  it('exports an audit bundle that holds none of them in plain, which the standalone verifier checks as intact', async () => {
+    const { infrastructure, runtime } = scenario.service.service;
+    const key = new SealSigningKey(runtime.config.seals.signingKey);
+    await sealEventStore(infrastructure.store, infrastructure.seals, key, { now: () => runtime.clock.now() });
+    const out = join(await mkdtemp(join(tmpdir(), 'privacy-bundle-')), 'bundle');
+    try {
+      const manifest = await exportAuditBundle(infrastructure.store, infrastructure.seals, {
+        out,
+        key,
+        build: { version: 'test', commit: null },
+        now: runtime.clock.now(),
+        association: null,
+        from: null,
+        to: null,
+        associationOf: (streamId, data) => ownerOfEvent(streamId, data).associationId ?? null,
+      });
+      const { rows } = await scenario.service.pool.query<{ n: number }>('SELECT count(*)::int AS n FROM es_events');
+      expect(manifest.counts.events).toBe(rows[0]!.n);
+      const files = await readdir(out);
+      const contents = await Promise.all(files.map(async (file) => ({ file, text: await readFile(join(out, file), 'utf8') })));
+      const found = needles().flatMap((needle) => contents.filter((c) => c.text.includes(needle)).map((c) => `${needle} in ${c.file}`));
+      expect(found).toEqual([]);
+      expect(contents.some((c) => c.text.includes(scenario.personIds[0]!))).toBe(true);
+      const verified = await promisify(execFile)(process.execPath, [join(process.cwd(), 'verifier', 'verify.mjs'), out]);
+      expect(verified.stdout).toMatch(/intact/i);
+    } finally {
+      await rm(join(out, '..'), { recursive: true, force: true });
+    }
   });
 
   it('writes none of them to the logs, at debug level, through the whole run', () => {
