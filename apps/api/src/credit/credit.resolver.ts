@@ -22,7 +22,7 @@ import {
 } from '#application';
 import { type AmendCreditRulebookVersion, type CreditApplicationCommand, type DefineCreditRulebookVersion, identityCardRefusal } from '#domain/credit';
 import { isPersonId } from '#domain/persons';
-import { type Actor, businessDate, type FieldError, InvalidInput, NotFound } from '#domain/shared';
+import { type Actor, businessDate, type FieldError, InvalidInput, isIsoDate, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { CreditQueries, type CreditSubjectLookupView } from '#projections';
 import { ScopedTo } from '../graphql/access-scope.guard.js';
@@ -102,7 +102,7 @@ function bulkPayload({ refusals, total: _total, ...counts }: BulkOutcome): Credi
 }
 
 /** A look-up's answer for one subject: what the register knew, and what that makes of the code asked for. */
-function subjectRatingsOf({ subjectId, code, asOf, enterpriseName, ratings, inForce, registered, person }: CreditSubjectLookupView): SubjectRatings {
+function subjectRatingsOf({ subjectId, code, asOf, effectiveAt, enterpriseName, ratings, inForce, registered, person }: CreditSubjectLookupView): SubjectRatings {
   // The code's own check is needed only for a subject the register knows nothing of; a well-formed register id that
   // no person holds is simply not registered.
   const unknown = !(ratings.length > 0 || registered || person);
@@ -111,6 +111,7 @@ function subjectRatingsOf({ subjectId, code, asOf, enterpriseName, ratings, inFo
   return {
     subjectId,
     asOf,
+    effectiveAt,
     // A person's name is personal: the persons register holds it, not a look-up.
     enterpriseName: person ? null : enterpriseName,
     ratings,
@@ -181,14 +182,30 @@ export class CreditResolver {
 
   @Query(() => [SubjectRatings], {
     description:
-      'Ratings of many subjects (1 to 500) as the register knew them at `asOf` (default now; not in the future), e.g. every bidder at a bid opening. ' +
+      'Ratings of many subjects (1 to 500) on two time axes: what the register, knowing only what it had recorded by `asOf`, says held on the business date `effectiveAt`, ' +
+      'e.g. every bidder at a bid opening. A change recorded after `asOf` (a back-dated correction too) never changes the answer for that `asOf`. ' +
       'One answer per subject asked for, in that order, saying whether the code is invalid (and why), not registered, not rated, or rated, with the firm’s name.',
   })
   @Roles('ADMIN', 'AUDITOR', 'TENDER', 'MEMBER')
   @ScopedTo({ firm: 'subjectIds' })
   async creditRatingsAsOf(
     @Args('subjectIds', { type: () => [String] }) subjectIds: string[],
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
+    @Args('asOf', {
+      type: () => GraphQLISODateTime,
+      nullable: true,
+      description:
+        'Knowledge instant: the answer uses only what the register had recorded by then (default now; not in the future). ' +
+        'A change or correction recorded later, even one dated back before `effectiveAt`, does not change what this `asOf` answers.',
+    })
+    asOf: Date | null,
+    @Args('effectiveAt', {
+      type: () => String,
+      nullable: true,
+      description:
+        'Business date (YYYY-MM-DD, China) the ratings are asked for: the state in effect that day, status and "in force" judged on it (default: the date of `asOf` in China, today when both are left out). ' +
+        'A date after `asOf` is answered from the recorded facts alone: a rating stands as recorded until its valid-to and is expired after it; a change not recorded by `asOf` is not foreseen.',
+    })
+    effectiveAt: string | null,
     @Info() info: GraphQLResolveInfo,
   ): Promise<SubjectRatings[]> {
     const errors: FieldError[] = [];
@@ -196,12 +213,16 @@ export class CreditResolver {
       errors.push({ field: 'subjectIds', message: `must list 1 to ${MAX_SUBJECTS_PER_LOOKUP} subjects.` });
     }
     const at = asOfInstant(asOf, this.clock.now(), errors);
+    if (effectiveAt !== null && effectiveAt !== undefined && !isIsoDate(effectiveAt)) {
+      errors.push({ field: 'effectiveAt', message: 'must be a calendar date written YYYY-MM-DD, e.g. 2024-05-01.' });
+    }
     subjectIds.forEach((value, n) => {
       const refusal = identityCardRefusal(`subjectIds.${n}`, value);
       if (refusal) errors.push(refusal);
     });
     if (errors.length > 0) throw new InvalidInput(errors);
-    return (await this.readModel.lookUpSubjects(subjectIds, at, selects(info, 'enterpriseName'))).map(subjectRatingsOf);
+    const day = effectiveAt ?? businessDate(at);
+    return (await this.readModel.lookUpSubjects(subjectIds, at, selects(info, 'enterpriseName'), day)).map(subjectRatingsOf);
   }
 
   @Query(() => [CreditHistoryStep], {

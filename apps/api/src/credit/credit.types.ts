@@ -232,9 +232,10 @@ export class SubjectRatings {
   code: string | null;
   @Field(() => CreditLookupOutcomeEnum) outcome: CreditLookupOutcome;
   @Field(() => String, { nullable: true, description: 'INVALID_CODE: what is wrong with it.' }) invalidReason: string | null;
-  @Field(() => String, { nullable: true, description: "The firm's name as the enterprise register held it at `asOf`." }) enterpriseName: string | null;
-  @Field({ description: 'True when at least one of the ratings was in force at `asOf`.' }) inForce: boolean;
-  @Field(() => GraphQLISODateTime) asOf: Date;
+  @Field(() => String, { nullable: true, description: "The firm's name on `effectiveAt` as the enterprise register had recorded it by `asOf`." }) enterpriseName: string | null;
+  @Field({ description: 'True when at least one of the ratings was in force on `effectiveAt`, as recorded by `asOf`.' }) inForce: boolean;
+  @Field(() => GraphQLISODateTime, { description: 'The knowledge instant answered for: only what was recorded by then counts.' }) asOf: Date;
+  @Field({ description: 'The business date (YYYY-MM-DD) answered for.' }) effectiveAt: string;
   @Field(() => [CreditRatingView]) ratings: CreditRatingView[];
 }
 

@@ -137,6 +137,8 @@ export interface CreditSubjectLookupView {
   /** The subject normalised (trimmed, upper case), as the register writes codes. */
   code: string;
   asOf: Date;
+  /** The business date (YYYY-MM-DD) the answer is for, as the register knew it at `asOf`. */
+  effectiveAt: string;
   /** The code was in the enterprise register at `asOf`. */
   registered: boolean;
   /** No enterprise is registered under the code, and it is a person's register id (registered by `asOf`, or applied to a cycle). */
@@ -213,9 +215,13 @@ type Row = Record<string, unknown>;
 const VALID_RATING = `rating_status IN ('ACTIVE', 'SUSPENDED')`;
 
 /**
- * Each distinct subject asked for, with its registration and name at `$2` (day `$3`) and, for a code no enterprise
- * is registered under, whether it is a person's register id (registered by then, or applied to a cycle); and its ratings as of then (one row per
- * rating, or one row of nulls). Ratings and names are each one index range scan for all the subjects at once
+ * Each distinct subject asked for, with its registration at `$2` and name and ratings as recorded by `$2` for business
+ * day `$3`, and, for a code no enterprise is registered under, whether it is a person's register id (registered by
+ * then, or applied to a cycle); one row per rating, or one row of nulls. A rating is its latest change recorded by `$2`
+ * whose business date is on or before `$3`; its grade and status are each taken from the latest such change that set
+ * them, so that a change recorded later but back-dated does not carry a grade or status not yet in effect on `$3`
+ * (a reinstatement dated before an intervening downgrade; a downgrade, which leaves the status as it was).
+ * Ratings and names are each one index range scan for all the subjects at once
  * (`credit_rating_history (subject_id, …)`, `enterprise_name (code, revision)`), registrations one primary-key
  * probe each. Names are read only when `$4` says the client asked for them (a tender system's look-up at bid opening
  * usually does not). Sent as a prepared statement: planning it costs about as much as running it.
@@ -235,7 +241,16 @@ const SUBJECT_LOOKUP_SQL = `
   SELECT w.subject_id, e.code IS NOT NULL AS registered, n.name AS enterprise_name,
     (e.code IS NULL AND (EXISTS (SELECT 1 FROM credit_application a WHERE a.subject_id = w.subject_id AND a.subject_kind = 'PERSON')
       OR EXISTS (SELECT 1 FROM person p WHERE p.person_id = w.subject_id AND p.registered_at <= $2))) AS person,
-    r.association_id, r.cycle_id, r.event_type, r.grade, r.status, r.certificate_number, r.valid_from::text AS valid_from,
+    r.association_id, r.cycle_id, r.event_type,
+    COALESCE((SELECT g.grade FROM credit_rating_history g
+      WHERE g.association_id = r.association_id AND g.cycle_id = r.cycle_id AND g.subject_id = r.subject_id
+        AND g.event_type IN ('CreditRatingIssued', 'CreditRatingDowngraded') AND g.recorded_at <= $2 AND g.effective_from <= $3::date
+      ORDER BY g.revision DESC LIMIT 1), r.grade) AS grade,
+    COALESCE((SELECT g.status FROM credit_rating_history g
+      WHERE g.association_id = r.association_id AND g.cycle_id = r.cycle_id AND g.subject_id = r.subject_id
+        AND g.event_type <> 'CreditRatingDowngraded' AND g.recorded_at <= $2 AND g.effective_from <= $3::date
+      ORDER BY g.revision DESC LIMIT 1), r.status) AS status,
+    r.certificate_number, r.valid_from::text AS valid_from,
     r.valid_to::text AS valid_to, r.effective_from::text AS effective_from, r.recorded_at, r.record_id, r.rule, r.rulebook_id, r.rulebook_version
   FROM (SELECT DISTINCT unnest($1::text[]) AS subject_id) w
   LEFT JOIN enterprise e ON e.code = w.subject_id AND e.registered_at <= $2
@@ -432,14 +447,16 @@ export class CreditQueries {
   }
 
   /**
-   * A tender look-up: for each subject asked for (in that order, duplicates included), what the register knew at
-   * `asOf`. One statement for the whole list, whatever its length: the ratings (the latest state recorded by then
-   * whose business date had begun, "in force" judged on the date of `asOf` in China: an expiry counts from the
-   * day after valid-to, whether or not its event has been recorded yet), whether the code was in the enterprise
-   * register then and the firm's name then (only `withNames`), and whether a person of that id applied to a cycle.
+   * A tender look-up: for each subject asked for (in that order, duplicates included), what the register, knowing
+   * only what was recorded by `asOf`, says held on the business date `effectiveAt` (YYYY-MM-DD; by default the date
+   * of `asOf` in China). One statement for the whole list, whatever its length: the ratings (the latest state
+   * recorded by `asOf` whose business date is on or before `effectiveAt`, "in force" judged on `effectiveAt`: an
+   * expiry counts from the day after valid-to, whether or not its event has been recorded yet), whether the code
+   * was in the enterprise register at `asOf` and the firm's name then for `effectiveAt` (only `withNames`), and
+   * whether a person of that id applied to a cycle. What is recorded after `asOf` never changes the answer.
    */
-  async lookUpSubjects(requested: readonly string[], asOf: Date, withNames = true): Promise<CreditSubjectLookupView[]> {
-    const day = businessDate(asOf);
+  async lookUpSubjects(requested: readonly string[], asOf: Date, withNames = true, effectiveAt: string = businessDate(asOf)): Promise<CreditSubjectLookupView[]> {
+    const day = effectiveAt;
     const normalised = requested.map(normaliseCreditCode);
     const ids = [...new Set(normalised)];
     const rows = await preparedQuery<Row>(this.dataSource, 'credit_subject_lookup', SUBJECT_LOOKUP_SQL, [ids, asOf, day, withNames]);
@@ -458,6 +475,7 @@ export class CreditQueries {
         subjectId: raw,
         code,
         asOf,
+        effectiveAt,
         registered: subject.registered,
         person: subject.person,
         enterpriseName: subject.name,
