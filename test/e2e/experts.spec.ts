@@ -169,6 +169,9 @@ describe('the expert pool over the API', () => {
     await scenario().when({ as: zhang, query: EXPERT, variables: { a: ASSOC, e: expertIds[1] } }).thenRefuses({ code: 'FORBIDDEN' });
     await scenario().when({ as: zhang, query: HISTORY, variables: { a: ASSOC, e: 'EXP0000000000000000' } }).thenRefuses({ code: 'FORBIDDEN' });
     await scenario().when({ as: zhang, query: EXPERTS, variables: { a: ASSOC } }).thenRefuses({ code: 'FORBIDDEN' });
+    // The same user id on another association's expert token is not this expert.
+    const namesake = service.client('EXPERT', { associationId: OTHER, userId: 'expert-zhang' });
+    await scenario().when({ as: namesake, query: EXPERT, variables: { a: ASSOC, e: expertIds[0] } }).thenRefuses({ code: 'FORBIDDEN' });
   });
 
   it('refuses another association’s token on every read and write of the pool, writing nothing', async () => {
