@@ -26,6 +26,7 @@ import {
   type AwardEntryState,
   entryIsInRound,
   evolveAwardEntry,
+  finalScoredRound,
   initialAwardEntryState,
   isRoundLocked,
   nextSeedPosition,
@@ -57,9 +58,10 @@ export function parseAwardEntryCommand(command: AwardEntryCommand): AwardEntryCo
         if (project === null) errors.add('project', 'is required for a project entry: its completion and acceptance dates.');
       }
       if (project !== null) {
-        if (typeof project.completedOn !== 'string' || !isIsoDate(project.completedOn)) errors.add('project.completedOn', 'must be a calendar date written YYYY-MM-DD.');
+        const completed = typeof project.completedOn === 'string' && isIsoDate(project.completedOn);
+        if (!completed) errors.add('project.completedOn', 'must be a calendar date written YYYY-MM-DD.');
         if (typeof project.acceptedOn !== 'string' || !isIsoDate(project.acceptedOn)) errors.add('project.acceptedOn', 'must be a calendar date written YYYY-MM-DD.');
-        else if (project.acceptedOn < project.completedOn) errors.add('project.acceptedOn', 'cannot be before completion.');
+        else if (completed && project.acceptedOn < project.completedOn) errors.add('project.acceptedOn', 'cannot be before completion.');
       }
       parsed = {
         ...command,
@@ -515,16 +517,19 @@ function grantAward(command: Command<'GrantAward'>, state: AwardEntryState, cont
   const open = state.objections.filter((o) => o.resolved === null).map((o) => o.objectionId);
   if (open.length > 0) throw new RuleViolation(AwardsRules.objectionOpen, `Objections ${open.join(', ')} must be resolved first.`, { objections: open });
   const result = edition.notice.results.find((r) => r.entryId === command.entryId);
+  const finalRound = finalScoredRound(edition);
+  const ranked = (finalRound && edition.rounds[finalRound]?.ranking?.ranking.find((r) => r.entryId === command.entryId)) || null;
+  // An entry the ranking put forward but the committee did not carry is refused for its vote, the reason it is not listed.
+  if (ranked?.advances) {
+    const grade = result?.grade ?? ranked.grade;
+    const threshold = voteThresholdFor(rulebook, grade);
+    const votes = state.vote?.decision.votes ?? null;
+    if (votes === null || !voteCarries(rulebook, votes, threshold)) {
+      throw new RuleViolation(AwardsRules.voteBelowThreshold, `The committee's vote does not reach the threshold${grade ? ` for ${grade}` : ''}.`, { threshold, votes });
+    }
+  }
   if (!result || state.objections.some((o) => o.resolved === 'UPHELD')) {
     throw new RuleViolation(AwardsRules.notInResults, `Entry ${command.entryId} is not in the result list${result ? ' since an objection to it was upheld' : ''}.`);
-  }
-  const threshold = voteThresholdFor(rulebook, result.grade);
-  const votes = state.vote?.decision.votes ?? null;
-  if (votes === null || !voteCarries(rulebook, votes, threshold)) {
-    throw new RuleViolation(AwardsRules.voteBelowThreshold, `The committee's vote does not reach the threshold${result.grade ? ` for ${result.grade}` : ''}.`, {
-      threshold,
-      votes,
-    });
   }
   return [
     {
@@ -572,9 +577,9 @@ function approveAwardRevocation(command: Command<'ApproveAwardRevocation'>, stat
     throw new RuleViolation(AwardsRules.revocationSelfApproval, `${context.actor.userId} requested this revocation: a second person approves it.`);
   }
   const today = businessDate(context.now);
-  // Published as a notice is: from today or later, never back-dated.
+  // Published as a notice is: not before the decision it cites, and from today or later, never back-dated.
   const days = facts.edition?.opened?.rulebook.noticeDays ?? 1;
-  const publication = startPublicNotice({ startsOn: command.publishedOn, resultOn: today, days, now: context.now, field: 'publishedOn' });
+  const publication = startPublicNotice({ startsOn: command.publishedOn, resultOn: request.decision.decidedOn, days, now: context.now, field: 'publishedOn' });
   return [
     {
       type: 'AwardRevoked',
