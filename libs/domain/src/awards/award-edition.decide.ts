@@ -165,6 +165,12 @@ function startAwardNotice(command: Command<'StartAwardNotice'>, state: AwardEdit
   const votes = new Map(
     (facts.entries ?? []).flatMap((e) => (e.vote?.decision.votes && e.submitted ? [[e.submitted.entryId, e.vote.decision.votes] as const] : [])),
   );
+  const unvoted = ranking.ranking.filter((r) => r.advances && !votes.has(r.entryId)).map((r) => r.entryId);
+  if (unvoted.length > 0) {
+    throw new RuleViolation(AwardsRules.voteMissing, `The committee has not voted on ${unvoted.join(', ')}: every entry the ranking put forward is voted on before the notice.`, {
+      entries: unvoted,
+    });
+  }
   const results = resultList(opened.rulebook, ranking.ranking, votes);
   // The result exists from the day the vote closed: the notice cannot show it before, nor start in the past.
   const notice = startPublicNotice({ startsOn: command.startsOn, resultOn: voteClosed, days: opened.rulebook.noticeDays, now: context.now });

@@ -9,7 +9,8 @@ import type { AwardEditionCommand, AwardEntryCommand, AwardEntryFacts, Eligibili
 import type { AwardEditionEvent, AwardEntryEvent, AwardPanelDrawn } from './awards.events.js';
 import type { AwardRulebook } from './awards.rulebook.js';
 import { type AwardEditionState, type AwardEntryState, scoresVisibleTo } from './awards.state.js';
-import { type PoolExpert, replayPanelDraw } from './panel-draw.js';
+import { type PoolExpert, replayPanelDraw, replayRecordedDraw } from './panel-draw.js';
+import { AWARDS_EVENT_FIELD_CLASSES, awardObjectorKeyId } from './awards.personal-fields.js';
 
 const ASSOC = 'assoc-wuhan';
 const EDITION = 'huanghe-21';
@@ -478,9 +479,16 @@ describe('vote, notice and issue', () => {
       .thenRefuses('AWARDS_OBJECTION_OUTSIDE_NOTICE');
   });
 
-  it('refuses a back-dated notice and a notice before the vote closed', () => {
+  it('refuses a back-dated notice, a notice before the vote closed and one with an entry not voted on', () => {
+    const unvoted = atTheVote();
+    unvoted.onEntry({ type: 'RecordAwardVote', ...E, entryId: 'e1', ballot: 'SECRET', decision: committee(8) });
+    unvoted.onEdition({ type: 'CloseAwardRound', ...E, roundCode: 'VOTE' });
+    const missing = deciderSpec(awardEditionDecider({ entries: unvoted.allEntryStates() })).given(unvoted.edition).when({ type: 'StartAwardNotice', ...E }).thenRefuses('AWARDS_VOTE_MISSING');
+    expect(missing.details).toEqual({ entries: ['e2'] });
+
     const w = atTheVote();
     w.onEntry({ type: 'RecordAwardVote', ...E, entryId: 'e1', ballot: 'SECRET', decision: committee(8) });
+    w.onEntry({ type: 'RecordAwardVote', ...E, entryId: 'e2', ballot: 'SECRET', decision: committee(6) });
     const spec = deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition);
     spec.when({ type: 'StartAwardNotice', ...E }).thenRefuses('AWARDS_ROUND_NOT_CLOSED');
     w.onEdition({ type: 'CloseAwardRound', ...E, roundCode: 'VOTE' });
@@ -564,5 +572,73 @@ describe('the rulebook as versioned, validated data', () => {
         }),
       ).sort(),
     ).toEqual(['rulebook.rounds', 'rulebook.rubric', 'rulebook.tieBreak', 'rulebook.votes.pass']);
+  });
+});
+
+describe('person entries and personal data', () => {
+  const PERSON_RULEBOOK: AwardRulebook = { ...QUALITY_RULEBOOK, programmeKind: 'EXCELLENT_PROJECT_MANAGER', subjectKind: 'PERSON', eligibility: { ...QUALITY_RULEBOOK.eligibility, yearsSinceAcceptance: null } };
+  const edition = (() => {
+    const w = new World();
+    w.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'SIYOU', title: '优秀项目经理', year: 2026, rulebook: PERSON_RULEBOOK });
+    return w.editionState();
+  })();
+  const person = (status: AwardEntryFacts['person']) => multiStreamSpec(submitAwardEntryDecider({ edition, person: status }));
+  const entry = (subjectId: string) => submit('pm-1', { subjectKind: 'PERSON', subjectId, builderCode: null, project: null });
+
+  it('names the person by their id in the persons register, never by name or identity number', () => {
+    const decided = person('REGISTERED').given({}).when(entry('PSN0000000000000042')).events();
+    expect(decided.entry![0]).toMatchObject({ data: { subjectKind: 'PERSON', subjectId: 'PSN0000000000000042' } });
+    person('REGISTERED').given({}).when(entry('张三')).thenRejectsFields('subjectId');
+    person('REGISTERED').given({}).when(entry('420102198001011234')).thenRejectsFields('subjectId');
+    expect(() => person('ERASED').given({}).when(entry('PSN0000000000000042')).events()).toThrow('persons register');
+  });
+
+  it('declares the objector personal, sealed under a key of that one objection', () => {
+    expect(AWARDS_EVENT_FIELD_CLASSES.AwardObjectionFiled.objector).toBe('personal');
+    expect(AWARDS_EVENT_FIELD_CLASSES.AwardEntrySubmitted.subjectId).toBe('public');
+    expect(awardObjectorKeyId({ associationId: ASSOC, editionId: EDITION, entryId: 'e1', objectionId: 'o-1' })).toBe(`awardObjector:${ASSOC}:${EDITION}:e1:o-1`);
+    expect(awardEntryDecider().personalFields).toEqual(['objector']);
+  });
+});
+
+describe('the end of an edition', () => {
+  it('publishes the result list once the notice is over and objections are resolved, without an entry whose objection was upheld', () => {
+    const w = inNotice();
+    w.onEntry({ type: 'FileAwardObjection', ...E, entryId: 'e2', objectionId: 'obj-1', objector: '张三', grounds: 'Falsified site photographs.' }, {}, ctx(day('2026-03-04')));
+    const publish = { type: 'PublishAwardResults' as const, ...E };
+    const spec = () => deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition);
+    spec().when(publish, { now: day('2026-03-08') }).thenRefuses('AWARDS_NOTICE_NOT_ENDED');
+    spec().when(publish, { now: AFTER_NOTICE }).thenRefuses('AWARDS_OBJECTION_OPEN');
+    w.onEntry({ type: 'ResolveAwardObjection', ...E, entryId: 'e2', objectionId: 'obj-1', outcome: 'UPHELD', reasons: 'The photographs were of another site.' });
+    spec()
+      .when(publish, { now: AFTER_NOTICE })
+      .then([{ type: 'AwardResultsPublished', data: { ...E, publishedOn: '2026-03-09', results: [{ entryId: 'e1', category: 'BUILDING', rank: 1, grade: 'GOLD', amountFen: null }], totalFen: 0 } }]);
+    multiStreamSpec(grantAwardDecider({ edition: w.editionState() }), { now: AFTER_NOTICE })
+      .given({ entry: w.entries.get('e2')! })
+      .when({ type: 'GrantAward', ...E, entryId: 'e2', certificateNumber: 'HH2026-002' })
+      .thenRefuses('AWARDS_ENTRY_NOT_IN_RESULTS');
+    const declined = deciderSpec(awardEntryDecider({ edition: w.editionState() }), { now: AFTER_NOTICE })
+      .given(w.entries.get('e2')!)
+      .when({ type: 'DeclineAward', ...E, entryId: 'e2', reason: 'Objection obj-1 upheld.' })
+      .events();
+    expect(declined).toEqual([{ type: 'AwardNotGranted', data: { ...E, entryId: 'e2', reason: 'Objection obj-1 upheld.', decidedOn: '2026-03-09' } }]);
+    deciderSpec(awardEntryDecider({ edition: w.editionState() }))
+      .given([...w.entries.get('e2')!, ...declined])
+      .when({ type: 'DeclineAward', ...E, entryId: 'e2', reason: 'Again.' })
+      .thenRefuses('AWARDS_ENTRY_ALREADY_DECIDED');
+  });
+
+  it('replays every draw an edition recorded', () => {
+    const w = inNotice();
+    const draws = w.all().filter((e): e is AwardPanelDrawn => e.type === 'AwardPanelDrawn');
+    expect(draws).toHaveLength(5);
+    expect(draws.every((d) => replayRecordedDraw(d).reproduces)).toBe(true);
+  });
+
+  it('refuses to open an edition twice', () => {
+    const w = new World();
+    const open = { type: 'OpenAwardEdition' as const, ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: QUALITY_RULEBOOK };
+    w.onEdition(open);
+    deciderSpec(awardEditionDecider()).given(w.edition).when(open).thenRefuses('AWARDS_EDITION_ALREADY_OPENED');
   });
 });

@@ -35,6 +35,7 @@ export const AwardsRules = {
   inspectorFromApplicant: 'AWARDS_INSPECTOR_FROM_APPLICANT',
   voteNotOpen: 'AWARDS_VOTE_ROUND_NOT_OPEN',
   voteAlreadyRecorded: 'AWARDS_VOTE_ALREADY_RECORDED',
+  voteMissing: 'AWARDS_VOTE_MISSING',
   ballotModeMismatch: 'AWARDS_BALLOT_MODE_MISMATCH',
   voteNeedsCounts: 'AWARDS_VOTE_NEEDS_COUNTS',
   voteBelowThreshold: 'AWARDS_VOTE_BELOW_THRESHOLD',
