@@ -16,7 +16,6 @@ import type { AwardEditionCommand, AwardEditionFacts, OpenAwardEdition } from '.
 import { AwardsRules } from './awards.errors.js';
 import { AWARD_EDITION_EVENT_TYPES, type AwardEditionEvent, type RankingInput } from './awards.events.js';
 import { codeField, idField } from './awards.fields.js';
-import { validAwardRulebook } from './awards.rulebook.js';
 import { type AwardEditionState, type AwardEntryState, entryIsInRound, evolveAwardEdition, finalScoredRound, initialAwardEditionState, openRoundOf } from './awards.state.js';
 
 // The edition stream: the pinned rulebook, its rounds in order, each scored round's ranking, the notice, the results.
@@ -35,7 +34,8 @@ export function parseAwardEditionCommand(command: AwardEditionCommand): AwardEdi
         programmeCode: codeField(errors, 'programmeCode', command.programmeCode),
         title: requiredText(errors, 'title', command.title, { max: 200, label: 'The title' }),
         year: wholeNumber(errors, 'year', command.year, 1990, 2200),
-        rulebook: validAwardRulebook(errors, 'rulebook', command.rulebook),
+        rulebookId: idField(errors, 'rulebookId', command.rulebookId),
+        rulebookVersion: wholeNumber(errors, 'rulebookVersion', command.rulebookVersion, 1, 10_000),
       };
       errors.throwIfAny();
       return parsed;
@@ -64,10 +64,18 @@ function key(command: { associationId: string; editionId: string }) {
   return { associationId: command.associationId, editionId: command.editionId };
 }
 
-function openAwardEdition(command: Command<'OpenAwardEdition'>, state: AwardEditionState, context: DecisionContext): AwardEditionEvent[] {
+function openAwardEdition(command: Command<'OpenAwardEdition'>, state: AwardEditionState, context: DecisionContext, facts: AwardEditionFacts): AwardEditionEvent[] {
   if (state.opened) throw new RuleViolation(AwardsRules.editionAlreadyOpened, `Edition ${command.editionId} is already open.`);
-  const { programmeCode, title, year, rulebook } = command;
-  return [{ type: 'AwardEditionOpened', data: { ...key(command), programmeCode, title, year, rulebook, openedOn: businessDate(context.now) } }];
+  const rulebook = facts.rulebook ?? null;
+  if (rulebook === null || rulebook.rulebookId !== command.rulebookId || rulebook.version !== command.rulebookVersion) {
+    throw new RuleViolation(AwardsRules.rulebookVersionUnknown, `Rulebook ${command.rulebookId} has no version ${command.rulebookVersion}.`);
+  }
+  const today = businessDate(context.now);
+  if (rulebook.effectiveFrom > today) {
+    throw new RuleViolation(AwardsRules.rulebookNotInForce, `Rulebook ${command.rulebookId} v${command.rulebookVersion} takes effect on ${rulebook.effectiveFrom}.`);
+  }
+  const { programmeCode, title, year } = command;
+  return [{ type: 'AwardEditionOpened', data: { ...key(command), programmeCode, title, year, rulebook, openedOn: today } }];
 }
 
 function openAwardRound(command: Command<'OpenAwardRound'>, state: AwardEditionState, context: DecisionContext): AwardEditionEvent[] {
@@ -202,7 +210,7 @@ export function awardEditionDecider(facts: AwardEditionFacts = {}): Decider<Awar
     decide(command, state, context) {
       switch (command.type) {
         case 'OpenAwardEdition':
-          return openAwardEdition(command, state, context);
+          return openAwardEdition(command, state, context, facts);
         case 'OpenAwardRound':
           return openAwardRound(command, state, context);
         case 'CloseAwardRound':

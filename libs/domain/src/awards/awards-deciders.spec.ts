@@ -3,10 +3,11 @@ import { deciderSpec, FIXED_NOW, multiStreamSpec, TEST_ADMIN } from '#testing';
 import { type DecisionContext, type DecisionRecord, fold, type DomainEvent, type InvalidInput, withCheckCharacter } from '../shared/index.js';
 import { awardEditionDecider } from './award-edition.decide.js';
 import { awardEntryDecider } from './award-entry.decide.js';
+import { awardRulebookDecider, openAwardEditionDecider } from './award-rulebook.decide.js';
 import { grantAwardDecider, submitAwardEntryDecider } from './award-reservations.decide.js';
 import { recomputeEditionResults } from './award-results.js';
 import type { AwardEditionCommand, AwardEntryCommand, AwardEntryFacts, EligibilityFacts, SubmitAwardEntry } from './awards.commands.js';
-import type { AwardEditionEvent, AwardEntryEvent, AwardPanelDrawn } from './awards.events.js';
+import type { AwardEditionEvent, AwardEntryEvent, AwardPanelDrawn, AwardRulebookEvent } from './awards.events.js';
 import type { AwardRulebook } from './awards.rulebook.js';
 import { type AwardEditionState, type AwardEntryState, scoresVisibleTo } from './awards.state.js';
 import { type PoolExpert, replayPanelDraw, replayRecordedDraw } from './panel-draw.js';
@@ -25,7 +26,7 @@ const ctx = (now: Date = FIXED_NOW, userId = TEST_ADMIN.userId): DecisionContext
 /** 黄鹤奖-like rulebook: project entries, two scored rounds (documents, then site), a committee vote, gold by two thirds. */
 export const QUALITY_RULEBOOK: AwardRulebook = {
   rulebookId: 'huanghe',
-  version: 3,
+  version: 1,
   referenceNumber: '武建协〔2026〕5号',
   effectiveFrom: '2026-01-01',
   programmeKind: 'QUALITY_AWARD',
@@ -108,7 +109,19 @@ const committee = (inFavour: number, against = 10 - inFavour - 0, abstaining = 0
 
 /** The register as the command path runs it: each command decided on its streams' folded state, events appended. */
 class World {
+  readonly rulebook: AwardRulebookEvent[] = [];
   readonly edition: AwardEditionEvent[] = [];
+
+  /** Defines the rulebook as its next version on the rulebook's stream, then opens the edition on it (and pins it). */
+  open(rulebook: AwardRulebook, programmeCode: string, title: string): void {
+    const { version: _, ...body } = rulebook;
+    const define = awardRulebookDecider.parse!({ type: 'DefineAwardRulebookVersion', associationId: ASSOC, rulebook: body });
+    this.rulebook.push(...awardRulebookDecider.decide(define, fold(awardRulebookDecider, this.rulebook), ctx()));
+    const command = openAwardEditionDecider.parse!({ type: 'OpenAwardEdition', ...E, programmeCode, title, year: 2026, rulebookId: rulebook.rulebookId, rulebookVersion: rulebook.version });
+    const decided = openAwardEditionDecider.decide(command, { edition: this.editionState(), rulebook: fold(awardRulebookDecider, this.rulebook) }, ctx());
+    this.edition.push(...((decided.edition ?? []) as AwardEditionEvent[]));
+    this.rulebook.push(...((decided.rulebook ?? []) as AwardRulebookEvent[]));
+  }
   readonly entries = new Map<string, AwardEntryEvent[]>();
 
   editionState(): AwardEditionState {
@@ -157,7 +170,7 @@ const seed = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
 /** Three entries through the documents round (e1 best, e3 worst; two of three advance), ranked. */
 function afterDocuments(): World {
   const w = new World();
-  w.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: '第二十一届黄鹤奖', year: 2026, rulebook: QUALITY_RULEBOOK });
+  w.open(QUALITY_RULEBOOK, 'HUANGHE', '第二十一届黄鹤奖');
   for (const id of ['e1', 'e2', 'e3']) {
     w.submit(id);
     w.onEntry({ type: 'CheckAwardEligibility', ...E, entryId: id }, { eligibility: GOOD_FACTS });
@@ -219,7 +232,7 @@ describe('an award edition from entry to award', () => {
         entry: [
           {
             type: 'AwardGranted',
-            data: { ...E, entryId: 'e1', certificateNumber: 'HH2026-001', category: 'BUILDING', grade: 'GOLD', amountFen: null, rank: 1, awardedOn: '2026-03-09', rulebookId: 'huanghe', rulebookVersion: 3 },
+            data: { ...E, entryId: 'e1', certificateNumber: 'HH2026-001', category: 'BUILDING', grade: 'GOLD', amountFen: null, rank: 1, awardedOn: '2026-03-09', rulebookId: 'huanghe', rulebookVersion: 1 },
           },
         ],
         certificate: [{ type: 'AwardCertificateReserved', data: { associationId: ASSOC, certificateNumber: 'HH2026-001', editionId: EDITION, entryId: 'e1' } }],
@@ -250,7 +263,7 @@ describe('an award edition from entry to award', () => {
 describe('submission through one channel (multi-stream reservations)', () => {
   const edition = (() => {
     const w = new World();
-    w.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: '第二十一届黄鹤奖', year: 2026, rulebook: QUALITY_RULEBOOK });
+    w.open(QUALITY_RULEBOOK, 'HUANGHE', '第二十一届黄鹤奖');
     return w.editionState();
   })();
   const spec = multiStreamSpec(submitAwardEntryDecider({ edition }));
@@ -286,7 +299,7 @@ describe('submission through one channel (multi-stream reservations)', () => {
 describe('eligibility, each condition with its evidence', () => {
   const w = (() => {
     const world = new World();
-    world.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: '第二十一届黄鹤奖', year: 2026, rulebook: QUALITY_RULEBOOK });
+    world.open(QUALITY_RULEBOOK, 'HUANGHE', '第二十一届黄鹤奖');
     world.submit('e1');
     world.submit('young', { project: { completedOn: '2025-06-01', acceptedOn: '2025-12-01' } });
     world.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'DOCS' });
@@ -297,7 +310,7 @@ describe('eligibility, each condition with its evidence', () => {
 
   it('records every condition met, with the facts it used as of the check', () => {
     const [checked] = check('e1', GOOD_FACTS);
-    expect(checked).toMatchObject({ type: 'AwardEligibilityChecked', data: { eligible: true, checkedOn: '2026-03-02', rulebookVersion: 3 } });
+    expect(checked).toMatchObject({ type: 'AwardEligibilityChecked', data: { eligible: true, checkedOn: '2026-03-02', rulebookVersion: 1 } });
     expect((checked!.data as unknown as { conditions: { condition: string; evidence: object }[] }).conditions.map((c) => [c.condition, c.evidence])).toEqual([
       ['MEMBERSHIP_IN_GOOD_STANDING', { standing: 'GOOD', asOf: '2026-03-02', source: GOOD_FACTS.membership.source }],
       ['CREDIT_GRADE', { grade: 'AA', asOf: '2026-03-02', certificateNumber: 'WH2025-0012', minimum: 'A' }],
@@ -349,7 +362,7 @@ describe('panels, independent scoring and recusal', () => {
 
   it('refuses a score by an expert not on the panel, by one with a declared conflict, and after the round closed', () => {
     const w2 = new World();
-    w2.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: QUALITY_RULEBOOK });
+    w2.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
     w2.submit('e1');
     w2.onEntry({ type: 'CheckAwardEligibility', ...E, entryId: 'e1' }, { eligibility: GOOD_FACTS });
     w2.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'DOCS' });
@@ -385,7 +398,7 @@ describe('panels, independent scoring and recusal', () => {
 
   it('drops a recused expert\'s score and draws the replacement from the same seed stream, which replays', () => {
     const w2 = new World();
-    w2.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: QUALITY_RULEBOOK });
+    w2.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
     w2.submit('e1');
     w2.onEntry({ type: 'CheckAwardEligibility', ...E, entryId: 'e1' }, { eligibility: GOOD_FACTS });
     w2.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'DOCS' });
@@ -501,7 +514,7 @@ describe('vote, notice and issue', () => {
 
   it('refuses to rank an open round or to open rounds out of order', () => {
     const w = new World();
-    w.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: QUALITY_RULEBOOK });
+    w.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
     const spec = () => deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition);
     spec().when({ type: 'OpenAwardRound', ...E, roundCode: 'SITE' }).thenRefuses('AWARDS_ROUND_OUT_OF_ORDER');
     w.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'DOCS' });
@@ -545,8 +558,8 @@ describe('revocation', () => {
 });
 
 describe('the rulebook as versioned, validated data', () => {
-  const open = (rulebook: unknown) => () =>
-    awardEditionDecider().parse!({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: rulebook as AwardRulebook });
+  const define = (rulebook: unknown) => () =>
+    awardRulebookDecider.parse!({ type: 'DefineAwardRulebookVersion', associationId: ASSOC, rulebook: rulebook as AwardRulebook });
   const fields = (run: () => unknown) => {
     try {
       run();
@@ -555,16 +568,39 @@ describe('the rulebook as versioned, validated data', () => {
     }
     return [];
   };
+  const { version: _, ...body } = QUALITY_RULEBOOK;
 
-  it('accepts the quality rulebook as it is', () => {
-    expect(fields(open(QUALITY_RULEBOOK))).toEqual([]);
+  it('accepts the quality rulebook as it is, numbering versions in order and pinning the one an edition opens on', () => {
+    expect(fields(define(body))).toEqual([]);
+    const w = new World();
+    w.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
+    expect(w.rulebook.map((e) => e.type)).toEqual(['AwardRulebookVersionDefined', 'AwardRulebookVersionPinned']);
+    expect(w.rulebook[1]!.data).toEqual({ associationId: ASSOC, rulebookId: 'huanghe', version: 1, editionId: EDITION });
+    const second = deciderSpec(awardRulebookDecider).given(w.rulebook).when({ type: 'DefineAwardRulebookVersion', associationId: ASSOC, rulebook: { ...body, noticeDays: 10 } }).events();
+    expect(second[0]).toMatchObject({ data: { rulebook: { version: 2, noticeDays: 10 } } });
+    // The edition keeps the version it opened on: a later version changes nothing of it.
+    expect(w.editionState().opened!.rulebook.noticeDays).toBe(7);
+  });
+
+  it('refuses an edition on a version not defined, or not yet in force, and opening twice', () => {
+    const w = new World();
+    w.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
+    const open = { type: 'OpenAwardEdition' as const, ...E, editionId: 'huanghe-22', programmeCode: 'HUANGHE', title: 't', year: 2027, rulebookId: 'huanghe', rulebookVersion: 2 };
+    multiStreamSpec(openAwardEditionDecider).given({ rulebook: w.rulebook }).when(open).thenRefuses('AWARDS_RULEBOOK_VERSION_UNKNOWN');
+    const future = awardRulebookDecider.decide(
+      awardRulebookDecider.parse!({ type: 'DefineAwardRulebookVersion', associationId: ASSOC, rulebook: { ...body, effectiveFrom: '2027-01-01' } }),
+      fold(awardRulebookDecider, w.rulebook),
+      ctx(),
+    );
+    multiStreamSpec(openAwardEditionDecider).given({ rulebook: [...w.rulebook, ...future] }).when(open).thenRefuses('AWARDS_RULEBOOK_NOT_IN_FORCE');
+    multiStreamSpec(openAwardEditionDecider).given({ rulebook: w.rulebook, edition: w.edition }).when({ ...open, editionId: EDITION, rulebookVersion: 1 }).thenRefuses('AWARDS_EDITION_ALREADY_OPENED');
   });
 
   it('refuses weights that do not add up to 100, a non-fraction threshold, a tie-break that is not total, and a missing vote round', () => {
     expect(
       fields(
-        open({
-          ...QUALITY_RULEBOOK,
+        define({
+          ...body,
           rubric: [{ ...QUALITY_RULEBOOK.rubric[0]!, weight: 50 }, QUALITY_RULEBOOK.rubric[1]!],
           votes: { ...QUALITY_RULEBOOK.votes, pass: { moreThan: [0.5, 1] } },
           tieBreak: [{ by: 'ITEM', item: 'QUALITY' }],
@@ -579,7 +615,7 @@ describe('person entries and personal data', () => {
   const PERSON_RULEBOOK: AwardRulebook = { ...QUALITY_RULEBOOK, programmeKind: 'EXCELLENT_PROJECT_MANAGER', subjectKind: 'PERSON', eligibility: { ...QUALITY_RULEBOOK.eligibility, yearsSinceAcceptance: null } };
   const edition = (() => {
     const w = new World();
-    w.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'SIYOU', title: '优秀项目经理', year: 2026, rulebook: PERSON_RULEBOOK });
+    w.open(PERSON_RULEBOOK, 'SIYOU', '优秀项目经理');
     return w.editionState();
   })();
   const person = (status: AwardEntryFacts['person']) => multiStreamSpec(submitAwardEntryDecider({ edition, person: status }));
@@ -633,12 +669,5 @@ describe('the end of an edition', () => {
     const draws = w.all().filter((e): e is AwardPanelDrawn => e.type === 'AwardPanelDrawn');
     expect(draws).toHaveLength(5);
     expect(draws.every((d) => replayRecordedDraw(d).reproduces)).toBe(true);
-  });
-
-  it('refuses to open an edition twice', () => {
-    const w = new World();
-    const open = { type: 'OpenAwardEdition' as const, ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: QUALITY_RULEBOOK };
-    w.onEdition(open);
-    deciderSpec(awardEditionDecider()).given(w.edition).when(open).thenRefuses('AWARDS_EDITION_ALREADY_OPENED');
   });
 });

@@ -1,5 +1,7 @@
 /** Stable rule codes of awards (clients switch on these). The public notice's own codes are NOTICE_… (shared). */
 export const AwardsRules = {
+  rulebookVersionUnknown: 'AWARDS_RULEBOOK_VERSION_UNKNOWN',
+  rulebookNotInForce: 'AWARDS_RULEBOOK_NOT_IN_FORCE',
   editionAlreadyOpened: 'AWARDS_EDITION_ALREADY_OPENED',
   editionNotOpen: 'AWARDS_EDITION_NOT_OPEN',
   roundOutOfOrder: 'AWARDS_ROUND_OUT_OF_ORDER',
