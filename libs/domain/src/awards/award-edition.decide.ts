@@ -104,7 +104,13 @@ function closeAwardRound(command: Command<'CloseAwardRound'>, state: AwardEditio
   return [{ type: 'AwardRoundClosed', data: { ...key(command), roundCode: command.roundCode, closedOn: businessDate(context.now) } }];
 }
 
-/** The locked scores of the entries that take part in the round. */
+/** The entry's last inspection report in the round, if any. */
+function latestInspection(entry: AwardEntryState, roundCode: string): RankingInput['inspection'] {
+  const report = entry.inspections.filter((i) => i.roundCode === roundCode).at(-1);
+  return report ? { reportReference: report.reportReference, passed: report.passed } : null;
+}
+
+/** The locked scores (and, in a site round, the inspection report) of the entries that take part in the round. */
 export function rankingInputs(state: AwardEditionState, roundCode: string, entries: readonly AwardEntryState[]): RankingInput[] {
   return entries
     .filter((e) => e.submitted !== null && e.eligibility?.eligible === true && entryIsInRound(state, roundCode, e.submitted.entryId))
@@ -114,6 +120,7 @@ export function rankingInputs(state: AwardEditionState, roundCode: string, entri
         entryId: e.submitted!.entryId,
         category: e.submitted!.category,
         submittedOn: e.submitted!.submittedOn,
+        inspection: latestInspection(e, roundCode),
         scores: (panel?.members ?? []).flatMap((expertId) => {
           const score = panel?.scores[expertId];
           return score ? [{ expertId, items: score.items, weightedTotal: score.weightedTotal }] : [];
@@ -138,6 +145,10 @@ function rankAwardRound(command: Command<'RankAwardRound'>, state: AwardEditionS
       return !panel || panel.members.length < round.panelSize || panel.members.some((m) => panel.scores[m] === undefined);
     })
     .map((e) => e.submitted!.entryId);
+  const uninspected = round.kind === 'SITE_INSPECTION' ? inputs.filter((i) => i.inspection === null).map((i) => i.entryId) : [];
+  if (uninspected.length > 0) {
+    throw new RuleViolation(AwardsRules.inspectionMissing, `A site round is ranked once every site has been inspected; no report for: ${uninspected.join(', ')}.`, { entries: uninspected });
+  }
   if (unscored.length > 0) {
     throw new RuleViolation(AwardsRules.roundNotScored, `Every panel member must score before the round is ranked; not fully scored: ${unscored.join(', ')}.`, { entries: unscored });
   }

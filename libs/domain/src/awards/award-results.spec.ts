@@ -53,7 +53,7 @@ function qcResults(): RankingInput[] {
       ];
       return { expertId, items, weightedTotal: weightedTotal(items, BASE.rubric) };
     });
-    return { entryId: id, category: 'QC', submittedOn: '2022-06-01', scores };
+    return { entryId: id, category: 'QC', submittedOn: '2022-06-01', scores, inspection: null };
   });
 }
 
@@ -91,7 +91,7 @@ describe('grading a QC edition of 406 results (Hubei 2022: 85 first, 200 second,
     const points = [...Array.from({ length: 85 }, (_, i) => 9000 + i), ...Array.from({ length: 200 }, (_, i) => 8000 + i), ...Array.from({ length: 121 }, (_, i) => 7000 + i)];
     const inputs = points.map((p, i) => {
       const items = [{ code: 'METHOD', points: p }];
-      return { entryId: `qc-${String(i + 1).padStart(3, '0')}`, category: 'QC', submittedOn: '2022-06-01', scores: [{ expertId: 'J1', items, weightedTotal: weightedTotal(items, bands.rubric) }] };
+      return { entryId: `qc-${String(i + 1).padStart(3, '0')}`, category: 'QC', submittedOn: '2022-06-01', scores: [{ expertId: 'J1', items, weightedTotal: weightedTotal(items, bands.rubric) }], inspection: null };
     });
     const { ranking } = rankRound(bands, 'REVIEW', true, inputs);
     const count = (g: string) => ranking.filter((r) => r.grade === g).length;
@@ -143,7 +143,7 @@ describe('a monetary edition like Kaiping 2023 (27 firms in 5 categories, 15.3 m
           { code: 'METHOD', points: 5900 - i * 100 },
           { code: 'EFFECT', points: 3900 - i * 50 },
         ];
-        return { entryId: `${c.code.toLowerCase()}-${i + 1}`, category: c.code, submittedOn: '2023-03-01', scores: [{ expertId: 'J1', items, weightedTotal: weightedTotal(items, rulebook.rubric) }] };
+        return { entryId: `${c.code.toLowerCase()}-${i + 1}`, category: c.code, submittedOn: '2023-03-01', scores: [{ expertId: 'J1', items, weightedTotal: weightedTotal(items, rulebook.rubric) }], inspection: null };
       }),
     );
     const { ranking } = rankRound(rulebook, 'REVIEW', true, inputs);
@@ -188,8 +188,8 @@ describe('scores in exact arithmetic', () => {
   it('stores each judge\'s mean, the round\'s mean and the offset applied, and ranks on the normalised scores', () => {
     // J2 is harsh: scores everyone 1000 hundredths lower on METHOD. Entry b is scored only by J1 and J3, a by J2 and J3.
     const inputs: RankingInput[] = [
-      { entryId: 'a', category: 'QC', submittedOn: '2022-06-01', scores: [score('J2', 4000, 3000), score('J3', 5000, 3000)] },
-      { entryId: 'b', category: 'QC', submittedOn: '2022-06-01', scores: [score('J1', 4900, 3000), score('J3', 4900, 3000)] },
+      { entryId: 'a', category: 'QC', submittedOn: '2022-06-01', scores: [score('J2', 4000, 3000), score('J3', 5000, 3000)], inspection: null },
+      { entryId: 'b', category: 'QC', submittedOn: '2022-06-01', scores: [score('J1', 4900, 3000), score('J3', 4900, 3000)], inspection: null },
     ];
     const { normalisation, ranking } = rankRound(rulebook, 'REVIEW', true, inputs);
     expect(normalisation).toEqual([
@@ -206,7 +206,7 @@ describe('scores in exact arithmetic', () => {
 
   it('breaks a tie by the rulebook\'s keys in order: an item, then the earlier submission, then the entry id', () => {
     const plain = validated({ ...BASE, grading: 'NONE', grades: [] });
-    const tie = (entryId: string, submittedOn: string, method: number, effect: number): RankingInput => ({ entryId, category: 'QC', submittedOn, scores: [score('J1', method, effect)] });
+    const tie = (entryId: string, submittedOn: string, method: number, effect: number): RankingInput => ({ entryId, category: 'QC', submittedOn, scores: [score('J1', method, effect)], inspection: null });
     // All three total 390000: 5000×60 + 2250×40, 4500×60 + 3000×40.
     const ranked = rankRound(plain, 'REVIEW', true, [tie('z', '2022-06-02', 4500, 3000), tie('y', '2022-06-03', 5000, 2250), tie('x', '2022-06-02', 4500, 3000)]).ranking;
     expect(ranked.map((r) => r.entryId)).toEqual(['y', 'x', 'z']);

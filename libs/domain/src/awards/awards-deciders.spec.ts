@@ -190,6 +190,13 @@ function atTheVote(): World {
   const w = afterDocuments();
   w.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'SITE' });
   ['e1', 'e2'].forEach((id, i) => w.onEntry({ type: 'DrawAwardPanel', ...E, entryId: id, roundCode: 'SITE', seed: seed(i + 10) }, { pool: POOL }));
+  for (const id of ['e1', 'e2']) {
+    const [inspector] = w.members(id, 'SITE');
+    w.onEntry(
+      { type: 'ReportSiteInspection', ...E, entryId: id, roundCode: 'SITE', inspectorExpertId: inspector!, reportReference: `SI-${id}`, findings: 'As built to the drawings.', passed: true },
+      { inspectorEmployerCode: OTHER },
+    );
+  }
   w.scoreAll('e1', 'SITE', 5800, 3800);
   w.scoreAll('e2', 'SITE', 5200, 3400);
   w.onEdition({ type: 'CloseAwardRound', ...E, roundCode: 'SITE' });
@@ -669,5 +676,42 @@ describe('the end of an edition', () => {
     const draws = w.all().filter((e): e is AwardPanelDrawn => e.type === 'AwardPanelDrawn');
     expect(draws).toHaveLength(5);
     expect(draws.every((d) => replayRecordedDraw(d).reproduces)).toBe(true);
+  });
+});
+
+describe('the site round', () => {
+  const siteScored = (passed: boolean | null) => {
+    const w = afterDocuments();
+    w.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'SITE' });
+    ['e1', 'e2'].forEach((id, i) => w.onEntry({ type: 'DrawAwardPanel', ...E, entryId: id, roundCode: 'SITE', seed: seed(i + 10) }, { pool: POOL }));
+    for (const id of ['e1', 'e2']) {
+      const report = id === 'e1' ? passed : true;
+      if (report !== null) {
+        w.onEntry(
+          { type: 'ReportSiteInspection', ...E, entryId: id, roundCode: 'SITE', inspectorExpertId: w.members(id, 'SITE')[0]!, reportReference: `SI-${id}`, findings: 'Findings.', passed: report },
+          { inspectorEmployerCode: OTHER },
+        );
+      }
+    }
+    w.scoreAll('e1', 'SITE', 5800, 3800);
+    w.scoreAll('e2', 'SITE', 5200, 3400);
+    w.onEdition({ type: 'CloseAwardRound', ...E, roundCode: 'SITE' });
+    return w;
+  };
+
+  it('is not ranked before every site has its inspection report', () => {
+    const w = siteScored(null);
+    const refusal = deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition).when({ type: 'RankAwardRound', ...E, roundCode: 'SITE' }).thenRefuses('AWARDS_INSPECTION_MISSING');
+    expect(refusal.details).toEqual({ entries: ['e1'] });
+  });
+
+  it('ranks an entry whose inspection failed but does not put it forward, whatever its score', () => {
+    const w = siteScored(false);
+    const [ranked] = deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition).when({ type: 'RankAwardRound', ...E, roundCode: 'SITE' }).events();
+    const data = ranked!.data as unknown as { ranking: { entryId: string; rank: number; advances: boolean; grade: string | null }[] };
+    expect(data.ranking.map((r) => [r.entryId, r.rank, r.advances, r.grade])).toEqual([
+      ['e1', 1, false, 'GOLD'],
+      ['e2', 2, true, 'SILVER'],
+    ]);
   });
 });

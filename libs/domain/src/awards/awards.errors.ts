@@ -33,6 +33,7 @@ export const AwardsRules = {
   expertConflicted: 'AWARDS_EXPERT_CONFLICT_OF_INTEREST',
   scoreAboveMaximum: 'AWARDS_SCORE_ABOVE_MAXIMUM',
   rubricIncomplete: 'AWARDS_RUBRIC_INCOMPLETE',
+  inspectionMissing: 'AWARDS_INSPECTION_MISSING',
   inspectorFromBuilder: 'AWARDS_INSPECTOR_FROM_BUILDER',
   inspectorFromApplicant: 'AWARDS_INSPECTOR_FROM_APPLICANT',
   voteNotOpen: 'AWARDS_VOTE_ROUND_NOT_OPEN',

@@ -55,6 +55,8 @@ export interface RankingInput {
   readonly category: string;
   readonly submittedOn: string;
   readonly scores: readonly JudgeScore[];
+  /** In a site inspection round: the report and its verdict (a failed inspection is ranked but does not advance); else null. */
+  readonly inspection: { readonly reportReference: string; readonly passed: boolean } | null;
 }
 
 /**

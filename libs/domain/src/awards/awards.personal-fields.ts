@@ -43,7 +43,7 @@ export const AWARDS_EVENT_FIELD_CLASSES: EventFieldClasses<AwardsEvent> = {
     rulebookVersion: 'public',
     final: 'public',
     rankedOn: 'public',
-    inputs: { entryId: 'public', category: 'public', submittedOn: 'public', scores: SCORE },
+    inputs: { entryId: 'public', category: 'public', submittedOn: 'public', scores: SCORE, inspection: 'public' },
     normalisation: { expertId: 'staff', judgeMean: 'public', roundMean: 'public', offset: 'public' },
     ranking: 'public',
   },
