@@ -39,6 +39,20 @@ import {
 import { PERSON_EVENT_TYPES, PERSON_IDENTITY_EVENT_TYPES, PersonIdentityStream, PersonStream } from '../persons/persons.events.js';
 import { EXPERT_EVENT_TYPES, ExpertStream } from '../experts/experts.events.js';
 import { type StreamKind, streamCategory, type StreamPart } from '../shared/index.js';
+import {
+  AWARD_CERTIFICATE_EVENT_TYPES,
+  AWARD_CHANNEL_EVENT_TYPES,
+  AWARD_EDITION_EVENT_TYPES,
+  AWARD_ENTRY_EVENT_TYPES,
+  AWARD_RULEBOOK_EVENT_TYPES,
+  AWARD_SUBJECT_EVENT_TYPES,
+  AwardCertificateStream,
+  AwardChannelStream,
+  AwardEditionStream,
+  AwardEntryStream,
+  AwardRulebookStream,
+  AwardSubjectStream,
+} from '../awards/awards.events.js';
 
 export interface RegisteredStreamKind {
   readonly kind: StreamKind<readonly StreamPart[]>;
@@ -68,6 +82,12 @@ export const STREAM_KINDS: readonly RegisteredStreamKind[] = [
   kind(PersonStream, PERSON_EVENT_TYPES),
   kind(PersonIdentityStream, PERSON_IDENTITY_EVENT_TYPES),
   kind(ExpertStream, EXPERT_EVENT_TYPES),
+  kind(AwardRulebookStream, AWARD_RULEBOOK_EVENT_TYPES),
+  kind(AwardEditionStream, AWARD_EDITION_EVENT_TYPES),
+  kind(AwardEntryStream, AWARD_ENTRY_EVENT_TYPES),
+  kind(AwardSubjectStream, AWARD_SUBJECT_EVENT_TYPES),
+  kind(AwardChannelStream, AWARD_CHANNEL_EVENT_TYPES),
+  kind(AwardCertificateStream, AWARD_CERTIFICATE_EVENT_TYPES),
 ];
 
 const BY_CATEGORY = new Map(STREAM_KINDS.map((k) => [k.kind.category, k]));

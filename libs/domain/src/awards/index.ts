@@ -1,0 +1,14 @@
+export * from './awards.commands.js';
+export * from './awards.errors.js';
+export * from './awards.events.js';
+export { AWARD_CERTIFICATE_NUMBER, CODE as AWARD_CODE } from './awards.fields.js';
+export * from './awards.personal-fields.js';
+export * from './awards.rulebook.js';
+export * from './awards.state.js';
+export * from './award-edition.decide.js';
+export * from './award-rulebook.decide.js';
+export * from './award-entry.decide.js';
+export * from './award-reservations.decide.js';
+export * from './award-results.js';
+export * from './panel-draw.js';
+export { sha256Hex } from './sha256.js';
