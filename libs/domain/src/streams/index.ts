@@ -38,6 +38,7 @@ import {
 } from '../membership/index.js';
 import { PERSON_EVENT_TYPES, PERSON_IDENTITY_EVENT_TYPES, PersonIdentityStream, PersonStream } from '../persons/persons.events.js';
 import { type StreamKind, streamCategory, type StreamPart } from '../shared/index.js';
+import { RANKING_EDITION_EVENT_TYPES, RANKING_METHODOLOGY_EVENT_TYPES, RankingEditionStream, RankingMethodologyStream } from '../rankings/rankings.events.js';
 
 export interface RegisteredStreamKind {
   readonly kind: StreamKind<readonly StreamPart[]>;
@@ -66,6 +67,8 @@ export const STREAM_KINDS: readonly RegisteredStreamKind[] = [
   kind(CreditConductStream, CREDIT_CONDUCT_EVENT_TYPES),
   kind(PersonStream, PERSON_EVENT_TYPES),
   kind(PersonIdentityStream, PERSON_IDENTITY_EVENT_TYPES),
+  kind(RankingMethodologyStream, RANKING_METHODOLOGY_EVENT_TYPES),
+  kind(RankingEditionStream, RANKING_EDITION_EVENT_TYPES),
 ];
 
 const BY_CATEGORY = new Map(STREAM_KINDS.map((k) => [k.kind.category, k]));
