@@ -88,3 +88,16 @@ export type {
 export { personsProjection, PERSONS_PROJECTION, PERSONS_READS } from './persons/persons.projection.js';
 export { PersonsQueries } from './persons/persons.queries.js';
 export type { ErasureRequestView, PendingErasureView, PersonView } from './persons/persons.queries.js';
+
+export { rankingsProjection, rankingsTableSpecs } from './rankings/rankings.projection.js';
+export { RankingsQueries } from './rankings/rankings.queries.js';
+export type {
+  RankingEditionView,
+  RankingEntryView,
+  RankingExplanationView,
+  RankingFigureView,
+  RankingHistoryEntryView,
+  RankingMethodologyView,
+  RankingObjectionView,
+  RankingResultView,
+} from './rankings/rankings.queries.js';

@@ -29,6 +29,9 @@ import { readModelMigrations } from './migrations/index.js';
 import type { Projection } from './projection.js';
 import { readModelEntities } from './read-models/index.js';
 import { ReadModelDatabaseQueries } from './read-models/read-model-database.queries.js';
+import { Rankings1795220410000 } from './rankings/1795220410000-rankings.migration.js';
+import { rankingsProjection } from './rankings/rankings.projection.js';
+import { RankingsQueries } from './rankings/rankings.queries.js';
 
 /**
  * The register's read models in one place: every projection the runner runs, every entity the API reads,
@@ -42,6 +45,7 @@ export const registerProjections: readonly Projection[] = [
   creditProjection,
   personsProjection,
   ratingChangesProjection,
+  rankingsProjection,
 ];
 
 /**
@@ -54,7 +58,7 @@ export const registerEntities: readonly EntityClass[] = [...readModelEntities];
  * The query classes over those read models (one per context, each taking the read-model DataSource), for a
  * Nest module's providers or to construct directly.
  */
-export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries, RatingChangeQueries] as const;
+export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries, RatingChangeQueries, RankingsQueries] as const;
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,
@@ -70,4 +74,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   AuditPersonIndex1795219950000,
   RatingChanges1795220100000,
   AuditTrailQueries1795220250000,
+  Rankings1795220410000,
 ];
