@@ -23,6 +23,7 @@ import { noStorePlugin } from './graphql/no-store.plugin.js';
 import { unavailablePlugin } from './graphql/unavailable.plugin.js';
 import { graphqlWsOptions, HttpSubscriptionsRule } from './graphql/subscriptions.js';
 import { MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
+import { RANKINGS_RESOLVERS } from './rankings/rankings.resolver.js';
 import { PersonsResolver } from './persons/persons.resolver.js';
 import { PrivacyResolver } from './privacy/privacy.resolver.js';
 import type { RequestContext } from './graphql/request-context.js';
@@ -34,7 +35,7 @@ import { SealsResolver } from './seals/seals.resolver.js';
 import { RatingChangesResolver, SUBSCRIPTION_ROLES } from './tender/rating-changes.resolver.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver, RatingChangesResolver, AuditTrailResolver, SealsResolver];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver, RatingChangesResolver, AuditTrailResolver, SealsResolver, ...RANKINGS_RESOLVERS];
 
 const READ_MODELS = [...registerQueries, AuditHistory];
 

@@ -130,7 +130,7 @@ export type RankingEditionCommand =
 
 export const OBJECTION_OUTCOMES = ['UPHELD', 'DISMISSED'] as const;
 /** Most rows one upload takes. */
-export const FIGURE_ROWS_MAX = 5000;
+export const FIGURE_ROWS_MAX = 2000;
 export const METRICS_MAX = 20;
 export const GROUPS_MAX = 20;
 export const CORRECTIONS_MAX = 200;

@@ -128,7 +128,7 @@ function figureRow(errors: FieldErrors, field: string, row: FigureRow): FigureRo
     value: decimal(errors, `${field}.value`, row?.value),
     previousValue: row?.previousValue == null ? null : decimal(errors, `${field}.previousValue`, row.previousValue),
     source: oneOf(errors, `${field}.source`, row?.source, FIGURE_SOURCES),
-    evidenceReference: requiredText(errors, `${field}.evidenceReference`, row?.evidenceReference, { max: 500, label: 'The evidence reference' }),
+    evidenceReference: requiredText(errors, `${field}.evidenceReference`, row?.evidenceReference, { max: 200, label: 'The evidence reference' }),
   };
 }
 
@@ -139,7 +139,7 @@ function correction(errors: FieldErrors, field: string, value: FigureCorrection)
     value: decimal(errors, `${prefix}value`, value?.value),
     previousValue: value?.previousValue == null ? null : decimal(errors, `${prefix}previousValue`, value.previousValue),
     source: oneOf(errors, `${prefix}source`, value?.source, FIGURE_SOURCES),
-    evidenceReference: requiredText(errors, `${prefix}evidenceReference`, value?.evidenceReference, { max: 500, label: 'The evidence reference' }),
+    evidenceReference: requiredText(errors, `${prefix}evidenceReference`, value?.evidenceReference, { max: 200, label: 'The evidence reference' }),
   };
 }
 
@@ -192,7 +192,7 @@ export function parseRankingEdition<C extends RankingEditionCommand>(command: C)
         objectionId: matches(errors, 'objectionId', command.objectionId, RANKING_ID, ID_MESSAGE),
         enterpriseCode: enterpriseCode(errors, 'enterpriseCode', command.enterpriseCode),
         grounds: requiredText(errors, 'grounds', command.grounds, { multiline: true, max: TEXT_MAX, label: 'The grounds' }),
-        evidenceReference: optionalText(errors, 'evidenceReference', command.evidenceReference, { max: 500, label: 'The evidence reference' }) ?? null,
+        evidenceReference: optionalText(errors, 'evidenceReference', command.evidenceReference, { max: 200, label: 'The evidence reference' }) ?? null,
       };
       break;
     case 'ResolveRankingObjection':
