@@ -25,8 +25,26 @@ export interface RankingRecomputation {
   readonly label: string;
   readonly recorded: RankingResult;
   readonly recomputed: RankingResult;
-  /** The whole result, compared as JSON: a point, a rank or a ground that drifted is a mismatch. */
+  /** The whole result, compared value for value: a point, a rank or a ground that drifted is a mismatch. */
   readonly matches: boolean;
+}
+
+/** JSON with every object's keys in order: a stored result (jsonb reorders keys) compares equal to a recomputed one. */
+function canonical(value: unknown): string {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value !== null && typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonical(v)}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+/** Whether two results are the same, value for value (key order aside). */
+export function sameRankingResult(a: RankingResult, b: RankingResult): boolean {
+  return canonical(a) === canonical(b);
 }
 
 /** Every result an edition stream recorded, recomputed. */
@@ -37,7 +55,7 @@ export function recomputeRankingEdition(events: readonly RankingEditionEvent[]):
     if (event.type === 'RankingComputed' || event.type === 'RankingErratumIssued') {
       const recomputed = recomputeRankingResult(state, event);
       const label = event.type === 'RankingComputed' ? `computation ${event.data.computationId}` : `list version ${event.data.listVersion}`;
-      checks.push({ index, eventType: event.type, label, recorded: event.data.result, recomputed, matches: JSON.stringify(event.data.result) === JSON.stringify(recomputed) });
+      checks.push({ index, eventType: event.type, label, recorded: event.data.result, recomputed, matches: sameRankingResult(event.data.result, recomputed) });
     }
     state = evolveRankingEdition(state, event);
   });
