@@ -129,6 +129,12 @@ describe('the edition decider', () => {
       .then([opened]);
   });
 
+  it('refuses to open on a methodology version it does not know, or with a cut-off already past', () => {
+    const open = { type: 'OpenRankingEdition' as const, ...k, title: '2026', year: 2026, methodologyId: 'promising', methodologyVersion: 2, cutOffDate: '2026-03-10' };
+    deciderSpec(rankingEditionDeciderWith({ methodology: null })).given([]).when(open).thenRefuses(RankingRules.methodologyVersionUnknown);
+    spec.given([]).when({ ...open, methodologyVersion: 1, cutOffDate: '2026-03-01' }).thenRefuses(RankingRules.cutOffBeforeOpening);
+  });
+
   it('records an upload, numbering the figures, in canonical decimals', () => {
     spec.given([opened]).when({ type: 'RecordRankingFigures', ...k, rows }).then(recorded);
   });
@@ -349,6 +355,36 @@ describe('computeRanking', () => {
     expect(() => computeRanking({ methodology: byCode, firms, tieResolutions: [{ order: [D, C], decision: COMMITTEE }] })).toThrow(
       expect.objectContaining({ rule: RankingRules.tieResolvedAgainstRule }) as never,
     );
+  });
+
+  it('ranks each group by its firms’ best qualification grade, with its own list size, and excludes a firm no group takes', () => {
+    const grouped: MethodologyVersion = {
+      ...methodology,
+      groups: [
+        { code: 'TOP', name: '特级、一级', qualificationGrades: ['SPECIAL', 'GRADE_1'], listSize: 1 },
+        { code: 'SECOND', name: '二级', qualificationGrades: ['GRADE_2'], listSize: 1 },
+      ],
+    };
+    const result = computeRanking({
+      methodology: grouped,
+      firms: [
+        firmInput(A, '300', '200', '5', { bestQualificationGrade: 'SPECIAL' }),
+        firmInput(B, '200', '100', '5', { bestQualificationGrade: 'GRADE_1' }),
+        firmInput(C, '100', '100', '2', { bestQualificationGrade: 'GRADE_2' }),
+        firmInput(D, '100', '100', '2', { bestQualificationGrade: 'GRADE_3' }),
+      ],
+      tieResolutions: [],
+    });
+    expect(result.entries.map((e) => [e.enterpriseCode, e.groupCode, e.groupRank, e.position, e.listed])).toEqual([
+      // In a group of two, growth is min-max between them: B (doubled) 80 points, A (half again) 70.
+      [B, 'TOP', 1, 1, true],
+      [A, 'TOP', 2, 2, false],
+      [C, 'SECOND', 1, 3, true],
+    ]);
+    // Alone in its group, C takes every metric's full points but the share of its own maximum.
+    expect(result.entries[2]!.total).toBe('100.0000');
+    expect(result.exclusions).toEqual([{ enterpriseCode: D, grounds: ['NO_GROUP'], details: ['No group takes qualification grade GRADE_3.'] }]);
+    expect(result.listedCount).toBe(2);
   });
 
   it('separates a tie on the total by the tie-break metric and says so', () => {
