@@ -116,6 +116,13 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     expertHistory: { ...inA, expertId: 'EXP0000000000000000' },
     expertPool: { ...inA, onDate: '2026-03-01' },
     experts: inA,
+    rankingMethodologies: inA,
+    rankingEditions: inA,
+    rankingList: { ...inA, editionId: 'promising-2026' },
+    rankingHistory: { enterpriseCode: firm },
+    rankingExplanation: { ...inA, editionId: 'promising-2026', enterpriseCode: firm },
+    rankingFigures: { ...inA, editionId: 'promising-2026' },
+    rankingObjections: { ...inA, editionId: 'promising-2026' },
   };
   // The persons commands address a register id nobody holds: past the guards, PERSON_NOT_REGISTERED.
   const person = { ...inA, personId: 'PSN0000000000000000' };
@@ -228,6 +235,38 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     retireExpert: { ...expert, reason: '年满70周岁' },
     suspendExpert: { ...expert, reason: '年度考核不合格' },
     withdrawExpertConflict: { ...expert, conflictId: 'conflict-1', reason: '已离职' },
+    defineRankingMethodology: rankingMethodologyInput(records),
+    openRankingEdition: { ...inA, editionId: 'promising-2026', title: '2026年度最具成长性民营建筑企业', year, methodologyId: 'promising', methodologyVersion: 1, cutOffDate: '2026-12-31' },
+    recordRankingFigures: { ...inA, editionId: 'promising-2026', rows: [{ enterpriseCode: firm, metric: 'OUTPUT', value: '12345.6', source: 'STATISTICS_RETURN', evidenceReference: '2025年统计年报' }] },
+    correctRankingFigure: { ...inA, editionId: 'promising-2026', correction: { figureId: 1, value: '12400', source: 'AUDITED_REPORT', evidenceReference: '审计报告' }, reason: '以审计报告为准' },
+    excludeRankingFirm: { ...inA, editionId: 'promising-2026', enterpriseCode: firm, grounds: '申报材料不实', decision: COUNCIL },
+    computeRanking: { ...inA, editionId: 'promising-2026' },
+    startRankingNotice: { ...inA, editionId: 'promising-2026' },
+    fileRankingObjection: { ...inA, editionId: 'promising-2026', objectionId: 'objection-1', enterpriseCode: firm, grounds: '产值统计有误' },
+    resolveRankingObjection: { ...inA, editionId: 'promising-2026', objectionId: 'objection-1', outcome: 'DISMISSED', reasons: '统计口径无误' },
+    publishRanking: { ...inA, editionId: 'promising-2026' },
+    issueRankingErratum: { ...inA, editionId: 'promising-2026', erratumId: 'erratum-1', reason: '产值更正', decision: COUNCIL, corrections: [{ figureId: 1, value: '12400', source: 'AUDITED_REPORT', evidenceReference: '审计报告' }] },
   };
   return { queries, mutations };
+}
+
+/** A ranking methodology: output 60, growth 30, awards 10; private firms rated at least A, members in good standing. */
+export function rankingMethodologyInput(records: MatrixRecords): Arguments {
+  return {
+    associationId: records.association,
+    methodologyId: 'promising',
+    title: '最具成长性民营建筑企业评选办法',
+    referenceNumber: '武建协〔2026〕8号',
+    effectiveFrom: '2026-01-01',
+    metrics: [
+      { code: 'OUTPUT', name: '建筑业总产值', weight: 60, normalisation: 'SHARE_OF_MAX', unit: '万元' },
+      { code: 'OUTPUT_GROWTH', name: '产值增长率', weight: 30, normalisation: 'GROWTH', unit: '万元' },
+      { code: 'AWARDS', name: '获奖数', weight: 10, normalisation: 'RANK_POINTS', unit: '项' },
+    ],
+    groups: [{ code: 'ALL', name: '全部', qualificationGrades: [], listSize: 55 }],
+    filters: { ownerships: ['PRIVATE'], acceptedCreditGrades: ['AAA', 'AA', 'A'], memberInGoodStanding: true, blacklistConductCodes: ['BLACKLISTED'] },
+    listSize: 55,
+    tieBreak: { metrics: ['OUTPUT'], thenBy: 'DECISION' },
+    noticeDays: 7,
+  };
 }

@@ -57,6 +57,8 @@ const OWN_ADMIN_WRITES: Row = [U, A, F, F, F, F, F, F, F];
 const RELATED_ADMIN_WRITES: Row = [U, A, R, F, F, F, F, F, F];
 /** A scorer's write: the owning association's admins (the decider then wants them assigned) and assigned experts. */
 const ASSIGNED_SCORER_WRITES: Row = [U, A, F, A, F, F, F, F, F];
+/** A published result (a ranking list): every admin, auditors, tender systems and member firms; unpublished parts stay with the owner. */
+const PUBLISHED_RESULT: Row = [U, A, A, F, F, A, A, A, A];
 
 export const QUERIES: Readonly<Record<string, Row>> = {
   association: PUBLIC,
@@ -104,6 +106,13 @@ export const QUERIES: Readonly<Record<string, Row>> = {
   expertHistory: OWN_ADMIN_AND_AUDITOR,
   expertPool: OWN_ADMIN_AND_AUDITOR,
   experts: OWN_ADMIN_AND_AUDITOR,
+  rankingMethodologies: OWN_ADMIN_AND_AUDITOR,
+  rankingEditions: PUBLISHED_RESULT,
+  rankingList: PUBLISHED_RESULT,
+  rankingHistory: PUBLISHED_RESULT,
+  rankingExplanation: PUBLISHED_RESULT,
+  rankingFigures: OWN_ADMIN_AND_AUDITOR,
+  rankingObjections: OWN_ADMIN_AND_AUDITOR,
 };
 
 export const MUTATIONS: Readonly<Record<string, Row>> = {
@@ -175,6 +184,17 @@ export const MUTATIONS: Readonly<Record<string, Row>> = {
   retireExpert: OWN_ADMIN_WRITES,
   suspendExpert: OWN_ADMIN_WRITES,
   withdrawExpertConflict: OWN_ADMIN_WRITES,
+  defineRankingMethodology: OWN_ADMIN_WRITES,
+  openRankingEdition: OWN_ADMIN_WRITES,
+  recordRankingFigures: OWN_ADMIN_WRITES,
+  correctRankingFigure: OWN_ADMIN_WRITES,
+  excludeRankingFirm: OWN_ADMIN_WRITES,
+  computeRanking: OWN_ADMIN_WRITES,
+  startRankingNotice: OWN_ADMIN_WRITES,
+  fileRankingObjection: OWN_ADMIN_WRITES,
+  resolveRankingObjection: OWN_ADMIN_WRITES,
+  publishRanking: OWN_ADMIN_WRITES,
+  issueRankingErratum: OWN_ADMIN_WRITES,
 };
 
 /** How a cell reads in docs/security.md. */

@@ -260,6 +260,10 @@ const NOT_RESTRICTED: Record<string, string> = {
   'CreditRatingView.changedBy': 'the event type that set the rating state',
   'CreditRulebookView.pinnedBy': 'the cycles that use the rulebook version',
   'Enterprise.legalRepresentative': 'public, as the business licence publishes it',
+  'RankingTieBreak.thenBy': "the methodology's last tie-break step (DECISION or CREDIT_CODE)",
+  'RankingEntry.placedBy': 'the rule that placed the entry below the one above it',
+  'RankingHistoryEntry.placedBy': 'the rule that placed the entry below the one above it',
+  'RankingFigure.supersededBy': 'the id of the figure that replaced this one',
 };
 
 /**

@@ -9,6 +9,7 @@ import { PersonsModule } from './persons/persons.module.js';
 import { ExpertsModule } from './experts/experts.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { SealsModule } from './seals/seals.module.js';
+import { RankingsModule } from './rankings/rankings.module.js';
 
 /**
  * The register's use cases: one handler per command on the CommandBus of @nestjs/cqrs, grouped in one module per
@@ -16,7 +17,7 @@ import { SealsModule } from './seals/seals.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PersonsModule, PrivacyModule, SealsModule, ExpertsModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PersonsModule, PrivacyModule, SealsModule, ExpertsModule, RankingsModule],
   exports: [CqrsModule, CommandsModule, PrivacyModule],
 })
 export class ApplicationModule {}

@@ -92,3 +92,15 @@ export type { ErasureRequestView, PendingErasureView, PersonView } from './perso
 export { expertsProjection, EXPERTS_PROJECTION, EXPERTS_READS } from './experts/experts.projection.js';
 export { ExpertQueries } from './experts/experts.queries.js';
 export type { ExpertConflictView, ExpertHistoryEntryView, ExpertListFilter, ExpertView, PoolConflict, PoolSnapshotEntry } from './experts/experts.queries.js';
+export { rankingsProjection, rankingsTableSpecs } from './rankings/rankings.projection.js';
+export { RankingsQueries } from './rankings/rankings.queries.js';
+export type {
+  RankingEditionView,
+  RankingEntryView,
+  RankingExplanationView,
+  RankingFigureView,
+  RankingHistoryEntryView,
+  RankingMethodologyView,
+  RankingObjectionView,
+  RankingResultView,
+} from './rankings/rankings.queries.js';

@@ -32,6 +32,9 @@ import { readModelMigrations } from './migrations/index.js';
 import type { Projection } from './projection.js';
 import { readModelEntities } from './read-models/index.js';
 import { ReadModelDatabaseQueries } from './read-models/read-model-database.queries.js';
+import { Rankings1795220410000 } from './rankings/1795220410000-rankings.migration.js';
+import { rankingsProjection } from './rankings/rankings.projection.js';
+import { RankingsQueries } from './rankings/rankings.queries.js';
 
 /**
  * The register's read models in one place: every projection the runner runs, every entity the API reads,
@@ -46,6 +49,7 @@ export const registerProjections: readonly Projection[] = [
   personsProjection,
   ratingChangesProjection,
   expertsProjection,
+  rankingsProjection,
 ];
 
 /**
@@ -58,7 +62,7 @@ export const registerEntities: readonly EntityClass[] = [...readModelEntities];
  * The query classes over those read models (one per context, each taking the read-model DataSource), for a
  * Nest module's providers or to construct directly.
  */
-export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries, RatingChangeQueries, ExpertQueries] as const;
+export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries, RatingChangeQueries, ExpertQueries, RankingsQueries] as const;
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,
@@ -75,4 +79,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   RatingChanges1795220100000,
   AuditTrailQueries1795220250000,
   ExpertPool1795220310000,
+  Rankings1795220410000,
 ];

@@ -12,6 +12,7 @@ import { personsTableSpecs } from './persons/persons.projection.js';
 import { membershipTableSpecs } from './membership/membership.projection.js';
 import { expertsTableSpecs } from './experts/experts.projection.js';
 import { registerEntities, registerMigrations, registerProjections } from './registry.js';
+import { rankingsTableSpecs } from './rankings/rankings.projection.js';
 
 /**
  * The table specs are the one description of the read-model tables besides their migrations (ADR 0004). The
@@ -19,7 +20,7 @@ import { registerEntities, registerMigrations, registerProjections } from './reg
  * leaves out would never be written (new rows would take its default, rebuilt rows would lose it). This holds
  * each spec to the table the migrations create, names and types.
  */
-const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs, ...creditTableSpecs, ...personsTableSpecs, ...ratingChangeTableSpecs, ...expertsTableSpecs];
+const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs, ...creditTableSpecs, ...personsTableSpecs, ...ratingChangeTableSpecs, ...expertsTableSpecs, ...rankingsTableSpecs];
 
 describe('set-based table specs', () => {
   let database: TestDatabase;

@@ -6,7 +6,7 @@ import { databaseJson, databaseLine, openCliInfrastructure } from './database.js
 export const verifyDecisionsCommand: CliCommand = {
   name: 'verify-decisions',
   summary:
-    'Re-run every computed decision (credit grades and ratings, policy waivers, deemed withdrawals, council elections) from its recorded inputs and rule version; report each mismatch with its stream, event and difference.',
+    'Re-run every computed decision (credit grades and ratings, policy waivers, deemed withdrawals, council elections, ranking lists) from its recorded inputs and rule version; report each mismatch with its stream, event and difference.',
   usage: '[--association ID] [--json]',
   options: [
     ['--association ID', "Check only this association's decisions (every event is still read: inputs may lie elsewhere)."],
@@ -88,6 +88,7 @@ const KIND_NAMES: Record<DecisionCheck['kind'], string> = {
   POLICY_WAIVER: 'waivers granted by a policy',
   DEEMED_WITHDRAWAL: 'deemed withdrawals',
   ELECTION_RESULT: 'council election results',
+  RANKING_LIST: 'ranking lists and their errata',
 };
 
 function describe(result: DecisionReplayResult, mismatches: number, associationId: string | undefined): string {

@@ -5,7 +5,8 @@ import { creditApplicationStreamId, creditConductStreamId, creditCycleStreamId, 
 import { duesAccountStreamId } from '#domain/dues';
 import { enterpriseStreamId } from '#domain/enterprise';
 import { associationStreamId, councilTermStreamId, membershipStreamId } from '#domain/membership';
-import { withCheckCharacter } from '#domain/shared';
+import { type DecisionContext, withCheckCharacter } from '#domain/shared';
+import { type RankingEditionCommand, type RankingEditionEvent, rankingEditionDeciderWith, rankingEditionStreamId, rankingMethodologyDecider } from '#domain/rankings';
 import { PostgresEventStore } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '#testing';
 import { DecisionReplay, type DecisionReplayResult } from './decision-replay.js';
@@ -177,6 +178,13 @@ describe('decision replay over the store port', () => {
       election('DIRECTOR', [a], [[a, 12, null, true, 1], [b, 3, null, false, 2]], { entitled: 40, present: 15, inFavour: 15, against: 0, abstaining: 0 }),
     ]);
 
+    // Rankings: an edition computed, published and corrected by an erratum, as the deciders record it; and one whose
+    // recorded total was altered after the fact.
+    await append(rankingEditionStreamId(ASSOC, 'top'), rankingEdition());
+    await append(rankingEditionStreamId(ASSOC, 'altered'), rankingEdition('altered').map((e) =>
+      e.type === 'RankingComputed' ? { ...e, data: { ...e.data, result: { ...(e.data.result as object), entries: (e.data.result as { entries: object[] }).entries.map((x, i) => (i === 0 ? { ...x, total: '99.0000' } : x)) } } } : e,
+    ).slice(0, 5));
+
     result = await new DecisionReplay(store).run({ pageSize: 7 });
   }, 60_000);
 
@@ -193,6 +201,7 @@ describe('decision replay over the store port', () => {
       POLICY_WAIVER: { checked: 3, matched: 1, mismatched: 1, notRecomputable: 1 },
       DEEMED_WITHDRAWAL: { checked: 2, matched: 1, mismatched: 1, notRecomputable: 0 },
       ELECTION_RESULT: { checked: 3, matched: 1, mismatched: 2, notRecomputable: 0 },
+      RANKING_LIST: { checked: 3, matched: 2, mismatched: 1, notRecomputable: 0 },
     });
     expect(result.eventsRead).toBeGreaterThan(30);
   });
@@ -266,6 +275,14 @@ describe('decision replay over the store port', () => {
     ]);
   });
 
+  it('recomputes a ranking list and its erratum from the figures, the recorded evidence and the methodology, entry by entry', () => {
+    expect(finding(rankingEditionStreamId(ASSOC, 'top'))).toEqual([]);
+    const [altered, ...others] = finding(rankingEditionStreamId(ASSOC, 'altered'));
+    expect(others).toEqual([]);
+    expect(altered).toMatchObject({ kind: 'RANKING_LIST', outcome: 'MISMATCH', eventType: 'RankingComputed', revision: 4 });
+    expect(altered!.differences.map((d) => d.field)).toEqual([`result.entries.${code(21)}`]);
+  });
+
   it("checks one association's decisions only when asked", async () => {
     const other = await new DecisionReplay(store).run({ associationId: 'another-association' });
     expect(other.decisionsChecked).toBe(0);
@@ -273,3 +290,41 @@ describe('decision replay over the store port', () => {
     expect(other.eventsRead).toBe(result.eventsRead);
   });
 });
+
+/** An edition's events as its deciders decide them: opened, three firms' figures, computed, noticed, published, corrected. */
+function rankingEdition(editionId = 'top'): { type: string; data: Record<string, unknown> }[] {
+  const [methodology] = rankingMethodologyDecider.decide(
+    {
+      type: 'DefineRankingMethodologyVersion',
+      associationId: ASSOC,
+      methodologyId: 'top',
+      title: '十强',
+      referenceNumber: '协〔2026〕4号',
+      effectiveFrom: '2026-01-01',
+      metrics: [{ code: 'OUTPUT', name: '产值', weight: 100, normalisation: 'SHARE_OF_MAX', unit: '万元' }],
+      groups: [{ code: 'ALL', name: '全部', qualificationGrades: [], listSize: 2 }],
+      filters: { ownerships: [], acceptedCreditGrades: [], memberInGoodStanding: false, blacklistConductCodes: [] },
+      listSize: 2,
+      tieBreak: { metrics: [], thenBy: 'CREDIT_CODE' },
+      noticeDays: 5,
+    },
+    rankingMethodologyDecider.initialState,
+    { now: new Date('2026-03-01T02:00:00Z'), actor: actor as DecisionContext['actor'] },
+  );
+  const firms = [code(21), code(22), code(23)];
+  const evidence = { ownership: 'PRIVATE' as const, bestQualificationGrade: null, creditGrade: null, membershipStatus: null, blacklistRecords: [] };
+  const decider = rankingEditionDeciderWith({ methodology: methodology!.data, eligibility: new Map(firms.map((f) => [f, evidence])) });
+  const events: RankingEditionEvent[] = [];
+  const key = { associationId: ASSOC, editionId };
+  const act = (command: RankingEditionCommand, date: string) => {
+    const context: DecisionContext = { now: new Date(`${date}T02:00:00Z`), actor: actor as DecisionContext['actor'] };
+    events.push(...decider.decide(decider.parse!(command), events.reduce(decider.evolve, decider.initialState), context));
+  };
+  act({ type: 'OpenRankingEdition', ...key, title: '十强', year: 2026, methodologyId: 'top', methodologyVersion: 1, cutOffDate: '2026-03-10' }, '2026-03-02');
+  act({ type: 'RecordRankingFigures', ...key, rows: firms.map((f, i) => ({ enterpriseCode: f, metric: 'OUTPUT', value: String(300 - i * 70), source: 'STATISTICS_RETURN', evidenceReference: '年报' })) }, '2026-03-03');
+  act({ type: 'ComputeRanking', ...key, tieResolutions: [] }, '2026-03-11');
+  act({ type: 'StartRankingNotice', ...key }, '2026-03-11');
+  act({ type: 'PublishRanking', ...key }, '2026-03-16');
+  act({ type: 'IssueRankingErratum', ...key, erratumId: 'e1', reason: '产值更正', decision: { body: 'REVIEW_COMMITTEE', reference: '协〔2026〕9号', decidedOn: '2026-03-20', votes: null }, corrections: [{ figureId: 3, value: '400', source: 'AUDITED_REPORT', evidenceReference: '审计' }], exclusions: [], tieResolutions: [] }, '2026-03-20');
+  return events as unknown as { type: string; data: Record<string, unknown> }[];
+}

@@ -42,10 +42,19 @@ import {
   TIER_OF_OFFICE,
 } from '#domain/membership';
 import { InvalidInput, meetsQuorum, RuleViolation } from '#domain/shared';
+import {
+  evolveRankingEdition,
+  initialRankingEditionState,
+  type RankingComputed,
+  type RankingEditionEvent,
+  type RankingEditionState,
+  type RankingErratumIssued,
+  recomputeRankingResult,
+} from '#domain/rankings';
 import { canonicalJson, type EventStore, type RecordedEvent } from '#eventstore';
 
 /** The computed decisions the register can re-run from what their events recorded. */
-export const DECISION_KINDS = ['CREDIT_GRADE', 'CREDIT_RATING', 'POLICY_WAIVER', 'DEEMED_WITHDRAWAL', 'ELECTION_RESULT'] as const;
+export const DECISION_KINDS = ['CREDIT_GRADE', 'CREDIT_RATING', 'POLICY_WAIVER', 'DEEMED_WITHDRAWAL', 'ELECTION_RESULT', 'RANKING_LIST'] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
 /** One field where the recorded decision and its recomputation disagree. */
@@ -161,6 +170,7 @@ class Replay {
   private readonly sizeClasses = new Map<string, string | null>();
   private readonly memberships = new Map<string, MembershipState>();
   private readonly associations = new Map<string, AssociationState>();
+  private readonly rankingEditions = new Map<string, RankingEditionState>();
   /** Streams with an event the domain could not fold, and which. */
   private readonly unfolded = new Map<string, string>();
 
@@ -218,6 +228,12 @@ class Replay {
       const before = this.memberships.get(event.streamId) ?? initialMembershipState;
       if (event.type === 'MembershipDeemedWithdrawn' && mine) this.record('DEEMED_WITHDRAWAL', event, this.checkDeemedWithdrawal(event, before));
       this.fold(event, () => this.memberships.set(event.streamId, evolveMembership(before, event as unknown as MembershipEvent)));
+    } else if (event.type.startsWith('Ranking') && event.streamId.startsWith('rankingEdition-')) {
+      const before = this.rankingEditions.get(event.streamId) ?? initialRankingEditionState;
+      if ((event.type === 'RankingComputed' || event.type === 'RankingErratumIssued') && mine) {
+        this.record('RANKING_LIST', event, checkRankingResult(before, event as unknown as RankingComputed | RankingErratumIssued));
+      }
+      this.fold(event, () => this.rankingEditions.set(event.streamId, evolveRankingEdition(before, event as unknown as RankingEditionEvent)));
     }
   }
 
@@ -413,4 +429,38 @@ function checkElection(event: CouncilElectionHeld): Finding {
     if (error instanceof InvalidInput) return judged(differences, `the recorded run-off does not fit the count: ${error.message}`);
     throw error;
   }
+}
+
+/** At most this many entries are listed as differences of one ranking result (the count says how many differ). */
+const RANKING_DIFFERENCES_SHOWN = 20;
+
+/**
+ * A ranking result (a computation, or an erratum's list) recomputed with computeRanking from the figures and
+ * exclusions of its edition just before it and the evidence and tie orders it recorded; compared entry by entry.
+ */
+function checkRankingResult(before: RankingEditionState, event: RankingComputed | RankingErratumIssued): Finding {
+  if (!before.edition) return notRecomputable('the edition was not opened before its result was recorded');
+  let recomputed;
+  try {
+    recomputed = recomputeRankingResult(before, event);
+  } catch (error) {
+    if (error instanceof RuleViolation) return judged([], `the recorded inputs refuse the result: ${error.rule} (${error.message})`);
+    throw error;
+  }
+  const recorded = event.data.result;
+  const differences = [...diff('result.methodologyVersion', recorded.methodologyVersion, recomputed.methodologyVersion), ...diff('result.listedCount', recorded.listedCount, recomputed.listedCount)];
+  const byCode = <T extends { enterpriseCode: string }>(rows: readonly T[]) => new Map(rows.map((r) => [r.enterpriseCode, r]));
+  const entryDifferences: DecisionDifference[] = [];
+  for (const [part, left, right] of [
+    ['entries', byCode(recorded.entries), byCode(recomputed.entries)],
+    ['exclusions', byCode(recorded.exclusions), byCode(recomputed.exclusions)],
+  ] as const) {
+    for (const code of new Set([...left.keys(), ...right.keys()])) entryDifferences.push(...diff(`result.${part}.${code}`, left.get(code), right.get(code)));
+  }
+  if (entryDifferences.length > RANKING_DIFFERENCES_SHOWN) {
+    differences.push(...entryDifferences.slice(0, RANKING_DIFFERENCES_SHOWN), { field: 'result', recorded: `${entryDifferences.length} entries differ`, recomputed: null });
+  } else {
+    differences.push(...entryDifferences);
+  }
+  return judged(differences);
 }

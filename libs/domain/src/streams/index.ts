@@ -53,6 +53,7 @@ import {
   AwardRulebookStream,
   AwardSubjectStream,
 } from '../awards/awards.events.js';
+import { RANKING_EDITION_EVENT_TYPES, RANKING_METHODOLOGY_EVENT_TYPES, RankingEditionStream, RankingMethodologyStream } from '../rankings/rankings.events.js';
 
 export interface RegisteredStreamKind {
   readonly kind: StreamKind<readonly StreamPart[]>;
@@ -88,6 +89,8 @@ export const STREAM_KINDS: readonly RegisteredStreamKind[] = [
   kind(AwardSubjectStream, AWARD_SUBJECT_EVENT_TYPES),
   kind(AwardChannelStream, AWARD_CHANNEL_EVENT_TYPES),
   kind(AwardCertificateStream, AWARD_CERTIFICATE_EVENT_TYPES),
+  kind(RankingMethodologyStream, RANKING_METHODOLOGY_EVENT_TYPES),
+  kind(RankingEditionStream, RANKING_EDITION_EVENT_TYPES),
 ];
 
 const BY_CATEGORY = new Map(STREAM_KINDS.map((k) => [k.kind.category, k]));

@@ -11,6 +11,7 @@ import { MEMBERSHIP_EVENT_FIELD_CLASSES } from '../membership/membership.persona
 import { PERSONS_EVENT_FIELD_CLASSES, PERSONS_PERSONAL_DATA_OWNERS } from '../persons/persons.personal-fields.js';
 import { isPersonId } from '../persons/persons.events.js';
 import { EXPERTS_EVENT_FIELD_CLASSES } from '../experts/experts.personal-fields.js';
+import { RANKINGS_EVENT_FIELD_CLASSES } from '../rankings/rankings.personal-fields.js';
 import { streamCategory } from '../shared/index.js';
 import { STREAM_KINDS } from '../streams/index.js';
 import {
@@ -34,6 +35,7 @@ export const EVENT_FIELD_CLASSES: Readonly<Record<string, FieldClassTree>> = {
   ...PERSONS_EVENT_FIELD_CLASSES,
   ...EXPERTS_EVENT_FIELD_CLASSES,
   ...AWARDS_EVENT_FIELD_CLASSES,
+  ...RANKINGS_EVENT_FIELD_CLASSES,
 };
 
 /** Every event type's owner of its sealed fields, by type (only types whose declaration holds a sealed class). */

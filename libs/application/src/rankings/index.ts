@@ -1,0 +1,3 @@
+export * from './commands/rankings.handler.js';
+export * from './rankings.facts.js';
+export * from './rankings.module.js';
