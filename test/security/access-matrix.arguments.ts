@@ -111,9 +111,15 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     persons: inA,
     ratingChanges: { associationId: association, first: 10 },
     waiverPolicies: inA,
+    // No expert is enrolled in the matrix's fixtures: null, NOT_FOUND, and an empty pool past the guards.
+    expert: { ...inA, expertId: 'EXP0000000000000000' },
+    expertHistory: { ...inA, expertId: 'EXP0000000000000000' },
+    expertPool: { ...inA, onDate: '2026-03-01' },
+    experts: inA,
   };
   // The persons commands address a register id nobody holds: past the guards, PERSON_NOT_REGISTERED.
   const person = { ...inA, personId: 'PSN0000000000000000' };
+  const expert = { ...inA, expertId: 'EXP0000000000000000' };
   const mutations: Record<string, Arguments> = {
     admitMember: { ...member, tier: 'MEMBER', certificateNumber: 'WJX-2026-0999', decision: COUNCIL },
     adoptFeeSchedule: {
@@ -213,6 +219,15 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     updateEnterpriseProfile: { code: firm, legalRepresentative: '李四', reason: '法定代表人变更' },
     withdrawMembership: { ...member, noticeDate: '2026-02-27' },
     withdrawQualification: { code: firm, category: 'GENERAL_CONTRACTING', specialty: '市政公用工程', reason: '资质证书注销' },
+    // The expert commands address a register id and an expert nobody holds: past the guards, EXPERT_PERSON_NOT_REGISTERED
+    // and EXPERT_NOT_ENROLLED.
+    enrolExpert: { ...inA, personId: 'PSN0000000000000000', specialties: ['BUILDING_CONSTRUCTION'], employerCode: firm, title: '高级工程师' },
+    changeExpertProfile: { ...expert, title: '正高级工程师' },
+    declareExpertConflict: { ...expert, conflictId: 'conflict-1', enterpriseCode: firm, reason: '曾任该公司技术负责人', from: '2026-01-01', to: '2026-12-31' },
+    reinstateExpert: { ...expert, reason: '考核合格' },
+    retireExpert: { ...expert, reason: '年满70周岁' },
+    suspendExpert: { ...expert, reason: '年度考核不合格' },
+    withdrawExpertConflict: { ...expert, conflictId: 'conflict-1', reason: '已离职' },
   };
   return { queries, mutations };
 }

@@ -98,6 +98,12 @@ export const QUERIES: Readonly<Record<string, Row>> = {
   // Tender systems and auditors follow every association's rating changes; an admin its own association's (ADR 0018).
   ratingChanges: [U, A, F, F, F, A, A, F, F],
   waiverPolicies: OWN_ADMIN_AND_AUDITOR,
+  // The expert pool (ADR 0021): the owning association's admins and the auditor. An EXPERT reads only their own record
+  // and history; the matrix's experts are enrolled nowhere, so any expert id is FORBIDDEN to them.
+  expert: OWN_ADMIN_AND_AUDITOR,
+  expertHistory: OWN_ADMIN_AND_AUDITOR,
+  expertPool: OWN_ADMIN_AND_AUDITOR,
+  experts: OWN_ADMIN_AND_AUDITOR,
 };
 
 export const MUTATIONS: Readonly<Record<string, Row>> = {
@@ -162,6 +168,13 @@ export const MUTATIONS: Readonly<Record<string, Row>> = {
   updateEnterpriseProfile: RELATED_ADMIN_WRITES,
   withdrawMembership: OWN_ADMIN_WRITES,
   withdrawQualification: RELATED_ADMIN_WRITES,
+  changeExpertProfile: OWN_ADMIN_WRITES,
+  declareExpertConflict: OWN_ADMIN_WRITES,
+  enrolExpert: OWN_ADMIN_WRITES,
+  reinstateExpert: OWN_ADMIN_WRITES,
+  retireExpert: OWN_ADMIN_WRITES,
+  suspendExpert: OWN_ADMIN_WRITES,
+  withdrawExpertConflict: OWN_ADMIN_WRITES,
 };
 
 /** How a cell reads in docs/security.md. */

@@ -24,6 +24,7 @@ import { unavailablePlugin } from './graphql/unavailable.plugin.js';
 import { graphqlWsOptions, HttpSubscriptionsRule } from './graphql/subscriptions.js';
 import { MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
 import { PersonsResolver } from './persons/persons.resolver.js';
+import { ExpertsResolver } from './experts/experts.resolver.js';
 import { PrivacyResolver } from './privacy/privacy.resolver.js';
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
@@ -34,7 +35,7 @@ import { SealsResolver } from './seals/seals.resolver.js';
 import { RatingChangesResolver, SUBSCRIPTION_ROLES } from './tender/rating-changes.resolver.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver, RatingChangesResolver, AuditTrailResolver, SealsResolver];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver, RatingChangesResolver, AuditTrailResolver, SealsResolver, ExpertsResolver];
 
 const READ_MODELS = [...registerQueries, AuditHistory];
 

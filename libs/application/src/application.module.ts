@@ -6,6 +6,7 @@ import { DuesModule } from './dues/dues.module.js';
 import { EnterpriseModule } from './enterprise/enterprise.module.js';
 import { MembershipModule } from './membership/membership.module.js';
 import { PersonsModule } from './persons/persons.module.js';
+import { ExpertsModule } from './experts/experts.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { SealsModule } from './seals/seals.module.js';
 
@@ -15,7 +16,7 @@ import { SealsModule } from './seals/seals.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PersonsModule, PrivacyModule, SealsModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PersonsModule, PrivacyModule, SealsModule, ExpertsModule],
   exports: [CqrsModule, CommandsModule, PrivacyModule],
 })
 export class ApplicationModule {}

@@ -11,3 +11,4 @@ export * from './membership/index.js';
 export * from './persons/index.js';
 export * from './privacy/index.js';
 export * from './seals/index.js';
+export * from './experts/index.js';

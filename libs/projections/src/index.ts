@@ -88,3 +88,7 @@ export type {
 export { personsProjection, PERSONS_PROJECTION, PERSONS_READS } from './persons/persons.projection.js';
 export { PersonsQueries } from './persons/persons.queries.js';
 export type { ErasureRequestView, PendingErasureView, PersonView } from './persons/persons.queries.js';
+
+export { expertsProjection, EXPERTS_PROJECTION, EXPERTS_READS } from './experts/experts.projection.js';
+export { ExpertQueries } from './experts/experts.queries.js';
+export type { ExpertConflictView, ExpertHistoryEntryView, ExpertListFilter, ExpertView, PoolConflict, PoolSnapshotEntry } from './experts/experts.queries.js';

@@ -25,6 +25,9 @@ import { PersonsRegister1795219900000 } from './persons/1795219900000-persons-re
 import { personsProjection } from './persons/persons.projection.js';
 import { PersonsQueries } from './persons/persons.queries.js';
 import type { EntityClass, MigrationClass } from './data-source.js';
+import { ExpertPool1795220310000 } from './experts/1795220310000-expert-pool.migration.js';
+import { expertsProjection } from './experts/experts.projection.js';
+import { ExpertQueries } from './experts/experts.queries.js';
 import { readModelMigrations } from './migrations/index.js';
 import type { Projection } from './projection.js';
 import { readModelEntities } from './read-models/index.js';
@@ -42,6 +45,7 @@ export const registerProjections: readonly Projection[] = [
   creditProjection,
   personsProjection,
   ratingChangesProjection,
+  expertsProjection,
 ];
 
 /**
@@ -54,7 +58,7 @@ export const registerEntities: readonly EntityClass[] = [...readModelEntities];
  * The query classes over those read models (one per context, each taking the read-model DataSource), for a
  * Nest module's providers or to construct directly.
  */
-export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries, RatingChangeQueries] as const;
+export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries, RatingChangeQueries, ExpertQueries] as const;
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,
@@ -70,4 +74,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   AuditPersonIndex1795219950000,
   RatingChanges1795220100000,
   AuditTrailQueries1795220250000,
+  ExpertPool1795220310000,
 ];

@@ -37,6 +37,7 @@ import {
   MembershipStream,
 } from '../membership/index.js';
 import { PERSON_EVENT_TYPES, PERSON_IDENTITY_EVENT_TYPES, PersonIdentityStream, PersonStream } from '../persons/persons.events.js';
+import { EXPERT_EVENT_TYPES, ExpertStream } from '../experts/experts.events.js';
 import { type StreamKind, streamCategory, type StreamPart } from '../shared/index.js';
 import {
   AWARD_CERTIFICATE_EVENT_TYPES,
@@ -83,6 +84,7 @@ export const STREAM_KINDS: readonly RegisteredStreamKind[] = [
   kind(AwardSubjectStream, AWARD_SUBJECT_EVENT_TYPES),
   kind(AwardChannelStream, AWARD_CHANNEL_EVENT_TYPES),
   kind(AwardCertificateStream, AWARD_CERTIFICATE_EVENT_TYPES),
+  kind(ExpertStream, EXPERT_EVENT_TYPES),
 ];
 
 const BY_CATEGORY = new Map(STREAM_KINDS.map((k) => [k.kind.category, k]));

@@ -9,6 +9,7 @@ import { ENTERPRISE_EVENT_FIELD_CLASSES } from '../enterprise/enterprise.persona
 import { MEMBERSHIP_EVENT_FIELD_CLASSES } from '../membership/membership.personal-fields.js';
 import { PERSONS_EVENT_FIELD_CLASSES, PERSONS_PERSONAL_DATA_OWNERS } from '../persons/persons.personal-fields.js';
 import { isPersonId } from '../persons/persons.events.js';
+import { EXPERTS_EVENT_FIELD_CLASSES } from '../experts/experts.personal-fields.js';
 import { streamCategory } from '../shared/index.js';
 import { STREAM_KINDS } from '../streams/index.js';
 import {
@@ -30,6 +31,7 @@ export const EVENT_FIELD_CLASSES: Readonly<Record<string, FieldClassTree>> = {
   ...DUES_EVENT_FIELD_CLASSES,
   ...CREDIT_EVENT_FIELD_CLASSES,
   ...PERSONS_EVENT_FIELD_CLASSES,
+  ...EXPERTS_EVENT_FIELD_CLASSES,
 };
 
 /** Every event type's owner of its sealed fields, by type (only types whose declaration holds a sealed class). */

@@ -88,6 +88,16 @@ describe('the declared class of every field of every event type (ADR 0014)', () 
       PersonErasureRequested: ['requestedBy:staff'],
       PersonErasureRejected: ['rejectedBy:staff'],
       PersonErased: ['approvedBy:staff'],
+      ExpertEnrolled: ['specialties:staff', 'employerCode:staff', 'title:staff', 'userId:staff', 'enrolledBy:staff'],
+      ExpertProfileChanged: ['changes.specialties:staff', 'changes.employerCode:staff', 'changes.title:staff', 'changes.userId:staff', 'changedBy:staff'],
+      ExpertSuspended: ['reason:staff', 'decidedBy:staff'],
+      ExpertReinstated: ['reason:staff', 'decidedBy:staff'],
+      ExpertRetired: ['reason:staff', 'decidedBy:staff'],
+      ExpertConflictDeclared: ['enterpriseCode:staff', 'reason:staff', 'declaredBy:staff'],
+      ExpertConflictWithdrawn: ['reason:staff', 'withdrawnBy:staff'],
+      ExpertAssigned: ['recordedBy:staff'],
+      ExpertRecused: ['recordedBy:staff', 'reason:staff'],
+      ExpertScoreRecorded: ['recordedBy:staff'],
     });
   });
 

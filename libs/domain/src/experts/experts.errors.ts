@@ -1,0 +1,20 @@
+/** Stable rule codes of the expert pool (clients, and the awards context, switch on these). */
+export const ExpertRules = {
+  alreadyEnrolled: 'EXPERT_ALREADY_ENROLLED',
+  notEnrolled: 'EXPERT_NOT_ENROLLED',
+  personNotRegistered: 'EXPERT_PERSON_NOT_REGISTERED',
+  personErased: 'EXPERT_PERSON_ERASED',
+  employerNotRegistered: 'EXPERT_EMPLOYER_NOT_REGISTERED',
+  retired: 'EXPERT_RETIRED',
+  suspended: 'EXPERT_SUSPENDED',
+  notActive: 'EXPERT_NOT_ACTIVE',
+  notSuspended: 'EXPERT_NOT_SUSPENDED',
+  conflictIdUsed: 'EXPERT_CONFLICT_ID_USED',
+  conflictUnknown: 'EXPERT_CONFLICT_UNKNOWN',
+  conflictWithdrawn: 'EXPERT_CONFLICT_ALREADY_WITHDRAWN',
+  alreadyAssigned: 'EXPERT_ALREADY_ASSIGNED',
+  notAssigned: 'EXPERT_NOT_ASSIGNED',
+  alreadyRecused: 'EXPERT_ALREADY_RECUSED',
+  recused: 'EXPERT_RECUSED',
+  sourceEventReused: 'EXPERT_SOURCE_EVENT_REUSED',
+} as const;

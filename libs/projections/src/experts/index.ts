@@ -1,0 +1,2 @@
+export * from './experts.projection.js';
+export * from './experts.queries.js';
