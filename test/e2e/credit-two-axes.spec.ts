@@ -129,6 +129,33 @@ describe('credit ratings on two time axes: as recorded by asOf, in effect on eff
     expect(await lookUp(null, '2022-05-11')).toMatchObject({ outcome: 'NOT_RATED', ratings: [], inForce: false });
   });
 
+  it("answers the firm's credit history on both axes: steps recorded by asOf, in effect by effectiveAt", async () => {
+    const auditor = service.client('AUDITOR');
+    const steps = async (asOf: string | null, effectiveAt: string | null) =>
+      (
+        await auditor.ok<{ creditHistory: { type: string; recordedAt: string; effectiveOn: string }[] }>(
+          `query ($subjectId: String!, $asOf: DateTime, $effectiveAt: String) {
+            creditHistory(subjectId: $subjectId, asOf: $asOf, effectiveAt: $effectiveAt) { type recordedAt effectiveOn }
+          }`,
+          { subjectId: FIRM, asOf, effectiveAt },
+        )
+      ).creditHistory;
+    const ratingSteps = (list: { type: string }[]) => list.map((s) => s.type).filter((t) => t.startsWith('CreditRating'));
+    const all = await steps(null, null);
+    expect(ratingSteps(all)).toEqual(['CreditRatingIssued', 'CreditRatingDowngraded', 'CreditRatingSuspended', 'CreditRatingReinstated']);
+    // The reinstatement was recorded on 2023-04-20 and took effect on 2023-04-10.
+    expect(all.find((s) => s.type === 'CreditRatingReinstated')).toEqual({
+      type: 'CreditRatingReinstated', recordedAt: '2023-04-20T02:00:00.000Z', effectiveOn: '2023-04-10',
+    });
+    expect(ratingSteps(await steps(BEFORE_R, null))).toEqual(['CreditRatingIssued']);
+    expect(ratingSteps(await steps('2023-04-15T02:00:00.000Z', '2023-04-12'))).toEqual(['CreditRatingIssued', 'CreditRatingDowngraded', 'CreditRatingSuspended']);
+    expect(ratingSteps(await steps(null, '2023-04-12'))).toEqual(['CreditRatingIssued', 'CreditRatingDowngraded', 'CreditRatingSuspended', 'CreditRatingReinstated']);
+    expect(ratingSteps(await steps(null, '2023-03-09'))).toEqual(['CreditRatingIssued']);
+    for (const step of await steps(null, '2023-03-31')) expect(step.effectiveOn <= '2023-03-31').toBe(true);
+    const refused = await auditor.request(`query { creditHistory(subjectId: "${FIRM}", asOf: "2030-01-01T00:00:00Z", effectiveAt: "2023-02-30") { type } }`);
+    expect(refused.errors?.[0]?.extensions?.fieldErrors?.map((e: { field: string }) => e.field).sort()).toEqual(['asOf', 'effectiveAt']);
+  });
+
   it('refuses a malformed effectiveAt on its field, alongside an asOf in the future', async () => {
     for (const effectiveAt of ['2023-02-30', '2023-5-1', 'tomorrow', '2023-05-01T00:00:00Z']) {
       const result = await tender.request(LOOKUP, { subjectIds: [FIRM], effectiveAt });

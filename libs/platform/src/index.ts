@@ -15,3 +15,4 @@ export * from './runtime/process-lifecycle.js';
 export * from './runtime/run-service.js';
 export * from './runtime/service-runtime.js';
 export * from './runtime/service-runtime.module.js';
+export * from './runtime/periodic-job.js';

@@ -17,11 +17,16 @@ export class CreditHistory {
 
   /**
    * Every step, in the order the register recorded them; an association sees its own conduct records, and with
-   * `disclosedOn` only the conduct records still disclosed that day.
+   * `disclosedOn` only the conduct records still disclosed that day; on the two axes of `axes`.
    */
-  async of(subjectId: string, associationId: string | null, disclosedOn: string | null): Promise<CreditHistoryStepView[]> {
+  async of(
+    subjectId: string,
+    associationId: string | null,
+    disclosedOn: string | null,
+    axes: { asOf: Date | null; effectiveAt: string | null },
+  ): Promise<CreditHistoryStepView[]> {
     const streams = await this.credit.historyStreams(subjectId, associationId);
     await awaitAuditTrail(this.runtime, this.audit, streams);
-    return this.credit.history(subjectId, associationId, streams, disclosedOn);
+    return this.credit.history(subjectId, associationId, streams, disclosedOn, axes);
   }
 }

@@ -22,11 +22,11 @@ import {
 } from '#application';
 import { type AmendCreditRulebookVersion, type CreditApplicationCommand, type DefineCreditRulebookVersion, identityCardRefusal } from '#domain/credit';
 import { isPersonId } from '#domain/persons';
-import { type Actor, businessDate, type FieldError, InvalidInput, isIsoDate, NotFound } from '#domain/shared';
+import { type Actor, businessDate, type FieldError, InvalidInput, NotFound } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { CreditQueries, type CreditSubjectLookupView } from '#projections';
 import { ScopedTo } from '../graphql/access-scope.guard.js';
-import { asOfInstant } from '../graphql/as-of.js';
+import { AS_OF_DESCRIPTION, asOfInstant, effectiveDate } from '../graphql/as-of.js';
 import { readCreditCode } from '../graphql/credit-code-input.js';
 import { selects } from '../graphql/selection.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
@@ -190,14 +190,7 @@ export class CreditResolver {
   @ScopedTo({ firm: 'subjectIds' })
   async creditRatingsAsOf(
     @Args('subjectIds', { type: () => [String] }) subjectIds: string[],
-    @Args('asOf', {
-      type: () => GraphQLISODateTime,
-      nullable: true,
-      description:
-        'Knowledge instant: the answer uses only what the register had recorded by then (default now; not in the future). ' +
-        'A change or correction recorded later, even one dated back before `effectiveAt`, does not change what this `asOf` answers.',
-    })
-    asOf: Date | null,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true, description: AS_OF_DESCRIPTION }) asOf: Date | null,
     @Args('effectiveAt', {
       type: () => String,
       nullable: true,
@@ -213,15 +206,12 @@ export class CreditResolver {
       errors.push({ field: 'subjectIds', message: `must list 1 to ${MAX_SUBJECTS_PER_LOOKUP} subjects.` });
     }
     const at = asOfInstant(asOf, this.clock.now(), errors);
-    if (effectiveAt !== null && effectiveAt !== undefined && !isIsoDate(effectiveAt)) {
-      errors.push({ field: 'effectiveAt', message: 'must be a calendar date written YYYY-MM-DD, e.g. 2024-05-01.' });
-    }
+    const day = effectiveDate(effectiveAt, at, errors);
     subjectIds.forEach((value, n) => {
       const refusal = identityCardRefusal(`subjectIds.${n}`, value);
       if (refusal) errors.push(refusal);
     });
     if (errors.length > 0) throw new InvalidInput(errors);
-    const day = effectiveAt ?? businessDate(at);
     return (await this.readModel.lookUpSubjects(subjectIds, at, selects(info, 'enterpriseName'), day)).map(subjectRatingsOf);
   }
 
@@ -231,10 +221,35 @@ export class CreditResolver {
   })
   @Roles('ADMIN', 'AUDITOR', 'MEMBER')
   @ScopedTo({ firm: 'subjectId' })
-  creditHistory(@Args('subjectId') subjectId: string, @CurrentActor() actor: Actor): Promise<CreditHistoryStep[]> {
+  creditHistory(
+    @Args('subjectId') subjectId: string,
+    @Args('asOf', {
+      type: () => GraphQLISODateTime,
+      nullable: true,
+      description: `${AS_OF_DESCRIPTION} Leave it out for every step recorded so far.`,
+    })
+    asOf: Date | null,
+    @Args('effectiveAt', {
+      type: () => String,
+      nullable: true,
+      description:
+        'Business date (YYYY-MM-DD, China): only the steps in effect by that day (a step’s effectiveOn), so "what did the register, as of `asOf`, say the history was up to that day". ' +
+        'Leave it out for every step recorded by `asOf`, a change dated ahead included. Disclosure periods are judged today whatever the two axes.',
+    })
+    effectiveAt: string | null,
+    @CurrentActor() actor: Actor,
+  ): Promise<CreditHistoryStep[]> {
     assertMayRead(actor, actor.role === 'ADMIN' ? actor.associationId ?? null : null, subjectId);
-    refuseIdentityCards([{ field: 'subjectId', value: subjectId }]);
-    return this.histories.of(subjectId, actor.role === 'ADMIN' ? (actor.associationId ?? null) : null, disclosedOn(actor, this.clock.now()));
+    const errors: FieldError[] = [];
+    const identityCard = identityCardRefusal('subjectId', subjectId);
+    if (identityCard) errors.push(identityCard);
+    const recordedBy = asOf === null || asOf === undefined ? null : asOfInstant(asOf, this.clock.now(), errors);
+    const day = effectiveAt === null || effectiveAt === undefined ? null : effectiveDate(effectiveAt, this.clock.now(), errors);
+    if (errors.length > 0) throw new InvalidInput(errors);
+    return this.histories.of(subjectId, actor.role === 'ADMIN' ? (actor.associationId ?? null) : null, disclosedOn(actor, this.clock.now()), {
+      asOf: recordedBy,
+      effectiveAt: day,
+    });
   }
 
   @Query(() => CreditExplanation, { description: 'Why an application got its grade, with a recomputation from the recorded inputs.' })

@@ -245,7 +245,9 @@ export class CreditHistoryStep {
   @Field() streamId: string;
   @Field(() => Int) revision: number;
   @Field() type: string;
-  @Field(() => GraphQLISODateTime) recordedAt: Date;
+  @Field(() => GraphQLISODateTime, { description: 'When the register recorded the step (the knowledge axis, `asOf`).' }) recordedAt: Date;
+  @Field({ description: 'The business date (YYYY-MM-DD) the step took effect (the `effectiveAt` axis): its own effective date, else the day it was recorded.' })
+  effectiveOn: string;
   @Field(() => AuditActor, { middleware: [handsDownEventOwner] }) actor: AuditActor;
   @Field(() => String, { nullable: true, description: 'Decision, source authority or dynamic rule cited.' }) authority: string | null;
   @Field(() => String, { nullable: true, description: 'Rulebook and version the step ran under.' }) ruleVersion: string | null;

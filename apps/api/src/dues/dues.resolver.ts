@@ -17,7 +17,7 @@ import { type Actor, type FieldError, InvalidInput, normaliseCreditCode, NotFoun
 import { CLOCK, type Clock, CurrentActor, Roles } from '#platform';
 import { DuesQueries, MembershipQueries } from '#projections';
 import { ScopedTo } from '../graphql/access-scope.guard.js';
-import { asOfInstant } from '../graphql/as-of.js';
+import { AS_OF_DESCRIPTION, asOfInstant, effectiveDate, EFFECTIVE_AT_DESCRIPTION } from '../graphql/as-of.js';
 import { readCreditCode } from '../graphql/credit-code-input.js';
 import { payloadOf } from '../graphql/command.types.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
@@ -75,6 +75,15 @@ export class DuesResolver {
     return at;
   }
 
+  /** Both axes: the knowledge instant and the business date (default the day of `asOf`), each refused on its field. */
+  private axes(asOf: Date | null, effectiveAt: string | null): { at: Date; day: string } {
+    const errors: FieldError[] = [];
+    const at = asOfInstant(asOf, this.clock.now(), errors);
+    const day = effectiveDate(effectiveAt, at, errors);
+    if (errors.length > 0) throw new InvalidInput(errors);
+    return { at, day };
+  }
+
   /** After the access check: an association not in the register is NOT_FOUND, not an empty answer. */
   private async assertAssociation(associationId: string): Promise<void> {
     if (!(await this.associations.associationExists(associationId))) throw new NotFound('Association', associationId);
@@ -92,22 +101,25 @@ export class DuesResolver {
 
   @Query(() => DuesStatement, {
     description:
-      "A member's dues, year by year, as the register stood at `asOf` (default: now; not in the future). A malformed code is refused on its field (BAD_USER_INPUT); an unknown association, a code no enterprise is registered under and a firm never a member of the association are NOT_FOUND.",
+      "A member's dues, year by year, on two time axes: as the register had recorded them by `asOf`, on the business date `effectiveAt` (a payment counts from the day it was paid, a waiver from the day it was approved). " +
+      'A malformed code is refused on its field (BAD_USER_INPUT); an unknown association, a code no enterprise is registered under and a firm never a member of the association are NOT_FOUND.',
   })
   @Roles('ADMIN', 'AUDITOR', 'MEMBER')
   @ScopedTo({ association: 'associationId', firm: 'enterpriseCode', memberInAssociation: true })
   async duesStatement(
     @Args() { associationId, enterpriseCode }: StatementArgs,
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true, description: AS_OF_DESCRIPTION }) asOf: Date | null,
+    @Args('effectiveAt', { type: () => String, nullable: true, description: EFFECTIVE_AT_DESCRIPTION }) effectiveAt: string | null,
   ): Promise<DuesStatement> {
     // Access is decided (the scope guard ran before any input was read); then input, then what the register holds.
     const errors: FieldError[] = [];
     const reading = readCreditCode(enterpriseCode);
     if (reading.kind === 'malformed') errors.push({ field: 'enterpriseCode', message: reading.reason });
     const at = asOfInstant(asOf, this.clock.now(), errors);
+    const day = effectiveDate(effectiveAt, at, errors);
     if (reading.kind === 'malformed' || errors.length > 0) throw new InvalidInput(errors);
     const code = reading.code;
-    const subject = await this.readModel.statementSubject(associationId, code, at);
+    const subject = await this.readModel.statementSubject(associationId, code, at, day);
     if (!subject.associationExists) throw new NotFound('Association', associationId);
     if (!subject.registered) {
       // A code failing its check character is a subject only when registered by an override.
@@ -121,7 +133,7 @@ export class DuesResolver {
         `${subject.enterpriseName ?? code} (${code}) has never applied to association ${associationId} and has no dues account there.`,
       );
     }
-    return this.readModel.statement(associationId, code, at, subject);
+    return this.readModel.statement(associationId, code, at, subject, day);
   }
 
   @Query(() => WaiverConnection, {
@@ -165,33 +177,41 @@ export class DuesResolver {
     return this.readModel.annualReport(associationId, year, at);
   }
 
-  @Query(() => ArrearsConnection, { description: 'Members with completed years unpaid at `asOf`, by enterprise code (欠费账龄).' })
+  @Query(() => ArrearsConnection, {
+    description:
+      'Members with completed years unpaid (欠费账龄), by enterprise code, on two time axes: "what did the register, as of `asOf`, say was owed on `effectiveAt`". ' +
+      "A year counts once it is over by `effectiveAt`, with its dues whenever they were invoiced, less what was paid and waived by that day. " +
+      'A back-dated payment recorded after `asOf` does not change that answer; asked again with a later `asOf`, it counts from the day it was paid.',
+  })
   @Roles('ADMIN', 'AUDITOR')
   @ScopedTo({ association: 'associationId' })
   async duesArrears(
     @Args() { associationId }: AssociationArgs,
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true, description: AS_OF_DESCRIPTION }) asOf: Date | null,
+    @Args('effectiveAt', { type: () => String, nullable: true, description: EFFECTIVE_AT_DESCRIPTION }) effectiveAt: string | null,
     @Args('minUnpaidYears', { type: () => Int, defaultValue: 1 }) minUnpaidYears: number,
     @Args() page: PageArgs,
   ): Promise<Connection<ArrearsView>> {
-    const at = this.asOf(asOf);
+    const { at, day } = this.axes(asOf, effectiveAt);
     await this.assertAssociation(associationId);
-    return this.readModel.arrears(associationId, at, Math.max(1, minUnpaidYears), page.first, page.after);
+    return this.readModel.arrears(associationId, at, Math.max(1, minUnpaidYears), page.first, page.after, day);
   }
 
   @Query(() => DeemedWithdrawalCandidates, {
-    description: "Members whose unpaid years reach the charter's number for deemed withdrawal (自动退会), as at `asOf`.",
+    description:
+      "Members (active or suspended on `effectiveAt`) whose unpaid years reach the charter's number for deemed withdrawal (自动退会), on the two axes of `duesArrears`.",
   })
   @Roles('ADMIN', 'AUDITOR')
   @ScopedTo({ association: 'associationId' })
   async deemedWithdrawalCandidates(
     @Args() { associationId }: AssociationArgs,
-    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true }) asOf: Date | null,
+    @Args('asOf', { type: () => GraphQLISODateTime, nullable: true, description: AS_OF_DESCRIPTION }) asOf: Date | null,
+    @Args('effectiveAt', { type: () => String, nullable: true, description: EFFECTIVE_AT_DESCRIPTION }) effectiveAt: string | null,
   ): Promise<DeemedWithdrawalCandidates> {
-    const at = this.asOf(asOf);
-    const found = await this.readModel.deemedWithdrawalCandidates(associationId, at);
+    const { at, day } = this.axes(asOf, effectiveAt);
+    const found = await this.readModel.deemedWithdrawalCandidates(associationId, at, day);
     if (!found) throw new NotFound('Association', associationId);
-    return { ...found, asOf: at };
+    return { ...found, asOf: at, effectiveAt: day };
   }
 
   @Query(() => [WaiverPolicyView], { description: 'Waiver policies of an association, with what each granted.' })

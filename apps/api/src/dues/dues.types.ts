@@ -170,10 +170,12 @@ export class DuesStatement {
   @Field(() => String, { nullable: true, description: "The firm's current name in the enterprise register." }) enterpriseName: string | null;
   @Field(() => String, {
     nullable: true,
-    description: 'Membership status (PENDING, ACTIVE, SUSPENDED, WITHDRAWN, …) as the register stood at `asOf`; null: no membership recorded by then.',
+    description:
+      'Membership status (PENDING, ACTIVE, SUSPENDED, WITHDRAWN, …) on `effectiveAt` as recorded by `asOf`; null: no membership in effect then, as far as was recorded.',
   })
   membershipStatus: string | null;
-  @Field(() => GraphQLISODateTime, { description: 'The instant the statement describes.' }) asOf: Date;
+  @Field(() => GraphQLISODateTime, { description: 'The knowledge instant the statement describes: only what was recorded by then counts.' }) asOf: Date;
+  @Field({ description: 'The business date (YYYY-MM-DD) the amounts are on: payments paid and waivers approved by that day.' }) effectiveAt: string;
   @Field(() => [DuesYearView]) years: DuesYearView[];
   @Field(() => FenScalar) balanceFen: number;
 }
@@ -215,11 +217,13 @@ export class DuesAnnualReport {
 @ObjectType({ description: "A member's dues arrears: completed years still unpaid." })
 export class ArrearsView {
   @Field() enterpriseCode: string;
-  @Field(() => String, { nullable: true, description: "The firm's name as the enterprise register held it at `asOf`." }) enterpriseName: string | null;
+  @Field(() => String, { nullable: true, description: "The firm's name on `effectiveAt` as the enterprise register had recorded it by `asOf`." })
+  enterpriseName: string | null;
   @Field(() => [Int]) unpaidYears: number[];
   @Field(() => Int) unpaidYearCount: number;
   @Field(() => FenScalar) owedFen: number;
-  @Field(() => String, { nullable: true, description: 'Membership status (from the membership register).' }) membershipStatus: string | null;
+  @Field(() => String, { nullable: true, description: 'Membership status on `effectiveAt` as recorded by `asOf` (from the membership register).' })
+  membershipStatus: string | null;
 }
 
 export const ArrearsConnection = ConnectionType(ArrearsView, 'Arrears');
@@ -227,7 +231,8 @@ export const ArrearsConnection = ConnectionType(ArrearsView, 'Arrears');
 @ObjectType()
 export class DeemedWithdrawalCandidates {
   @Field(() => Int, { description: "Unpaid years after which the charter deems a member withdrawn." }) charterYears: number;
-  @Field(() => GraphQLISODateTime) asOf: Date;
+  @Field(() => GraphQLISODateTime, { description: 'The knowledge instant answered for.' }) asOf: Date;
+  @Field({ description: 'The business date (YYYY-MM-DD) answered for.' }) effectiveAt: string;
   @Field(() => [ArrearsView]) members: ArrearsView[];
 }
 

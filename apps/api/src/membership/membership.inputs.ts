@@ -362,9 +362,22 @@ export class MembershipKeyArgs {
 
 @ArgsType()
 export class MembershipAsOfArgs extends MembershipKeyArgs {
-  @Field(() => GraphQLISODateTime, { description: 'The instant to answer for.' })
+  @Field(() => GraphQLISODateTime, {
+    description:
+      'Knowledge instant: only what the register had recorded by then counts (not in the future). A change recorded later, even one dated back, does not change what this `asOf` answers.',
+  })
   @IsDate()
   asOf: Date;
+
+  @Field(() => String, {
+    nullable: true,
+    description:
+      'Business date (YYYY-MM-DD, China) the standing is asked for: the latest recorded change in effect that day (default: the date of `asOf` in China). A change back-dated before it counts once `asOf` is after its recording.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(10)
+  effectiveAt?: string | null;
 }
 
 @ArgsType()

@@ -17,7 +17,7 @@ import { CLOCK, type Clock, CurrentActor, Roles } from '#platform';
 import { type MembershipLoaders, MembershipQueries } from '#projections';
 import { AuditHistory } from '../audit/audit-history.js';
 import { type AuditEvent, AuditEventConnection } from '../audit/audit.types.js';
-import { asOfInstant } from '../graphql/as-of.js';
+import { asOfInstant, effectiveDate } from '../graphql/as-of.js';
 import { type Connection, PageArgs } from '../graphql/connection.js';
 import { loadersFor, type RequestContext } from '../graphql/request-context.js';
 import { payloadOf, plain } from '../graphql/command.types.js';
@@ -88,15 +88,20 @@ export class MembershipResolver {
     return found;
   }
 
-  @Query(() => MembershipAsOf, { nullable: true, description: 'The membership as the register stood at an instant (null: none then).' })
+  @Query(() => MembershipAsOf, {
+    nullable: true,
+    description:
+      'A membership on two time axes: its status and tier on the business date `effectiveAt` as the register had recorded them by `asOf` (null: no membership in effect then, as far as was recorded).',
+  })
   @Roles(...MEMBERSHIP_READERS)
   @ScopedTo({ association: 'associationId', firm: 'enterpriseCode' })
   membershipAsOf(@Args() args: MembershipAsOfArgs): Promise<MembershipAsOf | null> {
     const code = normaliseCreditCode(args.enterpriseCode);
     const errors: FieldError[] = [];
     const at = asOfInstant(args.asOf, this.clock.now(), errors);
+    const day = effectiveDate(args.effectiveAt, at, errors);
     if (errors.length > 0) throw new InvalidInput(errors);
-    return this.readModel.asOf(args.associationId, code, at);
+    return this.readModel.asOf(args.associationId, code, at, day);
   }
 
   @ResolveField(() => [MembershipHistoryEntry], { description: 'Status and tier over time, every application, oldest first.' })

@@ -1,9 +1,9 @@
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { CommandBus } from '@nestjs/cqrs';
 import { type Actor, businessDate, SYSTEM_ROLE } from '#domain/shared';
-import { newId, SERVICE_RUNTIME, type ServiceRuntime, type SessionLeaseKey, withSessionLease } from '#platform';
+import { newId, PeriodicJob, SERVICE_RUNTIME, type ServiceRuntime, type SessionLeaseKey, withSessionLease } from '#platform';
 import { CreditQueries } from '#projections';
 import { RecordCreditExpiriesCommand } from './commands/credit-cycle-bulk.handler.js';
 
@@ -31,7 +31,6 @@ export interface CreditExpiryRun {
   readonly refused: number;
 }
 
-
 /**
  * Records the expiry of every credit rating past its valid-to. Queries already answer EXPIRED from the day
  * after valid-to; this writes the `CreditRatingExpired` event the history and the change feed need, through
@@ -40,23 +39,19 @@ export interface CreditExpiryRun {
  * rating's association; the event names the rule (the rulebook's validity).
  */
 @Injectable()
-export class CreditExpiryJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private current: Promise<CreditExpiryRun> | null = null;
-  private stopped = false;
+export class CreditExpiryJob extends PeriodicJob<CreditExpiryRun> {
+  private readonly logger: Logger;
   private readonly runs: Counter<'outcome'>;
   private readonly expired: Counter;
   private readonly lastRun: Gauge;
 
-  private readonly options: { readonly intervalSeconds: number; readonly logger: Logger };
-
   constructor(
-    @Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime,
+    @Inject(SERVICE_RUNTIME) runtime: ServiceRuntime,
     private readonly commandBus: CommandBus,
     private readonly credit: CreditQueries,
   ) {
-    // Seconds between runs; 0 schedules none (`runOnce` still works).
-    this.options = { intervalSeconds: runtime.config.creditExpiryIntervalSeconds, logger: runtime.logger.child({ component: 'credit-expiry-job' }) };
+    super(runtime, runtime.config.creditExpiryIntervalSeconds);
+    this.logger = runtime.logger.child({ component: 'credit-expiry-job' });
     const registers = [runtime.metrics.registry];
     this.runs = new Counter({
       name: 'register_credit_expiry_runs_total',
@@ -72,49 +67,7 @@ export class CreditExpiryJob implements OnApplicationBootstrap, OnApplicationShu
     });
   }
 
-  /** Scheduled where the projector runs (single and projector modes): one such process per deployment. */
-  onApplicationBootstrap(): void {
-    if (this.runtime.runsBackgroundJobs) this.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.stop();
-  }
-
-  /** True while runs are scheduled in this process. */
-  get scheduled(): boolean {
-    return this.timer !== null;
-  }
-
-  /** Runs once now (a restart catches up at once), then every interval. */
-  start(): void {
-    if (this.options.intervalSeconds <= 0 || this.timer) return;
-    const tick = () => {
-      if (this.stopped) return;
-      void this.runOnce().catch(() => undefined);
-    };
-    this.timer = setInterval(tick, this.options.intervalSeconds * 1000);
-    this.timer.unref();
-    setImmediate(tick);
-  }
-
-  /** Stops scheduling and waits for a run in progress. */
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.current?.catch(() => undefined);
-  }
-
-  /** One run; a call while one is in progress joins it. Failures are logged, counted and rethrown. */
-  runOnce(): Promise<CreditExpiryRun> {
-    this.current ??= this.run().finally(() => {
-      this.current = null;
-    });
-    return this.current;
-  }
-
-  private async run(): Promise<CreditExpiryRun> {
+  protected async run(): Promise<CreditExpiryRun> {
     const started = Date.now();
     const correlationId = newId();
     const today = businessDate(this.runtime.clock.now());
@@ -134,7 +87,7 @@ export class CreditExpiryJob implements OnApplicationBootstrap, OnApplicationShu
           unchanged += outcome.unchanged;
           refused += outcome.refused;
           if (outcome.refused > 0) {
-            this.options.logger.warn({ job: 'credit-expiry', associationId, cycleId, refusals: outcome.refusals }, 'credit expiry: ratings refused');
+            this.logger.warn({ job: 'credit-expiry', associationId, cycleId, refusals: outcome.refusals }, 'credit expiry: ratings refused');
           }
         }
         return { ran: true, businessDate: today, correlationId, cycles: cycles.length, considered, recorded, unchanged, refused };
@@ -143,11 +96,11 @@ export class CreditExpiryJob implements OnApplicationBootstrap, OnApplicationShu
       this.runs.inc({ outcome: report.ran ? 'ran' : 'skipped' });
       this.expired.inc(report.recorded);
       this.lastRun.set(Date.now() / 1000);
-      this.options.logger.info({ job: 'credit-expiry', ...report, ms: Date.now() - started }, report.ran ? 'credit expiry run' : 'credit expiry run skipped: another process holds the lease');
+      this.logger.info({ job: 'credit-expiry', ...report, ms: Date.now() - started }, report.ran ? 'credit expiry run' : 'credit expiry run skipped: another process holds the lease');
       return report;
     } catch (error) {
       this.runs.inc({ outcome: 'failed' });
-      this.options.logger.error({ job: 'credit-expiry', err: error, correlationId }, 'credit expiry run failed');
+      this.logger.error({ job: 'credit-expiry', err: error, correlationId }, 'credit expiry run failed');
       throw error;
     }
   }

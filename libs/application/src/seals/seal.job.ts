@@ -1,8 +1,8 @@
 import type { Logger } from 'pino';
 import { Counter, Gauge } from 'prom-client';
-import { Inject, Injectable, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import { sealEventStore, SealRefusedError, SealSigningKey, type SealOutcome } from '#eventstore';
-import { SERVICE_RUNTIME, type ServiceRuntime, type SessionLeaseKey, withSessionLease } from '#platform';
+import { PeriodicJob, SERVICE_RUNTIME, type ServiceRuntime, type SessionLeaseKey, withSessionLease } from '#platform';
 
 /** Held for the length of a run, so that two processes (two projectors, or a projector and `cli seal`) never seal at once. Class 'SEAL'. */
 const LEASE: SessionLeaseKey = { lockClass: 0x5345414c, key: 1 };
@@ -19,16 +19,15 @@ export interface SealRun {
  * the next run tries again (and fails again until someone looks).
  */
 @Injectable()
-export class SealJob implements OnApplicationBootstrap, OnApplicationShutdown {
-  private timer: NodeJS.Timeout | null = null;
-  private current: Promise<SealRun> | null = null;
-  private stopped = false;
+export class SealJob extends PeriodicJob<SealRun> {
   private readonly key: SealSigningKey;
   private readonly logger: Logger;
   private readonly runs: Counter<'outcome'>;
   private readonly lastSeal: Gauge;
 
-  constructor(@Inject(SERVICE_RUNTIME) private readonly runtime: ServiceRuntime) {
+  constructor(@Inject(SERVICE_RUNTIME) runtime: ServiceRuntime) {
+    // Nothing is scheduled when SEAL_INTERVAL is off.
+    super(runtime, runtime.config.seals.intervalSeconds);
     this.key = new SealSigningKey(runtime.config.seals.signingKey);
     this.logger = runtime.logger.child({ component: 'seal-job' });
     const registers = [runtime.metrics.registry];
@@ -41,47 +40,8 @@ export class SealJob implements OnApplicationBootstrap, OnApplicationShutdown {
     this.lastSeal = new Gauge({ name: 'register_seal_last_sequence', help: 'Number of the latest seal this process signed or found.', registers });
   }
 
-  onApplicationBootstrap(): void {
-    if (this.runtime.runsBackgroundJobs) this.start();
-  }
-
-  onApplicationShutdown(): Promise<void> {
-    return this.stop();
-  }
-
-  get scheduled(): boolean {
-    return this.timer !== null;
-  }
-
-  /** Runs once now, then every interval; nothing when SEAL_INTERVAL is off. */
-  start(): void {
-    const seconds = this.runtime.config.seals.intervalSeconds;
-    if (seconds <= 0 || this.timer) return;
-    const tick = () => {
-      if (this.stopped) return;
-      void this.runOnce().catch(() => undefined);
-    };
-    this.timer = setInterval(tick, seconds * 1000);
-    this.timer.unref();
-    setImmediate(tick);
-  }
-
-  async stop(): Promise<void> {
-    this.stopped = true;
-    if (this.timer) clearInterval(this.timer);
-    this.timer = null;
-    await this.current?.catch(() => undefined);
-  }
-
-  /** One run; a call while one is in progress joins it. Failures (a refusal included) are logged, counted and rethrown. */
-  runOnce(): Promise<SealRun> {
-    this.current ??= this.run().finally(() => {
-      this.current = null;
-    });
-    return this.current;
-  }
-
-  private async run(): Promise<SealRun> {
+  /** Failures (a refusal included) are logged, counted and rethrown. */
+  protected async run(): Promise<SealRun> {
     const started = Date.now();
     try {
       const outcome = await withSessionLease(this.runtime.dataSource, LEASE, () =>

@@ -62,6 +62,8 @@ export class UnavailableError extends Error {
 /** Node socket errors and Postgres SQLSTATE classes that mean "the server is gone", not "the statement is wrong". */
 const CONNECTION_ERROR_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPIPE', 'ETIMEDOUT', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTFOUND', 'EAI_AGAIN']);
 const CONNECTION_SQLSTATE_CLASSES = ['08', '57P01', '57P02', '57P03', '53300'];
+/** Class 08 but the statement's fault: a protocol violation (e.g. a bind with the wrong number of parameters) is a defect, never retried. */
+const STATEMENT_SQLSTATES = new Set(['08P01']);
 /**
  * What pg, pg-pool and TypeORM say when a connection is lost or cannot be had, where they set no code: a pool
  * connection attempt past `connectionTimeoutMillis` says "timeout exceeded when trying to connect".
@@ -75,6 +77,7 @@ export function isConnectionFailure(error: unknown): boolean {
     if (current instanceof UnavailableError) return true;
     const code = typeof current.code === 'string' ? current.code : '';
     if (CONNECTION_ERROR_CODES.has(code)) return true;
+    if (STATEMENT_SQLSTATES.has(code)) return false;
     if (code.length === 5 && CONNECTION_SQLSTATE_CLASSES.some((prefix) => code.startsWith(prefix))) return true;
     if (typeof current.message === 'string' && CONNECTION_MESSAGES.test(current.message)) return true;
     // A connection to a name with several addresses fails with one error per address (AggregateError).

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page, toPage } from '../read-models/page.js';
+import { businessDateOf } from './business-date.js';
 
 /** One recorded event as the audit trail holds it. */
 export interface AuditEventView {
@@ -42,13 +43,6 @@ export interface AuditTrailEntryView extends AuditEventView {
   /** The business date it takes effect or happened on, where it records one (YYYY-MM-DD). */
   effectiveDate: string | null;
 }
-
-/** Business dates an event's data may carry, in the order they are preferred: the effective date first. */
-const BUSINESS_DATE_FIELDS = [
-  'effectiveFrom', 'admittedOn', 'rejectedOn', 'approvedOn', 'grantedOn', 'paidOn', 'invoicedOn', 'requestedOn', 'completedOn',
-  'filedOn', 'resolvedOn', 'startsOn', 'validFrom', 'confirmedOn', 'expiredOn', 'closedOn', 'sentOn', 'noticeDate', 'appliedOn',
-  'occurredOn', 'registeredOn', 'correctedOn', 'erasedOn',
-] as const;
 
 const TRAIL_COLUMNS = `position, event_id AS "eventId", stream_id AS "streamId", revision, event_type AS type, data, actor_user_id AS "actorUserId",
   actor_role AS "actorRole", actor_association_id AS "actorAssociationId", command_id AS "commandId", command_type AS "commandType",
@@ -157,7 +151,7 @@ function toTrailEntry(row: AuditEventSqlRow): AuditTrailEntryView {
   const event = toAuditEvent(row);
   const data = event.data;
   const decision = data.decision;
-  const date = BUSINESS_DATE_FIELDS.map((f) => data[f]).find((v): v is string => typeof v === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(v));
+  const date = businessDateOf(data);
   return {
     ...event,
     associationId: typeof data.associationId === 'string' ? data.associationId : event.actor.associationId,

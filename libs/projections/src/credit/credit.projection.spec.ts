@@ -193,6 +193,14 @@ const events: RecordedEvent[] = [
     type: 'CreditRatingSuspended',
     data: { ...app(S1), grade: 'AA', effectiveFrom: '2026-10-01', recordId: 'CR-2', conductCode: 'D-02', rule: 'rb-enterprise v1 D-02: SUSPEND' },
   }, '2026-10-02T02:00:00.000Z'),
+  // Downgraded while suspended: the grade changes, the suspension stands.
+  next(appStream(S1), {
+    type: 'CreditRatingDowngraded',
+    data: {
+      ...app(S1), fromGrade: 'AA', toGrade: 'A', levels: 1, effectiveFrom: '2026-10-10', recordId: 'CR-4', conductCode: 'D-01',
+      rule: 'rb-enterprise v1 D-01: DOWNGRADE 1', reviewYear: null,
+    },
+  }, '2026-10-11T02:00:00.000Z'),
   // No rating was ever issued to S3: the application changes, but there is no history row to carry the certificate from.
   next(appStream(S3), {
     type: 'CreditRatingSuspended',
@@ -208,7 +216,7 @@ const events: RecordedEvent[] = [
   }, '2026-11-02T01:00:00.000Z'),
   next(appStream(S1), {
     type: 'CreditRatingReinstated',
-    data: { ...app(S1), grade: 'AA', effectiveFrom: '2026-11-05', reason: '欠费已补缴', decision },
+    data: { ...app(S1), grade: 'A', effectiveFrom: '2026-11-05', reason: '欠费已补缴', decision },
   }, '2026-11-05T01:00:00.000Z'),
   next(appStream(S2), { type: 'CreditReviewCompleted', data: { ...app(S2), computation: computation('A', 62), completedOn: '2026-07-01' } }, '2026-07-01T01:00:00.000Z'),
   next(appStream(S2), { type: 'CreditNoticeStarted', data: { ...app(S2), grade: 'A', startsOn: '2026-07-02', endsOn: '2026-07-11', noticeDays: 10 } }, '2026-07-02T01:00:00.000Z'),
@@ -383,7 +391,7 @@ describe('the credit projection', () => {
       expect(rows[2]).toMatchObject({ subject_id: S3, status: 'UNDER_REVIEW', objections: {}, open_objections: 0, computation: null });
     });
 
-    it('writes the rating history, each change carrying the certificate and validity of the row before it', async () => {
+    it('writes the rating history, each change carrying the certificate and validity of the row before it, and what it does not change', async () => {
       const rows = await dataSource.query(
         `SELECT subject_id, revision, event_type, grade, status, certificate_number, valid_from::text AS valid_from, valid_to::text AS valid_to,
            effective_from::text AS effective_from, record_id, rule, rulebook_version
@@ -394,8 +402,9 @@ describe('the credit projection', () => {
         { subject_id: S1, revision: 10, event_type: 'CreditRatingIssued', grade: 'AAA', status: 'ACTIVE', ...certificate1, effective_from: '2026-06-15', record_id: null, rule: null },
         { subject_id: S1, revision: 11, event_type: 'CreditRatingDowngraded', grade: 'AA', status: 'ACTIVE', ...certificate1, effective_from: '2026-09-01', record_id: 'CR-1', rule: 'rb-enterprise v1 D-01: DOWNGRADE 1' },
         { subject_id: S1, revision: 12, event_type: 'CreditRatingSuspended', grade: 'AA', status: 'SUSPENDED', ...certificate1, effective_from: '2026-10-01', record_id: 'CR-2', rule: 'rb-enterprise v1 D-02: SUSPEND' },
-        { subject_id: S1, revision: 13, event_type: 'CreditRatingReinstated', grade: 'AA', status: 'ACTIVE', ...certificate1, effective_from: '2026-11-05', record_id: null, rule: 'COUNCIL 岳建协〔2026〕7号: 欠费已补缴' },
-        { subject_id: S1, revision: 15, event_type: 'CreditRatingExpired', grade: 'AA', status: 'EXPIRED', ...certificate1, effective_from: '2028-06-15', record_id: null, rule: null },
+        { subject_id: S1, revision: 13, event_type: 'CreditRatingDowngraded', grade: 'A', status: 'SUSPENDED', ...certificate1, effective_from: '2026-10-10', record_id: 'CR-4', rule: 'rb-enterprise v1 D-01: DOWNGRADE 1' },
+        { subject_id: S1, revision: 14, event_type: 'CreditRatingReinstated', grade: 'A', status: 'ACTIVE', ...certificate1, effective_from: '2026-11-05', record_id: null, rule: 'COUNCIL 岳建协〔2026〕7号: 欠费已补缴' },
+        { subject_id: S1, revision: 16, event_type: 'CreditRatingExpired', grade: 'A', status: 'EXPIRED', ...certificate1, effective_from: '2028-06-15', record_id: null, rule: null },
         {
           subject_id: S2, revision: 10, event_type: 'CreditRatingIssued', grade: 'A', status: 'ACTIVE', certificate_number: 'YYXY-2026-0002', valid_from: '2026-07-15',
           valid_to: '2028-07-14', rulebook_version: 1, effective_from: '2026-07-15', record_id: null, rule: null,
@@ -472,19 +481,19 @@ async function ratingHistory(
   tx: EntityManager,
   event: RecordedEvent,
   key: { associationId: string; cycleId: string; subjectId: string },
-  change: { grade?: string; status: string; effectiveFrom: string; recordId?: string | null; rule?: string | null },
+  change: { grade?: string; status?: string; effectiveFrom: string; recordId?: string | null; rule?: string | null },
 ): Promise<void> {
   // The new row carries the rating's certificate, validity and rule version from the latest earlier row.
   await tx.query(
     `INSERT INTO credit_rating_history (association_id, cycle_id, subject_id, revision, event_type, grade, status, certificate_number,
        valid_from, valid_to, effective_from, recorded_at, record_id, rule, rulebook_id, rulebook_version, last_event_id)
-     SELECT association_id, cycle_id, subject_id, $4, $5, COALESCE($6, grade), $7, certificate_number, valid_from, valid_to, $8, $9, $10, $11,
+     SELECT association_id, cycle_id, subject_id, $4, $5, COALESCE($6, grade), COALESCE($7, status), certificate_number, valid_from, valid_to, $8, $9, $10, $11,
        rulebook_id, rulebook_version, $12
      FROM credit_rating_history WHERE association_id = $1 AND cycle_id = $2 AND subject_id = $3 AND revision < $4
      ORDER BY revision DESC LIMIT 1
      ON CONFLICT DO NOTHING`,
     [
-      key.associationId, key.cycleId, key.subjectId, event.revision, event.type, change.grade ?? null, change.status, change.effectiveFrom,
+      key.associationId, key.cycleId, key.subjectId, event.revision, event.type, change.grade ?? null, change.status ?? null, change.effectiveFrom,
       event.metadata.recordedAt, change.recordId ?? null, change.rule ?? null, event.id,
     ],
   );
@@ -645,7 +654,7 @@ async function applyOneReference(event: RecordedEvent<CreditEvent['type']>, tx: 
     case 'CreditRatingDowngraded': {
       const d = dataOf<'CreditRatingDowngraded'>(event);
       await updateApplication(tx, event, d, `rating_grade = $1`, [d.toGrade]);
-      await ratingHistory(tx, event, d, { grade: d.toGrade, status: 'ACTIVE', effectiveFrom: d.effectiveFrom, recordId: d.recordId, rule: d.rule });
+      await ratingHistory(tx, event, d, { grade: d.toGrade, effectiveFrom: d.effectiveFrom, recordId: d.recordId, rule: d.rule });
       return;
     }
     case 'CreditRatingSuspended':

@@ -42,7 +42,8 @@ export const CREDIT_RATING_AS_OF_SQL = `
 export const creditProjection: Projection = {
   name: 'credit',
   // 2: conduct records carry the recording association (older events upcast to the recorder's association).
-  version: 2,
+  // 3: a downgrade keeps the rating's status (a suspended rating downgraded stays suspended in the history).
+  version: 3,
   handles: CREDIT_EVENT_TYPES,
   tables: ['credit_rulebook_version', 'credit_cycle', 'credit_application', 'credit_rating_history', 'credit_conduct_record'],
   async apply(events, tx) {
@@ -315,7 +316,7 @@ function applyOne(event: RecordedEvent<CreditEvent['type']>, batch: Batch): void
     case 'CreditRatingDowngraded': {
       const d = dataOf<'CreditRatingDowngraded'>(event);
       touchApplication(batch, event, d, () => ({ rating_grade: d.toGrade }));
-      ratingHistory(batch, event, d, { grade: d.toGrade, status: 'ACTIVE', effectiveFrom: d.effectiveFrom, recordId: d.recordId, rule: d.rule });
+      ratingHistory(batch, event, d, { grade: d.toGrade, effectiveFrom: d.effectiveFrom, recordId: d.recordId, rule: d.rule });
       return;
     }
     case 'CreditRatingSuspended':
@@ -415,7 +416,8 @@ function ratingHistory(
   batch: Batch,
   event: RecordedEvent,
   key: ApplicationKey,
-  change: { grade?: string; status: string; effectiveFrom: string; recordId?: string | null; rule?: string | null },
+  // A change names only what it changes: a downgrade leaves the status as it was, a suspension the grade.
+  change: { grade?: string; status?: string; effectiveFrom: string; recordId?: string | null; rule?: string | null },
 ): void {
   let previous: Row | undefined;
   for (const row of batch.history.withPrefix([key.associationId, key.cycleId, key.subjectId])) {
@@ -424,7 +426,7 @@ function ratingHistory(
   if (!previous) return;
   batch.history.insert({
     association_id: key.associationId, cycle_id: key.cycleId, subject_id: key.subjectId, revision: event.revision, event_type: event.type,
-    grade: change.grade ?? previous.grade!, status: change.status, certificate_number: previous.certificate_number!,
+    grade: change.grade ?? previous.grade!, status: change.status ?? previous.status!, certificate_number: previous.certificate_number!,
     valid_from: previous.valid_from!, valid_to: previous.valid_to!, effective_from: change.effectiveFrom, recorded_at: event.metadata.recordedAt,
     record_id: change.recordId ?? null, rule: change.rule ?? null, rulebook_id: previous.rulebook_id!, rulebook_version: previous.rulebook_version!,
     last_event_id: event.id,

@@ -16,6 +16,7 @@ import {
 } from '#domain/credit';
 import { businessDate, normaliseCreditCode } from '#domain/shared';
 import { DataSource } from 'typeorm';
+import { businessDateOf } from '../audit/business-date.js';
 import { preparedQuery } from '../data-source.js';
 import { decodeCursor, encodeCursor, type Page, toPage } from '../read-models/page.js';
 
@@ -156,6 +157,8 @@ export interface CreditHistoryStepView {
   revision: number;
   type: string;
   recordedAt: Date;
+  /** The business date the step took effect (its data's effective date; else the day it was recorded, in China). */
+  effectiveOn: string;
   actor: { userId: string; role: string; associationId: string | null };
   authority: string | null;
   ruleVersion: string | null;
@@ -501,17 +504,28 @@ export class CreditQueries {
    * of a conduct record whose disclosure ended before that day are left out (its recording and any shortening, by
    * the period its last step set); the rating changes that name it stay, as the rating's history.
    */
-  async history(subjectId: string, associationId: string | null, streams: readonly string[], disclosedOn: string | null): Promise<CreditHistoryStepView[]> {
+  /**
+   * The steps recorded by `axes.asOf` (null: all) and, with `axes.effectiveAt`, in effect by that business date;
+   * disclosure is judged on `disclosedOn` (today; null: every record, for auditors), whatever the axes.
+   */
+  async history(
+    subjectId: string,
+    associationId: string | null,
+    streams: readonly string[],
+    disclosedOn: string | null,
+    axes: { asOf: Date | null; effectiveAt: string | null } = { asOf: null, effectiveAt: null },
+  ): Promise<CreditHistoryStepView[]> {
     const rows = await this.query(
       `SELECT position, stream_id, revision, event_type, data, actor_user_id, actor_role, actor_association_id, recorded_at, hash
        FROM audit_event WHERE stream_id = ANY($1)
          AND ($2::text IS NULL OR stream_id <> $3 OR COALESCE(data ->> 'associationId', actor_association_id) IS NULL
               OR COALESCE(data ->> 'associationId', actor_association_id) = $2)
+         AND ($4::timestamptz IS NULL OR recorded_at <= $4)
        ORDER BY recorded_at, position`,
-      [streams, associationId, creditConductStreamId(subjectId)],
+      [streams, associationId, creditConductStreamId(subjectId), axes.asOf],
     );
     const conductStream = creditConductStreamId(subjectId);
-    const steps = rows.map(toHistoryStep);
+    const steps = rows.map(toHistoryStep).filter((step) => axes.effectiveAt === null || step.effectiveOn <= axes.effectiveAt);
     if (disclosedOn === null) return steps;
     // The disclosure period each record's steps end with, read from the steps themselves (recorded, then shortened).
     const recordKey = (step: CreditHistoryStepView) =>
@@ -660,6 +674,7 @@ function toHistoryStep(r: Row): CreditHistoryStepView {
     revision: r.revision as number,
     type: r.event_type as string,
     recordedAt: r.recorded_at as Date,
+    effectiveOn: businessDateOf(data) ?? businessDate(new Date(r.recorded_at as string)),
     actor: { userId: r.actor_user_id as string, role: r.actor_role as string, associationId: r.actor_association_id as string | null },
     authority: authorityOf(data),
     ruleVersion: ruleVersionOf(data),

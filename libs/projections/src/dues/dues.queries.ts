@@ -102,6 +102,8 @@ export interface DuesStatementView {
   enterpriseName: string | null;
   membershipStatus: string | null;
   asOf: Date;
+  /** The business date (YYYY-MM-DD) the amounts are on. */
+  effectiveAt: string;
   years: DuesYearView[];
   balanceFen: number;
 }
@@ -192,6 +194,19 @@ const dOrNull = (v: unknown): Date | null => (v ? new Date(v as string) : null);
 const BALANCE_EFFECT = `CASE kind WHEN 'INVOICE' THEN amount_fen WHEN 'WAIVER_REVOKED' THEN amount_fen ELSE -amount_fen END`;
 
 /**
+ * Whether a ledger entry counts on the business date in `param` (a date parameter; NULL: every entry): the year's
+ * invoice always (the dues are owed for the year, whenever entered), a payment from the day paid, a waiver from the
+ * day approved or granted, its revocation from the day it takes effect (the entry's effective_on).
+ */
+const IN_EFFECT_ON = (param: string) => `(${param}::date IS NULL OR kind = 'INVOICE' OR effective_on <= ${param}::date)`;
+
+/** The membership status of association `$1`'s member `code` on business date `day`, as recorded by `recordedBy`. */
+const MEMBERSHIP_STATUS_AS_OF = (code: string, recordedBy: string, day: string) =>
+  `SELECT h.status FROM membership_history h
+   WHERE h.association_id = $1 AND h.enterprise_code = ${code} AND h.recorded_at <= ${recordedBy} AND h.valid_from <= ${day}::date
+   ORDER BY h.revision DESC LIMIT 1`;
+
+/**
  * A waiver row with the firm's current name and, for a policy grant, the policy's title: what a printed register
  * needs, in the same statement.
  */
@@ -236,7 +251,7 @@ export class DuesQueries {
    * the firm is registered (and its current name), whether it ever applied to the association or had a dues
    * account there, and its membership status as the register stood at `asOf`.
    */
-  async statementSubject(associationId: string, enterpriseCode: string, asOf: Date): Promise<DuesStatementSubject> {
+  async statementSubject(associationId: string, enterpriseCode: string, asOf: Date, effectiveAt: string = businessDate(asOf)): Promise<DuesStatementSubject> {
     const [row] = await this.query(
       `SELECT EXISTS (SELECT 1 FROM association WHERE association_id = $1) AS association,
               e.code IS NOT NULL AS registered, e.name AS enterprise_name,
@@ -246,7 +261,7 @@ export class DuesQueries {
                 WHERE h.association_id = $1 AND h.enterprise_code = $2 AND h.recorded_at <= $3 AND h.valid_from <= $4::date
                 ORDER BY h.revision DESC LIMIT 1) AS status_as_of
        FROM (SELECT 1) one LEFT JOIN enterprise e ON e.code = $2`,
-      [associationId, enterpriseCode, asOf, businessDate(asOf)],
+      [associationId, enterpriseCode, asOf, effectiveAt],
     );
     return {
       associationExists: Boolean(row!.association),
@@ -257,14 +272,21 @@ export class DuesQueries {
     };
   }
 
-  async statement(associationId: string, enterpriseCode: string, asOf: Date, subject: DuesStatementSubject): Promise<DuesStatementView> {
-    const years = await this.accounts(associationId, enterpriseCode, null, asOf);
+  async statement(
+    associationId: string,
+    enterpriseCode: string,
+    asOf: Date,
+    subject: DuesStatementSubject,
+    effectiveAt: string = businessDate(asOf),
+  ): Promise<DuesStatementView> {
+    const years = await this.accounts(associationId, enterpriseCode, null, asOf, effectiveAt);
     return {
       associationId,
       enterpriseCode,
       enterpriseName: subject.enterpriseName,
       membershipStatus: subject.membershipStatus,
       asOf,
+      effectiveAt,
       years,
       balanceFen: years.reduce((sum, y) => sum + y.balanceFen, 0),
     };
@@ -275,25 +297,38 @@ export class DuesQueries {
     return found ?? null;
   }
 
-  private async accounts(associationId: string, enterpriseCode: string, year: number | null, asOf: Date): Promise<DuesYearView[]> {
-    const params = [associationId, enterpriseCode, asOf, year];
+  /**
+   * Accounts as recorded by `asOf`; with `effectiveAt`, their amounts on that business date: a year's invoice counts
+   * whenever it was entered (the dues are the year's), a payment from the day it was paid, a waiver from the day it
+   * was approved or granted, a revocation from the day it takes effect.
+   */
+  private async accounts(
+    associationId: string,
+    enterpriseCode: string,
+    year: number | null,
+    asOf: Date,
+    effectiveAt: string | null = null,
+  ): Promise<DuesYearView[]> {
+    const params = [associationId, enterpriseCode, asOf, year, effectiveAt];
     const yearFilter = `AND ($4::int IS NULL OR year = $4::int)`;
     const [accounts, totals, payments, waivers] = await Promise.all([
       this.query(
         `SELECT * FROM dues_account WHERE association_id = $1 AND enterprise_code = $2 AND invoiced_at <= $3 ${yearFilter} ORDER BY year`,
-        params,
+        params.slice(0, 4),
       ),
       this.query(
         `SELECT year, kind, sum(amount_fen)::text AS total FROM dues_account_entry
-         WHERE association_id = $1 AND enterprise_code = $2 AND recorded_at <= $3 ${yearFilter} GROUP BY year, kind`,
+         WHERE association_id = $1 AND enterprise_code = $2 AND recorded_at <= $3 ${yearFilter} AND ${IN_EFFECT_ON('$5')}
+         GROUP BY year, kind`,
         params,
       ),
       this.query(
         `SELECT * FROM dues_payment WHERE association_id = $1 AND enterprise_code = $2 AND recorded_at <= $3 ${yearFilter}
+           AND ($5::date IS NULL OR paid_on <= $5::date)
          ORDER BY paid_on, receipt_number`,
         params,
       ),
-      this.waiversAsOf(`w.association_id = $1 AND w.enterprise_code = $2 AND ($4::int IS NULL OR w.year = $4::int)`, params),
+      this.waiversAsOf(`w.association_id = $1 AND w.enterprise_code = $2 AND ($4::int IS NULL OR w.year = $4::int)`, params, '$5'),
     ]);
     return accounts.map((a) => {
       const y = n(a.year);
@@ -318,8 +353,11 @@ export class DuesQueries {
     });
   }
 
-  /** Waivers as they stood at `asOf`: amounts from the ledger, decisions shown only once recorded. */
-  private async waiversAsOf(where: string, params: unknown[]): Promise<DuesWaiverView[]> {
+  /**
+   * Waivers as they stood at `asOf`: amounts from the ledger (in effect on the business date in `effectiveParam`, when
+   * given), decisions shown only once recorded.
+   */
+  private async waiversAsOf(where: string, params: unknown[], effectiveParam: string | null = null): Promise<DuesWaiverView[]> {
     const rows = await this.query(
       `SELECT ${WAIVER_COLUMNS}, coalesce(e.in_effect, 0)::text AS in_effect_as_of, coalesce(e.revoked, 0)::text AS revoked_as_of
        FROM ${WAIVER_FROM}
@@ -327,7 +365,7 @@ export class DuesQueries {
          SELECT association_id, enterprise_code, year, waiver_id,
                 sum(CASE kind WHEN 'WAIVER' THEN amount_fen ELSE -amount_fen END) AS in_effect,
                 sum(CASE kind WHEN 'WAIVER_REVOKED' THEN amount_fen ELSE 0 END) AS revoked
-         FROM dues_account_entry WHERE waiver_id IS NOT NULL AND recorded_at <= $3
+         FROM dues_account_entry WHERE waiver_id IS NOT NULL AND recorded_at <= $3 ${effectiveParam === null ? '' : `AND ${IN_EFFECT_ON(effectiveParam)}`}
          GROUP BY association_id, enterprise_code, year, waiver_id
        ) e ON e.association_id = w.association_id AND e.enterprise_code = w.enterprise_code AND e.year = w.year AND e.waiver_id = w.waiver_id
        WHERE ${where} AND coalesce(w.requested_at, w.recorded_at) <= $3
@@ -469,14 +507,14 @@ export class DuesQueries {
   }
 
   /**
-   * Completed years (before the year of `asOf` in China) whose balance, as recorded at `asOf`, is above zero.
-   * A year's dues fall into arrears when the year is over unpaid.
+   * Completed years (before the year `$3`) whose balance, as recorded at `$2`, is above zero; with `effectiveParam`,
+   * the balance on that business date (IN_EFFECT_ON). A year's dues fall into arrears when the year is over unpaid.
    */
-  private arrearsSql(extra: string): string {
+  private arrearsSql(extra: string, effectiveParam: string | null = null): string {
     return `SELECT enterprise_code, array_agg(year ORDER BY year) AS years, sum(balance)::text AS owed
       FROM (
         SELECT enterprise_code, year, sum(${BALANCE_EFFECT}) AS balance FROM dues_account_entry
-        WHERE association_id = $1 AND recorded_at <= $2 AND year < $3 ${extra}
+        WHERE association_id = $1 AND recorded_at <= $2 AND year < $3 ${extra} ${effectiveParam === null ? '' : `AND ${IN_EFFECT_ON(effectiveParam)}`}
         GROUP BY enterprise_code, year HAVING sum(${BALANCE_EFFECT}) > 0
       ) unpaid GROUP BY enterprise_code`;
   }
@@ -487,11 +525,23 @@ export class DuesQueries {
     return row ? (row.years as number[]).map(Number) : [];
   }
 
-  async arrears(associationId: string, asOf: Date, minYears: number, first: number, after?: string | null): Promise<Page<DuesArrearsView>> {
+  /**
+   * Members in arrears on the business date `effectiveAt` (completed years before its year, unpaid that day) as the
+   * register had recorded it by `asOf`, with their membership status on both axes. The default business date is the
+   * day of `asOf` in China.
+   */
+  async arrears(
+    associationId: string,
+    asOf: Date,
+    minYears: number,
+    first: number,
+    after?: string | null,
+    effectiveAt: string = businessDate(asOf),
+  ): Promise<Page<DuesArrearsView>> {
     const cursor = decodeCursor(after, 1);
-    const params: unknown[] = [associationId, asOf, Number(businessDate(asOf).slice(0, 4)), minYears];
-    const base = `SELECT a.*, m.status AS membership_status FROM (${this.arrearsSql('')}) a
-      LEFT JOIN membership m ON m.association_id = $1 AND m.enterprise_code = a.enterprise_code
+    const params: unknown[] = [associationId, asOf, Number(effectiveAt.slice(0, 4)), minYears, effectiveAt];
+    const base = `SELECT a.*, m.status AS membership_status FROM (${this.arrearsSql('', '$5')}) a
+      LEFT JOIN LATERAL (${MEMBERSHIP_STATUS_AS_OF('a.enterprise_code', '$2', '$5')}) m ON true
       WHERE cardinality(a.years) >= $4`;
     const [{ total }] = (await this.query(`SELECT count(*)::int AS total FROM (${base}) x`, params)) as [{ total: number }];
     const pageParams = [...params];
@@ -500,26 +550,30 @@ export class DuesQueries {
       pageParams.push(cursor[0]);
       where = `WHERE enterprise_code > $${pageParams.length}`;
     }
-    pageParams.push(first + 1, businessDate(asOf));
-    const name = enterpriseNameAsOfSql('x.enterprise_code', '$2', `$${pageParams.length}`);
+    pageParams.push(first + 1);
+    const name = enterpriseNameAsOfSql('x.enterprise_code', '$2', '$5');
     const rows = await this.query(
-      `SELECT x.*, ${name} AS enterprise_name FROM (${base}) x ${where} ORDER BY enterprise_code LIMIT $${pageParams.length - 1}`,
+      `SELECT x.*, ${name} AS enterprise_name FROM (${base}) x ${where} ORDER BY enterprise_code LIMIT $${pageParams.length}`,
       pageParams,
     );
     return toPage(rows, first, total, cursor !== null, (r) => encodeCursor([s(r.enterprise_code)]), toArrears);
   }
 
-  /** Members (active or suspended) with at least the charter's number of unpaid years. */
-  async deemedWithdrawalCandidates(associationId: string, asOf: Date): Promise<{ charterYears: number; members: DuesArrearsView[] } | null> {
+  /** Members (active or suspended) with at least the charter's number of unpaid years, on both axes as `arrears`. */
+  async deemedWithdrawalCandidates(
+    associationId: string,
+    asOf: Date,
+    effectiveAt: string = businessDate(asOf),
+  ): Promise<{ charterYears: number; members: DuesArrearsView[] } | null> {
     const [association] = await this.query(`SELECT deemed_withdrawal_years FROM association WHERE association_id = $1`, [associationId]);
     if (!association) return null;
     const charterYears = n(association.deemed_withdrawal_years);
     const rows = await this.query(
       `SELECT a.*, m.status AS membership_status, ${enterpriseNameAsOfSql('a.enterprise_code', '$2', '$5')} AS enterprise_name
-       FROM (${this.arrearsSql('')}) a
-       JOIN membership m ON m.association_id = $1 AND m.enterprise_code = a.enterprise_code AND m.status IN ('ACTIVE', 'SUSPENDED')
+       FROM (${this.arrearsSql('', '$5')}) a
+       JOIN LATERAL (${MEMBERSHIP_STATUS_AS_OF('a.enterprise_code', '$2', '$5')}) m ON m.status IN ('ACTIVE', 'SUSPENDED')
        WHERE cardinality(a.years) >= $4 ORDER BY a.enterprise_code`,
-      [associationId, asOf, Number(businessDate(asOf).slice(0, 4)), charterYears, businessDate(asOf)],
+      [associationId, asOf, Number(effectiveAt.slice(0, 4)), charterYears, effectiveAt],
     );
     return { charterYears, members: rows.map(toArrears) };
   }

@@ -229,8 +229,9 @@ export class MembershipQueries {
   }
 
   /** As the register stood at `asOf` (business date in China time, and recorded by then). */
-  async asOf(associationId: string, enterpriseCode: string, asOf: Date): Promise<MembershipAsOfView | null> {
-    const [row] = (await this.dataSource.query(MEMBERSHIP_AS_OF_SQL, [associationId, enterpriseCode, asOf, businessDate(asOf)])) as {
+  /** The membership on the business date `effectiveAt` (default the day of `asOf`), as recorded by `asOf`. */
+  async asOf(associationId: string, enterpriseCode: string, asOf: Date, effectiveAt: string = businessDate(asOf)): Promise<MembershipAsOfView | null> {
+    const [row] = (await this.dataSource.query(MEMBERSHIP_AS_OF_SQL, [associationId, enterpriseCode, asOf, effectiveAt])) as {
       membership_id: string;
       status: MembershipStatus;
       tier: MembershipTier | null;
