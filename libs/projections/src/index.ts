@@ -92,3 +92,17 @@ export type { ErasureRequestView, PendingErasureView, PersonView } from './perso
 export { expertsProjection, EXPERTS_PROJECTION, EXPERTS_READS } from './experts/experts.projection.js';
 export { ExpertQueries } from './experts/experts.queries.js';
 export type { ExpertConflictView, ExpertHistoryEntryView, ExpertListFilter, ExpertView, PoolConflict, PoolSnapshotEntry } from './experts/experts.queries.js';
+export { awardsProjection, awardsTableSpecs, AWARDS_PROJECTION, AWARDS_READS } from './awards/awards.projection.js';
+export type { AwardRoundRow } from './awards/awards.projection.js';
+export { AwardQueries } from './awards/awards.queries.js';
+export type {
+  AwardEditionView,
+  AwardEntryView,
+  AwardHistoryEntryView,
+  AwardPanelDrawView,
+  AwardPanelMemberView,
+  AwardRankingView,
+  AwardResultListView,
+  AwardRevocationView,
+  AwardVoteView,
+} from './awards/awards.queries.js';
