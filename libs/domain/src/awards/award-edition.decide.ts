@@ -16,7 +16,6 @@ import type { AwardEditionCommand, AwardEditionFacts, OpenAwardEdition } from '.
 import { AwardsRules } from './awards.errors.js';
 import { AWARD_EDITION_EVENT_TYPES, type AwardEditionEvent, type RankingInput } from './awards.events.js';
 import { codeField, idField } from './awards.fields.js';
-import { validAwardRulebook } from './awards.rulebook.js';
 import { type AwardEditionState, type AwardEntryState, entryIsInRound, evolveAwardEdition, finalScoredRound, initialAwardEditionState, openRoundOf } from './awards.state.js';
 
 // The edition stream: the pinned rulebook, its rounds in order, each scored round's ranking, the notice, the results.
@@ -35,7 +34,8 @@ export function parseAwardEditionCommand(command: AwardEditionCommand): AwardEdi
         programmeCode: codeField(errors, 'programmeCode', command.programmeCode),
         title: requiredText(errors, 'title', command.title, { max: 200, label: 'The title' }),
         year: wholeNumber(errors, 'year', command.year, 1990, 2200),
-        rulebook: validAwardRulebook(errors, 'rulebook', command.rulebook),
+        rulebookId: idField(errors, 'rulebookId', command.rulebookId),
+        rulebookVersion: wholeNumber(errors, 'rulebookVersion', command.rulebookVersion, 1, 10_000),
       };
       errors.throwIfAny();
       return parsed;
@@ -64,10 +64,18 @@ function key(command: { associationId: string; editionId: string }) {
   return { associationId: command.associationId, editionId: command.editionId };
 }
 
-function openAwardEdition(command: Command<'OpenAwardEdition'>, state: AwardEditionState, context: DecisionContext): AwardEditionEvent[] {
+function openAwardEdition(command: Command<'OpenAwardEdition'>, state: AwardEditionState, context: DecisionContext, facts: AwardEditionFacts): AwardEditionEvent[] {
   if (state.opened) throw new RuleViolation(AwardsRules.editionAlreadyOpened, `Edition ${command.editionId} is already open.`);
-  const { programmeCode, title, year, rulebook } = command;
-  return [{ type: 'AwardEditionOpened', data: { ...key(command), programmeCode, title, year, rulebook, openedOn: businessDate(context.now) } }];
+  const rulebook = facts.rulebook ?? null;
+  if (rulebook === null || rulebook.rulebookId !== command.rulebookId || rulebook.version !== command.rulebookVersion) {
+    throw new RuleViolation(AwardsRules.rulebookVersionUnknown, `Rulebook ${command.rulebookId} has no version ${command.rulebookVersion}.`);
+  }
+  const today = businessDate(context.now);
+  if (rulebook.effectiveFrom > today) {
+    throw new RuleViolation(AwardsRules.rulebookNotInForce, `Rulebook ${command.rulebookId} v${command.rulebookVersion} takes effect on ${rulebook.effectiveFrom}.`);
+  }
+  const { programmeCode, title, year } = command;
+  return [{ type: 'AwardEditionOpened', data: { ...key(command), programmeCode, title, year, rulebook, openedOn: today } }];
 }
 
 function openAwardRound(command: Command<'OpenAwardRound'>, state: AwardEditionState, context: DecisionContext): AwardEditionEvent[] {
@@ -96,7 +104,13 @@ function closeAwardRound(command: Command<'CloseAwardRound'>, state: AwardEditio
   return [{ type: 'AwardRoundClosed', data: { ...key(command), roundCode: command.roundCode, closedOn: businessDate(context.now) } }];
 }
 
-/** The locked scores of the entries that take part in the round. */
+/** The entry's last inspection report in the round, if any. */
+function latestInspection(entry: AwardEntryState, roundCode: string): RankingInput['inspection'] {
+  const report = entry.inspections.filter((i) => i.roundCode === roundCode).at(-1);
+  return report ? { reportReference: report.reportReference, passed: report.passed } : null;
+}
+
+/** The locked scores (and, in a site round, the inspection report) of the entries that take part in the round. */
 export function rankingInputs(state: AwardEditionState, roundCode: string, entries: readonly AwardEntryState[]): RankingInput[] {
   return entries
     .filter((e) => e.submitted !== null && e.eligibility?.eligible === true && entryIsInRound(state, roundCode, e.submitted.entryId))
@@ -106,6 +120,7 @@ export function rankingInputs(state: AwardEditionState, roundCode: string, entri
         entryId: e.submitted!.entryId,
         category: e.submitted!.category,
         submittedOn: e.submitted!.submittedOn,
+        inspection: latestInspection(e, roundCode),
         scores: (panel?.members ?? []).flatMap((expertId) => {
           const score = panel?.scores[expertId];
           return score ? [{ expertId, items: score.items, weightedTotal: score.weightedTotal }] : [];
@@ -130,6 +145,10 @@ function rankAwardRound(command: Command<'RankAwardRound'>, state: AwardEditionS
       return !panel || panel.members.length < round.panelSize || panel.members.some((m) => panel.scores[m] === undefined);
     })
     .map((e) => e.submitted!.entryId);
+  const uninspected = round.kind === 'SITE_INSPECTION' ? inputs.filter((i) => i.inspection === null).map((i) => i.entryId) : [];
+  if (uninspected.length > 0) {
+    throw new RuleViolation(AwardsRules.inspectionMissing, `A site round is ranked once every site has been inspected; no report for: ${uninspected.join(', ')}.`, { entries: uninspected });
+  }
   if (unscored.length > 0) {
     throw new RuleViolation(AwardsRules.roundNotScored, `Every panel member must score before the round is ranked; not fully scored: ${unscored.join(', ')}.`, { entries: unscored });
   }
@@ -165,6 +184,12 @@ function startAwardNotice(command: Command<'StartAwardNotice'>, state: AwardEdit
   const votes = new Map(
     (facts.entries ?? []).flatMap((e) => (e.vote?.decision.votes && e.submitted ? [[e.submitted.entryId, e.vote.decision.votes] as const] : [])),
   );
+  const unvoted = ranking.ranking.filter((r) => r.advances && !votes.has(r.entryId)).map((r) => r.entryId);
+  if (unvoted.length > 0) {
+    throw new RuleViolation(AwardsRules.voteMissing, `The committee has not voted on ${unvoted.join(', ')}: every entry the ranking put forward is voted on before the notice.`, {
+      entries: unvoted,
+    });
+  }
   const results = resultList(opened.rulebook, ranking.ranking, votes);
   // The result exists from the day the vote closed: the notice cannot show it before, nor start in the past.
   const notice = startPublicNotice({ startsOn: command.startsOn, resultOn: voteClosed, days: opened.rulebook.noticeDays, now: context.now });
@@ -196,7 +221,7 @@ export function awardEditionDecider(facts: AwardEditionFacts = {}): Decider<Awar
     decide(command, state, context) {
       switch (command.type) {
         case 'OpenAwardEdition':
-          return openAwardEdition(command, state, context);
+          return openAwardEdition(command, state, context, facts);
         case 'OpenAwardRound':
           return openAwardRound(command, state, context);
         case 'CloseAwardRound':

@@ -59,8 +59,8 @@ function meanItem(input: RankingInput, code: string): Fraction {
 /**
  * Ranks the entries of a round within each category: by score, then the rulebook's tie-break keys in order (an item's
  * mean score, higher first; the earlier submission; the entry id, ascending, which makes the order total). Marks who
- * advances (the round's rule) and, in the final scored round, the grade (bands by score, or quotas by rank) and the
- * category's places.
+ * advances (the round's rule; never an entry whose site inspection failed) and, in the final scored round, the grade
+ * (bands by score, or quotas by rank) and the category's places.
  */
 export function rankRound(rulebook: AwardRulebook, roundCode: string, final: boolean, inputs: readonly RankingInput[]): { normalisation: JudgeNormalisation[]; ranking: RankedEntry[] } {
   const round = rulebook.rounds.find((r) => r.code === roundCode)!;
@@ -97,7 +97,7 @@ export function rankRound(rulebook: AwardRulebook, roundCode: string, final: boo
     if (final && category.places !== null) advancing = Math.min(advancing, category.places);
     inCategory.forEach((s, index) => {
       const grade = final && index < advancing ? gradeFor(rulebook, s.score, index) : null;
-      const advances = index < advancing && (!final || rulebook.grading === 'NONE' || grade !== null);
+      const advances = index < advancing && s.input.inspection?.passed !== false && (!final || rulebook.grading === 'NONE' || grade !== null);
       ranking.push({ entryId: s.input.entryId, category: category.code, rank: index + 1, score: s.score, advances, grade });
     });
   }

@@ -3,13 +3,15 @@ import { deciderSpec, FIXED_NOW, multiStreamSpec, TEST_ADMIN } from '#testing';
 import { type DecisionContext, type DecisionRecord, fold, type DomainEvent, type InvalidInput, withCheckCharacter } from '../shared/index.js';
 import { awardEditionDecider } from './award-edition.decide.js';
 import { awardEntryDecider } from './award-entry.decide.js';
+import { awardRulebookDecider, openAwardEditionDecider } from './award-rulebook.decide.js';
 import { grantAwardDecider, submitAwardEntryDecider } from './award-reservations.decide.js';
 import { recomputeEditionResults } from './award-results.js';
 import type { AwardEditionCommand, AwardEntryCommand, AwardEntryFacts, EligibilityFacts, SubmitAwardEntry } from './awards.commands.js';
-import type { AwardEditionEvent, AwardEntryEvent, AwardPanelDrawn } from './awards.events.js';
+import type { AwardEditionEvent, AwardEntryEvent, AwardPanelDrawn, AwardRulebookEvent } from './awards.events.js';
 import type { AwardRulebook } from './awards.rulebook.js';
 import { type AwardEditionState, type AwardEntryState, scoresVisibleTo } from './awards.state.js';
-import { type PoolExpert, replayPanelDraw } from './panel-draw.js';
+import { type PoolExpert, replayPanelDraw, replayRecordedDraw } from './panel-draw.js';
+import { AWARDS_EVENT_FIELD_CLASSES, awardObjectorKeyId } from './awards.personal-fields.js';
 
 const ASSOC = 'assoc-wuhan';
 const EDITION = 'huanghe-21';
@@ -24,7 +26,7 @@ const ctx = (now: Date = FIXED_NOW, userId = TEST_ADMIN.userId): DecisionContext
 /** 黄鹤奖-like rulebook: project entries, two scored rounds (documents, then site), a committee vote, gold by two thirds. */
 export const QUALITY_RULEBOOK: AwardRulebook = {
   rulebookId: 'huanghe',
-  version: 3,
+  version: 1,
   referenceNumber: '武建协〔2026〕5号',
   effectiveFrom: '2026-01-01',
   programmeKind: 'QUALITY_AWARD',
@@ -107,7 +109,19 @@ const committee = (inFavour: number, against = 10 - inFavour - 0, abstaining = 0
 
 /** The register as the command path runs it: each command decided on its streams' folded state, events appended. */
 class World {
+  readonly rulebook: AwardRulebookEvent[] = [];
   readonly edition: AwardEditionEvent[] = [];
+
+  /** Defines the rulebook as its next version on the rulebook's stream, then opens the edition on it (and pins it). */
+  open(rulebook: AwardRulebook, programmeCode: string, title: string): void {
+    const { version: _, ...body } = rulebook;
+    const define = awardRulebookDecider.parse!({ type: 'DefineAwardRulebookVersion', associationId: ASSOC, rulebook: body });
+    this.rulebook.push(...awardRulebookDecider.decide(define, fold(awardRulebookDecider, this.rulebook), ctx()));
+    const command = openAwardEditionDecider.parse!({ type: 'OpenAwardEdition', ...E, programmeCode, title, year: 2026, rulebookId: rulebook.rulebookId, rulebookVersion: rulebook.version });
+    const decided = openAwardEditionDecider.decide(command, { edition: this.editionState(), rulebook: fold(awardRulebookDecider, this.rulebook) }, ctx());
+    this.edition.push(...((decided.edition ?? []) as AwardEditionEvent[]));
+    this.rulebook.push(...((decided.rulebook ?? []) as AwardRulebookEvent[]));
+  }
   readonly entries = new Map<string, AwardEntryEvent[]>();
 
   editionState(): AwardEditionState {
@@ -156,7 +170,7 @@ const seed = (n: number) => n.toString(16).padStart(2, '0').repeat(32);
 /** Three entries through the documents round (e1 best, e3 worst; two of three advance), ranked. */
 function afterDocuments(): World {
   const w = new World();
-  w.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: '第二十一届黄鹤奖', year: 2026, rulebook: QUALITY_RULEBOOK });
+  w.open(QUALITY_RULEBOOK, 'HUANGHE', '第二十一届黄鹤奖');
   for (const id of ['e1', 'e2', 'e3']) {
     w.submit(id);
     w.onEntry({ type: 'CheckAwardEligibility', ...E, entryId: id }, { eligibility: GOOD_FACTS });
@@ -176,6 +190,13 @@ function atTheVote(): World {
   const w = afterDocuments();
   w.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'SITE' });
   ['e1', 'e2'].forEach((id, i) => w.onEntry({ type: 'DrawAwardPanel', ...E, entryId: id, roundCode: 'SITE', seed: seed(i + 10) }, { pool: POOL }));
+  for (const id of ['e1', 'e2']) {
+    const [inspector] = w.members(id, 'SITE');
+    w.onEntry(
+      { type: 'ReportSiteInspection', ...E, entryId: id, roundCode: 'SITE', inspectorExpertId: inspector!, reportReference: `SI-${id}`, findings: 'As built to the drawings.', passed: true },
+      { inspectorEmployerCode: OTHER },
+    );
+  }
   w.scoreAll('e1', 'SITE', 5800, 3800);
   w.scoreAll('e2', 'SITE', 5200, 3400);
   w.onEdition({ type: 'CloseAwardRound', ...E, roundCode: 'SITE' });
@@ -218,7 +239,7 @@ describe('an award edition from entry to award', () => {
         entry: [
           {
             type: 'AwardGranted',
-            data: { ...E, entryId: 'e1', certificateNumber: 'HH2026-001', category: 'BUILDING', grade: 'GOLD', amountFen: null, rank: 1, awardedOn: '2026-03-09', rulebookId: 'huanghe', rulebookVersion: 3 },
+            data: { ...E, entryId: 'e1', certificateNumber: 'HH2026-001', category: 'BUILDING', grade: 'GOLD', amountFen: null, rank: 1, awardedOn: '2026-03-09', rulebookId: 'huanghe', rulebookVersion: 1 },
           },
         ],
         certificate: [{ type: 'AwardCertificateReserved', data: { associationId: ASSOC, certificateNumber: 'HH2026-001', editionId: EDITION, entryId: 'e1' } }],
@@ -249,7 +270,7 @@ describe('an award edition from entry to award', () => {
 describe('submission through one channel (multi-stream reservations)', () => {
   const edition = (() => {
     const w = new World();
-    w.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: '第二十一届黄鹤奖', year: 2026, rulebook: QUALITY_RULEBOOK });
+    w.open(QUALITY_RULEBOOK, 'HUANGHE', '第二十一届黄鹤奖');
     return w.editionState();
   })();
   const spec = multiStreamSpec(submitAwardEntryDecider({ edition }));
@@ -285,7 +306,7 @@ describe('submission through one channel (multi-stream reservations)', () => {
 describe('eligibility, each condition with its evidence', () => {
   const w = (() => {
     const world = new World();
-    world.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: '第二十一届黄鹤奖', year: 2026, rulebook: QUALITY_RULEBOOK });
+    world.open(QUALITY_RULEBOOK, 'HUANGHE', '第二十一届黄鹤奖');
     world.submit('e1');
     world.submit('young', { project: { completedOn: '2025-06-01', acceptedOn: '2025-12-01' } });
     world.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'DOCS' });
@@ -296,7 +317,7 @@ describe('eligibility, each condition with its evidence', () => {
 
   it('records every condition met, with the facts it used as of the check', () => {
     const [checked] = check('e1', GOOD_FACTS);
-    expect(checked).toMatchObject({ type: 'AwardEligibilityChecked', data: { eligible: true, checkedOn: '2026-03-02', rulebookVersion: 3 } });
+    expect(checked).toMatchObject({ type: 'AwardEligibilityChecked', data: { eligible: true, checkedOn: '2026-03-02', rulebookVersion: 1 } });
     expect((checked!.data as unknown as { conditions: { condition: string; evidence: object }[] }).conditions.map((c) => [c.condition, c.evidence])).toEqual([
       ['MEMBERSHIP_IN_GOOD_STANDING', { standing: 'GOOD', asOf: '2026-03-02', source: GOOD_FACTS.membership.source }],
       ['CREDIT_GRADE', { grade: 'AA', asOf: '2026-03-02', certificateNumber: 'WH2025-0012', minimum: 'A' }],
@@ -348,7 +369,7 @@ describe('panels, independent scoring and recusal', () => {
 
   it('refuses a score by an expert not on the panel, by one with a declared conflict, and after the round closed', () => {
     const w2 = new World();
-    w2.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: QUALITY_RULEBOOK });
+    w2.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
     w2.submit('e1');
     w2.onEntry({ type: 'CheckAwardEligibility', ...E, entryId: 'e1' }, { eligibility: GOOD_FACTS });
     w2.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'DOCS' });
@@ -384,7 +405,7 @@ describe('panels, independent scoring and recusal', () => {
 
   it('drops a recused expert\'s score and draws the replacement from the same seed stream, which replays', () => {
     const w2 = new World();
-    w2.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: QUALITY_RULEBOOK });
+    w2.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
     w2.submit('e1');
     w2.onEntry({ type: 'CheckAwardEligibility', ...E, entryId: 'e1' }, { eligibility: GOOD_FACTS });
     w2.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'DOCS' });
@@ -478,9 +499,16 @@ describe('vote, notice and issue', () => {
       .thenRefuses('AWARDS_OBJECTION_OUTSIDE_NOTICE');
   });
 
-  it('refuses a back-dated notice and a notice before the vote closed', () => {
+  it('refuses a back-dated notice, a notice before the vote closed and one with an entry not voted on', () => {
+    const unvoted = atTheVote();
+    unvoted.onEntry({ type: 'RecordAwardVote', ...E, entryId: 'e1', ballot: 'SECRET', decision: committee(8) });
+    unvoted.onEdition({ type: 'CloseAwardRound', ...E, roundCode: 'VOTE' });
+    const missing = deciderSpec(awardEditionDecider({ entries: unvoted.allEntryStates() })).given(unvoted.edition).when({ type: 'StartAwardNotice', ...E }).thenRefuses('AWARDS_VOTE_MISSING');
+    expect(missing.details).toEqual({ entries: ['e2'] });
+
     const w = atTheVote();
     w.onEntry({ type: 'RecordAwardVote', ...E, entryId: 'e1', ballot: 'SECRET', decision: committee(8) });
+    w.onEntry({ type: 'RecordAwardVote', ...E, entryId: 'e2', ballot: 'SECRET', decision: committee(6) });
     const spec = deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition);
     spec.when({ type: 'StartAwardNotice', ...E }).thenRefuses('AWARDS_ROUND_NOT_CLOSED');
     w.onEdition({ type: 'CloseAwardRound', ...E, roundCode: 'VOTE' });
@@ -493,7 +521,7 @@ describe('vote, notice and issue', () => {
 
   it('refuses to rank an open round or to open rounds out of order', () => {
     const w = new World();
-    w.onEdition({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: QUALITY_RULEBOOK });
+    w.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
     const spec = () => deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition);
     spec().when({ type: 'OpenAwardRound', ...E, roundCode: 'SITE' }).thenRefuses('AWARDS_ROUND_OUT_OF_ORDER');
     w.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'DOCS' });
@@ -537,8 +565,8 @@ describe('revocation', () => {
 });
 
 describe('the rulebook as versioned, validated data', () => {
-  const open = (rulebook: unknown) => () =>
-    awardEditionDecider().parse!({ type: 'OpenAwardEdition', ...E, programmeCode: 'HUANGHE', title: 't', year: 2026, rulebook: rulebook as AwardRulebook });
+  const define = (rulebook: unknown) => () =>
+    awardRulebookDecider.parse!({ type: 'DefineAwardRulebookVersion', associationId: ASSOC, rulebook: rulebook as AwardRulebook });
   const fields = (run: () => unknown) => {
     try {
       run();
@@ -547,16 +575,39 @@ describe('the rulebook as versioned, validated data', () => {
     }
     return [];
   };
+  const { version: _, ...body } = QUALITY_RULEBOOK;
 
-  it('accepts the quality rulebook as it is', () => {
-    expect(fields(open(QUALITY_RULEBOOK))).toEqual([]);
+  it('accepts the quality rulebook as it is, numbering versions in order and pinning the one an edition opens on', () => {
+    expect(fields(define(body))).toEqual([]);
+    const w = new World();
+    w.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
+    expect(w.rulebook.map((e) => e.type)).toEqual(['AwardRulebookVersionDefined', 'AwardRulebookVersionPinned']);
+    expect(w.rulebook[1]!.data).toEqual({ associationId: ASSOC, rulebookId: 'huanghe', version: 1, editionId: EDITION });
+    const second = deciderSpec(awardRulebookDecider).given(w.rulebook).when({ type: 'DefineAwardRulebookVersion', associationId: ASSOC, rulebook: { ...body, noticeDays: 10 } }).events();
+    expect(second[0]).toMatchObject({ data: { rulebook: { version: 2, noticeDays: 10 } } });
+    // The edition keeps the version it opened on: a later version changes nothing of it.
+    expect(w.editionState().opened!.rulebook.noticeDays).toBe(7);
+  });
+
+  it('refuses an edition on a version not defined, or not yet in force, and opening twice', () => {
+    const w = new World();
+    w.open(QUALITY_RULEBOOK, 'HUANGHE', 't');
+    const open = { type: 'OpenAwardEdition' as const, ...E, editionId: 'huanghe-22', programmeCode: 'HUANGHE', title: 't', year: 2027, rulebookId: 'huanghe', rulebookVersion: 2 };
+    multiStreamSpec(openAwardEditionDecider).given({ rulebook: w.rulebook }).when(open).thenRefuses('AWARDS_RULEBOOK_VERSION_UNKNOWN');
+    const future = awardRulebookDecider.decide(
+      awardRulebookDecider.parse!({ type: 'DefineAwardRulebookVersion', associationId: ASSOC, rulebook: { ...body, effectiveFrom: '2027-01-01' } }),
+      fold(awardRulebookDecider, w.rulebook),
+      ctx(),
+    );
+    multiStreamSpec(openAwardEditionDecider).given({ rulebook: [...w.rulebook, ...future] }).when(open).thenRefuses('AWARDS_RULEBOOK_NOT_IN_FORCE');
+    multiStreamSpec(openAwardEditionDecider).given({ rulebook: w.rulebook, edition: w.edition }).when({ ...open, editionId: EDITION, rulebookVersion: 1 }).thenRefuses('AWARDS_EDITION_ALREADY_OPENED');
   });
 
   it('refuses weights that do not add up to 100, a non-fraction threshold, a tie-break that is not total, and a missing vote round', () => {
     expect(
       fields(
-        open({
-          ...QUALITY_RULEBOOK,
+        define({
+          ...body,
           rubric: [{ ...QUALITY_RULEBOOK.rubric[0]!, weight: 50 }, QUALITY_RULEBOOK.rubric[1]!],
           votes: { ...QUALITY_RULEBOOK.votes, pass: { moreThan: [0.5, 1] } },
           tieBreak: [{ by: 'ITEM', item: 'QUALITY' }],
@@ -564,5 +615,103 @@ describe('the rulebook as versioned, validated data', () => {
         }),
       ).sort(),
     ).toEqual(['rulebook.rounds', 'rulebook.rubric', 'rulebook.tieBreak', 'rulebook.votes.pass']);
+  });
+});
+
+describe('person entries and personal data', () => {
+  const PERSON_RULEBOOK: AwardRulebook = { ...QUALITY_RULEBOOK, programmeKind: 'EXCELLENT_PROJECT_MANAGER', subjectKind: 'PERSON', eligibility: { ...QUALITY_RULEBOOK.eligibility, yearsSinceAcceptance: null } };
+  const edition = (() => {
+    const w = new World();
+    w.open(PERSON_RULEBOOK, 'SIYOU', '优秀项目经理');
+    return w.editionState();
+  })();
+  const person = (status: AwardEntryFacts['person']) => multiStreamSpec(submitAwardEntryDecider({ edition, person: status }));
+  const entry = (subjectId: string) => submit('pm-1', { subjectKind: 'PERSON', subjectId, builderCode: null, project: null });
+
+  it('names the person by their id in the persons register, never by name or identity number', () => {
+    const decided = person('REGISTERED').given({}).when(entry('PSN0000000000000042')).events();
+    expect(decided.entry![0]).toMatchObject({ data: { subjectKind: 'PERSON', subjectId: 'PSN0000000000000042' } });
+    person('REGISTERED').given({}).when(entry('张三')).thenRejectsFields('subjectId');
+    person('REGISTERED').given({}).when(entry('420102198001011234')).thenRejectsFields('subjectId');
+    expect(() => person('ERASED').given({}).when(entry('PSN0000000000000042')).events()).toThrow('persons register');
+  });
+
+  it('declares the objector personal, sealed under a key of that one objection', () => {
+    expect(AWARDS_EVENT_FIELD_CLASSES.AwardObjectionFiled.objector).toBe('personal');
+    expect(AWARDS_EVENT_FIELD_CLASSES.AwardEntrySubmitted.subjectId).toBe('public');
+    expect(awardObjectorKeyId({ associationId: ASSOC, editionId: EDITION, entryId: 'e1', objectionId: 'o-1' })).toBe(`awardObjector:${ASSOC}:${EDITION}:e1:o-1`);
+    expect(awardEntryDecider().personalFields).toEqual(['objector']);
+  });
+});
+
+describe('the end of an edition', () => {
+  it('publishes the result list once the notice is over and objections are resolved, without an entry whose objection was upheld', () => {
+    const w = inNotice();
+    w.onEntry({ type: 'FileAwardObjection', ...E, entryId: 'e2', objectionId: 'obj-1', objector: '张三', grounds: 'Falsified site photographs.' }, {}, ctx(day('2026-03-04')));
+    const publish = { type: 'PublishAwardResults' as const, ...E };
+    const spec = () => deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition);
+    spec().when(publish, { now: day('2026-03-08') }).thenRefuses('AWARDS_NOTICE_NOT_ENDED');
+    spec().when(publish, { now: AFTER_NOTICE }).thenRefuses('AWARDS_OBJECTION_OPEN');
+    w.onEntry({ type: 'ResolveAwardObjection', ...E, entryId: 'e2', objectionId: 'obj-1', outcome: 'UPHELD', reasons: 'The photographs were of another site.' });
+    spec()
+      .when(publish, { now: AFTER_NOTICE })
+      .then([{ type: 'AwardResultsPublished', data: { ...E, publishedOn: '2026-03-09', results: [{ entryId: 'e1', category: 'BUILDING', rank: 1, grade: 'GOLD', amountFen: null }], totalFen: 0 } }]);
+    multiStreamSpec(grantAwardDecider({ edition: w.editionState() }), { now: AFTER_NOTICE })
+      .given({ entry: w.entries.get('e2')! })
+      .when({ type: 'GrantAward', ...E, entryId: 'e2', certificateNumber: 'HH2026-002' })
+      .thenRefuses('AWARDS_ENTRY_NOT_IN_RESULTS');
+    const declined = deciderSpec(awardEntryDecider({ edition: w.editionState() }), { now: AFTER_NOTICE })
+      .given(w.entries.get('e2')!)
+      .when({ type: 'DeclineAward', ...E, entryId: 'e2', reason: 'Objection obj-1 upheld.' })
+      .events();
+    expect(declined).toEqual([{ type: 'AwardNotGranted', data: { ...E, entryId: 'e2', reason: 'Objection obj-1 upheld.', decidedOn: '2026-03-09' } }]);
+    deciderSpec(awardEntryDecider({ edition: w.editionState() }))
+      .given([...w.entries.get('e2')!, ...declined])
+      .when({ type: 'DeclineAward', ...E, entryId: 'e2', reason: 'Again.' })
+      .thenRefuses('AWARDS_ENTRY_ALREADY_DECIDED');
+  });
+
+  it('replays every draw an edition recorded', () => {
+    const w = inNotice();
+    const draws = w.all().filter((e): e is AwardPanelDrawn => e.type === 'AwardPanelDrawn');
+    expect(draws).toHaveLength(5);
+    expect(draws.every((d) => replayRecordedDraw(d).reproduces)).toBe(true);
+  });
+});
+
+describe('the site round', () => {
+  const siteScored = (passed: boolean | null) => {
+    const w = afterDocuments();
+    w.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'SITE' });
+    ['e1', 'e2'].forEach((id, i) => w.onEntry({ type: 'DrawAwardPanel', ...E, entryId: id, roundCode: 'SITE', seed: seed(i + 10) }, { pool: POOL }));
+    for (const id of ['e1', 'e2']) {
+      const report = id === 'e1' ? passed : true;
+      if (report !== null) {
+        w.onEntry(
+          { type: 'ReportSiteInspection', ...E, entryId: id, roundCode: 'SITE', inspectorExpertId: w.members(id, 'SITE')[0]!, reportReference: `SI-${id}`, findings: 'Findings.', passed: report },
+          { inspectorEmployerCode: OTHER },
+        );
+      }
+    }
+    w.scoreAll('e1', 'SITE', 5800, 3800);
+    w.scoreAll('e2', 'SITE', 5200, 3400);
+    w.onEdition({ type: 'CloseAwardRound', ...E, roundCode: 'SITE' });
+    return w;
+  };
+
+  it('is not ranked before every site has its inspection report', () => {
+    const w = siteScored(null);
+    const refusal = deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition).when({ type: 'RankAwardRound', ...E, roundCode: 'SITE' }).thenRefuses('AWARDS_INSPECTION_MISSING');
+    expect(refusal.details).toEqual({ entries: ['e1'] });
+  });
+
+  it('ranks an entry whose inspection failed but does not put it forward, whatever its score', () => {
+    const w = siteScored(false);
+    const [ranked] = deciderSpec(awardEditionDecider({ entries: w.allEntryStates() })).given(w.edition).when({ type: 'RankAwardRound', ...E, roundCode: 'SITE' }).events();
+    const data = ranked!.data as unknown as { ranking: { entryId: string; rank: number; advances: boolean; grade: string | null }[] };
+    expect(data.ranking.map((r) => [r.entryId, r.rank, r.advances, r.grade])).toEqual([
+      ['e1', 1, false, 'GOLD'],
+      ['e2', 2, true, 'SILVER'],
+    ]);
   });
 });

@@ -13,14 +13,33 @@ interface EntryKey extends EditionKey {
   readonly entryId: string;
 }
 
+// ---- rulebook ------------------------------------------------------------------------------------------------
+
+/** Defines the next version of a rulebook (its number is the next in the stream; a version once defined never changes). */
+export interface DefineAwardRulebookVersion {
+  readonly type: 'DefineAwardRulebookVersion';
+  readonly associationId: string;
+  readonly rulebook: Omit<AwardRulebook, 'version'>;
+}
+export interface PinAwardRulebookVersion {
+  readonly type: 'PinAwardRulebookVersion';
+  readonly associationId: string;
+  readonly rulebookId: string;
+  readonly version: number;
+  readonly editionId: string;
+}
+export type AwardRulebookCommand = DefineAwardRulebookVersion | PinAwardRulebookVersion;
+
 // ---- edition -------------------------------------------------------------------------------------------------
 
+/** Opens an edition on a defined rulebook version, copied whole into the edition and pinned on the rulebook's stream. */
 export interface OpenAwardEdition extends EditionKey {
   readonly type: 'OpenAwardEdition';
   readonly programmeCode: string;
   readonly title: string;
   readonly year: number;
-  readonly rulebook: AwardRulebook;
+  readonly rulebookId: string;
+  readonly rulebookVersion: number;
 }
 export interface OpenAwardRound extends EditionKey {
   readonly type: 'OpenAwardRound';
@@ -48,6 +67,8 @@ export type AwardEditionCommand = OpenAwardEdition | OpenAwardRound | CloseAward
 /** What the edition decider needs besides its stream: the entries of the edition, folded (for ranking and notice). */
 export interface AwardEditionFacts {
   readonly entries?: readonly AwardEntryState[];
+  /** For OpenAwardEdition: the rulebook version named, as defined on its stream (null when it is not). */
+  readonly rulebook?: AwardRulebook | null;
 }
 
 // ---- entry ---------------------------------------------------------------------------------------------------

@@ -1,5 +1,7 @@
 /** Stable rule codes of awards (clients switch on these). The public notice's own codes are NOTICE_… (shared). */
 export const AwardsRules = {
+  rulebookVersionUnknown: 'AWARDS_RULEBOOK_VERSION_UNKNOWN',
+  rulebookNotInForce: 'AWARDS_RULEBOOK_NOT_IN_FORCE',
   editionAlreadyOpened: 'AWARDS_EDITION_ALREADY_OPENED',
   editionNotOpen: 'AWARDS_EDITION_NOT_OPEN',
   roundOutOfOrder: 'AWARDS_ROUND_OUT_OF_ORDER',
@@ -31,10 +33,12 @@ export const AwardsRules = {
   expertConflicted: 'AWARDS_EXPERT_CONFLICT_OF_INTEREST',
   scoreAboveMaximum: 'AWARDS_SCORE_ABOVE_MAXIMUM',
   rubricIncomplete: 'AWARDS_RUBRIC_INCOMPLETE',
+  inspectionMissing: 'AWARDS_INSPECTION_MISSING',
   inspectorFromBuilder: 'AWARDS_INSPECTOR_FROM_BUILDER',
   inspectorFromApplicant: 'AWARDS_INSPECTOR_FROM_APPLICANT',
   voteNotOpen: 'AWARDS_VOTE_ROUND_NOT_OPEN',
   voteAlreadyRecorded: 'AWARDS_VOTE_ALREADY_RECORDED',
+  voteMissing: 'AWARDS_VOTE_MISSING',
   ballotModeMismatch: 'AWARDS_BALLOT_MODE_MISMATCH',
   voteNeedsCounts: 'AWARDS_VOTE_NEEDS_COUNTS',
   voteBelowThreshold: 'AWARDS_VOTE_BELOW_THRESHOLD',

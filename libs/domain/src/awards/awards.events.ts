@@ -2,6 +2,17 @@ import { type DecisionRecord, defineStreamKind, type DomainEvent, type Fen, type
 import type { BallotMode, EntrySubjectKind, AwardRulebook } from './awards.rulebook.js';
 import type { PanelDrawRecord } from './panel-draw.js';
 
+// ---- rulebook: awardRulebook-<associationId>:<rulebookId> ----------------------------------------------------
+
+/** A version of a rulebook (评选办法), numbered in the order defined; a defined version never changes. */
+export type AwardRulebookVersionDefined = DomainEvent<'AwardRulebookVersionDefined', { readonly associationId: string; readonly rulebook: AwardRulebook; readonly definedOn: string }>;
+/** An edition runs under this version (recorded on the rulebook's stream in the same append as the edition's opening). */
+export type AwardRulebookVersionPinned = DomainEvent<
+  'AwardRulebookVersionPinned',
+  { readonly associationId: string; readonly rulebookId: string; readonly version: number; readonly editionId: string }
+>;
+export type AwardRulebookEvent = AwardRulebookVersionDefined | AwardRulebookVersionPinned;
+
 // ---- edition: awardEdition-<associationId>:<editionId> -------------------------------------------------------
 
 interface EditionKey {
@@ -44,6 +55,8 @@ export interface RankingInput {
   readonly category: string;
   readonly submittedOn: string;
   readonly scores: readonly JudgeScore[];
+  /** In a site inspection round: the report and its verdict (a failed inspection is ranked but does not advance); else null. */
+  readonly inspection: { readonly reportReference: string; readonly passed: boolean } | null;
 }
 
 /**
@@ -275,8 +288,9 @@ export type AwardCertificateReserved = DomainEvent<
   { readonly associationId: string; readonly certificateNumber: string; readonly editionId: string; readonly entryId: string }
 >;
 
-export type AwardsEvent = AwardEditionEvent | AwardEntryEvent | AwardSubjectEntered | AwardChannelSlotTaken | AwardCertificateReserved;
+export type AwardsEvent = AwardRulebookEvent | AwardEditionEvent | AwardEntryEvent | AwardSubjectEntered | AwardChannelSlotTaken | AwardCertificateReserved;
 
+export const AWARD_RULEBOOK_EVENT_TYPES: readonly AwardRulebookEvent['type'][] = ['AwardRulebookVersionDefined', 'AwardRulebookVersionPinned'];
 export const AWARD_EDITION_EVENT_TYPES: readonly AwardEditionEvent['type'][] = [
   'AwardEditionOpened',
   'AwardRoundOpened',
@@ -305,6 +319,7 @@ export const AWARD_SUBJECT_EVENT_TYPES: readonly AwardSubjectEntered['type'][] =
 export const AWARD_CHANNEL_EVENT_TYPES: readonly AwardChannelSlotTaken['type'][] = ['AwardChannelSlotTaken'];
 export const AWARD_CERTIFICATE_EVENT_TYPES: readonly AwardCertificateReserved['type'][] = ['AwardCertificateReserved'];
 
+export const AwardRulebookStream = defineStreamKind<[associationId: string, rulebookId: string]>('awardRulebook', ['associationId', 'rulebookId']);
 export const AwardEditionStream = defineStreamKind<[associationId: string, editionId: string]>('awardEdition', ['associationId', 'editionId']);
 export const AwardEntryStream = defineStreamKind<[associationId: string, editionId: string, entryId: string]>('awardEntry', ['associationId', 'editionId', 'entryId']);
 export const AwardSubjectStream = defineStreamKind<[associationId: string, editionId: string, subjectId: string]>('awardSubject', [
@@ -315,6 +330,7 @@ export const AwardSubjectStream = defineStreamKind<[associationId: string, editi
 export const AwardChannelStream = defineStreamKind<[associationId: string, editionId: string, channel: string]>('awardChannel', ['associationId', 'editionId', 'channel']);
 export const AwardCertificateStream = defineStreamKind<[associationId: string, certificateNumber: string]>('awardCertificate', ['associationId', 'certificateNumber']);
 
+export const awardRulebookStreamId = (associationId: string, rulebookId: string) => AwardRulebookStream.id(associationId, rulebookId);
 export const awardEditionStreamId = (associationId: string, editionId: string) => AwardEditionStream.id(associationId, editionId);
 export const awardEntryStreamId = (associationId: string, editionId: string, entryId: string) => AwardEntryStream.id(associationId, editionId, entryId);
 export const awardSubjectStreamId = (associationId: string, editionId: string, subjectId: string) => AwardSubjectStream.id(associationId, editionId, subjectId);

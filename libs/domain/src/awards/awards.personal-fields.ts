@@ -31,6 +31,8 @@ const RESULTS = 'public';
  * are staff. Rules, scores, rankings, votes and results are public.
  */
 export const AWARDS_EVENT_FIELD_CLASSES: EventFieldClasses<AwardsEvent> = {
+  AwardRulebookVersionDefined: { associationId: 'public', rulebook: 'public', definedOn: 'public' },
+  AwardRulebookVersionPinned: { associationId: 'public', rulebookId: 'public', version: 'public', editionId: 'public' },
   AwardEditionOpened: { ...EDITION, programmeCode: 'public', title: 'public', year: 'public', rulebook: 'public', openedOn: 'public' },
   AwardRoundOpened: { ...EDITION, roundCode: 'public', openedOn: 'public' },
   AwardRoundClosed: { ...EDITION, roundCode: 'public', closedOn: 'public' },
@@ -41,7 +43,7 @@ export const AWARDS_EVENT_FIELD_CLASSES: EventFieldClasses<AwardsEvent> = {
     rulebookVersion: 'public',
     final: 'public',
     rankedOn: 'public',
-    inputs: { entryId: 'public', category: 'public', submittedOn: 'public', scores: SCORE },
+    inputs: { entryId: 'public', category: 'public', submittedOn: 'public', scores: SCORE, inspection: 'public' },
     normalisation: { expertId: 'staff', judgeMean: 'public', roundMean: 'public', offset: 'public' },
     ranking: 'public',
   },

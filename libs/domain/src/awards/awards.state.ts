@@ -11,13 +11,32 @@ import type {
   AwardRevocationRequested,
   AwardRevoked,
   AwardRoundRanked,
+  AwardRulebookEvent,
   AwardSiteInspected,
   AwardSubjectEntered,
   AwardVoteRecorded,
   EditionResult,
   ItemScore,
 } from './awards.events.js';
+import type { AwardRulebook } from './awards.rulebook.js';
 import type { PanelDrawRecord } from './panel-draw.js';
+
+// ---- rulebook ------------------------------------------------------------------------------------------------
+
+export interface AwardRulebookState {
+  readonly versions: readonly AwardRulebook[];
+  /** Editions by version that run under it. */
+  readonly pins: Readonly<Record<number, readonly string[]>>;
+}
+export const initialAwardRulebookState: AwardRulebookState = { versions: [], pins: {} };
+export function evolveAwardRulebook(state: AwardRulebookState, event: AwardRulebookEvent): AwardRulebookState {
+  switch (event.type) {
+    case 'AwardRulebookVersionDefined':
+      return { ...state, versions: [...state.versions, event.data.rulebook] };
+    case 'AwardRulebookVersionPinned':
+      return { ...state, pins: { ...state.pins, [event.data.version]: [...(state.pins[event.data.version] ?? []), event.data.editionId] } };
+  }
+}
 
 // ---- edition -------------------------------------------------------------------------------------------------
 

@@ -6,6 +6,7 @@ export * from './awards.personal-fields.js';
 export * from './awards.rulebook.js';
 export * from './awards.state.js';
 export * from './award-edition.decide.js';
+export * from './award-rulebook.decide.js';
 export * from './award-entry.decide.js';
 export * from './award-reservations.decide.js';
 export * from './award-results.js';

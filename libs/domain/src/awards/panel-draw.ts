@@ -245,3 +245,8 @@ export function replayPanelDraw(recorded: PanelDrawRecord): PanelReplay {
   const { panel, exclusions, endPosition, poolDigest: digest } = recomputed;
   return { reproduces: differences.length === 0, recomputed: { panel, exclusions, endPosition, poolDigest: digest }, differences };
 }
+
+/** Replays the draw a recorded AwardPanelDrawn or AwardReplacementDrawn event holds. */
+export function replayRecordedDraw(event: { readonly type: 'AwardPanelDrawn' | 'AwardReplacementDrawn'; readonly data: { readonly draw: PanelDrawRecord } }): PanelReplay {
+  return replayPanelDraw(event.data.draw);
+}

@@ -44,11 +44,13 @@ import {
   AWARD_CHANNEL_EVENT_TYPES,
   AWARD_EDITION_EVENT_TYPES,
   AWARD_ENTRY_EVENT_TYPES,
+  AWARD_RULEBOOK_EVENT_TYPES,
   AWARD_SUBJECT_EVENT_TYPES,
   AwardCertificateStream,
   AwardChannelStream,
   AwardEditionStream,
   AwardEntryStream,
+  AwardRulebookStream,
   AwardSubjectStream,
 } from '../awards/awards.events.js';
 
@@ -79,6 +81,7 @@ export const STREAM_KINDS: readonly RegisteredStreamKind[] = [
   kind(CreditConductStream, CREDIT_CONDUCT_EVENT_TYPES),
   kind(PersonStream, PERSON_EVENT_TYPES),
   kind(PersonIdentityStream, PERSON_IDENTITY_EVENT_TYPES),
+  kind(AwardRulebookStream, AWARD_RULEBOOK_EVENT_TYPES),
   kind(AwardEditionStream, AWARD_EDITION_EVENT_TYPES),
   kind(AwardEntryStream, AWARD_ENTRY_EVENT_TYPES),
   kind(AwardSubjectStream, AWARD_SUBJECT_EVENT_TYPES),
