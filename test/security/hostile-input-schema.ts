@@ -14,6 +14,7 @@ import * as enterpriseInputs from '../../apps/api/src/enterprise/enterprise.inpu
 import * as membershipInputs from '../../apps/api/src/membership/membership.inputs.js';
 import * as personsInputs from '../../apps/api/src/persons/persons.inputs.js';
 import * as decisionInputs from '../../apps/api/src/graphql/decision.input.js';
+import * as expertsInputs from '../../apps/api/src/experts/experts.inputs.js';
 
 export async function serviceSchema(): Promise<GraphQLSchema> {
   return buildSchema(await buildSchemaSdl(RESOLVERS));
@@ -29,7 +30,7 @@ type InputClass = abstract new (...args: never[]) => unknown;
 
 /** The input classes by GraphQL input type name (code-first: the class name). */
 export const INPUT_CLASSES: ReadonlyMap<string, InputClass> = new Map(
-  [auditInputs, creditInputs, duesInputs, enterpriseInputs, membershipInputs, personsInputs, decisionInputs]
+  [auditInputs, creditInputs, duesInputs, enterpriseInputs, membershipInputs, personsInputs, decisionInputs, expertsInputs]
     .flatMap((module) => Object.values(module))
     .filter((value): value is InputClass => typeof value === 'function' && /^[A-Z]/.test(value.name))
     .map((type) => [type.name, type]),

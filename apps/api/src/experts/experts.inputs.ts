@@ -11,7 +11,7 @@ const EXPERT_ID_MESSAGE = 'must be an expert id: EXP and 16 characters of Crockf
 
 @InputType({ isAbstract: true })
 abstract class ExpertCommandInput extends AssociationCommandInput {
-  @Field(() => ID, { description: 'The expert id (EXP and 16 characters).' })
+  @Field({ description: 'The expert id (EXP and 16 characters).' })
   @IsString()
   @MaxLength(19)
   @Matches(EXPERT_ID, { message: EXPERT_ID_MESSAGE })
@@ -20,7 +20,7 @@ abstract class ExpertCommandInput extends AssociationCommandInput {
 
 @InputType({ description: 'Enrols a person of the register in the pool; the expert id is derived from the association and the register id.' })
 export class EnrolExpertInput extends AssociationCommandInput {
-  @Field(() => ID, { description: "The person's register id (registerPerson first); never a name or an identity-card number." })
+  @Field({ description: "The person's register id (registerPerson first); never a name or an identity-card number." })
   @IsString()
   @MaxLength(19)
   @Matches(PERSON_ID, { message: 'must be a register id: PSN and 16 characters of Crockford base32.' })
