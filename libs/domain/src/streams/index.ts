@@ -81,13 +81,13 @@ export const STREAM_KINDS: readonly RegisteredStreamKind[] = [
   kind(CreditConductStream, CREDIT_CONDUCT_EVENT_TYPES),
   kind(PersonStream, PERSON_EVENT_TYPES),
   kind(PersonIdentityStream, PERSON_IDENTITY_EVENT_TYPES),
+  kind(ExpertStream, EXPERT_EVENT_TYPES),
   kind(AwardRulebookStream, AWARD_RULEBOOK_EVENT_TYPES),
   kind(AwardEditionStream, AWARD_EDITION_EVENT_TYPES),
   kind(AwardEntryStream, AWARD_ENTRY_EVENT_TYPES),
   kind(AwardSubjectStream, AWARD_SUBJECT_EVENT_TYPES),
   kind(AwardChannelStream, AWARD_CHANNEL_EVENT_TYPES),
   kind(AwardCertificateStream, AWARD_CERTIFICATE_EVENT_TYPES),
-  kind(ExpertStream, EXPERT_EVENT_TYPES),
 ];
 
 const BY_CATEGORY = new Map(STREAM_KINDS.map((k) => [k.kind.category, k]));

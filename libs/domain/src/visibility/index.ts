@@ -3,6 +3,7 @@
  * every field of every event type (each context declares its own next to its events). Histories redact event
  * payloads from these declarations only; a new event type or data field does not compile until it is declared.
  */
+import { AWARDS_EVENT_FIELD_CLASSES, AWARDS_PERSONAL_DATA_OWNERS } from '../awards/awards.personal-fields.js';
 import { CREDIT_EVENT_FIELD_CLASSES, CREDIT_PERSONAL_DATA_OWNERS } from '../credit/credit.personal-fields.js';
 import { DUES_EVENT_FIELD_CLASSES } from '../dues/dues.personal-fields.js';
 import { ENTERPRISE_EVENT_FIELD_CLASSES } from '../enterprise/enterprise.personal-fields.js';
@@ -32,12 +33,14 @@ export const EVENT_FIELD_CLASSES: Readonly<Record<string, FieldClassTree>> = {
   ...CREDIT_EVENT_FIELD_CLASSES,
   ...PERSONS_EVENT_FIELD_CLASSES,
   ...EXPERTS_EVENT_FIELD_CLASSES,
+  ...AWARDS_EVENT_FIELD_CLASSES,
 };
 
 /** Every event type's owner of its sealed fields, by type (only types whose declaration holds a sealed class). */
 export const PERSONAL_DATA_OWNERS: Readonly<Record<string, (data: never) => string>> = {
   ...CREDIT_PERSONAL_DATA_OWNERS,
   ...PERSONS_PERSONAL_DATA_OWNERS,
+  ...AWARDS_PERSONAL_DATA_OWNERS,
 };
 
 /** The key id whose data key seals this event's personal and sensitive fields; null when it holds none. */

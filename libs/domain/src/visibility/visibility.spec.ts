@@ -98,12 +98,21 @@ describe('the declared class of every field of every event type (ADR 0014)', () 
       ExpertAssigned: ['recordedBy:staff'],
       ExpertRecused: ['recordedBy:staff', 'reason:staff'],
       ExpertScoreRecorded: ['recordedBy:staff'],
+      AwardRoundRanked: ['inputs.scores.expertId:staff', 'normalisation.expertId:staff'],
+      AwardPanelDrawn: ['draw.pool.expertId:staff', 'draw.onPanel:staff', 'draw.recused:staff', 'draw.panel:staff', 'draw.exclusions.expertId:staff'],
+      AwardEntryScored: ['expertId:staff'],
+      AwardExpertRecused: ['expertId:staff'],
+      AwardReplacementDrawn: ['replaces:staff', 'draw.pool.expertId:staff', 'draw.onPanel:staff', 'draw.recused:staff', 'draw.panel:staff', 'draw.exclusions.expertId:staff'],
+      AwardSiteInspected: ['inspectorExpertId:staff'],
+      AwardObjectionFiled: ['objector:personal'],
+      AwardRevocationRequested: ['requestedBy:staff'],
+      AwardRevoked: ['requestedBy:staff', 'approvedBy:staff'],
     });
   });
 
   it('names the owner whose data key seals them for every event type that holds personal or sensitive fields', () => {
     const sealed = Object.keys(EVENT_FIELD_CLASSES).filter(eventHoldsSealedFields).sort();
-    expect(sealed).toEqual(['CreditObjectionFiled', 'PersonDetailsCorrected', 'PersonRegistered']);
+    expect(sealed).toEqual(['AwardObjectionFiled', 'CreditObjectionFiled', 'PersonDetailsCorrected', 'PersonRegistered']);
     expect(Object.keys(PERSONAL_DATA_OWNERS).sort()).toEqual(sealed);
     expect(personalDataOwnerOf('PersonRegistered', { personId: PERSON })).toBe(PERSON);
     expect(personalDataOwnerOf('CreditObjectionFiled', { associationId: A, cycleId: 'c', subjectId: FIRM, objectionId: 'o-1' })).toBe(`objector:${A}:c:${FIRM}:o-1`);
