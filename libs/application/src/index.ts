@@ -12,3 +12,4 @@ export * from './persons/index.js';
 export * from './privacy/index.js';
 export * from './seals/index.js';
 export * from './experts/index.js';
+export * from './awards/index.js';

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { awardEntryStreamId, drawPanel, type PoolExpert } from '#domain/awards';
 import { creditApplicationStreamId, creditConductStreamId, creditCycleStreamId, type RulebookVersion } from '#domain/credit';
 import { duesAccountStreamId } from '#domain/dues';
 import { enterpriseStreamId } from '#domain/enterprise';
@@ -177,6 +178,23 @@ describe('decision replay over the store port', () => {
       election('DIRECTOR', [a], [[a, 12, null, true, 1], [b, 3, null, false, 2]], { entitled: 40, present: 15, inFavour: 15, against: 0, abstaining: 0 }),
     ]);
 
+    // Panel draws: one replayed exactly, one whose recorded panel was not the one its seed gives, one replacement that
+    // does not continue the first draw's seed stream.
+    const experts: PoolExpert[] = ['X01', 'X02', 'X03', 'X04'].map((expertId, i) => ({
+      expertId, personId: `PSN000000000000000${i}`, specialties: ['CIVIL'], employerCode: null, status: 'ACTIVE', conflicts: [],
+    }));
+    const drawInput = { seed: '5e'.repeat(32), pool: experts, specialty: 'CIVIL', applicantCode: code(1), builderCode: null, checkDate: '2026-04-01', size: 2, onPanel: [], recused: [], startPosition: 0 };
+    const honest = drawPanel(drawInput);
+    const entryKey = (entryId: string) => ({ associationId: ASSOC, editionId: 'ed-1', entryId, roundCode: 'DOCS' });
+    await append(awardEntryStreamId(ASSOC, 'ed-1', 'honest'), [{ type: 'AwardPanelDrawn', data: { ...entryKey('honest'), draw: honest } }]);
+    const swapped = [...honest.panel].reverse();
+    await append(awardEntryStreamId(ASSOC, 'ed-1', 'chosen'), [{ type: 'AwardPanelDrawn', data: { ...entryKey('chosen'), draw: { ...honest, panel: swapped } } }]);
+    const replacement = drawPanel({ ...drawInput, size: 1, onPanel: [honest.panel[1]!], recused: [honest.panel[0]!], startPosition: 0 });
+    await append(awardEntryStreamId(ASSOC, 'ed-1', 'reused'), [
+      { type: 'AwardPanelDrawn', data: { ...entryKey('reused'), draw: honest } },
+      { type: 'AwardReplacementDrawn', data: { ...entryKey('reused'), replaces: honest.panel[0], draw: replacement } },
+    ]);
+
     result = await new DecisionReplay(store).run({ pageSize: 7 });
   }, 60_000);
 
@@ -193,6 +211,10 @@ describe('decision replay over the store port', () => {
       POLICY_WAIVER: { checked: 3, matched: 1, mismatched: 1, notRecomputable: 1 },
       DEEMED_WITHDRAWAL: { checked: 2, matched: 1, mismatched: 1, notRecomputable: 0 },
       ELECTION_RESULT: { checked: 3, matched: 1, mismatched: 2, notRecomputable: 0 },
+      AWARD_RANKING: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      AWARD_RESULTS: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      AWARD_GRANT: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      PANEL_DRAW: { checked: 4, matched: 2, mismatched: 2, notRecomputable: 0 },
     });
     expect(result.eventsRead).toBeGreaterThan(30);
   });
@@ -264,6 +286,17 @@ describe('decision replay over the store port', () => {
         differences: [{ field: 'decision.votes', recorded: { entitled: 40, present: 15, inFavour: 15, against: 0, abstaining: 0 }, recomputed: 'more than half of those entitled present' }],
       }),
     ]);
+  });
+
+  it('replays every panel draw from its seed: a panel that is not the seed’s, or a replacement that reuses the seed stream, is a mismatch', () => {
+    expect(finding(awardEntryStreamId(ASSOC, 'ed-1', 'honest'))).toEqual([]);
+    const [chosen] = finding(awardEntryStreamId(ASSOC, 'ed-1', 'chosen'));
+    expect(chosen).toMatchObject({ kind: 'PANEL_DRAW', outcome: 'MISMATCH' });
+    expect(chosen!.differences.map((d) => d.field)).toEqual(['draw.panel']);
+    const [reused, ...more] = finding(awardEntryStreamId(ASSOC, 'ed-1', 'reused'));
+    expect(more).toEqual([]);
+    expect(reused).toMatchObject({ kind: 'PANEL_DRAW', outcome: 'MISMATCH', eventType: 'AwardReplacementDrawn', revision: 1 });
+    expect(reused!.differences).toEqual([{ field: 'draw.startPosition', recorded: 0, recomputed: 2 }]);
   });
 
   it("checks one association's decisions only when asked", async () => {
