@@ -1,23 +1,118 @@
 import { ArgsType, Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
 import { BALLOT_MODES, ENTRY_SUBJECT_KINDS, REVOCATION_GROUNDS } from '#domain/awards';
 import { AssociationCommandInput } from '../graphql/command.types.js';
 import { DecisionRecordInput } from '../graphql/decision.input.js';
 import { IsAssociationId, IsFreeText, IsLineText } from '../graphql/identifier.validators.js';
-import { JSONScalar } from '../graphql/json.scalar.js';
 
 // Shape limits only; the awards deciders own the rules (and report every field of a command at once).
 const DATE = /^\d{4}-\d{2}-\d{2}$/;
 const DATE_MESSAGE = 'must be a date written YYYY-MM-DD.';
 
+const CODE_FIELD = () => [IsString(), IsLineText(), MaxLength(40)];
+const applyAll = (decorators: PropertyDecorator[]): PropertyDecorator => (target, key) => decorators.forEach((d) => d(target, key));
+const Code = () => applyAll(CODE_FIELD());
+const Name = () => applyAll([IsString(), IsLineText(), MaxLength(200)]);
+
+@InputType({ description: 'A category of the programme: its places and, for a monetary award, the amount per place in fen.' })
+export class AwardCategoryInput {
+  @Field() @Code() code: string;
+  @Field() @Name() name: string;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() places?: number | null;
+  @Field(() => Int, { nullable: true, description: 'Fen per place.' }) @IsOptional() @IsInt() amountFen?: number | null;
+}
+
+@InputType({ description: 'A recommending channel (推荐渠道) and its quota of entries.' })
+export class RecommendingChannelInput {
+  @Field() @Code() code: string;
+  @Field() @Name() name: string;
+  @Field(() => Int) @IsInt() quota: number;
+}
+
+@InputType({ description: 'The eligibility conditions the rulebook sets.' })
+export class EligibilityRulesInput {
+  @Field() @IsBoolean() membershipInGoodStanding: boolean;
+  @Field(() => String, { nullable: true }) @IsOptional() @Code() minimumCreditGrade?: string | null;
+  @Field(() => [String], { description: 'Best first.' }) @ArrayMaxSize(20) @IsString({ each: true }) @IsLineText({ each: true }) @MaxLength(40, { each: true }) creditGrades: string[];
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() yearsSinceAcceptance?: number | null;
+  @Field() @IsBoolean() noMajorAccident: boolean;
+  @Field() @IsBoolean() barsReentryAfterFailure: boolean;
+}
+
+@InputType({ description: 'A rubric item: points in hundredths, at most maxHundredths, counted with its weight (weights add up to 100).' })
+export class RubricItemInput {
+  @Field() @Code() code: string;
+  @Field() @Name() name: string;
+  @Field(() => Int) @IsInt() maxHundredths: number;
+  @Field(() => Int) @IsInt() weight: number;
+}
+
+@InputType({ description: 'Who advances: the best numerator/denominator of those ranked, rounded UP or DOWN.' })
+export class AdvancementRuleInput {
+  @Field(() => [Int], { description: '[numerator, denominator]' }) @ArrayMaxSize(2) @IsInt({ each: true }) fraction: number[];
+  @Field() @IsIn(['UP', 'DOWN']) rounding: string;
+}
+
+@InputType({ description: 'A round of the rulebook, in order; the last is the committee vote.' })
+export class AwardRoundRuleInput {
+  @Field() @Code() code: string;
+  @Field({ description: 'DOCUMENT_REVIEW, SITE_INSPECTION or COMMITTEE_VOTE.' }) @Code() kind: string;
+  @Field(() => Int) @IsInt() panelSize: number;
+  @Field(() => AdvancementRuleInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => AdvancementRuleInput) advancement?: AdvancementRuleInput | null;
+}
+
+@InputType({ description: 'A threshold: more than, or at least, numerator/denominator (give one).' })
+export class ThresholdInput {
+  @Field(() => [Int], { nullable: true }) @IsOptional() @ArrayMaxSize(2) @IsInt({ each: true }) moreThan?: number[] | null;
+  @Field(() => [Int], { nullable: true }) @IsOptional() @ArrayMaxSize(2) @IsInt({ each: true }) atLeast?: number[] | null;
+}
+
+@InputType({ description: 'How the committee votes: the ballot, the quorum and the pass threshold.' })
+export class VoteRulesInput {
+  @Field() @IsIn(BALLOT_MODES) ballot: string;
+  @Field(() => ThresholdInput) @ValidateNested() @Type(() => ThresholdInput) quorum: ThresholdInput;
+  @Field(() => ThresholdInput) @ValidateNested() @Type(() => ThresholdInput) pass: ThresholdInput;
+}
+
+@InputType({ description: 'A grade, best first: its least score (BANDS) or its quota (QUOTAS), and the vote it needs.' })
+export class AwardGradeInput {
+  @Field() @Code() code: string;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() minScore?: number | null;
+  @Field(() => Int, { nullable: true }) @IsOptional() @IsInt() quota?: number | null;
+  @Field(() => ThresholdInput) @ValidateNested() @Type(() => ThresholdInput) vote: ThresholdInput;
+}
+
+@InputType({ description: 'One key of the tie-break: ITEM (with its item), SUBMITTED_FIRST, ENTRY_ID (last).' })
+export class TieBreakKeyInput {
+  @Field() @IsIn(['ITEM', 'SUBMITTED_FIRST', 'ENTRY_ID']) by: string;
+  @Field(() => String, { nullable: true }) @IsOptional() @Code() item?: string | null;
+}
+
+@InputType({ description: 'A rulebook (评选办法) without its version number, which its stream gives.' })
+export class AwardRulebookInput {
+  @Field() @IsString() @IsLineText() @MaxLength(64) rulebookId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(100) referenceNumber: string;
+  @Field({ description: 'YYYY-MM-DD' }) @Matches(DATE, { message: DATE_MESSAGE }) effectiveFrom: string;
+  @Field() @Code() programmeKind: string;
+  @Field(() => String, { description: ENTRY_SUBJECT_KINDS.join(', ') }) @IsIn(ENTRY_SUBJECT_KINDS) subjectKind: string;
+  @Field(() => [AwardCategoryInput]) @ArrayMaxSize(50) @ValidateNested({ each: true }) @Type(() => AwardCategoryInput) categories: AwardCategoryInput[];
+  @Field(() => [RecommendingChannelInput]) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => RecommendingChannelInput) channels: RecommendingChannelInput[];
+  @Field(() => EligibilityRulesInput) @ValidateNested() @Type(() => EligibilityRulesInput) eligibility: EligibilityRulesInput;
+  @Field(() => [RubricItemInput]) @ArrayMaxSize(100) @ValidateNested({ each: true }) @Type(() => RubricItemInput) rubric: RubricItemInput[];
+  @Field({ description: 'NONE or JUDGE_MEAN_CENTRED.' }) @IsIn(['NONE', 'JUDGE_MEAN_CENTRED']) normalisation: string;
+  @Field(() => [AwardRoundRuleInput]) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => AwardRoundRuleInput) rounds: AwardRoundRuleInput[];
+  @Field(() => VoteRulesInput) @ValidateNested() @Type(() => VoteRulesInput) votes: VoteRulesInput;
+  @Field({ description: 'NONE, BANDS or QUOTAS.' }) @IsIn(['NONE', 'BANDS', 'QUOTAS']) grading: string;
+  @Field(() => [AwardGradeInput]) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => AwardGradeInput) grades: AwardGradeInput[];
+  @Field(() => Int) @IsInt() noticeDays: number;
+  @Field(() => [TieBreakKeyInput]) @ArrayMaxSize(10) @ValidateNested({ each: true }) @Type(() => TieBreakKeyInput) tieBreak: TieBreakKeyInput[];
+  @Field(() => Int, { nullable: true, description: 'The whole purse in fen when categories carry money.' }) @IsOptional() @IsInt() budgetFen?: number | null;
+}
+
 @InputType({ description: 'Defines the next version of a rulebook (评选办法); the version number is the next in its stream.' })
 export class DefineAwardRulebookInput extends AssociationCommandInput {
-  @Field(() => JSONScalar, {
-    description: 'The rulebook without its version: rulebookId, referenceNumber, effectiveFrom, programmeKind, subjectKind, categories, channels, eligibility, rubric, normalisation, rounds, votes, grading, grades, noticeDays, tieBreak, budgetFen. Checked field by field.',
-  })
-  @IsObject()
-  rulebook: Record<string, unknown>;
+  @Field(() => AwardRulebookInput) @ValidateNested() @Type(() => AwardRulebookInput) rulebook: AwardRulebookInput;
 }
 
 @InputType({ isAbstract: true })

@@ -179,7 +179,15 @@ export class AwardsResolver {
   @ScopedTo({ association: 'input.associationId' })
   async defineAwardRulebook(@Args('input') input: DefineAwardRulebookInput, @CurrentActor() actor: Actor): Promise<AwardCommandPayload> {
     const { commandId, associationId, rulebook } = plain(input);
-    const command = { type: 'DefineAwardRulebookVersion', associationId, rulebook } as Extract<AwardRulebookCommand, { type: 'DefineAwardRulebookVersion' }>;
+    // A threshold is one of its two forms: the one left out arrives as null and is dropped.
+    const threshold = (t: { moreThan?: number[] | null; atLeast?: number[] | null }) => (t.moreThan ? { moreThan: t.moreThan } : { atLeast: t.atLeast });
+    const rules = {
+      ...rulebook,
+      votes: { ...rulebook.votes, quorum: threshold(rulebook.votes.quorum), pass: threshold(rulebook.votes.pass) },
+      grades: rulebook.grades.map((g) => ({ ...g, vote: threshold(g.vote) })),
+      tieBreak: rulebook.tieBreak.map((k) => (k.by === 'ITEM' ? { by: k.by, item: k.item } : { by: k.by })),
+    };
+    const command = { type: 'DefineAwardRulebookVersion', associationId, rulebook: rules } as unknown as Extract<AwardRulebookCommand, { type: 'DefineAwardRulebookVersion' }>;
     const result: DispatchResult = await this.commandBus.execute(new DefineAwardRulebookCommand(command, actor, commandId));
     const defined = result.streams[0]?.events[0]?.data as { rulebook?: { version: number } } | undefined;
     return { ...this.payload(result, associationId, null, null), rulebookVersion: defined?.rulebook?.version ?? null };
