@@ -249,4 +249,70 @@ describe('an award edition over the API', () => {
     const history = await service.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM es_events WHERE stream_id LIKE 'expert-%' AND event_type IN ('ExpertAssigned', 'ExpertRecused', 'ExpertScoreRecorded')`);
     expect(history.rows[0]!.n).toBe(7 + 1 + 6 * 2);
   });
+
+  it('runs a monetary edition like Kaiping’s: 27 firms in 5 categories, 15,300,000.00 yuan in all, summed to the fen', async () => {
+    const categories = [
+      { code: 'CONTRACTOR', name: '施工总承包', places: 3, amountFen: 100_000_000 },
+      { code: 'SPECIALIST', name: '专业承包', places: 4, amountFen: 80_000_000 },
+      { code: 'DESIGN', name: '勘察设计', places: 5, amountFen: 60_000_000 },
+      { code: 'SUPERVISION', name: '工程监理', places: 7, amountFen: 40_000_000 },
+      { code: 'GROWTH', name: '成长型企业', places: 8, amountFen: 41_250_000 },
+    ];
+    const rulebook = {
+      ...RULEBOOK,
+      rulebookId: 'kaiping',
+      programmeKind: 'MONETARY_AWARD',
+      categories,
+      channels: [{ code: 'ALLIANCE', name: '开平建筑业联盟', quota: 27 }],
+      eligibility: { ...RULEBOOK.eligibility, membershipInGoodStanding: false, noMajorAccident: false },
+      rubric: [{ code: 'MERIT', name: '综合评价', maxHundredths: 10000, weight: 100 }],
+      rounds: [
+        { code: 'DOCS', kind: 'DOCUMENT_REVIEW', panelSize: 1, advancement: null },
+        { code: 'VOTE', kind: 'COMMITTEE_VOTE', panelSize: 0, advancement: null },
+      ],
+      tieBreak: [{ by: 'ENTRY_ID' }],
+      budgetFen: 1_530_000_000,
+    };
+    const kaiping = { associationId: ASSOC, editionId: 'kaiping-2026' };
+    await ok(admin, 'defineAwardRulebook', { associationId: ASSOC, rulebook });
+    await ok(admin, 'openAwardEdition', { ...kaiping, programmeCode: 'KAIPING', title: '开平市建筑业奖励', year: 2026, rulebookId: 'kaiping', rulebookVersion: 1 });
+    const slots = categories.flatMap((c) => Array.from({ length: c.places }, () => c.code));
+    const ids = slots.map((_, n) => `k-${String(n + 1).padStart(2, '0')}`);
+    const inParallel = (work: ((n: number) => Promise<unknown>)) => Promise.all(ids.map((_, n) => work(n)));
+    // One at a time: every entry takes a slot of the one channel's quota, a stream concurrent submissions contend for.
+    for (const [n, id] of ids.entries()) {
+      const firm = withCheckCharacter(`91440783MA5K${String(n).padStart(5, '0')}`);
+      await ok(admin, 'submitAwardEntry', { ...kaiping, entryId: id, category: slots[n], channel: 'ALLIANCE', subjectKind: 'ENTERPRISE', subjectId: firm, applicantCode: firm, specialty: 'BUILDING_CONSTRUCTION' });
+    }
+    await inParallel((n) => ok(admin, 'checkAwardEligibility', { ...kaiping, entryId: ids[n] }));
+    clock.set('2026-05-07T02:00:00.000Z');
+    await ok(admin, 'openAwardRound', { ...kaiping, roundCode: 'DOCS' });
+    // One at a time: each draw also records the assignment on the expert's stream, which concurrent draws would contend for.
+    for (const id of ids) await ok(admin, 'drawAwardPanel', { ...kaiping, entryId: id, roundCode: 'DOCS' });
+    const drawn = (await admin.ok<{ awardEntries: { entries: Entry[] } }>(`query ($a: String!, $e: String!) { awardEntries(associationId: $a, editionId: $e, first: 100) { entries { entryId panel { expertId } } } }`, { a: ASSOC, e: kaiping.editionId })).awardEntries.entries;
+    for (const [n, entry] of drawn.entries()) {
+      await ok(admin, 'scoreAwardEntry', { ...kaiping, entryId: entry.entryId, roundCode: 'DOCS', expertId: entry.panel[0]!.expertId, items: [{ code: 'MERIT', points: 9000 - n }] });
+    }
+    await ok(admin, 'closeAwardRound', { ...kaiping, roundCode: 'DOCS' });
+    await ok(admin, 'rankAwardRound', { ...kaiping, roundCode: 'DOCS' });
+    await ok(admin, 'openAwardRound', { ...kaiping, roundCode: 'VOTE' });
+    const votes = { entitled: 9, present: 9, inFavour: 8, against: 1, abstaining: 0 };
+    await inParallel((n) => ok(admin, 'recordAwardVote', { ...kaiping, entryId: ids[n], ballot: 'SECRET', decision: { body: 'COUNCIL', reference: `开建联〔2026〕${n + 1}号`, decidedOn: '2026-05-07', votes } }));
+    await ok(admin, 'closeAwardRound', { ...kaiping, roundCode: 'VOTE' });
+    await ok(admin, 'startAwardNotice', kaiping);
+    clock.set('2026-05-15T02:00:00.000Z');
+    await ok(admin, 'publishAwardResults', kaiping);
+    const published = (await admin.ok<{ awardResults: { totalFen: string; results: { category: string; amountFen: string }[] } }>(RESULTS, { a: ASSOC, e: kaiping.editionId })).awardResults;
+    expect(published.results).toHaveLength(27);
+    expect(categories.map((c) => published.results.filter((r) => r.category === c.code).length)).toEqual([3, 4, 5, 7, 8]);
+    // 15,300,000.00 yuan: the lines add up to the fen, and so does the total the register published.
+    expect(published.results.reduce((sum, r) => sum + BigInt(r.amountFen), 0n)).toBe(1_530_000_000n);
+    expect(published.totalFen).toBe('1530000000');
+    const { awardPanelDraws } = await admin.ok<{ awardPanelDraws: { reproduces: boolean }[] }>(DRAWS, { a: ASSOC, e: kaiping.editionId });
+    expect(awardPanelDraws).toHaveLength(27);
+    expect(awardPanelDraws.every((d) => d.reproduces)).toBe(true);
+    const replay = await new DecisionReplay(service.service.runtime.store).run({ associationId: ASSOC });
+    expect(replay.findings).toEqual([]);
+    expect(replay.byKind.PANEL_DRAW.matched).toBe(4 + 27);
+  }, 120_000);
 });
