@@ -1,9 +1,10 @@
-// An award edition over real HTTP (ADR 0023): firms of the association entered through a channel, eligibility checked
+// Award editions over real HTTP (ADR 0023). A quality edition: firms of the association entered through a channel, eligibility checked
 // with its evidence, panels drawn from the expert pool with a recorded seed, a recusal replaced from the same seed
 // stream, scores by the panel (an expert through their own token), ranking, the committee vote, the notice, the
 // published list with its purse summed to the fen, awards, and one revocation approved by a second person. The
 // published list equals a recomputation from the events in the store; every recorded draw replays to its panel;
-// another association's admin, an expert off the panel and a malformed value are refused, writing nothing.
+// another association's admin, an expert off the panel and a malformed value are refused, writing nothing. Then a
+// monetary edition like Kaiping's summed to the fen, and a QC edition of 406 results graded 85 / 200 / 121.
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { drawPanel, type PanelDrawRecord, recomputeEditionResults } from '#domain/awards';
 import { type DomainEvent, withCheckCharacter } from '#domain/shared';
@@ -315,4 +316,80 @@ describe('an award edition over the API', () => {
     expect(replay.findings).toEqual([]);
     expect(replay.byKind.PANEL_DRAW.matched).toBe(4 + 27);
   }, 120_000);
+
+  it('runs a QC edition of 406 results graded 85 first, 200 second and 121 third class (Hubei, 2022), equal to the recomputation', async () => {
+    const channels = Array.from({ length: 14 }, (_, c) => ({ code: `BRANCH_${c + 1}`, name: `第${c + 1}分会`, quota: 29 }));
+    const rulebook = {
+      ...RULEBOOK,
+      rulebookId: 'qc',
+      programmeKind: 'QC_RESULT',
+      categories: [{ code: 'QC', name: 'QC成果', places: 406, amountFen: null }],
+      channels,
+      eligibility: { ...RULEBOOK.eligibility, membershipInGoodStanding: false, noMajorAccident: false },
+      rubric: [{ code: 'MERIT', name: '成果评价', maxHundredths: 100000, weight: 100 }],
+      rounds: [
+        { code: 'DOCS', kind: 'DOCUMENT_REVIEW', panelSize: 1, advancement: null },
+        { code: 'VOTE', kind: 'COMMITTEE_VOTE', panelSize: 0, advancement: null },
+      ],
+      grading: 'QUOTAS',
+      grades: [
+        { code: 'FIRST', quota: 85, vote: { atLeast: [2, 3] } },
+        { code: 'SECOND', quota: 200, vote: { moreThan: [1, 2] } },
+        { code: 'THIRD', quota: 121, vote: { moreThan: [1, 2] } },
+      ],
+      tieBreak: [{ by: 'ENTRY_ID' }],
+      budgetFen: null,
+    };
+    const qc = { associationId: ASSOC, editionId: 'qc-2022' };
+    await ok(admin, 'defineAwardRulebook', { associationId: ASSOC, rulebook });
+    await ok(admin, 'openAwardEdition', { ...qc, programmeCode: 'QC', title: '2022年度工程建设质量管理小组活动成果', year: 2022, rulebookId: 'qc', rulebookVersion: 1 });
+    const ids = Array.from({ length: 406 }, (_, n) => `qc-${String(n + 1).padStart(3, '0')}`);
+    const inBatches = async (work: (id: string, n: number) => Promise<unknown>, size = 8) => {
+      for (let from = 0; from < ids.length; from += size) await Promise.all(ids.slice(from, from + size).map((id, k) => work(id, from + k)));
+    };
+    // The channels in parallel, each channel's entries one after another (each takes a slot of its channel's quota).
+    await Promise.all(
+      channels.map(async (channel, c) => {
+        for (let n = c; n < ids.length; n += channels.length) {
+          const firm = withCheckCharacter(`91420100MA6K${String(n).padStart(5, '0')}`);
+          await ok(admin, 'submitAwardEntry', { ...qc, entryId: ids[n], category: 'QC', channel: channel.code, subjectKind: 'ENTERPRISE', subjectId: firm, applicantCode: firm, specialty: 'BUILDING_CONSTRUCTION' });
+        }
+      }),
+    );
+    await inBatches((id) => ok(admin, 'checkAwardEligibility', { ...qc, entryId: id }));
+    clock.set('2026-05-16T02:00:00.000Z');
+    await ok(admin, 'openAwardRound', { ...qc, roundCode: 'DOCS' });
+    // One at a time: each draw and score is also recorded on the expert's own stream.
+    for (const id of ids) await ok(admin, 'drawAwardPanel', { ...qc, entryId: id, roundCode: 'DOCS' });
+    const panelOf = new Map<string, string>();
+    for (let after: string | null = null; ; ) {
+      const page: { awardEntries: { endCursor: string | null; hasNextPage: boolean; entries: Entry[] } } = await admin.ok(
+        `query ($a: String!, $e: String!, $after: String) { awardEntries(associationId: $a, editionId: $e, first: 500, after: $after) { endCursor hasNextPage entries { entryId panel { expertId } } } }`,
+        { a: ASSOC, e: qc.editionId, after },
+      );
+      for (const entry of page.awardEntries.entries) panelOf.set(entry.entryId, entry.panel[0]!.expertId);
+      if (!page.awardEntries.hasNextPage) break;
+      after = page.awardEntries.endCursor;
+    }
+    for (const [n, id] of ids.entries()) await ok(admin, 'scoreAwardEntry', { ...qc, entryId: id, roundCode: 'DOCS', expertId: panelOf.get(id), items: [{ code: 'MERIT', points: 90000 - n * 7 }] });
+    await ok(admin, 'closeAwardRound', { ...qc, roundCode: 'DOCS' });
+    await ok(admin, 'rankAwardRound', { ...qc, roundCode: 'DOCS' });
+    await ok(admin, 'openAwardRound', { ...qc, roundCode: 'VOTE' });
+    const votes = { entitled: 15, present: 15, inFavour: 12, against: 2, abstaining: 1 };
+    await inBatches((id, n) => ok(admin, 'recordAwardVote', { ...qc, entryId: id, ballot: 'SECRET', decision: { body: 'COUNCIL', reference: `鄂市政协〔2022〕${n + 1}号`, decidedOn: '2026-05-16', votes } }));
+    await ok(admin, 'closeAwardRound', { ...qc, roundCode: 'VOTE' });
+    await ok(admin, 'startAwardNotice', qc);
+    clock.set('2026-05-24T02:00:00.000Z');
+    await ok(admin, 'publishAwardResults', qc);
+    const published = (await admin.ok<{ awardResults: { results: { entryId: string; grade: string; rank: number }[] } }>(RESULTS, { a: ASSOC, e: qc.editionId })).awardResults.results;
+    const count = (grade: string) => published.filter((r) => r.grade === grade).length;
+    expect([published.length, count('FIRST'), count('SECOND'), count('THIRD')]).toEqual([406, 85, 200, 121]);
+    const stored = (await service.pool.query<{ type: string; data: Record<string, unknown> }>(
+      `SELECT event_type AS type, data FROM es_events WHERE stream_id LIKE 'awardEdition-%qc-2022' OR stream_id LIKE 'awardEntry-%qc-2022:%' ORDER BY global_position`,
+    )).rows as unknown as DomainEvent[];
+    const recomputed = recomputeEditionResults(stored);
+    expect(published).toEqual(recomputed.results.map((r) => ({ entryId: r.entryId, grade: r.grade, rank: r.rank, category: r.category, amountFen: null })));
+    const { awardPanelDraws } = await admin.ok<{ awardPanelDraws: { reproduces: boolean }[] }>(DRAWS, { a: ASSOC, e: qc.editionId });
+    expect(awardPanelDraws.filter((d) => d.reproduces)).toHaveLength(406);
+  }, 240_000);
 });
