@@ -1,4 +1,5 @@
-// Award editions over real HTTP (ADR 0023). A quality edition: firms of the association entered through a channel, eligibility checked
+// Award editions over real HTTP (ADR 0023). A Yellow-Crane-style quality edition (documents, then a site round with
+// its inspection reports, then the committee vote): firms of the association entered through a channel, eligibility checked
 // with its evidence, panels drawn from the expert pool with a recorded seed, a recusal replaced from the same seed
 // stream, scores by the panel (an expert through their own token), ranking, the committee vote, the notice, the
 // published list with its purse summed to the fen, awards, and one revocation approved by a second person. The
@@ -48,6 +49,7 @@ const RULEBOOK = {
   normalisation: 'NONE',
   rounds: [
     { code: 'DOCS', kind: 'DOCUMENT_REVIEW', panelSize: 2, advancement: null },
+    { code: 'SITE', kind: 'SITE_INSPECTION', panelSize: 1, advancement: null },
     { code: 'VOTE', kind: 'COMMITTEE_VOTE', panelSize: 0, advancement: null },
   ],
   votes: { ballot: 'SECRET', quorum: { atLeast: [2, 3] }, pass: { moreThan: [1, 2] } },
@@ -188,6 +190,17 @@ describe('an award edition over the API', () => {
     clock.set('2026-04-10T02:00:00.000Z');
     await ok(admin, 'closeAwardRound', { ...edition, roundCode: 'DOCS' });
     await ok(admin, 'rankAwardRound', { ...edition, roundCode: 'DOCS' });
+    // The second round: each site inspected by the expert drawn for it, who also scores it.
+    await ok(admin, 'openAwardRound', { ...edition, roundCode: 'SITE' });
+    for (const n of [1, 2, 3]) await ok(admin, 'drawAwardPanel', { ...edition, entryId: `e-${n}`, roundCode: 'SITE' });
+    for (const entry of await entries()) {
+      const inspector = entry.panel.find((m) => m.roundCode === 'SITE')!.expertId;
+      const site = { ...edition, entryId: entry.entryId, roundCode: 'SITE' };
+      await ok(admin, 'reportSiteInspection', { ...site, inspectorExpertId: inspector, reportReference: `HH-SITE-${entry.entryId}`, findings: '现场实体质量良好，资料齐全', passed: true });
+      await ok(admin, 'scoreAwardEntry', { ...site, expertId: inspector, items: [{ code: 'QUALITY', points: 5010 - Number(entry.entryId.slice(2)) }, { code: 'SAFETY', points: 3500 }] });
+    }
+    await ok(admin, 'closeAwardRound', { ...edition, roundCode: 'SITE' });
+    await ok(admin, 'rankAwardRound', { ...edition, roundCode: 'SITE' });
     await ok(admin, 'openAwardRound', { ...edition, roundCode: 'VOTE' });
     for (const n of [1, 2, 3]) {
       await ok(admin, 'recordAwardVote', {
@@ -233,22 +246,26 @@ describe('an award edition over the API', () => {
 
   it('replays every recorded panel draw from its seed to the recorded panel, and verify-decisions finds nothing amiss', async () => {
     const { awardPanelDraws } = await admin.ok<{ awardPanelDraws: { entryId: string; kind: string; seed: string; draw: PanelDrawRecord; reproduces: boolean }[] }>(DRAWS, { a: ASSOC, e: EDITION });
-    expect(awardPanelDraws.map((d) => [d.entryId, d.kind])).toEqual([['e-1', 'DRAW'], ['e-1', 'REPLACEMENT'], ['e-2', 'DRAW'], ['e-3', 'DRAW']]);
+    expect(awardPanelDraws.map((d) => [d.entryId, d.kind])).toEqual([
+      ['e-1', 'DRAW'], ['e-1', 'REPLACEMENT'], ['e-1', 'DRAW'], ['e-2', 'DRAW'], ['e-2', 'DRAW'], ['e-3', 'DRAW'], ['e-3', 'DRAW'],
+    ]);
     for (const d of awardPanelDraws) {
       expect(d.reproduces).toBe(true);
       expect(canonicalJson(drawPanel(d.draw).panel)).toBe(canonicalJson(d.draw.panel));
     }
     // The replacement continues the first draw's seed stream where it stopped.
     expect(awardPanelDraws[1]!.draw).toMatchObject({ seed: awardPanelDraws[0]!.seed, startPosition: awardPanelDraws[0]!.draw.endPosition });
-    expect(new Set(awardPanelDraws.filter((d) => d.kind === 'DRAW').map((d) => d.seed)).size).toBe(3);
+    expect(new Set(awardPanelDraws.filter((d) => d.kind === 'DRAW').map((d) => d.seed)).size).toBe(6);
     const replay = await new DecisionReplay(service.service.runtime.store).run();
     expect(replay.findings).toEqual([]);
-    expect(replay.byKind.PANEL_DRAW).toEqual({ checked: 4, matched: 4, mismatched: 0, notRecomputable: 0 });
+    expect(replay.byKind.PANEL_DRAW).toEqual({ checked: 7, matched: 7, mismatched: 0, notRecomputable: 0 });
+    expect(replay.byKind.AWARD_RANKING).toEqual({ checked: 2, matched: 2, mismatched: 0, notRecomputable: 0 });
     expect(replay.byKind.AWARD_RESULTS).toEqual({ checked: 2, matched: 2, mismatched: 0, notRecomputable: 0 });
     expect(replay.byKind.AWARD_GRANT).toEqual({ checked: 3, matched: 3, mismatched: 0, notRecomputable: 0 });
     // Each draw, recusal and score is on the experts' own streams.
     const history = await service.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM es_events WHERE stream_id LIKE 'expert-%' AND event_type IN ('ExpertAssigned', 'ExpertRecused', 'ExpertScoreRecorded')`);
-    expect(history.rows[0]!.n).toBe(7 + 1 + 6 * 2);
+    // Assignments: 3 × 2 drawn, 1 replacement, 3 site inspectors; one recusal; scores: 9 × 2 rubric items.
+    expect(history.rows[0]!.n).toBe(7 + 3 + 1 + 9 * 2);
   });
 
   it('runs a monetary edition like Kaiping’s: 27 firms in 5 categories, 15,300,000.00 yuan in all, summed to the fen', async () => {
@@ -314,7 +331,7 @@ describe('an award edition over the API', () => {
     expect(awardPanelDraws.every((d) => d.reproduces)).toBe(true);
     const replay = await new DecisionReplay(service.service.runtime.store).run({ associationId: ASSOC });
     expect(replay.findings).toEqual([]);
-    expect(replay.byKind.PANEL_DRAW.matched).toBe(4 + 27);
+    expect(replay.byKind.PANEL_DRAW.matched).toBe(7 + 27);
   }, 120_000);
 
   it('runs a QC edition of 406 results graded 85 first, 200 second and 121 third class (Hubei, 2022), equal to the recomputation', async () => {
