@@ -170,6 +170,10 @@ describe('verify-decisions: every computed decision re-run from its recorded inp
       DEEMED_WITHDRAWAL: { checked: 1, matched: 1, mismatched: 0, notRecomputable: 0 },
       ELECTION_RESULT: { checked: 1, matched: 1, mismatched: 0, notRecomputable: 0 },
       RANKING_LIST: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      AWARD_RANKING: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      AWARD_RESULTS: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      AWARD_GRANT: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      PANEL_DRAW: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
     });
     expect(clean.decisionsChecked).toBe(14);
   });

@@ -123,10 +123,21 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     rankingExplanation: { ...inA, editionId: 'promising-2026', enterpriseCode: firm },
     rankingFigures: { ...inA, editionId: 'promising-2026' },
     rankingObjections: { ...inA, editionId: 'promising-2026' },
+    // No award edition is opened in the matrix's fixtures: empty lists and null past the guards.
+    awardEdition: { ...inA, editionId: 'huanghe-2026' },
+    awardEditions: inA,
+    awardEntries: { ...inA, editionId: 'huanghe-2026' },
+    awardEntry: { ...inA, editionId: 'huanghe-2026', entryId: 'e-1' },
+    awardHistory: { subjectId: firm },
+    awardPanelDraws: { ...inA, editionId: 'huanghe-2026' },
+    awardRanking: { ...inA, editionId: 'huanghe-2026', roundCode: 'DOCS' },
+    awardResults: { ...inA, editionId: 'huanghe-2026' },
   };
   // The persons commands address a register id nobody holds: past the guards, PERSON_NOT_REGISTERED.
   const person = { ...inA, personId: 'PSN0000000000000000' };
   const expert = { ...inA, expertId: 'EXP0000000000000000' };
+  const edition = { ...inA, editionId: 'huanghe-2026' };
+  const awardEntry = { ...edition, entryId: 'e-1' };
   const mutations: Record<string, Arguments> = {
     admitMember: { ...member, tier: 'MEMBER', certificateNumber: 'WJX-2026-0999', decision: COUNCIL },
     adoptFeeSchedule: {
@@ -246,6 +257,27 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     resolveRankingObjection: { ...inA, editionId: 'promising-2026', objectionId: 'objection-1', outcome: 'DISMISSED', reasons: '统计口径无误' },
     publishRanking: { ...inA, editionId: 'promising-2026' },
     issueRankingErratum: { ...inA, editionId: 'promising-2026', erratumId: 'erratum-1', reason: '产值更正', decision: COUNCIL, corrections: [{ figureId: 1, value: '12400', source: 'AUDITED_REPORT', evidenceReference: '审计报告' }] },
+    // The awards commands address an edition nobody opened: past the guards, NOT_FOUND or the entry's own rule.
+    defineAwardRulebook: { ...inA, rulebook: awardRulebookInput() },
+    openAwardEdition: { ...edition, programmeCode: 'HUANGHE', title: '黄鹤奖', year: 2026, rulebookId: 'no-such-rulebook', rulebookVersion: 1 },
+    openAwardRound: { ...edition, roundCode: 'DOCS' },
+    closeAwardRound: { ...edition, roundCode: 'DOCS' },
+    rankAwardRound: { ...edition, roundCode: 'DOCS' },
+    startAwardNotice: edition,
+    publishAwardResults: edition,
+    submitAwardEntry: { ...awardEntry, category: 'BUILDING', channel: 'DISTRICT_A', subjectKind: 'ENTERPRISE', subjectId: firm, applicantCode: firm, specialty: 'BUILDING_CONSTRUCTION' },
+    checkAwardEligibility: awardEntry,
+    drawAwardPanel: { ...awardEntry, roundCode: 'DOCS' },
+    scoreAwardEntry: { ...awardEntry, roundCode: 'DOCS', expertId: 'EXP0000000000000000', items: [{ code: 'QUALITY', points: 5000 }] },
+    recuseAwardExpert: { ...awardEntry, roundCode: 'DOCS', expertId: 'EXP0000000000000000', reason: '曾任该公司顾问' },
+    reportSiteInspection: { ...awardEntry, roundCode: 'SITE', inspectorExpertId: 'EXP0000000000000000', reportReference: 'HH-SITE-001', findings: '现场质量良好', passed: true },
+    recordAwardVote: { ...awardEntry, ballot: 'SECRET', decision: { ...COUNCIL, body: 'COUNCIL' } },
+    fileAwardObjection: { ...awardEntry, objectionId: 'objection-1', objector: '王五', grounds: '工期造假' },
+    resolveAwardObjection: { ...awardEntry, objectionId: 'objection-1', outcome: 'DISMISSED', reasons: '经核实不成立' },
+    grantAward: { ...awardEntry, certificateNumber: 'HH2026-001' },
+    declineAward: { ...awardEntry, reason: '未入选' },
+    requestAwardRevocation: { ...awardEntry, grounds: 'FRAUD', reason: '申报材料造假', decision: COUNCIL },
+    approveAwardRevocation: awardEntry,
   };
   return { queries, mutations };
 }
@@ -268,5 +300,31 @@ export function rankingMethodologyInput(records: MatrixRecords): Arguments {
     listSize: 55,
     tieBreak: { metrics: ['OUTPUT'], thenBy: 'DECISION' },
     noticeDays: 7,
+  };
+}
+
+/** A rulebook the awards decider accepts (黄鹤奖-like): project-free firm entries, one scored round and the vote. */
+export function awardRulebookInput(rulebookId = 'huanghe'): Record<string, unknown> {
+  return {
+    rulebookId,
+    referenceNumber: '武建协〔2026〕5号',
+    effectiveFrom: '2026-01-01',
+    programmeKind: 'QUALITY_AWARD',
+    subjectKind: 'ENTERPRISE',
+    categories: [{ code: 'BUILDING', name: '房屋建筑', places: 10, amountFen: null }],
+    channels: [{ code: 'DISTRICT_A', name: '江岸区', quota: 5 }],
+    eligibility: { membershipInGoodStanding: true, minimumCreditGrade: null, creditGrades: [], yearsSinceAcceptance: null, noMajorAccident: true, barsReentryAfterFailure: false },
+    rubric: [{ code: 'QUALITY', name: '工程质量', maxHundredths: 10000, weight: 100 }],
+    normalisation: 'NONE',
+    rounds: [
+      { code: 'DOCS', kind: 'DOCUMENT_REVIEW', panelSize: 1, advancement: null },
+      { code: 'VOTE', kind: 'COMMITTEE_VOTE', panelSize: 0, advancement: null },
+    ],
+    votes: { ballot: 'SECRET', quorum: { atLeast: [2, 3] }, pass: { moreThan: [1, 2] } },
+    grading: 'NONE',
+    grades: [],
+    noticeDays: 7,
+    tieBreak: [{ by: 'ENTRY_ID' }],
+    budgetFen: null,
   };
 }

@@ -113,6 +113,18 @@ export const QUERIES: Readonly<Record<string, Row>> = {
   rankingExplanation: PUBLISHED_RESULT,
   rankingFigures: OWN_ADMIN_AND_AUDITOR,
   rankingObjections: OWN_ADMIN_AND_AUDITOR,
+  // Awards (ADR 0023): editions and published results for every signed-in caller; entries for the owning admins, the
+  // auditor, an expert on an entry's panel (the matrix's experts are in no pool: FORBIDDEN) and a member firm of the
+  // association (its own entries only); rankings and draws for the owning admins and the auditor; award history for
+  // every role but EXPERT (others than the owning admins and the auditor see awards and revocations only).
+  awardEdition: PUBLIC,
+  awardEditions: PUBLIC,
+  awardEntries: [U, A, F, F, F, A, F, A, A],
+  awardEntry: OWN_ADMIN_AND_AUDITOR,
+  awardHistory: [U, A, A, F, F, A, A, A, A],
+  awardPanelDraws: OWN_ADMIN_AND_AUDITOR,
+  awardRanking: OWN_ADMIN_AND_AUDITOR,
+  awardResults: PUBLIC,
 };
 
 export const MUTATIONS: Readonly<Record<string, Row>> = {
@@ -195,6 +207,28 @@ export const MUTATIONS: Readonly<Record<string, Row>> = {
   resolveRankingObjection: OWN_ADMIN_WRITES,
   publishRanking: OWN_ADMIN_WRITES,
   issueRankingErratum: OWN_ADMIN_WRITES,
+  // Awards: the owning association's admins run editions; scores, recusals and inspection reports also by an expert on
+  // the entry's panel (none in the matrix).
+  approveAwardRevocation: OWN_ADMIN_WRITES,
+  checkAwardEligibility: OWN_ADMIN_WRITES,
+  closeAwardRound: OWN_ADMIN_WRITES,
+  declineAward: OWN_ADMIN_WRITES,
+  defineAwardRulebook: OWN_ADMIN_WRITES,
+  drawAwardPanel: OWN_ADMIN_WRITES,
+  fileAwardObjection: OWN_ADMIN_WRITES,
+  grantAward: OWN_ADMIN_WRITES,
+  openAwardEdition: OWN_ADMIN_WRITES,
+  openAwardRound: OWN_ADMIN_WRITES,
+  publishAwardResults: OWN_ADMIN_WRITES,
+  rankAwardRound: OWN_ADMIN_WRITES,
+  recordAwardVote: OWN_ADMIN_WRITES,
+  recuseAwardExpert: OWN_ADMIN_WRITES,
+  reportSiteInspection: OWN_ADMIN_WRITES,
+  requestAwardRevocation: OWN_ADMIN_WRITES,
+  resolveAwardObjection: OWN_ADMIN_WRITES,
+  scoreAwardEntry: OWN_ADMIN_WRITES,
+  startAwardNotice: OWN_ADMIN_WRITES,
+  submitAwardEntry: OWN_ADMIN_WRITES,
 };
 
 /** How a cell reads in docs/security.md. */

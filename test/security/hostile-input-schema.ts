@@ -16,6 +16,7 @@ import * as personsInputs from '../../apps/api/src/persons/persons.inputs.js';
 import * as decisionInputs from '../../apps/api/src/graphql/decision.input.js';
 import * as expertsInputs from '../../apps/api/src/experts/experts.inputs.js';
 import * as rankingsInputs from '../../apps/api/src/rankings/rankings.inputs.js';
+import * as awardsInputs from '../../apps/api/src/awards/awards.inputs.js';
 
 export async function serviceSchema(): Promise<GraphQLSchema> {
   return buildSchema(await buildSchemaSdl(RESOLVERS));
@@ -31,7 +32,7 @@ type InputClass = abstract new (...args: never[]) => unknown;
 
 /** The input classes by GraphQL input type name (code-first: the class name). */
 export const INPUT_CLASSES: ReadonlyMap<string, InputClass> = new Map(
-  [auditInputs, creditInputs, duesInputs, enterpriseInputs, membershipInputs, personsInputs, decisionInputs, expertsInputs, rankingsInputs]
+  [auditInputs, creditInputs, duesInputs, enterpriseInputs, membershipInputs, personsInputs, decisionInputs, expertsInputs, rankingsInputs, awardsInputs]
     .flatMap((module) => Object.values(module))
     .filter((value): value is InputClass => typeof value === 'function' && /^[A-Z]/.test(value.name))
     .map((type) => [type.name, type]),

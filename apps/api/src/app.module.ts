@@ -26,6 +26,7 @@ import { MEMBERSHIP_RESOLVERS } from './membership/membership.module.js';
 import { RANKINGS_RESOLVERS } from './rankings/rankings.resolver.js';
 import { PersonsResolver } from './persons/persons.resolver.js';
 import { ExpertsResolver } from './experts/experts.resolver.js';
+import { AwardsResolver } from './awards/awards.resolver.js';
 import { PrivacyResolver } from './privacy/privacy.resolver.js';
 import type { RequestContext } from './graphql/request-context.js';
 import { HealthController } from './ops/health.controller.js';
@@ -36,7 +37,7 @@ import { SealsResolver } from './seals/seals.resolver.js';
 import { RatingChangesResolver, SUBSCRIPTION_ROLES } from './tender/rating-changes.resolver.js';
 
 /** The resolvers of every bounded context; the schema printer builds the committed schema.gql from these. */
-export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver, RatingChangesResolver, AuditTrailResolver, SealsResolver, ExpertsResolver, ...RANKINGS_RESOLVERS];
+export const RESOLVERS = [EnterpriseResolver, DuesResolver, ...MEMBERSHIP_RESOLVERS, ...CREDIT_RESOLVERS, PrivacyResolver, PersonsResolver, RatingChangesResolver, AuditTrailResolver, SealsResolver, ExpertsResolver, ...RANKINGS_RESOLVERS, AwardsResolver];
 
 const READ_MODELS = [...registerQueries, AuditHistory];
 

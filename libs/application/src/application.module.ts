@@ -7,6 +7,7 @@ import { EnterpriseModule } from './enterprise/enterprise.module.js';
 import { MembershipModule } from './membership/membership.module.js';
 import { PersonsModule } from './persons/persons.module.js';
 import { ExpertsModule } from './experts/experts.module.js';
+import { AwardsModule } from './awards/awards.module.js';
 import { PrivacyModule } from './privacy/privacy.module.js';
 import { SealsModule } from './seals/seals.module.js';
 import { RankingsModule } from './rankings/rankings.module.js';
@@ -17,7 +18,7 @@ import { RankingsModule } from './rankings/rankings.module.js';
  * (The package's EventBus, sagas and AggregateRoot are not used: the event store is the only source of events.)
  */
 @Module({
-  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PersonsModule, PrivacyModule, SealsModule, ExpertsModule, RankingsModule],
+  imports: [CqrsModule.forRoot(), CommandsModule, CreditModule, DuesModule, EnterpriseModule, MembershipModule, PersonsModule, PrivacyModule, SealsModule, ExpertsModule, RankingsModule, AwardsModule],
   exports: [CqrsModule, CommandsModule, PrivacyModule],
 })
 export class ApplicationModule {}

@@ -13,3 +13,4 @@ export * from './privacy/index.js';
 export * from './seals/index.js';
 export * from './experts/index.js';
 export * from './rankings/index.js';
+export * from './awards/index.js';

@@ -104,3 +104,17 @@ export type {
   RankingObjectionView,
   RankingResultView,
 } from './rankings/rankings.queries.js';
+export { awardsProjection, awardsTableSpecs, AWARDS_PROJECTION, AWARDS_READS } from './awards/awards.projection.js';
+export type { AwardRoundRow } from './awards/awards.projection.js';
+export { AwardQueries } from './awards/awards.queries.js';
+export type {
+  AwardEditionView,
+  AwardEntryView,
+  AwardHistoryEntryView,
+  AwardPanelDrawView,
+  AwardPanelMemberView,
+  AwardRankingView,
+  AwardResultListView,
+  AwardRevocationView,
+  AwardVoteView,
+} from './awards/awards.queries.js';

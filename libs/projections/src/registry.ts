@@ -28,6 +28,9 @@ import type { EntityClass, MigrationClass } from './data-source.js';
 import { ExpertPool1795220310000 } from './experts/1795220310000-expert-pool.migration.js';
 import { expertsProjection } from './experts/experts.projection.js';
 import { ExpertQueries } from './experts/experts.queries.js';
+import { Awards1795220400000 } from './awards/1795220400000-awards.migration.js';
+import { awardsProjection } from './awards/awards.projection.js';
+import { AwardQueries } from './awards/awards.queries.js';
 import { readModelMigrations } from './migrations/index.js';
 import type { Projection } from './projection.js';
 import { readModelEntities } from './read-models/index.js';
@@ -50,6 +53,7 @@ export const registerProjections: readonly Projection[] = [
   ratingChangesProjection,
   expertsProjection,
   rankingsProjection,
+  awardsProjection,
 ];
 
 /**
@@ -62,7 +66,7 @@ export const registerEntities: readonly EntityClass[] = [...readModelEntities];
  * The query classes over those read models (one per context, each taking the read-model DataSource), for a
  * Nest module's providers or to construct directly.
  */
-export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries, RatingChangeQueries, ExpertQueries, RankingsQueries] as const;
+export const registerQueries = [AuditQueries, EnterpriseQueries, MembershipQueries, DuesQueries, CreditQueries, PersonsQueries, ReadModelDatabaseQueries, RatingChangeQueries, ExpertQueries, RankingsQueries, AwardQueries] as const;
 
 export const registerMigrations: readonly MigrationClass[] = [
   ...readModelMigrations,
@@ -80,4 +84,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   AuditTrailQueries1795220250000,
   ExpertPool1795220310000,
   Rankings1795220410000,
+  Awards1795220400000,
 ];

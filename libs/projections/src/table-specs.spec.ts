@@ -11,6 +11,7 @@ import { enterpriseTableSpecs } from './enterprise/enterprise.projection.js';
 import { personsTableSpecs } from './persons/persons.projection.js';
 import { membershipTableSpecs } from './membership/membership.projection.js';
 import { expertsTableSpecs } from './experts/experts.projection.js';
+import { awardsTableSpecs } from './awards/awards.projection.js';
 import { registerEntities, registerMigrations, registerProjections } from './registry.js';
 import { rankingsTableSpecs } from './rankings/rankings.projection.js';
 
@@ -20,7 +21,7 @@ import { rankingsTableSpecs } from './rankings/rankings.projection.js';
  * leaves out would never be written (new rows would take its default, rebuilt rows would lose it). This holds
  * each spec to the table the migrations create, names and types.
  */
-const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs, ...creditTableSpecs, ...personsTableSpecs, ...ratingChangeTableSpecs, ...expertsTableSpecs, ...rankingsTableSpecs];
+const specs: readonly TableSpec[] = [...auditTableSpecs, ...enterpriseTableSpecs, ...membershipTableSpecs, ...duesTableSpecs, ...creditTableSpecs, ...personsTableSpecs, ...ratingChangeTableSpecs, ...expertsTableSpecs, ...rankingsTableSpecs, ...awardsTableSpecs];
 
 describe('set-based table specs', () => {
   let database: TestDatabase;

@@ -2,7 +2,9 @@ import { type CanActivate, type ExecutionContext, Injectable, SetMetadata } from
 import { Reflector } from '@nestjs/core';
 import { GqlExecutionContext } from '@nestjs/graphql';
 import { EventSourcedCommands } from '#application';
+import { awardEntryStreamId, evolveAwardEntry, initialAwardEntryState } from '#domain/awards';
 import { creditCycleStreamId, evolveCreditCycle, initialCreditCycleState } from '#domain/credit';
+import { ExpertQueries } from '#projections';
 import { type Actor, InvalidInput, normaliseCreditCode } from '#domain/shared';
 import { ForbiddenError, UnauthenticatedError } from '#platform';
 
@@ -23,6 +25,8 @@ export interface ScopeArguments {
   readonly memberInAssociation?: boolean;
   /** The cycle of `association`: an EXPERT must be one of its assigned scorers. */
   readonly cycle?: string;
+  /** The award entry of `association` (its edition and entry paths): an EXPERT must be on one of its panels. */
+  readonly awardEntry?: { readonly edition: string; readonly entry: string };
 }
 
 /** The operation is about the association, firm or cycle at these argument paths (layer 2 of ADR 0014). */
@@ -52,7 +56,29 @@ function argumentAt(args: unknown, path: string): unknown {
 /** Whether the expert is an assigned scorer of the cycle, from the cycle's own stream (exact right after an assignment). */
 @Injectable()
 export class ScorerAssignments {
-  constructor(private readonly commands: EventSourcedCommands) {}
+  constructor(
+    private readonly commands: EventSourcedCommands,
+    private readonly experts: ExpertQueries,
+  ) {}
+
+  /**
+   * The expert id an EXPERT token's user signs in as in the association's pool, if they are on one of the award
+   * entry's panels (drawn or as a replacement, recused or not), read from the entry's own stream; else null.
+   */
+  async awardPanelExpert(associationId: string, editionId: string, entryId: string, userId: string): Promise<string | null> {
+    let streamId: string;
+    try {
+      streamId = awardEntryStreamId(associationId, editionId, entryId);
+    } catch (error) {
+      if (error instanceof InvalidInput) return null;
+      throw error;
+    }
+    const expert = await this.experts.byUser(associationId, userId);
+    if (!expert) return null;
+    const entry = await this.commands.stateOf(streamId, { initialState: initialAwardEntryState, evolve: evolveAwardEntry });
+    const onPanel = Object.values(entry.panels).some((p) => p.draws.some((d) => d.panel.includes(expert.expertId)));
+    return onPanel ? expert.expertId : null;
+  }
 
   async isAssigned(associationId: string, cycleId: string, scorerId: string): Promise<boolean> {
     let streamId: string;
@@ -126,6 +152,16 @@ export class AccessScopeGuard implements CanActivate {
           const assigned =
             typeof association === 'string' && typeof cycle === 'string' && (await this.assignments.isAssigned(association, cycle, actor.userId));
           if (!assigned) throw new ForbiddenError(`${actor.userId} is not assigned to score this cycle.`);
+        }
+        if (scope.awardEntry !== undefined) {
+          const edition = argumentAt(args, scope.awardEntry.edition);
+          const entry = argumentAt(args, scope.awardEntry.entry);
+          const onPanel =
+            typeof association === 'string' &&
+            typeof edition === 'string' &&
+            typeof entry === 'string' &&
+            (await this.assignments.awardPanelExpert(association, edition, entry, actor.userId)) !== null;
+          if (!onPanel) throw new ForbiddenError(`${actor.userId} is not on a panel of this award entry.`);
         }
         return true;
       default:

@@ -89,6 +89,10 @@ const KIND_NAMES: Record<DecisionCheck['kind'], string> = {
   DEEMED_WITHDRAWAL: 'deemed withdrawals',
   ELECTION_RESULT: 'council election results',
   RANKING_LIST: 'ranking lists and their errata',
+  AWARD_RANKING: 'award rankings',
+  AWARD_RESULTS: 'award result lists at notice and publication',
+  AWARD_GRANT: 'awards granted',
+  PANEL_DRAW: 'panel draws replayed from their seeds',
 };
 
 function describe(result: DecisionReplayResult, mismatches: number, associationId: string | undefined): string {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import pg from 'pg';
+import { awardEntryStreamId, drawPanel, type PoolExpert } from '#domain/awards';
 import { creditApplicationStreamId, creditConductStreamId, creditCycleStreamId, type RulebookVersion } from '#domain/credit';
 import { duesAccountStreamId } from '#domain/dues';
 import { enterpriseStreamId } from '#domain/enterprise';
@@ -184,6 +185,22 @@ describe('decision replay over the store port', () => {
     await append(rankingEditionStreamId(ASSOC, 'altered'), rankingEdition('altered').map((e) =>
       e.type === 'RankingComputed' ? { ...e, data: { ...e.data, result: { ...(e.data.result as object), entries: (e.data.result as { entries: object[] }).entries.map((x, i) => (i === 0 ? { ...x, total: '99.0000' } : x)) } } } : e,
     ).slice(0, 5));
+    // Panel draws: one replayed exactly, one whose recorded panel was not the one its seed gives, one replacement that
+    // does not continue the first draw's seed stream.
+    const experts: PoolExpert[] = ['X01', 'X02', 'X03', 'X04'].map((expertId, i) => ({
+      expertId, personId: `PSN000000000000000${i}`, specialties: ['CIVIL'], employerCode: null, status: 'ACTIVE', conflicts: [],
+    }));
+    const drawInput = { seed: '5e'.repeat(32), pool: experts, specialty: 'CIVIL', applicantCode: code(1), builderCode: null, checkDate: '2026-04-01', size: 2, onPanel: [], recused: [], startPosition: 0 };
+    const honest = drawPanel(drawInput);
+    const entryKey = (entryId: string) => ({ associationId: ASSOC, editionId: 'ed-1', entryId, roundCode: 'DOCS' });
+    await append(awardEntryStreamId(ASSOC, 'ed-1', 'honest'), [{ type: 'AwardPanelDrawn', data: { ...entryKey('honest'), draw: honest } }]);
+    const swapped = [...honest.panel].reverse();
+    await append(awardEntryStreamId(ASSOC, 'ed-1', 'chosen'), [{ type: 'AwardPanelDrawn', data: { ...entryKey('chosen'), draw: { ...honest, panel: swapped } } }]);
+    const replacement = drawPanel({ ...drawInput, size: 1, onPanel: [honest.panel[1]!], recused: [honest.panel[0]!], startPosition: 0 });
+    await append(awardEntryStreamId(ASSOC, 'ed-1', 'reused'), [
+      { type: 'AwardPanelDrawn', data: { ...entryKey('reused'), draw: honest } },
+      { type: 'AwardReplacementDrawn', data: { ...entryKey('reused'), replaces: honest.panel[0], draw: replacement } },
+    ]);
 
     result = await new DecisionReplay(store).run({ pageSize: 7 });
   }, 60_000);
@@ -202,6 +219,10 @@ describe('decision replay over the store port', () => {
       DEEMED_WITHDRAWAL: { checked: 2, matched: 1, mismatched: 1, notRecomputable: 0 },
       ELECTION_RESULT: { checked: 3, matched: 1, mismatched: 2, notRecomputable: 0 },
       RANKING_LIST: { checked: 3, matched: 2, mismatched: 1, notRecomputable: 0 },
+      AWARD_RANKING: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      AWARD_RESULTS: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      AWARD_GRANT: { checked: 0, matched: 0, mismatched: 0, notRecomputable: 0 },
+      PANEL_DRAW: { checked: 4, matched: 2, mismatched: 2, notRecomputable: 0 },
     });
     expect(result.eventsRead).toBeGreaterThan(30);
   });
@@ -281,6 +302,17 @@ describe('decision replay over the store port', () => {
     expect(others).toEqual([]);
     expect(altered).toMatchObject({ kind: 'RANKING_LIST', outcome: 'MISMATCH', eventType: 'RankingComputed', revision: 4 });
     expect(altered!.differences.map((d) => d.field)).toEqual([`result.entries.${code(21)}`]);
+  });
+
+  it('replays every panel draw from its seed: a panel that is not the seed’s, or a replacement that reuses the seed stream, is a mismatch', () => {
+    expect(finding(awardEntryStreamId(ASSOC, 'ed-1', 'honest'))).toEqual([]);
+    const [chosen] = finding(awardEntryStreamId(ASSOC, 'ed-1', 'chosen'));
+    expect(chosen).toMatchObject({ kind: 'PANEL_DRAW', outcome: 'MISMATCH' });
+    expect(chosen!.differences.map((d) => d.field)).toEqual(['draw.panel']);
+    const [reused, ...more] = finding(awardEntryStreamId(ASSOC, 'ed-1', 'reused'));
+    expect(more).toEqual([]);
+    expect(reused).toMatchObject({ kind: 'PANEL_DRAW', outcome: 'MISMATCH', eventType: 'AwardReplacementDrawn', revision: 1 });
+    expect(reused!.differences).toEqual([{ field: 'draw.startPosition', recorded: 0, recomputed: 2 }]);
   });
 
   it("checks one association's decisions only when asked", async () => {

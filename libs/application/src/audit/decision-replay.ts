@@ -1,4 +1,19 @@
 import {
+  type AwardEditionOpened,
+  type AwardGranted,
+  type AwardObjectionResolved,
+  type AwardPanelDrawn,
+  type AwardReplacementDrawn,
+  type AwardRoundRanked,
+  type EditionResult,
+  rankRound,
+  recomputeEditionResults,
+  drawPanel,
+  type PanelDrawRecord,
+  PoolTooSmall,
+  totalFenOf,
+} from '#domain/awards';
+import {
   computeGrade,
   computeReview,
   type CreditApplicationEvent,
@@ -41,7 +56,7 @@ import {
   type MembershipState,
   TIER_OF_OFFICE,
 } from '#domain/membership';
-import { InvalidInput, meetsQuorum, RuleViolation } from '#domain/shared';
+import { type DomainEvent, InvalidInput, meetsQuorum, RuleViolation } from '#domain/shared';
 import {
   evolveRankingEdition,
   initialRankingEditionState,
@@ -54,7 +69,18 @@ import {
 import { canonicalJson, type EventStore, type RecordedEvent } from '#eventstore';
 
 /** The computed decisions the register can re-run from what their events recorded. */
-export const DECISION_KINDS = ['CREDIT_GRADE', 'CREDIT_RATING', 'POLICY_WAIVER', 'DEEMED_WITHDRAWAL', 'ELECTION_RESULT', 'RANKING_LIST'] as const;
+export const DECISION_KINDS = [
+  'CREDIT_GRADE',
+  'CREDIT_RATING',
+  'POLICY_WAIVER',
+  'DEEMED_WITHDRAWAL',
+  'ELECTION_RESULT',
+  'RANKING_LIST',
+  'AWARD_RANKING',
+  'AWARD_RESULTS',
+  'AWARD_GRANT',
+  'PANEL_DRAW',
+] as const;
 export type DecisionKind = (typeof DECISION_KINDS)[number];
 
 /** One field where the recorded decision and its recomputation disagree. */
@@ -130,7 +156,11 @@ function diffFields<T extends object>(recorded: T, recomputed: T, fields: readon
  * computation from the scores, the conduct records and the cycle's pinned rulebook, overrides from the grade they
  * override, ratings from the grade and validity, downgrades from the rulebook's grade list), waivers granted by a
  * policy (from the policy, the firm's size class and the account), deemed withdrawals (from the dues accounts, the
- * reminders and the charter) and council elections (from the recorded votes and the quorum).
+ * reminders and the charter), council elections (from the recorded votes and the quorum), award rankings (from their
+ * recorded inputs under the edition's pinned rulebook), award result lists at notice and publication (from the final
+ * ranking's inputs and the recorded votes, less upheld objections), awards granted (in the list with that grade and
+ * amount) and every panel draw (replayed from its recorded seed, position and pool snapshot; a replacement continues
+ * the first draw's seed stream where the previous draw stopped).
  */
 export class DecisionReplay {
   constructor(private readonly store: Pick<EventStore, 'readAll'>) {}
@@ -171,6 +201,10 @@ class Replay {
   private readonly memberships = new Map<string, MembershipState>();
   private readonly associations = new Map<string, AssociationState>();
   private readonly rankingEditions = new Map<string, RankingEditionState>();
+  /** Each award edition's events and its entries', in the global order, by `<associationId>:<editionId>`. */
+  private readonly editions = new Map<string, DomainEvent[]>();
+  /** Each entry's draws so far, by entry stream. */
+  private readonly draws = new Map<string, (AwardPanelDrawn | AwardReplacementDrawn)['data'][]>();
   /** Streams with an event the domain could not fold, and which. */
   private readonly unfolded = new Map<string, string>();
 
@@ -212,6 +246,10 @@ class Replay {
       case 'CouncilElectionHeld':
         if (mine) this.record('ELECTION_RESULT', event, checkElection(event as unknown as CouncilElectionHeld));
         return;
+    }
+    if (event.streamId.startsWith('awardEdition-') || event.streamId.startsWith('awardEntry-')) {
+      this.takeAward(event, mine);
+      return;
     }
     if (event.type.startsWith('Credit') && typeof data.cycleId === 'string' && typeof data.subjectId === 'string' && event.streamId.startsWith('creditApplication-')) {
       const before = this.applications.get(event.streamId) ?? initialCreditApplicationState;
@@ -273,6 +311,37 @@ class Replay {
       position: event.position,
       associationId: typeof associationId === 'string' ? associationId : null,
     });
+  }
+
+  // ---- awards ------------------------------------------------------------------------------------------------
+
+  private takeAward(event: RecordedEvent, mine: boolean): void {
+    const data = event.data as { associationId: string; editionId: string };
+    const key = `${data.associationId}:${data.editionId}`;
+    const events = this.editions.get(key) ?? [];
+    this.editions.set(key, events);
+    const domainEvent = { type: event.type, data: event.data } as DomainEvent;
+    switch (event.type) {
+      case 'AwardRoundRanked':
+        if (mine) this.record('AWARD_RANKING', event, checkRanking(event as unknown as AwardRoundRanked, events));
+        break;
+      case 'AwardNoticeStarted':
+      case 'AwardResultsPublished':
+        if (mine) this.record('AWARD_RESULTS', event, checkResults(event as unknown as { type: string; data: { results: EditionResult[]; totalFen: number } }, events));
+        break;
+      case 'AwardGranted':
+        if (mine) this.record('AWARD_GRANT', event, checkGrant(event as unknown as AwardGranted, events));
+        break;
+      case 'AwardPanelDrawn':
+      case 'AwardReplacementDrawn': {
+        const drawn = event.data as unknown as AwardReplacementDrawn['data'];
+        const earlier = this.draws.get(event.streamId) ?? [];
+        if (mine) this.record('PANEL_DRAW', event, checkDraw(drawn, earlier.filter((d) => d.roundCode === drawn.roundCode)));
+        this.draws.set(event.streamId, [...earlier, drawn]);
+        break;
+      }
+    }
+    events.push(domainEvent);
   }
 
   // ---- credit ------------------------------------------------------------------------------------------------
@@ -463,4 +532,67 @@ function checkRankingResult(before: RankingEditionState, event: RankingComputed 
     differences.push(...entryDifferences);
   }
   return judged(differences);
+}
+
+function openedOf(events: readonly DomainEvent[]): AwardEditionOpened | undefined {
+  return events.find((e): e is AwardEditionOpened => e.type === 'AwardEditionOpened');
+}
+
+/** A ranking re-run from its recorded inputs under the edition's pinned rulebook. */
+function checkRanking(event: AwardRoundRanked, before: readonly DomainEvent[]): Finding {
+  const opened = openedOf(before);
+  if (!opened) return notRecomputable('the edition was not opened before the ranking: no rulebook to rank under');
+  const d = event.data;
+  if (!Array.isArray(d.inputs)) return notRecomputable('the ranking records no inputs');
+  const again = rankRound(opened.data.rulebook, d.roundCode, d.final, d.inputs);
+  return judged([...diff('ranking', d.ranking, again.ranking), ...diff('normalisation', d.normalisation, again.normalisation)]);
+}
+
+/** The list at notice (and at publication, less the entries an upheld objection struck out) from the recorded inputs and votes. */
+function checkResults(event: { type: string; data: { results: EditionResult[]; totalFen: number } }, before: readonly DomainEvent[]): Finding {
+  if (!openedOf(before)) return notRecomputable('the edition was not opened before its results');
+  const recomputed = recomputeEditionResults(before);
+  const upheld = new Set(
+    event.type === 'AwardResultsPublished'
+      ? before.filter((e): e is AwardObjectionResolved => e.type === 'AwardObjectionResolved' && (e as AwardObjectionResolved).data.outcome === 'UPHELD').map((e) => e.data.entryId)
+      : [],
+  );
+  const results = recomputed.results.filter((r) => !upheld.has(r.entryId));
+  return judged([...diff('results', event.data.results, results), ...diff('totalFen', event.data.totalFen, totalFenOf(results))]);
+}
+
+/** An award is one the noticed list gives: that entry, with that grade and amount. */
+function checkGrant(event: AwardGranted, before: readonly DomainEvent[]): Finding {
+  if (!openedOf(before)) return notRecomputable('the edition was not opened before the award');
+  const line = recomputeEditionResults(before).results.find((r) => r.entryId === event.data.entryId);
+  if (!line) return judged([{ field: 'entryId', recorded: event.data.entryId, recomputed: null }], 'the recomputed result list does not hold the entry');
+  return judged(diffFields(event.data, { ...event.data, category: line.category, grade: line.grade, amountFen: line.amountFen, rank: line.rank }, ['category', 'grade', 'amountFen', 'rank']));
+}
+
+/** A draw replayed from its recorded inputs; a replacement must continue the round's first draw: its seed, its pool, its position. */
+function checkDraw(draw: AwardPanelDrawn['data'], earlier: readonly AwardPanelDrawn['data'][]): Finding {
+  const record = draw.draw;
+  if (!record || typeof record.seed !== 'string' || !Array.isArray(record.pool)) return notRecomputable('the draw records no seed or pool snapshot');
+  // Compared as stored values: the store's jsonb orders keys its own way, so the domain's key-order-sensitive
+  // comparison would call an honest draw read back from the store a mismatch.
+  let recomputed: PanelDrawRecord | null;
+  try {
+    recomputed = drawPanel(record);
+  } catch (error) {
+    if (!(error instanceof PoolTooSmall)) throw error;
+    recomputed = null;
+  }
+  const differences: DecisionDifference[] = (['panel', 'exclusions', 'endPosition', 'poolDigest'] as const).flatMap((field) =>
+    diff(`draw.${field}`, record[field], recomputed?.[field] ?? null),
+  );
+  const first = earlier[0]?.draw;
+  const last = earlier[earlier.length - 1]?.draw;
+  if (first && last) {
+    differences.push(
+      ...diff('draw.seed', record.seed, first.seed),
+      ...diff('draw.poolDigest', record.poolDigest, first.poolDigest),
+      ...diff('draw.startPosition', record.startPosition, last.endPosition),
+    );
+  } else differences.push(...diff('draw.startPosition', record.startPosition, 0));
+  return judged(differences, recomputed === null ? 'the recorded inputs give no panel (the pool is too small)' : null);
 }
