@@ -84,6 +84,19 @@ describe('the panel draw', () => {
     expect(replayPanelDraw({ ...recorded, pool: swapped }).differences).toEqual(expect.arrayContaining(['panel', 'exclusions', 'poolDigest']));
   });
 
+  it('replays a draw read back with its keys in another order (as a jsonb column returns them)', () => {
+    const recorded = drawPanel(input({ pool: [...POOL, expert(90, { employerCode: APPLICANT }), expert(91, { status: 'RETIRED' })] }));
+    const reordered = (value: unknown): unknown =>
+      Array.isArray(value)
+        ? value.map(reordered)
+        : value !== null && typeof value === 'object'
+          ? Object.fromEntries(Object.entries(value).reverse().map(([k, v]) => [k, reordered(v)]))
+          : value;
+    expect(recorded.exclusions.length).toBeGreaterThan(0);
+    expect(JSON.stringify(reordered(recorded.exclusions))).not.toBe(JSON.stringify(recorded.exclusions));
+    expect(replayPanelDraw(reordered(recorded) as typeof recorded)).toMatchObject({ reproduces: true, differences: [] });
+  });
+
   it('excludes and records the employer of the applicant, of the builder, a declared conflict in its period, the suspended, the retired and a wrong specialty', () => {
     const pool = [
       expert(1, { employerCode: APPLICANT }),

@@ -240,10 +240,22 @@ export function replayPanelDraw(recorded: PanelDrawRecord): PanelReplay {
   } catch {
     return { reproduces: false, recomputed: null, differences: ['panel'] };
   }
-  const same = (a: unknown, b: unknown) => JSON.stringify(a) === JSON.stringify(b);
+  const same = (a: unknown, b: unknown) => sortedKeysJson(a) === sortedKeysJson(b);
   const differences = (['panel', 'exclusions', 'endPosition', 'poolDigest'] as const).filter((k) => !same(recorded[k], recomputed[k]));
   const { panel, exclusions, endPosition, poolDigest: digest } = recomputed;
   return { reproduces: differences.length === 0, recomputed: { panel, exclusions, endPosition, poolDigest: digest }, differences };
+}
+
+/**
+ * JSON with every object's keys in code-unit order: a record read back from a store may hold its keys in another
+ * order than it was written with (Postgres jsonb orders them by length), which is no difference.
+ */
+function sortedKeysJson(value: unknown): string {
+  return JSON.stringify(value, (_key, v: unknown) =>
+    v !== null && typeof v === 'object' && !Array.isArray(v)
+      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => byCodeUnits(a, b)))
+      : v,
+  );
 }
 
 /** Replays the draw a recorded AwardPanelDrawn or AwardReplacementDrawn event holds. */
