@@ -172,6 +172,9 @@ describe('the expert pool over the API', () => {
     // The same user id on another association's expert token is not this expert.
     const namesake = service.client('EXPERT', { associationId: OTHER, userId: 'expert-zhang' });
     await scenario().when({ as: namesake, query: EXPERT, variables: { a: ASSOC, e: expertIds[0] } }).thenRefuses({ code: 'FORBIDDEN' });
+    // Authorised before validated: a malformed expert id from an expert is FORBIDDEN too, not a field error.
+    await scenario().when({ as: zhang, query: EXPERT, variables: { a: ASSOC, e: 'not an expert id' } }).thenRefuses({ code: 'FORBIDDEN' });
+    await scenario().when({ as: zhang, query: HISTORY, variables: { a: ASSOC, e: 'x'.repeat(500) } }).thenRefuses({ code: 'FORBIDDEN' });
   });
 
   it('refuses another association’s token on every read and write of the pool, writing nothing', async () => {

@@ -50,14 +50,14 @@ export class ExpertsResolver {
 
   @Query(() => ExpertType, { nullable: true, description: "An expert of the association's pool; null when none. An EXPERT reads only their own record." })
   @Roles('ADMIN', 'AUDITOR', 'EXPERT')
-  @ScopedTo({ association: 'associationId' })
+  @ScopedTo({ association: 'associationId', ownExpert: 'expertId' })
   async expert(@Args() { associationId, expertId }: ExpertArgs, @CurrentActor() actor: Actor): Promise<ExpertType | null> {
     return this.readable(actor, associationId, expertId);
   }
 
   @Query(() => [ExpertHistoryEntryType], { description: "An expert's assignments, recusals and scores, in the order recorded. An EXPERT reads only their own." })
   @Roles('ADMIN', 'AUDITOR', 'EXPERT')
-  @ScopedTo({ association: 'associationId' })
+  @ScopedTo({ association: 'associationId', ownExpert: 'expertId' })
   async expertHistory(@Args() { associationId, expertId }: ExpertArgs, @CurrentActor() actor: Actor): Promise<ExpertHistoryEntryType[]> {
     const expert = await this.readable(actor, associationId, expertId);
     if (!expert) throw new NotFound('Expert', expertId);

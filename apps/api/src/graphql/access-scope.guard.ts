@@ -27,6 +27,8 @@ export interface ScopeArguments {
   readonly cycle?: string;
   /** The award entry of `association` (its edition and entry paths): an EXPERT must be on one of its panels. */
   readonly awardEntry?: { readonly edition: string; readonly entry: string };
+  /** The expert id of `association`'s pool: an EXPERT must be that expert (their own record), found or not. */
+  readonly ownExpert?: string;
 }
 
 /** The operation is about the association, firm or cycle at these argument paths (layer 2 of ADR 0014). */
@@ -78,6 +80,11 @@ export class ScorerAssignments {
     const entry = await this.commands.stateOf(streamId, { initialState: initialAwardEntryState, evolve: evolveAwardEntry });
     const onPanel = Object.values(entry.panels).some((p) => p.draws.some((d) => d.panel.includes(expert.expertId)));
     return onPanel ? expert.expertId : null;
+  }
+
+  /** The expert id the user signs in as in the association's pool, or null. */
+  async ownExpertId(associationId: string, userId: string): Promise<string | null> {
+    return (await this.experts.byUser(associationId, userId))?.expertId ?? null;
   }
 
   async isAssigned(associationId: string, cycleId: string, scorerId: string): Promise<boolean> {
@@ -152,6 +159,15 @@ export class AccessScopeGuard implements CanActivate {
           const assigned =
             typeof association === 'string' && typeof cycle === 'string' && (await this.assignments.isAssigned(association, cycle, actor.userId));
           if (!assigned) throw new ForbiddenError(`${actor.userId} is not assigned to score this cycle.`);
+        }
+        if (scope.ownExpert !== undefined) {
+          const expertId = argumentAt(args, scope.ownExpert);
+          const own =
+            typeof association === 'string' &&
+            typeof expertId === 'string' &&
+            (actor.associationId == null || actor.associationId === association) &&
+            (await this.assignments.ownExpertId(association, actor.userId)) === expertId;
+          if (!own) throw new ForbiddenError('An expert reads only their own record and history.');
         }
         if (scope.awardEntry !== undefined) {
           const edition = argumentAt(args, scope.awardEntry.edition);

@@ -6,7 +6,7 @@ import { databaseJson, databaseLine, openCliInfrastructure } from './database.js
 export const verifyDecisionsCommand: CliCommand = {
   name: 'verify-decisions',
   summary:
-    'Re-run every computed decision (credit grades and ratings, policy waivers, deemed withdrawals, council elections, ranking lists) from its recorded inputs and rule version; report each mismatch with its stream, event and difference.',
+    'Re-run every computed decision (credit grades and ratings, policy waivers, deemed withdrawals, council elections, ranking lists and errata, award rankings, results and grants, panel draws) from its recorded inputs and rule version; report each mismatch with its stream, event and difference.',
   usage: '[--association ID] [--json]',
   options: [
     ['--association ID', "Check only this association's decisions (every event is still read: inputs may lie elsewhere)."],
