@@ -61,7 +61,7 @@ export function enterpriseCode(run: number, i: number): string {
   return withCheckCharacter(`9142${String(run).padStart(5, '0')}RL${String(i).padStart(6, '0')}`);
 }
 
-const REGISTER = `mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { commandId revision duplicate } }`;
+const REGISTER = `mutation($input: RegisterEnterpriseInput!) { registerEnterprise(input: $input) { commandId revision duplicate readModelCurrent } }`;
 const UPDATE = `mutation($input: UpdateEnterpriseProfileInput!) { updateEnterpriseProfile(input: $input) { commandId revision duplicate } }`;
 const LIST = `{ enterprises(first: 20) { edges { node { code name } } } }`;
 const ONE = `query($code: String!) { enterprise(code: $code) { code name revision } }`;
@@ -177,7 +177,11 @@ export class SteadyLoad {
           command.acknowledgedAt = Date.now();
           if (!updating) {
             own.push(code);
-            this.registered.push(code);
+            // Queried by code only once the read model was said to hold it: an acknowledgement after the bounded
+            // wait ran out (readModelCurrent false, e.g. while the projector reconnects after the outage) promises
+            // the write, not yet the read (ADR 0006).
+            const payload = answer.data?.registerEnterprise as { readModelCurrent?: boolean } | undefined;
+            if (payload?.readModelCurrent === true) this.registered.push(code);
           }
           break;
         }
