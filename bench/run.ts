@@ -7,7 +7,7 @@
  *
  * Options: --quick, --smoke (tiny sizes, for the test), --seconds N, --rounds N, --rebuild-events N,
  * --scale-events N, --connections N, --out DIR (default bench/results), --baseline DIR (another built checkout whose
- * product the command scenario runs beside this one's, alternating, for a before/after pair in one run).
+ * product the command and lookup scenarios run beside this one's, alternating, for a before/after pair in one run).
  * Each scenario runs in a process of its own; the run's table is printed and written, with the machine,
  * the Postgres settings and the load, to <out>/<timestamp>.json. See docs/benchmarks-harness.md.
  */

@@ -12,9 +12,7 @@
  * cluster of its own set up as this build's, alternating with this build's in every round: the before/after ratios
  * come from one run.
  */
-import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { baselineBuild, perRoundRatios } from '../lib/baseline.js';
 import { benchPool, withCluster } from '../lib/cluster.js';
 import { startCluster } from '../lib/embedded-postgres.js';
 import { cpuSecondsOf, figure, log, memoryOf, target, type Row, type ScenarioOptions, type ScenarioResult } from '../lib/harness.js';
@@ -22,20 +20,6 @@ import { load, startBare, startProduct, type LoadResult, type Product } from '..
 
 type Kind = 'bare' | 'product' | 'noWait' | 'baselineProduct' | 'baselineNoWait';
 type ProductKind = Exclude<Kind, 'bare'>;
-
-/** The baseline checkout's dist/bench and its commit, checked before anything starts. */
-function baselineBuild(dir: string): { benchDist: string; commit: string } {
-  const benchDist = join(dir, 'dist', 'bench');
-  if (!existsSync(join(benchDist, 'lib', 'service-process.js'))) throw new Error(`--baseline ${dir}: no dist/bench/lib/service-process.js there (run npm run build in it)`);
-  let commit = 'unknown commit';
-  try {
-    commit = execFileSync('git', ['-C', dir, 'rev-parse', '--short', 'HEAD'], { encoding: 'utf8' }).trim();
-    if (execFileSync('git', ['-C', dir, 'status', '--porcelain', '--untracked-files=no'], { encoding: 'utf8' }).trim() !== '') commit += ' with changes';
-  } catch {
-    // Not a git checkout: the path alone names it.
-  }
-  return { benchDist, commit };
-}
 
 const WARM_UP_SECONDS = 3;
 
@@ -138,18 +122,8 @@ export async function run(options: ScenarioOptions): Promise<ScenarioResult> {
         extra: { p50ms: med('noWait', 'p50Ms'), p99ms: med('noWait', 'p99Ms'), 'CPU µs/req': cpuText('noWait') },
       },
     ];
-    // Each round's ratio of this build to the baseline (their runs a few seconds apart): a load that changes over
-    // minutes moves both and cancels, which the ratio of the two medians does not do.
-    const perRound = (mine: Kind, theirs: Kind) => {
-      const ratios = measured[mine].map((m, i) => m.requestsPerSecond / (measured[theirs][i]?.requestsPerSecond ?? Number.NaN));
-      const cpuRatios = cpuPerRequest[mine].map((c, i) => c / (cpuPerRequest[theirs][i] ?? Number.NaN));
-      const text = (values: number[]) => {
-        if (values.length === 0) return 'n/a';
-        const f = figure(values);
-        return `${f.median.toFixed(3)}x (${f.min.toFixed(3)}–${f.max.toFixed(3)})`;
-      };
-      return `req/s ${text(ratios)}, CPU/req ${text(cpuRatios)}`;
-    };
+    const perRound = (mine: Kind, theirs: Kind) =>
+      `req/s ${perRoundRatios(measured[mine].map((m) => m.requestsPerSecond), measured[theirs].map((m) => m.requestsPerSecond))}, CPU/req ${perRoundRatios(cpuPerRequest[mine], cpuPerRequest[theirs])}`;
     if (baseline) {
       const baselineRate = rate('baselineProduct');
       const baselineNoWaitRate = rate('baselineNoWait');
