@@ -28,7 +28,7 @@ import {
   type Target,
 } from './lib/harness.js';
 
-export const SCENARIOS = ['append', 'batch', 'read', 'command', 'lookup', 'rebuild', 'lag', 'memory', 'scale'] as const;
+export const SCENARIOS = ['append', 'batch', 'read', 'command', 'lookup', 'arrears', 'rebuild', 'lag', 'memory', 'scale'] as const;
 type ScenarioName = (typeof SCENARIOS)[number];
 
 interface Args {

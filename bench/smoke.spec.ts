@@ -12,7 +12,7 @@ import { promisify } from 'node:util';
 
 const run = promisify(execFile);
 const ROOT = resolve(import.meta.dirname, '..');
-const SCENARIOS = ['append', 'batch', 'read', 'command', 'lookup', 'rebuild', 'lag', 'memory', 'scale'];
+const SCENARIOS = ['append', 'batch', 'read', 'command', 'lookup', 'arrears', 'rebuild', 'lag', 'memory', 'scale'];
 
 describe('the benchmark harness', () => {
   it('runs every scenario at smoke size and records the run with the machine and the Postgres settings', async () => {

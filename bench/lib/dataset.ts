@@ -58,8 +58,11 @@ async function settled(pool: pg.Pool, timeoutMs = 60_000): Promise<void> {
   }
 }
 
-/** Writes the template through the product into `url` (an empty database) and returns its events. */
-export async function writeTemplate(url: string, members = 20): Promise<TemplateEvent[]> {
+/**
+ * Writes the template through the product into `url` (an empty database) and returns its events. `credit: false`
+ * leaves out the credit cycle (a scenario that reads only membership and dues).
+ */
+export async function writeTemplate(url: string, members = 20, { credit = true }: { credit?: boolean } = {}): Promise<TemplateEvent[]> {
   const product = await startProduct(url);
   const store = new PostgresEventStore({ connectionString: url, poolSize: 4 });
   const pool = benchPool(url, 2);
@@ -144,7 +147,7 @@ export async function writeTemplate(url: string, members = 20): Promise<Template
     // in the annual review, one by a conduct record). Its ids carry the association id, so the clones'
     // association mapping makes their certificates, reservation streams and scorers their own.
     const year = chinaDate(-40).slice(0, 4); // the cycle runs on the real clock: named after its assessment year
-    await seedCreditCycle(product, {
+    if (credit) await seedCreditCycle(product, {
       associationId: TEMPLATE_ASSOC,
       rulebookId: 'credit-rules',
       cycleId: `credit-${year}`,

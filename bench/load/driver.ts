@@ -3,7 +3,7 @@
  * the server it measures.
  *
  *   node dist/bench/load/driver.js '<job json>'
- *   job: { url, token?, operation: 'register' | 'ratings', codes?: string[], asOf?, seed, seconds, connections, rate? }
+ *   job: { url, token?, operation: 'register' | 'ratings' | 'query', codes?: string[], asOf?, body?, seed, seconds, connections, rate? }
  * `register` sends the registerEnterprise mutation with a fresh valid credit code per request; `ratings`
  * asks for the credit ratings of the subjects `codes` as of `asOf` in one request (the same body each time,
  * with the ids and the instant as variables). A response with GraphQL `errors` counts as an error.
@@ -17,7 +17,9 @@ import { withCheckCharacter } from '#domain/shared';
 export interface LoadJob {
   readonly url: string;
   readonly token?: string;
-  readonly operation: 'register' | 'ratings';
+  /** `query`: sends `body` (a GraphQL request, JSON) as it is, every time. */
+  readonly operation: 'register' | 'ratings' | 'query';
+  readonly body?: string;
   readonly codes?: string[];
   readonly asOf?: string;
   readonly seed: number;
@@ -45,7 +47,8 @@ async function main(): Promise<void> {
   let firstError: string | null = null;
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (job.token) headers.authorization = `Bearer ${job.token}`;
-  const ratingsBody = job.operation === 'ratings' ? JSON.stringify({ query: ratingsQuery, variables: { ids: job.codes ?? [], asOf: job.asOf ?? null } }) : '';
+  const fixedBody =
+    job.operation === 'ratings' ? JSON.stringify({ query: ratingsQuery, variables: { ids: job.codes ?? [], asOf: job.asOf ?? null } }) : job.operation === 'query' ? (job.body ?? '') : '';
   const result = await autocannon({
     url: `${job.url}/graphql`,
     connections: job.connections,
@@ -57,7 +60,7 @@ async function main(): Promise<void> {
         method: 'POST',
         headers,
         setupRequest: (request) => {
-          if (job.operation === 'ratings') return { ...request, body: ratingsBody };
+          if (job.operation !== 'register') return { ...request, body: fixedBody };
           const code = benchCode(job.seed, n++);
           const input = { code, name: `基准测试建设工程有限公司${code.slice(-6)}`, legalRepresentative: '张三', regionCode: '420102', ownership: 'PRIVATE', sizeClass: 'SMALL' };
           return { ...request, body: JSON.stringify({ query: REGISTER, variables: { input } }) };
