@@ -226,6 +226,7 @@ describe('the awards read model', () => {
       ['e-2', 'obj-2', 'UPHELD', '2026-05-04', '2026-05-07', '复核 obj-2', 'EV-2'],
       ['e-2', 'obj-3', 'DISMISSED', '2026-05-05', '2026-05-08', '复核 obj-3', null],
     ]);
+    expect(all.edges.map((e) => e.node.applicantCode)).toEqual([FIRM, OTHER, OTHER]);
     expect(all.edges[0]!.node.objector).toEqual(sealed('obj-1'));
     expect(all.edges[2]!.node.objector).toBeNull();
     expect(all.edges[1]!.node.filedAt).toEqual(new Date('2026-05-04T02:00:00.000Z'));

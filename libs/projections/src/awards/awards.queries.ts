@@ -135,6 +135,8 @@ export interface AwardObjectionView {
   readonly associationId: string;
   readonly editionId: string;
   readonly entryId: string;
+  /** The firm the entry is for: the objector is its personal data (as credit's objectors are the rated firm's). */
+  readonly applicantCode: string | null;
   readonly objectionId: string;
   /** The objector's name as the event sealed it (opened, or not, by the API's personal-data layer); null when never sealed. */
   readonly objector: SealedValue | null;
@@ -203,13 +205,14 @@ function entryOf(row: Record<string, unknown>): AwardEntryView {
 }
 
 /** An objection's state as recorded by `$asOf` (the statement's parameter): filed by then, resolved by then or still open. */
-const OBJECTION_AS_OF = `SELECT association_id AS "associationId", edition_id AS "editionId", entry_id AS "entryId", objection_id AS "objectionId", objector, grounds,
-    evidence_reference AS "evidenceReference", to_char(filed_on, 'YYYY-MM-DD') AS "filedOn",
-    CASE WHEN resolved_at <= $3 THEN status ELSE 'OPEN' END AS status,
-    CASE WHEN resolved_at <= $3 THEN reasons END AS reasons,
-    CASE WHEN resolved_at <= $3 THEN to_char(resolved_on, 'YYYY-MM-DD') END AS "resolvedOn",
-    filed_at AS "filedAt", CASE WHEN resolved_at <= $3 THEN resolved_at END AS "resolvedAt"
-  FROM award_objection WHERE association_id = $1 AND edition_id = $2 AND filed_at <= $3`;
+const OBJECTION_AS_OF = `SELECT b.association_id AS "associationId", b.edition_id AS "editionId", b.entry_id AS "entryId", n.applicant_code AS "applicantCode",
+    b.objection_id AS "objectionId", b.objector, b.grounds, b.evidence_reference AS "evidenceReference", to_char(b.filed_on, 'YYYY-MM-DD') AS "filedOn",
+    CASE WHEN b.resolved_at <= $3 THEN b.status ELSE 'OPEN' END AS status,
+    CASE WHEN b.resolved_at <= $3 THEN b.reasons END AS reasons,
+    CASE WHEN b.resolved_at <= $3 THEN to_char(b.resolved_on, 'YYYY-MM-DD') END AS "resolvedOn",
+    b.filed_at AS "filedAt", CASE WHEN b.resolved_at <= $3 THEN b.resolved_at END AS "resolvedAt"
+  FROM award_objection b LEFT JOIN award_entry n ON n.association_id = b.association_id AND n.edition_id = b.edition_id AND n.entry_id = b.entry_id
+  WHERE b.association_id = $1 AND b.edition_id = $2 AND b.filed_at <= $3`;
 
 /** Reads of the awards read model, for the API and for the facts of awards decisions. */
 @Injectable()
