@@ -132,6 +132,9 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     awardPanelDraws: { ...inA, editionId: 'huanghe-2026' },
     awardRanking: { ...inA, editionId: 'huanghe-2026', roundCode: 'DOCS' },
     awardResults: { ...inA, editionId: 'huanghe-2026' },
+    awardObjections: { ...inA, editionId: 'huanghe-2026', status: 'OPEN' },
+    awardRulebook: { ...inA, rulebookId: 'huanghe' },
+    awardRulebooks: inA,
   };
   // The persons commands address a register id nobody holds: past the guards, PERSON_NOT_REGISTERED.
   const person = { ...inA, personId: 'PSN0000000000000000' };

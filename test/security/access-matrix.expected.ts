@@ -122,9 +122,13 @@ export const QUERIES: Readonly<Record<string, Row>> = {
   awardEntries: [U, A, F, F, F, A, F, A, A],
   awardEntry: OWN_ADMIN_AND_AUDITOR,
   awardHistory: [U, A, A, F, F, A, A, A, A],
+  // Objections for the owning admins and the auditor; rulebooks are published rules, for every signed-in caller.
+  awardObjections: OWN_ADMIN_AND_AUDITOR,
   awardPanelDraws: OWN_ADMIN_AND_AUDITOR,
   awardRanking: OWN_ADMIN_AND_AUDITOR,
   awardResults: PUBLIC,
+  awardRulebook: PUBLIC,
+  awardRulebooks: PUBLIC,
 };
 
 export const MUTATIONS: Readonly<Record<string, Row>> = {

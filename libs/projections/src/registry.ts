@@ -29,6 +29,7 @@ import { ExpertPool1795220310000 } from './experts/1795220310000-expert-pool.mig
 import { expertsProjection } from './experts/experts.projection.js';
 import { ExpertQueries } from './experts/experts.queries.js';
 import { Awards1795220400000 } from './awards/1795220400000-awards.migration.js';
+import { AwardObjectionsRulebooks1795220440000 } from './awards/1795220440000-award-objections-rulebooks.migration.js';
 import { awardsProjection } from './awards/awards.projection.js';
 import { AwardQueries } from './awards/awards.queries.js';
 import { readModelMigrations } from './migrations/index.js';
@@ -85,4 +86,5 @@ export const registerMigrations: readonly MigrationClass[] = [
   ExpertPool1795220310000,
   Rankings1795220410000,
   Awards1795220400000,
+  AwardObjectionsRulebooks1795220440000,
 ];

@@ -283,3 +283,31 @@ export class AwardResultsArgs extends AwardEditionArgs {
 export class AwardHistoryArgs {
   @Field({ description: 'A credit code or a person’s register id.' }) @IsString() @IsLineText() @MaxLength(64) subjectId: string;
 }
+
+// ---- objections and rulebooks (reads) ---------------------------------------------------------------------
+
+/** The ids the awards deciders give editions, entries, objections and rulebooks (lower case, digits, hyphens). */
+const RECORD_ID = /^[a-z0-9][a-z0-9-]{0,63}$/;
+const RECORD_ID_MESSAGE = 'must be lower-case letters, digits and hyphens (at most 64).';
+
+export const AWARD_OBJECTION_STATUSES = ['OPEN', 'UPHELD', 'DISMISSED'] as const;
+
+@ArgsType()
+export class AwardObjectionsArgs extends AwardAssociationArgs {
+  @Field() @IsString() @Matches(RECORD_ID, { message: RECORD_ID_MESSAGE }) editionId: string;
+  @Field(() => String, { nullable: true, description: 'OPEN, UPHELD or DISMISSED (as recorded by `asOf`).' })
+  @IsOptional()
+  @IsIn(AWARD_OBJECTION_STATUSES)
+  status?: (typeof AWARD_OBJECTION_STATUSES)[number] | null;
+  @Field(() => String, { nullable: true, description: 'Only this entry’s objections.' }) @IsOptional() @IsString() @Matches(RECORD_ID, { message: RECORD_ID_MESSAGE }) entryId?: string | null;
+  @Field(() => Int, { defaultValue: 100, description: 'At most 500.' }) @IsInt() first: number;
+  @Field(() => String, { nullable: true }) @IsOptional() @IsString() @MaxLength(200) after?: string | null;
+  @Field(() => GraphQLISODateTime, { nullable: true, description: 'The objections as recorded by this instant (default now): a later filing or resolution does not count.' })
+  @IsOptional()
+  asOf?: Date | null;
+}
+
+@ArgsType()
+export class AwardRulebookArgs extends AwardAssociationArgs {
+  @Field() @IsString() @Matches(RECORD_ID, { message: RECORD_ID_MESSAGE }) rulebookId: string;
+}

@@ -13,7 +13,7 @@ import {
   SubmitAwardEntryCommand,
 } from '#application';
 import { type AwardRulebookCommand, drawPanel, type PanelDrawRecord } from '#domain/awards';
-import { type Actor, type FieldError, InvalidInput } from '#domain/shared';
+import { type Actor, type FieldError, InvalidInput, type Threshold } from '#domain/shared';
 import { CLOCK, type Clock, CurrentActor, ForbiddenError, Roles } from '#platform';
 import { AwardQueries, type AwardEntryView, type AwardPanelMemberView, ExpertQueries } from '#projections';
 import { Inject } from '@nestjs/common';
@@ -29,7 +29,9 @@ import {
   AwardEntriesArgs,
   AwardEntryArgs,
   AwardHistoryArgs,
+  AwardObjectionsArgs,
   AwardRankingArgs,
+  AwardRulebookArgs,
   AwardResultsArgs,
   AwardRoundInput,
   CheckAwardEligibilityInput,
@@ -55,9 +57,12 @@ import {
   AwardEntryListType,
   AwardEntryType,
   AwardHistoryEntryType,
+  AwardObjectionListType,
   AwardPanelDrawType,
   AwardRankingLineType,
   AwardResultListType,
+  AwardRulebookType,
+  type AwardThresholdType,
 } from './awards.types.js';
 
 const ENTRY_SCOPE = { association: 'input.associationId', awardEntry: { edition: 'input.editionId', entry: 'input.entryId' } } as const;
@@ -375,7 +380,12 @@ export class AwardsResolver {
 
   /** Each entry with its panels as the caller may see them: an EXPERT their own scores only, until the round closes. */
   private async withPanels(associationId: string, editionId: string, entries: AwardEntryView[], actor: Actor, expertId: string | null): Promise<AwardEntryType[]> {
-    const [members, edition] = await Promise.all([this.awards.panelMembers(associationId, editionId, entries.map((e) => e.entryId)), this.awards.edition(associationId, editionId)]);
+    const ids = entries.map((e) => e.entryId);
+    const [members, edition, objections] = await Promise.all([
+      this.awards.panelMembers(associationId, editionId, ids),
+      this.awards.edition(associationId, editionId),
+      this.awards.objectionsOf(associationId, editionId, ids, this.clock.now()),
+    ]);
     const locked = (roundCode: string) => (edition?.rounds.find((r) => r.roundCode === roundCode)?.closedOn ?? null) !== null;
     const visible = (m: AwardPanelMemberView) => actor.role !== 'EXPERT' || m.expertId === expertId || locked(m.roundCode);
     return entries.map((e) => ({
@@ -392,8 +402,79 @@ export class AwardsResolver {
           items: visible(m) ? m.items : null,
           weightedTotal: visible(m) && m.weightedTotal !== null ? String(m.weightedTotal) : null,
         })),
+      objections: objections.filter((o) => o.entryId === e.entryId),
     }));
   }
+
+  // ---- objections and rulebooks (reads) -----------------------------------------------------------
+
+  @Query(() => AwardObjectionListType, {
+    description: "An edition's objections as recorded by `asOf` (default now), by entry then objection id; `status` and `entryId` narrow them.",
+  })
+  @Roles('ADMIN', 'AUDITOR')
+  @ScopedTo({ association: 'associationId' })
+  async awardObjections(@Args() { associationId, editionId, status, entryId, first, after, asOf }: AwardObjectionsArgs): Promise<AwardObjectionListType> {
+    const errors: FieldError[] = [];
+    if (first < 1 || first > 500) errors.push({ field: 'first', message: 'must be 1 to 500.' });
+    const at = asOfInstant(asOf ?? null, this.clock.now(), errors);
+    if (errors.length > 0) throw new InvalidInput(errors);
+    const page = await this.awards.objections(associationId, editionId, { status: status ?? null, entryId: entryId ?? null, asOf: at }, first, after);
+    return {
+      asOf: at,
+      totalCount: page.totalCount,
+      endCursor: page.pageInfo.endCursor,
+      hasNextPage: page.pageInfo.hasNextPage,
+      objections: page.edges.map((e) => e.node),
+    };
+  }
+
+  @Query(() => AwardRulebookType, { nullable: true, description: 'A rulebook with every version as defined and the editions pinned to each: a published rule, readable by every signed-in role.' })
+  @Roles('ADMIN', 'AUDITOR', 'EXPERT', 'TENDER', 'MEMBER')
+  @Unscoped()
+  async awardRulebook(@Args() { associationId, rulebookId }: AwardRulebookArgs): Promise<AwardRulebookType | null> {
+    const rulebook = await this.awards.rulebook(associationId, rulebookId);
+    return rulebook && rulebookOut(rulebook);
+  }
+
+  @Query(() => [AwardRulebookType], { description: "The association's rulebooks, each with every version and its pinned editions, by rulebook id." })
+  @Roles('ADMIN', 'AUDITOR', 'EXPERT', 'TENDER', 'MEMBER')
+  @Unscoped()
+  async awardRulebooks(@Args() { associationId }: AwardAssociationArgs): Promise<AwardRulebookType[]> {
+    return (await this.awards.rulebooks(associationId)).map(rulebookOut);
+  }
+}
+
+function thresholdOut(threshold: Threshold): AwardThresholdType {
+  const [numerator, denominator] = 'moreThan' in threshold ? threshold.moreThan : threshold.atLeast;
+  return { comparison: 'moreThan' in threshold ? 'MORE_THAN' : 'AT_LEAST', numerator, denominator };
+}
+
+/** A rulebook as stored, in the schema's typed shape (fen and weighted scores as decimal integer strings). */
+function rulebookOut(rulebook: Awaited<ReturnType<AwardQueries['rulebook']>> & object): AwardRulebookType {
+  return {
+    associationId: rulebook.associationId,
+    rulebookId: rulebook.rulebookId,
+    versions: rulebook.versions.map(({ rulebook: r, ...v }) => ({
+      ...v,
+      programmeKind: r.programmeKind,
+      subjectKind: r.subjectKind,
+      categories: r.categories.map((c) => ({ ...c, amountFen: c.amountFen === null ? null : String(c.amountFen) })),
+      channels: [...r.channels],
+      eligibility: { ...r.eligibility, creditGrades: [...r.eligibility.creditGrades] },
+      rubric: [...r.rubric],
+      normalisation: r.normalisation,
+      rounds: r.rounds.map((round) => ({
+        ...round,
+        advancement: round.advancement && { numerator: round.advancement.fraction[0], denominator: round.advancement.fraction[1], rounding: round.advancement.rounding },
+      })),
+      votes: { ballot: r.votes.ballot, quorum: thresholdOut(r.votes.quorum), pass: thresholdOut(r.votes.pass) },
+      grading: r.grading,
+      grades: r.grades.map((g) => ({ code: g.code, minScore: g.minScore === null ? null : String(g.minScore), quota: g.quota, vote: thresholdOut(g.vote) })),
+      noticeDays: r.noticeDays,
+      tieBreak: r.tieBreak.map((k) => ({ by: k.by, item: k.by === 'ITEM' ? k.item : null })),
+      budgetFen: r.budgetFen === null ? null : String(r.budgetFen),
+    })),
+  };
 }
 
 function entryKey(input: { associationId: string; editionId: string; entryId: string }) {

@@ -422,7 +422,15 @@ function recuseAwardExpert(command: Command<'RecuseAwardExpert'>, state: AwardEn
   ];
 }
 
+/** A report, a vote or a decision is recorded after it happened: a date after today's business date is refused. */
+function refuseFutureDate(field: string, date: string, context: DecisionContext, what: string): void {
+  const today = businessDate(context.now);
+  if (date > today) new FieldErrors().add(field, `cannot be after today (${today}): ${what} is recorded on or after the day it happened.`).throwIfAny();
+}
+
 function reportSiteInspection(command: Command<'ReportSiteInspection'>, state: AwardEntryState, context: DecisionContext, facts: AwardEntryFacts): AwardEntryEvent[] {
+  const inspectedOn = command.inspectedOn ?? businessDate(context.now);
+  refuseFutureDate('inspectedOn', inspectedOn, context, 'an inspection report');
   const { state: edition, rulebook } = requireEdition(facts, command.editionId);
   const entry = requireSubmitted(state, command.entryId);
   const round = rulebook.rounds.find((r) => r.code === command.roundCode);
@@ -449,13 +457,14 @@ function reportSiteInspection(command: Command<'ReportSiteInspection'>, state: A
         reportReference: command.reportReference,
         findings: command.findings,
         passed: command.passed,
-        inspectedOn: command.inspectedOn ?? businessDate(context.now),
+        inspectedOn,
       },
     },
   ];
 }
 
-function recordAwardVote(command: Command<'RecordAwardVote'>, state: AwardEntryState, _context: DecisionContext, facts: AwardEntryFacts): AwardEntryEvent[] {
+function recordAwardVote(command: Command<'RecordAwardVote'>, state: AwardEntryState, context: DecisionContext, facts: AwardEntryFacts): AwardEntryEvent[] {
+  refuseFutureDate('decision.decidedOn', command.decision.decidedOn, context, "the committee's vote");
   const { state: edition, rulebook } = requireEdition(facts, command.editionId);
   requireSubmitted(state, command.entryId);
   const voteRound = rulebook.rounds[rulebook.rounds.length - 1]!.code;
@@ -562,6 +571,7 @@ function requestAwardRevocation(command: Command<'RequestAwardRevocation'>, stat
   if (command.decision === null) {
     throw new RuleViolation(AwardsRules.revocationNeedsDecision, 'A revocation cites the decision that took it: the deciding body, its reference number and date.');
   }
+  refuseFutureDate('decision.decidedOn', command.decision.decidedOn, context, 'the decision to revoke');
   return [
     {
       type: 'AwardRevocationRequested',

@@ -451,6 +451,51 @@ describe('panels, independent scoring and recusal', () => {
   });
 });
 
+describe('dated commands are never dated after the day they are recorded', () => {
+  it('refuses a site inspection report dated after today, and takes one dated today or earlier', () => {
+    const w2 = afterDocuments();
+    w2.onEdition({ type: 'OpenAwardRound', ...E, roundCode: 'SITE' });
+    w2.onEntry({ type: 'DrawAwardPanel', ...E, entryId: 'e1', roundCode: 'SITE', seed: seed(10) }, { pool: POOL });
+    const [inspector] = w2.members('e1', 'SITE');
+    const report = { type: 'ReportSiteInspection' as const, ...E, entryId: 'e1', roundCode: 'SITE', inspectorExpertId: inspector!, reportReference: 'SI-2026-01', findings: 'Sound.', passed: true };
+    const spec = deciderSpec(awardEntryDecider({ edition: w2.editionState(), inspectorEmployerCode: OTHER })).given(w2.entries.get('e1')!);
+    spec.when({ ...report, inspectedOn: '2026-03-03' }).thenRejectsFields('inspectedOn');
+    expect(spec.when({ ...report, inspectedOn: '2026-03-02' }).events()[0]).toMatchObject({ data: { inspectedOn: '2026-03-02' } });
+    expect(spec.when({ ...report, inspectedOn: '2026-02-27' }).events()[0]).toMatchObject({ data: { inspectedOn: '2026-02-27' } });
+  });
+
+  it("refuses a committee vote whose decision is dated after today", () => {
+    const w = atTheVote();
+    const spec = deciderSpec(awardEntryDecider({ edition: w.editionState() })).given(w.entries.get('e1')!);
+    spec.when({ type: 'RecordAwardVote', ...E, entryId: 'e1', ballot: 'SECRET', decision: { ...committee(8), decidedOn: '2026-03-03' } }).thenRejectsFields('decision.decidedOn');
+    expect(spec.when({ type: 'RecordAwardVote', ...E, entryId: 'e1', ballot: 'SECRET', decision: committee(8) }).events()[0]).toMatchObject({ type: 'AwardVoteRecorded' });
+  });
+
+  it('refuses a revocation citing a decision dated after today', () => {
+    const w = inNotice();
+    const granted = multiStreamSpec(grantAwardDecider({ edition: w.editionState() }), { now: AFTER_NOTICE })
+      .given({ entry: w.entries.get('e1')! })
+      .when({ type: 'GrantAward', ...E, entryId: 'e1', certificateNumber: 'HH2026-001' })
+      .events();
+    const events = [...w.entries.get('e1')!, ...(granted.entry as AwardEntryEvent[])];
+    const request = { type: 'RequestAwardRevocation' as const, ...E, entryId: 'e1', grounds: 'FRAUD' as const, reason: 'Falsified acceptance records.' };
+    const spec = deciderSpec(awardEntryDecider({ edition: w.editionState() }), { now: day('2027-01-12') }).given(events);
+    spec.when({ ...request, decision: { body: 'REVIEW_COMMITTEE', reference: '评审〔2027〕3号', decidedOn: '2027-01-13', votes: null } }).thenRejectsFields('decision.decidedOn');
+    expect(spec.when({ ...request, decision: { body: 'REVIEW_COMMITTEE', reference: '评审〔2027〕3号', decidedOn: '2027-01-12', votes: null } }).events()[0]).toMatchObject({
+      type: 'AwardRevocationRequested',
+    });
+  });
+
+  it('dates an objection by the clock (the command carries no date to put in the future)', () => {
+    const w = inNotice();
+    const filed = deciderSpec(awardEntryDecider({ edition: w.editionState() }))
+      .given(w.entries.get('e2')!)
+      .when({ type: 'FileAwardObjection', ...E, entryId: 'e2', objectionId: 'obj-1', objector: '张三', grounds: 'Late.' }, { now: day('2026-03-05') })
+      .events();
+    expect(filed[0]).toMatchObject({ type: 'AwardObjectionFiled', data: { filedOn: '2026-03-05' } });
+  });
+});
+
 describe('vote, notice and issue', () => {
   it('refuses a vote in the wrong ballot mode or without counts', () => {
     const w = atTheVote();

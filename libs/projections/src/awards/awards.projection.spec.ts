@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import type { DataSource } from 'typeorm';
-import { type AwardRulebook, type AwardsEvent, awardEditionStreamId, awardEntryStreamId, type PanelDrawRecord } from '#domain/awards';
+import { type AwardRulebook, type AwardsEvent, awardEditionStreamId, awardEntryStreamId, awardRulebookStreamId, type PanelDrawRecord } from '#domain/awards';
+import type { SealedValue } from '#domain/shared';
 import type { RecordedEvent } from '#eventstore';
 import { createTestDatabase, type TestDatabase } from '../../../testing/src/postgres.js';
 import { createReadModelDataSource } from '../data-source.js';
@@ -54,7 +55,24 @@ const results = [
   { entryId: 'e-2', category: 'CIVIL', rank: 1, grade: null, amountFen: 50_000_00 },
 ];
 
+/** An objector's name as the command path stores it: an envelope under the objection's own key (fixed bytes here). */
+const sealed = (objectionId: string): SealedValue =>
+  ({ sealed: 'aes-256-gcm/1', owner: `awardObjector:${A}:${ED}:${objectionId}`, iv: 'AAAAAAAAAAAAAAAA', data: Buffer.from(`x-${objectionId}`).toString('base64'), tag: 'AAAAAAAAAAAAAAAAAAAAAA==' }) as SealedValue;
+const rulebookStream = awardRulebookStreamId(A, 'huanghe');
+const RULEBOOK_V1 = { ...rulebook, referenceNumber: '武建协〔2026〕5号', effectiveFrom: '2026-01-01' } as AwardRulebook;
+const RULEBOOK_V2 = { ...RULEBOOK_V1, version: 2, referenceNumber: '武建协〔2026〕30号', effectiveFrom: '2026-07-01', noticeDays: 10 } as AwardRulebook;
+const objection = (entryId: string, objectionId: string, objector: unknown, filedOn: string): AwardsEvent => ({
+  type: 'AwardObjectionFiled',
+  data: { ...key, entryId, objectionId, objector: objector as SealedValue, grounds: `异议 ${objectionId}`, evidenceReference: objectionId === 'obj-2' ? 'EV-2' : null, filedOn },
+});
+const resolved = (entryId: string, objectionId: string, outcome: 'UPHELD' | 'DISMISSED', resolvedOn: string): AwardsEvent => ({
+  type: 'AwardObjectionResolved',
+  data: { ...key, entryId, objectionId, outcome, reasons: `复核 ${objectionId}`, resolvedOn },
+});
+
 const history: RecordedEvent[] = [
+  at(rulebookStream, { type: 'AwardRulebookVersionDefined', data: { associationId: A, rulebook: RULEBOOK_V1, definedOn: '2026-02-20' } }, '2026-02-20T02:00:00.000Z'),
+  at(rulebookStream, { type: 'AwardRulebookVersionPinned', data: { associationId: A, rulebookId: 'huanghe', version: 1, editionId: ED } }, '2026-03-01T02:00:00.000Z'),
   at(edition, { type: 'AwardEditionOpened', data: { ...key, programmeCode: 'HUANGHE', title: '第二十一届黄鹤奖', year: 2026, rulebook, openedOn: '2026-03-01' } }, '2026-03-01T02:00:00.000Z'),
   at(entry('e-1'), submitted('e-1', 'BUILDING', FIRM), '2026-03-10T02:00:00.000Z'),
   at(entry('e-2'), submitted('e-2', 'CIVIL', OTHER), '2026-03-10T02:00:00.000Z'),
@@ -81,6 +99,13 @@ const history: RecordedEvent[] = [
   ),
   at(entry('e-1'), { type: 'AwardVoteRecorded', data: { ...key, entryId: 'e-1', roundCode: 'VOTE', ballot: 'SECRET', decision: DECISION as never, passed: true } }, '2026-05-01T02:00:00.000Z'),
   at(edition, { type: 'AwardNoticeStarted', data: { ...key, startsOn: '2026-05-02', endsOn: '2026-05-08', noticeDays: 7, results, totalFen: 150_000_00 } }, '2026-05-02T02:00:00.000Z'),
+  at(entry('e-1'), objection('e-1', 'obj-1', sealed('obj-1'), '2026-05-03'), '2026-05-03T02:00:00.000Z'),
+  at(entry('e-2'), objection('e-2', 'obj-2', sealed('obj-2'), '2026-05-04'), '2026-05-04T02:00:00.000Z'),
+  // From before objectors were sealed: the name in plain is not copied into the read model.
+  at(entry('e-2'), objection('e-2', 'obj-3', '某个人', '2026-05-05'), '2026-05-05T02:00:00.000Z'),
+  at(entry('e-1'), resolved('e-1', 'obj-1', 'DISMISSED', '2026-05-06'), '2026-05-06T02:00:00.000Z'),
+  at(entry('e-2'), resolved('e-2', 'obj-2', 'UPHELD', '2026-05-07'), '2026-05-07T02:00:00.000Z'),
+  at(entry('e-2'), resolved('e-2', 'obj-3', 'DISMISSED', '2026-05-08'), '2026-05-08T02:00:00.000Z'),
   at(edition, { type: 'AwardResultsPublished', data: { ...key, publishedOn: '2026-05-09', results, totalFen: 150_000_00 } }, '2026-05-09T02:00:00.000Z'),
   at(
     entry('e-1'),
@@ -103,6 +128,8 @@ const history: RecordedEvent[] = [
     },
     '2026-06-02T02:00:00.000Z',
   ),
+  at(rulebookStream, { type: 'AwardRulebookVersionDefined', data: { associationId: A, rulebook: RULEBOOK_V2, definedOn: '2026-06-10' } }, '2026-06-10T02:00:00.000Z'),
+  at(rulebookStream, { type: 'AwardRulebookVersionPinned', data: { associationId: A, rulebookId: 'huanghe', version: 2, editionId: 'huanghe-22' } }, '2026-07-01T02:00:00.000Z'),
 ];
 
 describe('the awards read model', () => {
@@ -123,7 +150,9 @@ describe('the awards read model', () => {
     await database?.drop();
   });
 
-  const TABLES = ['award_edition', 'award_entry', 'award_panel_draw', 'award_panel_member', 'award_ranking', 'award_result'];
+  const TABLES = [
+    'award_edition', 'award_entry', 'award_panel_draw', 'award_panel_member', 'award_ranking', 'award_result', 'award_objection', 'award_rulebook_version', 'award_rulebook_pin',
+  ];
   const project = async (batches: readonly (readonly RecordedEvent[])[]) => {
     await dataSource.query(`TRUNCATE ${TABLES.join(', ')}`);
     for (const batch of batches) await dataSource.transaction((tx) => awardsProjection.apply(batch, tx));
@@ -185,6 +214,55 @@ describe('the awards read model', () => {
       ['e-1', 1, 800000],
       ['e-2', 1, 700000],
     ]);
+  });
+
+  it('keeps each objection with its sealed objector, and answers them by status, by entry and as recorded by an instant', async () => {
+    await project([history]);
+    const now = new Date('2026-12-01T00:00:00.000Z');
+    const all = await queries.objections(A, ED, { asOf: now });
+    expect(all.totalCount).toBe(3);
+    expect(all.edges.map((e) => [e.node.entryId, e.node.objectionId, e.node.status, e.node.filedOn, e.node.resolvedOn, e.node.reasons, e.node.evidenceReference])).toEqual([
+      ['e-1', 'obj-1', 'DISMISSED', '2026-05-03', '2026-05-06', '复核 obj-1', null],
+      ['e-2', 'obj-2', 'UPHELD', '2026-05-04', '2026-05-07', '复核 obj-2', 'EV-2'],
+      ['e-2', 'obj-3', 'DISMISSED', '2026-05-05', '2026-05-08', '复核 obj-3', null],
+    ]);
+    expect(all.edges.map((e) => e.node.applicantCode)).toEqual([FIRM, OTHER, OTHER]);
+    expect(all.edges[0]!.node.objector).toEqual(sealed('obj-1'));
+    expect(all.edges[2]!.node.objector).toBeNull();
+    expect(all.edges[1]!.node.filedAt).toEqual(new Date('2026-05-04T02:00:00.000Z'));
+    expect(all.edges[1]!.node.resolvedAt).toEqual(new Date('2026-05-07T02:00:00.000Z'));
+
+    expect((await queries.objections(A, ED, { asOf: now, status: 'DISMISSED' })).edges.map((e) => e.node.objectionId)).toEqual(['obj-1', 'obj-3']);
+    expect((await queries.objections(A, ED, { asOf: now, entryId: 'e-2', status: 'UPHELD' })).edges.map((e) => e.node.objectionId)).toEqual(['obj-2']);
+
+    // As recorded on 5 May: obj-3 not yet filed, obj-1 and obj-2 still open (their resolutions came later).
+    const early = await queries.objections(A, ED, { asOf: new Date('2026-05-04T12:00:00.000Z') });
+    expect(early.edges.map((e) => [e.node.objectionId, e.node.status, e.node.reasons, e.node.resolvedOn, e.node.resolvedAt])).toEqual([
+      ['obj-1', 'OPEN', null, null, null],
+      ['obj-2', 'OPEN', null, null, null],
+    ]);
+    expect((await queries.objections(A, ED, { asOf: new Date('2026-05-06T12:00:00.000Z'), status: 'OPEN' })).edges.map((e) => e.node.objectionId)).toEqual(['obj-2', 'obj-3']);
+
+    const firstPage = await queries.objections(A, ED, { asOf: now }, 2);
+    expect(firstPage.pageInfo.hasNextPage).toBe(true);
+    const second = await queries.objections(A, ED, { asOf: now }, 2, firstPage.pageInfo.endCursor);
+    expect(second.edges.map((e) => e.node.objectionId)).toEqual(['obj-3']);
+    expect(second.pageInfo.hasNextPage).toBe(false);
+    expect((await queries.objectionsOf(A, ED, ['e-1'], now)).map((o) => o.objectionId)).toEqual(['obj-1']);
+  });
+
+  it('keeps every rulebook version as defined, when the next takes effect, and the editions pinned to each', async () => {
+    await project([history]);
+    const book = await queries.rulebook(A, 'huanghe');
+    expect(book?.versions.map((v) => [v.version, v.referenceNumber, v.effectiveFrom, v.supersededOn, v.definedOn, v.rulebook.noticeDays ?? null])).toEqual([
+      [1, '武建协〔2026〕5号', '2026-01-01', '2026-07-01', '2026-02-20', null],
+      [2, '武建协〔2026〕30号', '2026-07-01', null, '2026-06-10', 10],
+    ]);
+    expect(book?.versions.map((v) => v.editions.map((e) => [e.editionId, e.title]))).toEqual([[[ED, '第二十一届黄鹤奖']], [['huanghe-22', null]]]);
+    expect(book?.versions[0]!.rulebook).toEqual(RULEBOOK_V1);
+    expect((await queries.rulebooks(A)).map((r) => [r.rulebookId, r.versions.length])).toEqual([['huanghe', 2]]);
+    expect(await queries.rulebook(A, 'nowhere')).toBeNull();
+    expect(await queries.rulebooks('another-assoc')).toEqual([]);
   });
 
   it('gives the same rows event by event, in one batch, and when a batch is delivered twice', async () => {

@@ -1,10 +1,11 @@
 import type { RecordedEvent } from '#eventstore';
-import { AWARD_EDITION_EVENT_TYPES, AWARD_ENTRY_EVENT_TYPES, type AwardEditionEvent, type AwardEntryEvent } from '#domain/awards';
+import { AWARD_EDITION_EVENT_TYPES, AWARD_ENTRY_EVENT_TYPES, AWARD_RULEBOOK_EVENT_TYPES, type AwardEditionEvent, type AwardEntryEvent, type AwardRulebookEvent } from '#domain/awards';
+import { isSealed } from '#domain/shared';
 import { positionBefore, type Row, type TableSpec, TableBuffer, type Value } from '../bulk-rows.js';
 import type { Projection } from '../projection.js';
 
-type AwardsEventType = AwardEditionEvent['type'] | AwardEntryEvent['type'];
-type DataOf<T extends AwardsEventType> = Extract<AwardEditionEvent | AwardEntryEvent, { type: T }>['data'];
+type AwardsEventType = AwardRulebookEvent['type'] | AwardEditionEvent['type'] | AwardEntryEvent['type'];
+type DataOf<T extends AwardsEventType> = Extract<AwardRulebookEvent | AwardEditionEvent | AwardEntryEvent, { type: T }>['data'];
 function dataOf<T extends AwardsEventType>(event: RecordedEvent): DataOf<T> {
   return event.data as unknown as DataOf<T>;
 }
@@ -71,9 +72,34 @@ const RESULT: TableSpec = {
   },
 };
 
-/** The tables this projection writes set-based (a test holds them to the migrated tables' columns). */
-export const awardsTableSpecs: readonly TableSpec[] = [EDITION, ENTRY, DRAW, MEMBER, RANKING, RESULT];
+const OBJECTION: TableSpec = {
+  table: 'award_objection',
+  key: ['association_id', 'edition_id', 'entry_id', 'objection_id'],
+  columns: {
+    association_id: 'text', edition_id: 'text', entry_id: 'text', objection_id: 'text', objector: 'jsonb', grounds: 'text', evidence_reference: 'text',
+    filed_on: 'date', status: 'text', reasons: 'text', resolved_on: 'date', filed_at: 'timestamptz', resolved_at: 'timestamptz', last_position: 'text',
+  },
+};
 
+const RULEBOOK_VERSION: TableSpec = {
+  table: 'award_rulebook_version',
+  key: ['association_id', 'rulebook_id', 'version'],
+  columns: {
+    association_id: 'text', rulebook_id: 'text', version: 'integer', reference_number: 'text', effective_from: 'date', rulebook: 'jsonb', defined_on: 'date',
+    defined_at: 'timestamptz', position: 'text',
+  },
+};
+
+const RULEBOOK_PIN: TableSpec = {
+  table: 'award_rulebook_pin',
+  key: ['association_id', 'rulebook_id', 'edition_id'],
+  columns: { association_id: 'text', rulebook_id: 'text', edition_id: 'text', version: 'integer', pinned_at: 'timestamptz', position: 'text' },
+};
+
+/** The tables this projection writes set-based (a test holds them to the migrated tables' columns). */
+export const awardsTableSpecs: readonly TableSpec[] = [EDITION, ENTRY, DRAW, MEMBER, RANKING, RESULT, OBJECTION, RULEBOOK_VERSION, RULEBOOK_PIN];
+
+const RULEBOOK_TYPES = new Set<string>(AWARD_RULEBOOK_EVENT_TYPES);
 const EDITION_TYPES = new Set<string>(AWARD_EDITION_EVENT_TYPES);
 const ENTRY_TYPES = new Set<string>(AWARD_ENTRY_EVENT_TYPES);
 
@@ -84,6 +110,9 @@ interface Batch {
   readonly members: TableBuffer;
   readonly rankings: TableBuffer;
   readonly results: TableBuffer;
+  readonly objections: TableBuffer;
+  readonly rulebookVersions: TableBuffer;
+  readonly rulebookPins: TableBuffer;
 }
 
 /** One round of an edition as its row lists them, in the order opened. */
@@ -103,19 +132,23 @@ export interface AwardRoundRow {
  */
 export const awardsProjection: Projection = {
   name: AWARDS_PROJECTION,
-  version: 1,
-  handles: [...AWARD_EDITION_EVENT_TYPES, ...AWARD_ENTRY_EVENT_TYPES],
-  tables: ['award_edition', 'award_entry', 'award_panel_draw', 'award_panel_member', 'award_ranking', 'award_result'],
+  // 2: objections and rulebook versions with their pins (rebuilt from the whole history on start).
+  version: 2,
+  handles: [...AWARD_RULEBOOK_EVENT_TYPES, ...AWARD_EDITION_EVENT_TYPES, ...AWARD_ENTRY_EVENT_TYPES],
+  tables: ['award_edition', 'award_entry', 'award_panel_draw', 'award_panel_member', 'award_ranking', 'award_result', 'award_objection', 'award_rulebook_version', 'award_rulebook_pin'],
   async apply(events, tx) {
     const editionKeys: Value[][] = [];
     const entryKeys: Value[][] = [];
     const memberKeys: Value[][] = [];
+    const objectionKeys: Value[][] = [];
     for (const event of events) {
-      const d = event.data as { associationId: string; editionId: string; entryId?: string; roundCode?: string; expertId?: string };
+      if (RULEBOOK_TYPES.has(event.type)) continue;
+      const d = event.data as { associationId: string; editionId: string; entryId?: string; roundCode?: string; expertId?: string; objectionId?: string };
       editionKeys.push([d.associationId, d.editionId]);
       if (!ENTRY_TYPES.has(event.type)) continue;
       entryKeys.push([d.associationId, d.editionId, d.entryId!]);
       if (event.type === 'AwardEntryScored' || event.type === 'AwardExpertRecused') memberKeys.push([d.associationId, d.editionId, d.entryId!, d.roundCode!, d.expertId!]);
+      if (event.type === 'AwardObjectionFiled' || event.type === 'AwardObjectionResolved') objectionKeys.push([d.associationId, d.editionId, d.entryId!, d.objectionId!]);
     }
     const batch: Batch = {
       editions: await TableBuffer.load(tx, EDITION, editionKeys),
@@ -124,9 +157,13 @@ export const awardsProjection: Projection = {
       members: await TableBuffer.load(tx, MEMBER, memberKeys),
       rankings: new TableBuffer(RANKING),
       results: new TableBuffer(RESULT),
+      objections: await TableBuffer.load(tx, OBJECTION, objectionKeys),
+      rulebookVersions: new TableBuffer(RULEBOOK_VERSION),
+      rulebookPins: new TableBuffer(RULEBOOK_PIN),
     };
     for (const event of events) {
-      if (EDITION_TYPES.has(event.type)) applyToEdition(event as RecordedEvent<AwardEditionEvent['type']>, batch);
+      if (RULEBOOK_TYPES.has(event.type)) applyToRulebook(event as RecordedEvent<AwardRulebookEvent['type']>, batch);
+      else if (EDITION_TYPES.has(event.type)) applyToEdition(event as RecordedEvent<AwardEditionEvent['type']>, batch);
       else applyToEntry(event as RecordedEvent<AwardEntryEvent['type']>, batch);
     }
     for (const table of Object.values(batch) as TableBuffer[]) await table.flush(tx);
@@ -146,6 +183,22 @@ function fresh(table: TableBuffer, key: readonly Value[], event: RecordedEvent):
 
 function rounds(row: Row): AwardRoundRow[] {
   return JSON.parse(row.rounds as string) as AwardRoundRow[];
+}
+
+/** A rulebook version is written once and never changes (ADR 0023); a pin is written once per edition. */
+function applyToRulebook(event: RecordedEvent<AwardRulebookEvent['type']>, batch: Batch): void {
+  if (event.type === 'AwardRulebookVersionDefined') {
+    const e = dataOf<'AwardRulebookVersionDefined'>(event);
+    batch.rulebookVersions.insert({
+      association_id: e.associationId, rulebook_id: e.rulebook.rulebookId, version: e.rulebook.version, reference_number: e.rulebook.referenceNumber,
+      effective_from: e.rulebook.effectiveFrom, rulebook: json(e.rulebook), defined_on: e.definedOn, defined_at: event.metadata.recordedAt, position: event.position,
+    });
+    return;
+  }
+  const e = dataOf<'AwardRulebookVersionPinned'>(event);
+  batch.rulebookPins.insert({
+    association_id: e.associationId, rulebook_id: e.rulebookId, edition_id: e.editionId, version: e.version, pinned_at: event.metadata.recordedAt, position: event.position,
+  });
 }
 
 function applyToEdition(event: RecordedEvent<AwardEditionEvent['type']>, batch: Batch): void {
@@ -234,6 +287,23 @@ function applyToEntry(event: RecordedEvent<AwardEntryEvent['type']>, batch: Batc
         recusal_reason: null, items: null, weighted_total: null, last_position: event.position,
       });
     }
+  }
+  // Objections have rows of their own, each stamped with the last event that shaped it.
+  if (event.type === 'AwardObjectionFiled') {
+    const e = dataOf<'AwardObjectionFiled'>(event);
+    // The objector is personal: kept as the sealed envelope the event holds, never a plain name (ADR 0016).
+    batch.objections.insert({
+      association_id: e.associationId, edition_id: e.editionId, entry_id: e.entryId, objection_id: e.objectionId, objector: isSealed(e.objector) ? json(e.objector) : null,
+      grounds: e.grounds, evidence_reference: e.evidenceReference, filed_on: e.filedOn, status: 'OPEN', reasons: null, resolved_on: null,
+      filed_at: event.metadata.recordedAt, resolved_at: null, last_position: event.position,
+    });
+    return;
+  }
+  if (event.type === 'AwardObjectionResolved') {
+    const e = dataOf<'AwardObjectionResolved'>(event);
+    const objection = fresh(batch.objections, [e.associationId, e.editionId, e.entryId, e.objectionId], event);
+    if (objection) Object.assign(objection, { status: e.outcome, reasons: e.reasons, resolved_on: e.resolvedOn, resolved_at: event.metadata.recordedAt });
+    return;
   }
   const row = fresh(batch.entries, key, event);
   if (!row) return;

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { AwardRulebook, EarlierEntryFact, EditionResult, EligibilityCondition, ItemScore, PanelDrawRecord } from '#domain/awards';
-import type { DecisionRecord, Fen } from '#domain/shared';
+import type { DecisionRecord, Fen, SealedValue } from '#domain/shared';
 import { DataSource } from 'typeorm';
 import { decodeCursor, encodeCursor, type Page, toPage } from '../read-models/page.js';
 import type { AwardRoundRow } from './awards.projection.js';
@@ -127,6 +127,56 @@ export interface AwardHistoryEntryView extends AwardEntryView {
   readonly year: number;
 }
 
+export const AWARD_OBJECTION_STATUSES = ['OPEN', 'UPHELD', 'DISMISSED'] as const;
+export type AwardObjectionStatus = (typeof AWARD_OBJECTION_STATUSES)[number];
+
+/** One objection to an edition's notice as the register had recorded it by `asOf`: a later resolution reads as OPEN. */
+export interface AwardObjectionView {
+  readonly associationId: string;
+  readonly editionId: string;
+  readonly entryId: string;
+  /** The firm the entry is for: the objector is its personal data (as credit's objectors are the rated firm's). */
+  readonly applicantCode: string | null;
+  readonly objectionId: string;
+  /** The objector's name as the event sealed it (opened, or not, by the API's personal-data layer); null when never sealed. */
+  readonly objector: SealedValue | null;
+  readonly grounds: string;
+  readonly evidenceReference: string | null;
+  readonly filedOn: string;
+  readonly status: AwardObjectionStatus;
+  readonly reasons: string | null;
+  readonly resolvedOn: string | null;
+  readonly filedAt: Date;
+  readonly resolvedAt: Date | null;
+}
+
+/** An edition that runs under a rulebook version. */
+export interface AwardRulebookPinView {
+  readonly editionId: string;
+  readonly title: string | null;
+  readonly year: number | null;
+  readonly pinnedAt: Date;
+}
+
+/** One version of a rulebook as defined (never changed afterwards), with the editions pinned to it. */
+export interface AwardRulebookVersionView {
+  readonly version: number;
+  readonly referenceNumber: string;
+  readonly effectiveFrom: string;
+  /** The day the next version takes effect, when a later version was defined with a later effective date; else null. */
+  readonly supersededOn: string | null;
+  readonly definedOn: string;
+  readonly definedAt: Date;
+  readonly rulebook: AwardRulebook;
+  readonly editions: AwardRulebookPinView[];
+}
+
+export interface AwardRulebookView {
+  readonly associationId: string;
+  readonly rulebookId: string;
+  readonly versions: AwardRulebookVersionView[];
+}
+
 const EDITION_COLUMNS = `association_id AS "associationId", edition_id AS "editionId", programme_code AS "programmeCode", programme_kind AS "programmeKind",
   subject_kind AS "subjectKind", title, year, rulebook, to_char(opened_on, 'YYYY-MM-DD') AS "openedOn", rounds,
   to_char(notice_starts_on, 'YYYY-MM-DD') AS "noticeStartsOn", to_char(notice_ends_on, 'YYYY-MM-DD') AS "noticeEndsOn", notice_total_fen::text AS "noticeTotalFen",
@@ -153,6 +203,16 @@ function editionOf(row: Record<string, unknown>): AwardEditionView {
 function entryOf(row: Record<string, unknown>): AwardEntryView {
   return { ...(row as unknown as AwardEntryView), amountFen: fen(row.amountFen) };
 }
+
+/** An objection's state as recorded by `$asOf` (the statement's parameter): filed by then, resolved by then or still open. */
+const OBJECTION_AS_OF = `SELECT b.association_id AS "associationId", b.edition_id AS "editionId", b.entry_id AS "entryId", n.applicant_code AS "applicantCode",
+    b.objection_id AS "objectionId", b.objector, b.grounds, b.evidence_reference AS "evidenceReference", to_char(b.filed_on, 'YYYY-MM-DD') AS "filedOn",
+    CASE WHEN b.resolved_at <= $3 THEN b.status ELSE 'OPEN' END AS status,
+    CASE WHEN b.resolved_at <= $3 THEN b.reasons END AS reasons,
+    CASE WHEN b.resolved_at <= $3 THEN to_char(b.resolved_on, 'YYYY-MM-DD') END AS "resolvedOn",
+    b.filed_at AS "filedAt", CASE WHEN b.resolved_at <= $3 THEN b.resolved_at END AS "resolvedAt"
+  FROM award_objection b LEFT JOIN award_entry n ON n.association_id = b.association_id AND n.edition_id = b.edition_id AND n.entry_id = b.entry_id
+  WHERE b.association_id = $1 AND b.edition_id = $2 AND b.filed_at <= $3`;
 
 /** Reads of the awards read model, for the API and for the facts of awards decisions. */
 @Injectable()
@@ -304,5 +364,82 @@ export class AwardQueries {
       [associationId, programmeCode, subjectId, editionId],
     )) as { editionId: string; entryId: string; status: string }[];
     return rows.map((r) => ({ editionId: r.editionId, entryId: r.entryId, outcome: r.status === 'AWARDED' ? 'AWARDED' : r.status === 'REVOKED' ? 'REVOKED' : 'NOT_AWARDED' }));
+  }
+
+  /**
+   * An edition's objections as recorded by `asOf`, by entry then objection id; `status` and `entryId` narrow them.
+   * A resolution recorded after `asOf` does not count: the objection reads OPEN then.
+   */
+  async objections(
+    associationId: string,
+    editionId: string,
+    filter: { readonly status?: AwardObjectionStatus | null; readonly entryId?: string | null; readonly asOf: Date },
+    first = 100,
+    after?: string | null,
+  ): Promise<Page<AwardObjectionView>> {
+    const cursor = decodeCursor(after, 2);
+    const values: unknown[] = [associationId, editionId, filter.asOf];
+    const conditions: string[] = [];
+    if (filter.status) conditions.push(`o.status = $${values.push(filter.status)}`);
+    if (filter.entryId) conditions.push(`o."entryId" = $${values.push(filter.entryId)}`);
+    const counted = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const countValues = [...values];
+    if (cursor) conditions.push(`(o."entryId", o."objectionId") > ($${values.push(cursor[0])}, $${values.push(cursor[1])})`);
+    const where = conditions.length ? `WHERE ${conditions.join(' AND ')}` : '';
+    const limit = `$${values.push(first + 1)}`;
+    const [rows, count] = await Promise.all([
+      this.dataSource.query(`SELECT * FROM (${OBJECTION_AS_OF}) o ${where} ORDER BY o."entryId", o."objectionId" LIMIT ${limit}`, values) as Promise<AwardObjectionView[]>,
+      this.dataSource.query(`SELECT count(*)::int AS n FROM (${OBJECTION_AS_OF}) o ${counted}`, countValues) as Promise<{ n: number }[]>,
+    ]);
+    return toPage(rows, first, count[0]!.n, cursor !== null, (o) => encodeCursor([o.entryId, o.objectionId]), (o) => o);
+  }
+
+  /** The objections of the entries asked for as recorded now, by entry then objection id. */
+  async objectionsOf(associationId: string, editionId: string, entryIds: readonly string[], asOf: Date): Promise<AwardObjectionView[]> {
+    return (await this.dataSource.query(`SELECT * FROM (${OBJECTION_AS_OF}) o WHERE o."entryId" = ANY($4::text[]) ORDER BY o."entryId", o."objectionId"`, [
+      associationId,
+      editionId,
+      asOf,
+      entryIds,
+    ])) as AwardObjectionView[];
+  }
+
+  /** The association's rulebooks, each with every version and the editions pinned to it, by rulebook id. */
+  async rulebooks(associationId: string): Promise<AwardRulebookView[]> {
+    return this.rulebooksWhere(associationId, null);
+  }
+
+  async rulebook(associationId: string, rulebookId: string): Promise<AwardRulebookView | null> {
+    return (await this.rulebooksWhere(associationId, rulebookId))[0] ?? null;
+  }
+
+  private async rulebooksWhere(associationId: string, rulebookId: string | null): Promise<AwardRulebookView[]> {
+    const [versions, pins] = await Promise.all([
+      this.dataSource.query(
+        `SELECT rulebook_id AS "rulebookId", version, reference_number AS "referenceNumber", to_char(effective_from, 'YYYY-MM-DD') AS "effectiveFrom",
+           to_char(defined_on, 'YYYY-MM-DD') AS "definedOn", defined_at AS "definedAt", rulebook
+         FROM award_rulebook_version WHERE association_id = $1 AND ($2::text IS NULL OR rulebook_id = $2) ORDER BY rulebook_id, version`,
+        [associationId, rulebookId],
+      ) as Promise<(Omit<AwardRulebookVersionView, 'supersededOn' | 'editions'> & { rulebookId: string })[]>,
+      this.dataSource.query(
+        `SELECT p.rulebook_id AS "rulebookId", p.version, p.edition_id AS "editionId", e.title, e.year, p.pinned_at AS "pinnedAt"
+         FROM award_rulebook_pin p LEFT JOIN award_edition e ON e.association_id = p.association_id AND e.edition_id = p.edition_id
+         WHERE p.association_id = $1 AND ($2::text IS NULL OR p.rulebook_id = $2) ORDER BY p.rulebook_id, p.version, p.edition_id`,
+        [associationId, rulebookId],
+      ) as Promise<(AwardRulebookPinView & { rulebookId: string; version: number })[]>,
+    ]);
+    const byRulebook = new Map<string, AwardRulebookVersionView[]>();
+    for (const { rulebookId: id, ...v } of versions) {
+      const editions = pins.filter((p) => p.rulebookId === id && p.version === v.version).map(({ editionId, title, year, pinnedAt }) => ({ editionId, title, year, pinnedAt }));
+      const list = byRulebook.get(id) ?? [];
+      list.push({ ...v, supersededOn: null, editions });
+      byRulebook.set(id, list);
+    }
+    return [...byRulebook].map(([id, list]) => ({
+      associationId,
+      rulebookId: id,
+      // A version gives way to the first later version that takes effect after it.
+      versions: list.map((v, i) => ({ ...v, supersededOn: list.slice(i + 1).find((later) => later.effectiveFrom > v.effectiveFrom)?.effectiveFrom ?? null })),
+    }));
   }
 }
