@@ -3,6 +3,7 @@ import { AwardQueries, CreditQueries, ExpertQueries, MembershipQueries } from '#
 import { CommandsModule } from '../commands/commands.module.js';
 import { CreditModule } from '../credit/credit.module.js';
 import { ExpertsModule } from '../experts/experts.module.js';
+import { AwardEntrySubmissions } from './award-entry-submissions.js';
 import { ActOnAwardEditionHandler, DefineAwardRulebookHandler, OpenAwardEditionHandler } from './commands/award-edition.handler.js';
 import { ActOnAwardEntryHandler, GrantAwardHandler, SubmitAwardEntryHandler } from './commands/award-entry.handler.js';
 import { ActOnAwardPanelHandler, DrawAwardPanelHandler } from './commands/award-panel.handler.js';
@@ -20,6 +21,7 @@ import { AwardsFacts } from './awards.facts.js';
     DefineAwardRulebookHandler,
     OpenAwardEditionHandler,
     ActOnAwardEditionHandler,
+    AwardEntrySubmissions,
     SubmitAwardEntryHandler,
     GrantAwardHandler,
     ActOnAwardEntryHandler,
