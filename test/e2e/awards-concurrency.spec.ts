@@ -2,7 +2,8 @@
 // its channel's quota on the channel's one stream, so several recommending officers of a channel submitting at once
 // all write to that stream. Each submission must end accepted or refused by a rule, never in CONFLICT: all N accepted
 // when the quota holds them, exactly K accepted and N − K refused on the quota when it is K < N; a re-sent command
-// answers its first outcome.
+// answers its first outcome. A list submitted at once (submitAwardEntries) takes its channel's slots in list order,
+// refuses the rest on the quota by entry id, and sent again answers the same and writes nothing more.
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from '@jest/globals';
 import { withCheckCharacter } from '#domain/shared';
@@ -33,6 +34,16 @@ const RULEBOOK = {
 };
 
 const SUBMIT = `mutation ($input: SubmitAwardEntryInput!) { submitAwardEntry(input: $input) { commandId duplicate } }`;
+const SUBMIT_LIST = `mutation ($input: SubmitAwardEntriesInput!) { submitAwardEntries(input: $input) { considered written unchanged refused refusals { entryId rule message } readModelCurrent } }`;
+
+interface ListPayload {
+  considered: number;
+  written: number;
+  unchanged: number;
+  refused: number;
+  refusals: { entryId: string; rule: string; message: string }[];
+  readModelCurrent: boolean;
+}
 
 interface Outcome {
   readonly code: string;
@@ -127,4 +138,63 @@ describe('concurrent submissions through one channel', () => {
     expect(again.filter((o) => o.code === 'OK').every((o) => o.duplicate === true)).toBe(true);
     expect((await service.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM es_events`)).rows[0]!.n).toBe(before);
   }, 120_000);
+
+  describe('a channel’s list submitted at once', () => {
+    const listed = (editionNo: number, from: number, count: number) =>
+      Array.from({ length: count }, (_, i) => {
+        const { associationId: _a, editionId: _e, commandId: _c, ...entry } = submission('unused', editionNo, from + i);
+        return entry;
+      });
+    const eventCount = async () => (await service.pool.query<{ n: number }>(`SELECT count(*)::int AS n FROM es_events`)).rows[0]!.n;
+
+    it('takes the quota’s slots in list order and refuses the rest by entry id; sent again, answers the same and writes nothing more', async () => {
+      const editionId = 'city-list';
+      await edition(editionId, 29);
+      // A city association puts forward 40 projects through its one channel with a quota of 29.
+      const input = { associationId: ASSOC, editionId, commandId: randomUUID(), entries: listed(4, 1, 40) };
+      const first = (await admin.ok<{ submitAwardEntries: ListPayload }>(SUBMIT_LIST, { input })).submitAwardEntries;
+      expect(first).toMatchObject({ considered: 40, written: 29, unchanged: 0, refused: 11, readModelCurrent: true });
+      expect(first.refusals.map((r) => r.entryId)).toEqual(input.entries.slice(29).map((e) => e.entryId));
+      expect(new Set(first.refusals.map((r) => r.rule))).toEqual(new Set(['AWARDS_CHANNEL_QUOTA_EXCEEDED']));
+      const slots = await service.pool.query<{ entryId: string; slot: number }>(
+        `SELECT data->>'entryId' AS "entryId", (data->>'slot')::int AS slot FROM es_events WHERE event_type = 'AwardChannelSlotTaken' AND data->>'editionId' = $1 ORDER BY global_position`,
+        [editionId],
+      );
+      expect(slots.rows).toEqual(input.entries.slice(0, 29).map((e, i) => ({ entryId: e.entryId, slot: i + 1 })));
+      const listedNow = await admin.ok<{ awardEntries: { totalCount: number } }>(`query ($a: String!, $e: String!) { awardEntries(associationId: $a, editionId: $e) { totalCount } }`, { a: ASSOC, e: editionId });
+      expect(listedNow.awardEntries.totalCount).toBe(29);
+
+      const before = await eventCount();
+      const again = (await admin.ok<{ submitAwardEntries: ListPayload }>(SUBMIT_LIST, { input })).submitAwardEntries;
+      expect(again).toEqual({ ...first, written: 0, unchanged: 29 });
+      expect(await eventCount()).toBe(before);
+    }, 120_000);
+
+    it('refuses a list with a malformed entry on that entry’s field, by its index, writing nothing', async () => {
+      const editionId = 'city-malformed';
+      await edition(editionId, 29);
+      const entries = listed(5, 1, 5);
+      entries[3] = { ...entries[3]!, applicantCode: 'not-a-code' };
+      const before = await eventCount();
+      const refused = await admin.request(SUBMIT_LIST, { input: { associationId: ASSOC, editionId, entries } });
+      expect(refused.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+      expect((refused.errors?.[0]?.extensions?.fieldErrors as { field: string }[]).map((f) => f.field)).toEqual(['entries.3.applicantCode']);
+      expect(await eventCount()).toBe(before);
+      const unknown = await admin.request(SUBMIT_LIST, { input: { associationId: ASSOC, editionId: 'no-such-edition', entries: listed(5, 1, 2) } });
+      expect(unknown.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+      expect(await eventCount()).toBe(before);
+    }, 60_000);
+
+    it('takes two lists and single submissions sent at once through one channel, none in CONFLICT', async () => {
+      const editionId = 'city-mixed';
+      await edition(editionId, 48);
+      const [lists, singles] = await Promise.all([
+        Promise.all([listed(6, 1, 20), listed(6, 21, 20)].map((entries) => admin.ok<{ submitAwardEntries: ListPayload }>(SUBMIT_LIST, { input: { associationId: ASSOC, editionId, entries } }))),
+        allAtOnce(Array.from({ length: 8 }, (_, i) => submission(editionId, 6, 41 + i))),
+      ]);
+      expect(lists.map((l) => [l.submitAwardEntries.written, l.submitAwardEntries.refused])).toEqual([[20, 0], [20, 0]]);
+      expect(tally(singles)).toEqual({ OK: 8 });
+      expect(await slotsTaken(editionId)).toBe(48);
+    }, 120_000);
+  });
 });

@@ -4,12 +4,14 @@ import {
   ActOnAwardEditionCommand,
   ActOnAwardEntryCommand,
   ActOnAwardPanelCommand,
+  type BulkOutcome,
   DefineAwardRulebookCommand,
   type DispatchResult,
   DrawAwardPanelCommand,
   GrantAwardCommand,
   OpenAwardEditionCommand,
   type SingleStreamEntryCommand,
+  SubmitAwardEntriesCommand,
   SubmitAwardEntryCommand,
 } from '#application';
 import { type AwardRulebookCommand, drawPanel, type PanelDrawRecord } from '#domain/awards';
@@ -47,9 +49,11 @@ import {
   ResolveAwardObjectionInput,
   ScoreAwardEntryInput,
   StartAwardNoticeInput,
+  SubmitAwardEntriesInput,
   SubmitAwardEntryInput,
 } from './awards.inputs.js';
 import {
+  AwardBulkPayload,
   AwardCommandPayload,
   AwardEditionType,
   AwardEntryListType,
@@ -393,6 +397,17 @@ export class AwardsResolver {
           weightedTotal: visible(m) && m.weightedTotal !== null ? String(m.weightedTotal) : null,
         })),
     }));
+  }
+
+  // ---- bulk submission ----------------------------------------------------------------------------
+
+  @Mutation(() => AwardBulkPayload, { description: "Submits a list of entries at once (a channel's list): one submission per entry, each channel's in list order." })
+  @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
+  async submitAwardEntries(@Args('input') input: SubmitAwardEntriesInput, @CurrentActor() actor: Actor): Promise<AwardBulkPayload> {
+    const { commandId, associationId, editionId, entries } = plain(input);
+    const { refusals, total: _total, ...counts }: BulkOutcome = await this.commandBus.execute(new SubmitAwardEntriesCommand({ associationId, editionId, entries }, actor, commandId));
+    return { ...counts, refusals: refusals.map(({ key, rule, message }) => ({ entryId: key, rule, message })) };
   }
 }
 

@@ -4,6 +4,7 @@ import { CommandsModule } from '../commands/commands.module.js';
 import { CreditModule } from '../credit/credit.module.js';
 import { ExpertsModule } from '../experts/experts.module.js';
 import { AwardEntrySubmissions } from './award-entry-submissions.js';
+import { SubmitAwardEntriesHandler } from './commands/award-entries-bulk.handler.js';
 import { ActOnAwardEditionHandler, DefineAwardRulebookHandler, OpenAwardEditionHandler } from './commands/award-edition.handler.js';
 import { ActOnAwardEntryHandler, GrantAwardHandler, SubmitAwardEntryHandler } from './commands/award-entry.handler.js';
 import { ActOnAwardPanelHandler, DrawAwardPanelHandler } from './commands/award-panel.handler.js';
@@ -23,6 +24,7 @@ import { AwardsFacts } from './awards.facts.js';
     ActOnAwardEditionHandler,
     AwardEntrySubmissions,
     SubmitAwardEntryHandler,
+    SubmitAwardEntriesHandler,
     GrantAwardHandler,
     ActOnAwardEntryHandler,
     DrawAwardPanelHandler,
