@@ -297,11 +297,11 @@ describe('an award edition over the API', () => {
     const slots = categories.flatMap((c) => Array.from({ length: c.places }, () => c.code));
     const ids = slots.map((_, n) => `k-${String(n + 1).padStart(2, '0')}`);
     const inParallel = (work: ((n: number) => Promise<unknown>)) => Promise.all(ids.map((_, n) => work(n)));
-    // One at a time: every entry takes a slot of the one channel's quota, a stream concurrent submissions contend for.
-    for (const [n, id] of ids.entries()) {
+    // All at once through the one channel: its submissions take their quota's slots in turn, none in CONFLICT.
+    await inParallel((n) => {
       const firm = withCheckCharacter(`91440783MA5K${String(n).padStart(5, '0')}`);
-      await ok(admin, 'submitAwardEntry', { ...kaiping, entryId: id, category: slots[n], channel: 'ALLIANCE', subjectKind: 'ENTERPRISE', subjectId: firm, applicantCode: firm, specialty: 'BUILDING_CONSTRUCTION' });
-    }
+      return ok(admin, 'submitAwardEntry', { ...kaiping, entryId: ids[n], category: slots[n], channel: 'ALLIANCE', subjectKind: 'ENTERPRISE', subjectId: firm, applicantCode: firm, specialty: 'BUILDING_CONSTRUCTION' });
+    });
     await inParallel((n) => ok(admin, 'checkAwardEligibility', { ...kaiping, entryId: ids[n] }));
     clock.set('2026-05-07T02:00:00.000Z');
     await ok(admin, 'openAwardRound', { ...kaiping, roundCode: 'DOCS' });
@@ -364,15 +364,25 @@ describe('an award edition over the API', () => {
     const inBatches = async (work: (id: string, n: number) => Promise<unknown>, size = 8) => {
       for (let from = 0; from < ids.length; from += size) await Promise.all(ids.slice(from, from + size).map((id, k) => work(id, from + k)));
     };
-    // The channels in parallel, each channel's entries one after another (each takes a slot of its channel's quota).
-    await Promise.all(
-      channels.map(async (channel, c) => {
-        for (let n = c; n < ids.length; n += channels.length) {
-          const firm = withCheckCharacter(`91420100MA6K${String(n).padStart(5, '0')}`);
-          await ok(admin, 'submitAwardEntry', { ...qc, entryId: ids[n], category: 'QC', channel: channel.code, subjectKind: 'ENTERPRISE', subjectId: firm, applicantCode: firm, specialty: 'BUILDING_CONSTRUCTION' });
-        }
-      }),
+    // The branches put their lists forward at once, in two requests of seven branches' lists each: every entry takes a
+    // slot of its branch's quota, each branch's in list order.
+    const listOf = (c: number) =>
+      ids.flatMap((entryId, n) => {
+        if (n % channels.length !== c) return [];
+        const firm = withCheckCharacter(`91420100MA6K${String(n).padStart(5, '0')}`);
+        return [{ entryId, category: 'QC', channel: channels[c]!.code, subjectKind: 'ENTERPRISE', subjectId: firm, applicantCode: firm, specialty: 'BUILDING_CONSTRUCTION' }];
+      });
+    const halves = [channels.slice(0, 7), channels.slice(7)].map((part, h) => part.flatMap((_, k) => listOf(h * 7 + k)));
+    const submitted = await Promise.all(
+      halves.map((entries) =>
+        admin.ok<{ submitAwardEntries: { considered: number; written: number; refused: number } }>(
+          `mutation ($input: SubmitAwardEntriesInput!) { submitAwardEntries(input: $input) { considered written refused } }`,
+          { input: { ...qc, entries } },
+        ),
+      ),
     );
+    expect(submitted.map((r) => r.submitAwardEntries)).toEqual(halves.map((entries) => ({ considered: entries.length, written: entries.length, refused: 0 })));
+    expect(halves.flat()).toHaveLength(406);
     await inBatches((id) => ok(admin, 'checkAwardEligibility', { ...qc, entryId: id }));
     clock.set('2026-05-16T02:00:00.000Z');
     await ok(admin, 'openAwardRound', { ...qc, roundCode: 'DOCS' });

@@ -268,6 +268,7 @@ export function matrixArguments(records: MatrixRecords): { queries: Record<strin
     rankAwardRound: { ...edition, roundCode: 'DOCS' },
     startAwardNotice: edition,
     publishAwardResults: edition,
+    submitAwardEntries: { ...edition, entries: [{ entryId: 'e-1', category: 'BUILDING', channel: 'DISTRICT_A', subjectKind: 'ENTERPRISE', subjectId: firm, applicantCode: firm, specialty: 'BUILDING_CONSTRUCTION' }] },
     submitAwardEntry: { ...awardEntry, category: 'BUILDING', channel: 'DISTRICT_A', subjectKind: 'ENTERPRISE', subjectId: firm, applicantCode: firm, specialty: 'BUILDING_CONSTRUCTION' },
     checkAwardEligibility: awardEntry,
     drawAwardPanel: { ...awardEntry, roundCode: 'DOCS' },

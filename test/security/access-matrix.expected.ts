@@ -232,6 +232,7 @@ export const MUTATIONS: Readonly<Record<string, Row>> = {
   resolveAwardObjection: OWN_ADMIN_WRITES,
   scoreAwardEntry: OWN_ADMIN_WRITES,
   startAwardNotice: OWN_ADMIN_WRITES,
+  submitAwardEntries: OWN_ADMIN_WRITES,
   submitAwardEntry: OWN_ADMIN_WRITES,
 };
 

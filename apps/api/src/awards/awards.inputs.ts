@@ -1,7 +1,7 @@
 import { ArgsType, Field, GraphQLISODateTime, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
 import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, Matches, MaxLength, ValidateNested } from 'class-validator';
-import { BALLOT_MODES, ENTRY_SUBJECT_KINDS, REVOCATION_GROUNDS } from '#domain/awards';
+import { BALLOT_MODES, ENTRY_SUBJECT_KINDS, MAX_ENTRIES_PER_SUBMISSION, REVOCATION_GROUNDS } from '#domain/awards';
 import { AssociationCommandInput } from '../graphql/command.types.js';
 import { DecisionRecordInput } from '../graphql/decision.input.js';
 import { IsAssociationId, IsFreeText, IsLineText } from '../graphql/identifier.validators.js';
@@ -310,4 +310,28 @@ export class AwardObjectionsArgs extends AwardAssociationArgs {
 @ArgsType()
 export class AwardRulebookArgs extends AwardAssociationArgs {
   @Field() @IsString() @Matches(RECORD_ID, { message: RECORD_ID_MESSAGE }) rulebookId: string;
+}
+
+@InputType({ description: 'One entry of a list: the fields of SubmitAwardEntryInput, less the edition the list names.' })
+export class ListedAwardEntryInput {
+  @Field() @IsString() @IsLineText() @MaxLength(64) entryId: string;
+  @Field() @IsString() @IsLineText() @MaxLength(40) category: string;
+  @Field() @IsString() @IsLineText() @MaxLength(40) channel: string;
+  @Field(() => String, { description: ENTRY_SUBJECT_KINDS.join(', ') }) @IsIn(ENTRY_SUBJECT_KINDS) subjectKind: (typeof ENTRY_SUBJECT_KINDS)[number];
+  @Field({ description: 'A credit code, a project id, or a person’s register id (never a name).' }) @IsString() @IsLineText() @MaxLength(64) subjectId: string;
+  @Field({ description: 'The applicant firm’s unified social credit code.' }) @IsString() @IsLineText() @MaxLength(40) applicantCode: string;
+  @Field(() => String, { nullable: true, description: 'The builder (施工单位) of a project entry.' }) @IsOptional() @IsString() @IsLineText() @MaxLength(40) builderCode?: string | null;
+  @Field() @IsString() @IsLineText() @MaxLength(40) specialty: string;
+  @Field(() => ProjectFactsInput, { nullable: true }) @IsOptional() @ValidateNested() @Type(() => ProjectFactsInput) project?: ProjectFactsInput | null;
+}
+
+@InputType({
+  description: `Submits a list of entries (a channel's, or several channels'), each as submitAwardEntry takes it: at most ${MAX_ENTRIES_PER_SUBMISSION} in one request. A malformed entry refuses the list on its fields (entries.<index>.<field>), writing nothing; an entry a rule refuses is listed by entry id while the others are written. Re-sent with the same commandId, it writes nothing more.`,
+})
+export class SubmitAwardEntriesInput extends EditionInput {
+  @Field(() => [ListedAwardEntryInput])
+  @ArrayMaxSize(MAX_ENTRIES_PER_SUBMISSION)
+  @ValidateNested({ each: true })
+  @Type(() => ListedAwardEntryInput)
+  entries: ListedAwardEntryInput[];
 }

@@ -4,12 +4,14 @@ import {
   ActOnAwardEditionCommand,
   ActOnAwardEntryCommand,
   ActOnAwardPanelCommand,
+  type BulkOutcome,
   DefineAwardRulebookCommand,
   type DispatchResult,
   DrawAwardPanelCommand,
   GrantAwardCommand,
   OpenAwardEditionCommand,
   type SingleStreamEntryCommand,
+  SubmitAwardEntriesCommand,
   SubmitAwardEntryCommand,
 } from '#application';
 import { type AwardRulebookCommand, drawPanel, type PanelDrawRecord } from '#domain/awards';
@@ -49,9 +51,11 @@ import {
   ResolveAwardObjectionInput,
   ScoreAwardEntryInput,
   StartAwardNoticeInput,
+  SubmitAwardEntriesInput,
   SubmitAwardEntryInput,
 } from './awards.inputs.js';
 import {
+  AwardBulkPayload,
   AwardCommandPayload,
   AwardEditionType,
   AwardEntryListType,
@@ -441,6 +445,17 @@ export class AwardsResolver {
   @Unscoped()
   async awardRulebooks(@Args() { associationId }: AwardAssociationArgs): Promise<AwardRulebookType[]> {
     return (await this.awards.rulebooks(associationId)).map(rulebookOut);
+  }
+
+  // ---- bulk submission ----------------------------------------------------------------------------
+
+  @Mutation(() => AwardBulkPayload, { description: "Submits a list of entries at once (a channel's list): one submission per entry, each channel's in list order." })
+  @Roles('ADMIN')
+  @ScopedTo({ association: 'input.associationId' })
+  async submitAwardEntries(@Args('input') input: SubmitAwardEntriesInput, @CurrentActor() actor: Actor): Promise<AwardBulkPayload> {
+    const { commandId, associationId, editionId, entries } = plain(input);
+    const { refusals, total: _total, ...counts }: BulkOutcome = await this.commandBus.execute(new SubmitAwardEntriesCommand({ associationId, editionId, entries }, actor, commandId));
+    return { ...counts, refusals: refusals.map(({ key, rule, message }) => ({ entryId: key, rule, message })) };
   }
 }
 

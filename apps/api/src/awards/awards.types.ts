@@ -306,3 +306,20 @@ export class AwardRulebookType {
   @Field(() => ID) rulebookId: string;
   @Field(() => [AwardRulebookVersionType], { description: 'In the order defined.' }) versions: AwardRulebookVersionType[];
 }
+
+@ObjectType({ description: 'An entry of a list that a rule refused (nothing was written for it).' })
+export class AwardEntryRefusal {
+  @Field() entryId: string;
+  @Field() rule: string;
+  @Field() message: string;
+}
+
+@ObjectType({ description: 'A list of entries submitted at once: one submission (and its own events) per entry.' })
+export class AwardBulkPayload {
+  @Field(() => Int) considered: number;
+  @Field(() => Int, { description: 'Entries submitted by this request.' }) written: number;
+  @Field(() => Int, { description: 'Entries this request had already submitted (a re-send).' }) unchanged: number;
+  @Field(() => Int) refused: number;
+  @Field(() => [AwardEntryRefusal], { description: 'Every refused entry, in the order refused.' }) refusals: AwardEntryRefusal[];
+  @Field() readModelCurrent: boolean;
+}

@@ -3,6 +3,8 @@ import { AwardQueries, CreditQueries, ExpertQueries, MembershipQueries } from '#
 import { CommandsModule } from '../commands/commands.module.js';
 import { CreditModule } from '../credit/credit.module.js';
 import { ExpertsModule } from '../experts/experts.module.js';
+import { AwardEntrySubmissions } from './award-entry-submissions.js';
+import { SubmitAwardEntriesHandler } from './commands/award-entries-bulk.handler.js';
 import { ActOnAwardEditionHandler, DefineAwardRulebookHandler, OpenAwardEditionHandler } from './commands/award-edition.handler.js';
 import { ActOnAwardEntryHandler, GrantAwardHandler, SubmitAwardEntryHandler } from './commands/award-entry.handler.js';
 import { ActOnAwardPanelHandler, DrawAwardPanelHandler } from './commands/award-panel.handler.js';
@@ -20,7 +22,9 @@ import { AwardsFacts } from './awards.facts.js';
     DefineAwardRulebookHandler,
     OpenAwardEditionHandler,
     ActOnAwardEditionHandler,
+    AwardEntrySubmissions,
     SubmitAwardEntryHandler,
+    SubmitAwardEntriesHandler,
     GrantAwardHandler,
     ActOnAwardEntryHandler,
     DrawAwardPanelHandler,

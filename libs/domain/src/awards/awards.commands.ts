@@ -242,3 +242,13 @@ export interface ReserveAwardCertificate {
   readonly editionId: string;
   readonly entryId: string;
 }
+
+// ---- bulk submission -----------------------------------------------------------------------------------------
+
+/** One entry of a list submitted at once: what SubmitAwardEntry takes, less the edition the list names. */
+export type ListedAwardEntry = Omit<SubmitAwardEntry, 'type' | 'associationId' | 'editionId'>;
+
+/** A recommending channel's list (or several channels' lists) submitted at once: one SubmitAwardEntry per entry. */
+export interface SubmitAwardEntries extends EditionKey {
+  readonly entries: readonly ListedAwardEntry[];
+}

@@ -12,3 +12,4 @@ export * from './award-reservations.decide.js';
 export * from './award-results.js';
 export * from './panel-draw.js';
 export { sha256Hex } from './sha256.js';
+export * from './award-bulk.workflows.js';

@@ -1,7 +1,8 @@
 import { CommandHandler, type ICommandHandler } from '@nestjs/cqrs';
-import { type AwardEntryCommand, awardEntryDecider, awardEntryStreamId, type GrantAward, grantAwardDecider, type SubmitAwardEntry, submitAwardEntryDecider } from '#domain/awards';
+import { type AwardEntryCommand, awardEntryDecider, awardEntryStreamId, type GrantAward, grantAwardDecider, type SubmitAwardEntry } from '#domain/awards';
 import { type DispatchResult, EventSourcedCommands } from '../../commands/event-sourced-commands.js';
 import { UseCase } from '../../commands/use-case.js';
+import { AwardEntrySubmissions } from '../award-entry-submissions.js';
 import { AWARDS_READS, AwardsFacts } from '../awards.facts.js';
 
 /** The entry, its subject's one place in the edition and a slot of its channel's quota, appended together. */
@@ -17,11 +18,13 @@ export class ActOnAwardEntryCommand extends UseCase<SingleStreamEntryCommand> {}
 export class SubmitAwardEntryHandler implements ICommandHandler<SubmitAwardEntryCommand, DispatchResult> {
   constructor(
     private readonly commands: EventSourcedCommands,
-    private readonly facts: AwardsFacts,
+    private readonly submissions: AwardEntrySubmissions,
   ) {}
 
+  /** In its channel's turn (concurrent submissions through one channel never end in CONFLICT), then read-your-writes. */
   async execute({ input, actor, commandId }: SubmitAwardEntryCommand): Promise<DispatchResult> {
-    return this.commands.executeAcross(submitAwardEntryDecider(await this.facts.forEntry(input)), { command: input, actor, commandId }, AWARDS_READS);
+    const result = await this.submissions.submit(input, actor, commandId);
+    return { ...result, readModelCurrent: await this.commands.awaitReadModels(result.position, AWARDS_READS) };
   }
 }
 
