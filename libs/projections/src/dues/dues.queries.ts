@@ -540,20 +540,21 @@ export class DuesQueries {
   ): Promise<Page<DuesArrearsView>> {
     const cursor = decodeCursor(after, 1);
     const params: unknown[] = [associationId, asOf, Number(effectiveAt.slice(0, 4)), minYears, effectiveAt];
-    const base = `SELECT a.*, m.status AS membership_status FROM (${this.arrearsSql('', '$5')}) a
-      LEFT JOIN LATERAL (${MEMBERSHIP_STATUS_AS_OF('a.enterprise_code', '$2', '$5')}) m ON true
-      WHERE cardinality(a.years) >= $4`;
-    const [{ total }] = (await this.query(`SELECT count(*)::int AS total FROM (${base}) x`, params)) as [{ total: number }];
+    // The membership status and the name are read for the page's firms only: the count needs neither.
+    const inArrears = `SELECT a.* FROM (${this.arrearsSql('', '$5')}) a WHERE cardinality(a.years) >= $4`;
+    const [{ total }] = (await this.query(`SELECT count(*)::int AS total FROM (${inArrears}) x`, params)) as [{ total: number }];
     const pageParams = [...params];
     let where = '';
     if (cursor) {
       pageParams.push(cursor[0]);
-      where = `WHERE enterprise_code > $${pageParams.length}`;
+      where = `WHERE x.enterprise_code > $${pageParams.length}`;
     }
     pageParams.push(first + 1);
-    const name = enterpriseNameAsOfSql('x.enterprise_code', '$2', '$5');
     const rows = await this.query(
-      `SELECT x.*, ${name} AS enterprise_name FROM (${base}) x ${where} ORDER BY enterprise_code LIMIT $${pageParams.length}`,
+      `SELECT p.*, m.status AS membership_status, ${enterpriseNameAsOfSql('p.enterprise_code', '$2', '$5')} AS enterprise_name
+       FROM (SELECT x.* FROM (${inArrears}) x ${where} ORDER BY x.enterprise_code LIMIT $${pageParams.length}) p
+       LEFT JOIN LATERAL (${MEMBERSHIP_STATUS_AS_OF('p.enterprise_code', '$2', '$5')}) m ON true
+       ORDER BY p.enterprise_code`,
       pageParams,
     );
     return toPage(rows, first, total, cursor !== null, (r) => encodeCursor([s(r.enterprise_code)]), toArrears);
