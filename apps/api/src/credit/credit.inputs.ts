@@ -2,7 +2,7 @@ import { DecisionRecordInput } from '../graphql/decision.input.js';
 import { AssociationCommandInput } from '../graphql/command.types.js';
 import { Field, InputType, Int } from '@nestjs/graphql';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, MaxLength, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUUID, Matches, MaxLength, ValidateNested } from 'class-validator';
 import {
   CONDUCT_KINDS,
   CONDUCT_SEVERITIES,
@@ -19,6 +19,7 @@ import {
   VETO_EFFECTS,
   type VetoEffect,
 } from '#domain/credit';
+import { EXPERT_ID } from '#domain/experts';
 import {
   ConductKindEnum,
   ConductSeverityEnum,
@@ -109,9 +110,25 @@ export class OpenCreditCycleInput extends AssociationCommandInput {
 @InputType()
 export class AssignCreditScorerInput extends AssociationCommandInput {
   @Field() @IsString() @IsLineText() @MaxLength(64) cycleId: string;
-  @Field() @IsString() @IsLineText() @MaxLength(100) scorerId: string;
+  @Field(() => String, { nullable: true, description: 'A staff scorer (e.g. a department officer) by the user id they sign in with. Give this or expertId, not both.' })
+  @IsOptional()
+  @IsString()
+  @IsLineText()
+  @MaxLength(100)
+  scorerId?: string | null;
+  @Field(() => String, {
+    nullable: true,
+    description:
+      "An expert of the association's pool (EXP and 16 characters), instead of scorerId: the expert must be active and have a sign-in user id; " +
+      'their user id and employer are read from the pool. Their assignment and each of their scores are recorded in the expert history.',
+  })
+  @IsOptional()
+  @IsString()
+  @MaxLength(19)
+  @Matches(EXPERT_ID, { message: 'must be an expert id: EXP and 16 characters of Crockford base32.' })
+  expertId?: string | null;
   @Field(() => ScoringBodyEnum) @IsIn(SCORING_BODIES) body: ScoringBody;
-  @Field(() => String, { nullable: true, description: "Credit code of the scorer's employer (conflict of interest)." })
+  @Field(() => String, { nullable: true, description: "Credit code of a staff scorer's employer (conflict of interest); not given with expertId." })
   @IsOptional()
   @IsString()
   @IsLineText()

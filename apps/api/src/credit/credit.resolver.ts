@@ -323,7 +323,9 @@ export class CreditResolver {
     return this.cyclePayload(result, fields);
   }
 
-  @Mutation(() => CreditCommandPayload, { description: 'Assigns a scorer (expert or department officer) for a body, with their employer.' })
+  @Mutation(() => CreditCommandPayload, {
+    description: "Assigns a scorer for a body: an expert of the association's pool (expertId), or a staff scorer such as a department officer (scorerId, with their employer).",
+  })
   @Roles('ADMIN')
   @ScopedTo({ association: 'input.associationId' })
   async assignCreditScorer(@Args('input') input: AssignCreditScorerInput, @CurrentActor() actor: Actor): Promise<CreditCommandPayload> {

@@ -97,6 +97,10 @@ export class CreditScorerView {
   @RestrictedField(() => String, 'staff', ownerHandedDown, { description: STAFF_OF_ASSOCIATION('the scorer') }) scorerId: string | null;
   @Field(() => ScoringBodyEnum) body: string;
   @Field(() => String, { nullable: true }) employerCode: string | null;
+  @RestrictedField(() => String, 'staff', ownerHandedDown, {
+    description: STAFF_OF_ASSOCIATION("the expert of the association's pool this scorer is (null for a staff scorer)"),
+  })
+  expertId: string | null;
 }
 
 @ObjectType({ description: 'Applications with one proposed grade, or with none.' })

@@ -17,7 +17,10 @@ registerEnumType(ExpertSpecialtyEnum, {
     '房屋建筑 BUILDING_CONSTRUCTION, 机电安装 INSTALLATION, 装饰装修 DECORATION, 市政 MUNICIPAL, 钢结构 STEEL_STRUCTURE, BIM, 质量 QUALITY, 安全 SAFETY, 造价 COST.',
 });
 registerEnumType(ExpertStatusEnum, { name: 'ExpertStatus', description: 'ACTIVE (may be drawn), SUSPENDED (may not be drawn until reinstated), RETIRED (final).' });
-registerEnumType(ExpertWorkKindEnum, { name: 'ExpertWorkKind', description: 'What the work was for: an awards entry or a credit application.' });
+registerEnumType(ExpertWorkKindEnum, {
+  name: 'ExpertWorkKind',
+  description: 'What the work was for: an awards entry (editionId/entryId), a credit cycle the expert scores in (cycleId), or one credit application of it they scored (cycleId/subjectId).',
+});
 registerEnumType(ExpertHistoryKindEnum, { name: 'ExpertHistoryKind', description: 'An assignment, a recusal or a score.' });
 
 const STAFF = (what: string) => `Staff: ${what}; null unless the caller is an admin of the pool's association or an auditor.`;

@@ -9,13 +9,17 @@ import {
   creditConductStreamId,
   type CreditConductEvent,
   type CreditConductState,
+  type CreditCycleCommand,
   creditCycleStreamId,
+  type ScorerAssignmentFacts,
+  type ScoringExpert,
   evolveCreditCycle,
   initialCreditConductState,
   initialCreditCycleState,
   upcastCreditConductEvent,
 } from '#domain/credit';
 import { enterpriseStreamId } from '#domain/enterprise';
+import { evolveExpert, expertStreamId, initialExpertState, isExpertId } from '#domain/experts';
 import { evolvePerson, initialPersonState, isPersonId, type PersonState, personStreamId } from '#domain/persons';
 import { type Decider, NotFound } from '#domain/shared';
 import type { RecordedEvent } from '#eventstore';
@@ -26,6 +30,12 @@ import { EventSourcedCommands } from '../commands/event-sourced-commands.js';
 export const CREDIT_READS = ['credit'];
 
 export type CreditCycleFacts = NonNullable<CreditApplicationFacts['cycle']>;
+
+/** Facts a caller already holds for an application command: a bulk run reads the cycle and the scoring experts once. */
+export interface KnownApplicationFacts {
+  readonly cycle?: CreditCycleFacts | null;
+  readonly experts?: ReadonlyMap<string, ScoringExpert>;
+}
 
 /** A stored conduct event as the deciders read it: one from before records were scoped is its recorder's association's. */
 const upcastStored = (event: CreditConductEvent): CreditConductEvent =>
@@ -85,10 +95,33 @@ export class CreditFacts {
     return (await this.memberships.membershipFact(associationId, subjectId))?.status === 'ACTIVE';
   }
 
-  /** What the application decider needs for this command, and nothing more; `cycle` when the caller has it already. */
-  async forApplication(command: CreditApplicationCommand, cycle?: CreditCycleFacts | null): Promise<CreditApplicationFacts> {
-    const cycleFacts = cycle === undefined ? await this.cycle(command.associationId, command.cycleId) : cycle;
+  /** An expert's state in the association's pool, folded from their stream; an id the parse step refuses is not looked up. */
+  async expert(associationId: string, expertId: unknown): Promise<ScoringExpert | null> {
+    if (!isExpertId(expertId)) return null;
+    return this.commands.stateOf(expertStreamId(associationId, expertId), { initialState: initialExpertState, evolve: evolveExpert });
+  }
+
+  /** What assigning a scorer needs: for an expert of the pool, their state now. */
+  async forCycle(command: CreditCycleCommand): Promise<ScorerAssignmentFacts> {
+    return command.type === 'AssignCreditScorer' && command.expertId != null ? { expert: await this.expert(command.associationId, command.expertId) } : {};
+  }
+
+  /** The current state of every expert of the pool the user is assigned as in the cycle, by expert id (none for staff). */
+  async scoringExperts(cycle: CreditCycleFacts | null, userId: string): Promise<ReadonlyMap<string, ScoringExpert>> {
+    const expertIds = [...new Set((cycle?.scorers ?? []).filter((s) => s.scorerId === userId && s.expertId != null).map((s) => s.expertId!))];
+    const states = await Promise.all(expertIds.map((id) => this.expert(cycle!.data.associationId, id)));
+    return new Map(expertIds.flatMap((id, n) => (states[n] ? [[id, states[n]] as const] : [])));
+  }
+
+  /**
+   * What the application decider needs for this command, and nothing more. `actorUserId`: who scores (their expert
+   * assignments are read); `known`: what the caller has read already.
+   */
+  async forApplication(command: CreditApplicationCommand, actorUserId: string, known: KnownApplicationFacts = {}): Promise<CreditApplicationFacts> {
+    const cycleFacts = known.cycle === undefined ? await this.cycle(command.associationId, command.cycleId) : known.cycle;
     switch (command.type) {
+      case 'ScoreCreditIndicators':
+        return { cycle: cycleFacts, experts: known.experts ?? (await this.scoringExperts(cycleFacts, actorUserId)) };
       case 'FileCreditApplication': {
         // A person is looked up in the persons register, an enterprise in the enterprise register.
         const persons = cycleFacts?.data.rulebook.subjectKind === 'PERSON';

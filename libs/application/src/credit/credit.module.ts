@@ -7,6 +7,7 @@ import { CompleteCreditReviewsHandler, IssueCreditRatingsHandler, RecordCreditEx
 import { FileCreditApplicationsHandler, ScoreCreditApplicationsHandler } from './commands/credit-listed-bulk.handler.js';
 import { CreditCycleHandler, CreditRulebookHandler, OpenCreditCycleHandler } from './commands/credit-rulebook-cycle.handler.js';
 import { CreditExpiryJob } from './credit-expiry.job.js';
+import { CreditExpertHistory } from './credit-expert-history.js';
 import { CreditFacts } from './credit.facts.js';
 
 /** Credit evaluation (信用评价): rulebooks, cycles, applications and their ratings, conduct records, the expiry job. */
@@ -14,6 +15,7 @@ import { CreditFacts } from './credit.facts.js';
   imports: [CommandsModule],
   providers: [
     CreditFacts,
+    CreditExpertHistory,
     CreditQueries,
     MembershipQueries,
     CreditRulebookHandler,

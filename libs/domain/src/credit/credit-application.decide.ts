@@ -6,6 +6,7 @@ import { type ConductRecord, CREDIT_APPLICATION_EVENT_TYPES, type CreditApplicat
 import { type AppliedVeto, computeGrade, type GradeComputation, gradeBelow, type IndicatorScore, validToFor } from './credit.rulebook.js';
 import { type CreditApplicationState, evolveCreditApplication, initialCreditApplicationState, noticeOf, ratingOf } from './credit.state.js';
 import { applicationKey as key } from './credit.fields.js';
+import { conflictsOn } from '../experts/experts.state.js';
 
 // The application stream, from filing to the rating and its life: one function per command, dispatched below.
 
@@ -77,6 +78,36 @@ function fileCreditApplication(command: Command<'FileCreditApplication'>, state:
 
 }
 
+/**
+ * An expert of the pool scores as the pool holds them on the scoring day, not as they were at assignment: suspended
+ * or retired since, a conflict declared on the subject in force that day, or now employed by the subject, they may
+ * not score it.
+ */
+function refuseExpertScorer(expertId: string, scorerId: string, subjectId: string, today: string, facts: CreditApplicationFacts): void {
+  const expert = facts.experts?.get(expertId);
+  if (!expert || expert.status === 'NONE' || expert.profile === null) {
+    throw new RuleViolation(CreditRules.scorerExpertNotInPool, `Expert ${expertId} is no longer in the pool.`, { expertId });
+  }
+  if (expert.status !== 'ACTIVE') {
+    throw new RuleViolation(CreditRules.scorerExpertNotActive, `Expert ${expertId} is ${expert.status.toLowerCase()} and may not score.`, { expertId, status: expert.status });
+  }
+  // The assignment recorded the expert's sign-in of the day; a sign-in the pool has since replaced no longer scores as them.
+  if (expert.profile.userId !== scorerId) {
+    throw new RuleViolation(CreditRules.scorerNotAssigned, `${scorerId} no longer signs in as expert ${expertId}: assign the expert again.`, { scorerId, expertId });
+  }
+  const conflict = conflictsOn(expert, today).find((c) => c.enterpriseCode === subjectId);
+  if (conflict) {
+    throw new RuleViolation(
+      CreditRules.scorerConflict,
+      `Expert ${expertId} declared a conflict with ${subjectId} (conflict ${conflict.conflictId}, ${conflict.from} to ${conflict.to}: ${conflict.reason}) and may not score its application.`,
+      { expertId, conflictId: conflict.conflictId },
+    );
+  }
+  if (expert.profile.employerCode === subjectId) {
+    throw new RuleViolation(CreditRules.scorerConflict, `Expert ${expertId} is employed by ${subjectId} and may not score its application.`, { expertId });
+  }
+}
+
 function scoreCreditIndicators(command: Command<'ScoreCreditIndicators'>, state: CreditApplicationState, context: DecisionContext, facts: CreditApplicationFacts): CreditApplicationEvent[] {
   const k = key(command);
   const cycle = requireCycle(facts, command.cycleId);
@@ -97,6 +128,9 @@ function scoreCreditIndicators(command: Command<'ScoreCreditIndicators'>, state:
   }
   if (assignments.some((a) => a.employerCode !== null && a.employerCode === command.subjectId)) {
     throw new RuleViolation(CreditRules.scorerConflict, `${scorerId} is employed by ${command.subjectId} and may not score its application.`, { scorerId });
+  }
+  for (const assignment of assignments) {
+    if (assignment.expertId != null) refuseExpertScorer(assignment.expertId, scorerId, command.subjectId, businessDate(context.now), facts);
   }
   return entries.map((e) => {
     const indicator = e.indicator!;

@@ -1,9 +1,10 @@
 import { businessDate, calendarDate as date, type Decider, type DecisionContext, FieldErrors, matches, oneOf, requiredText, RuleViolation } from '../shared/index.js';
-import type { AssignCreditScorer, CloseCreditCycle, CreditCycleCommand, OpenCreditCycle } from './credit.commands.js';
+import { EXPERT_ID } from '../experts/experts.events.js';
+import type { AssignCreditScorer, CloseCreditCycle, CreditCycleCommand, OpenCreditCycle, ScorerAssignmentFacts, ScoringExpert } from './credit.commands.js';
 import { CreditRules } from './credit.errors.js';
 import { CREDIT_CYCLE_EVENT_TYPES, type CreditCycleEvent, type CycleData } from './credit.events.js';
 import { ELIGIBILITIES, type RulebookVersion, SCORING_BODIES } from './credit.rulebook.js';
-import { type CreditCycleState, evolveCreditCycle, initialCreditCycleState } from './credit.state.js';
+import { type CreditCycleState, type CycleScorer, evolveCreditCycle, initialCreditCycleState, sameScorerAssignment } from './credit.state.js';
 import { ID, SUBJECT } from './credit.fields.js';
 
 // The cycle stream: opened on a pinned rulebook version, scorers assigned, closed.
@@ -24,10 +25,18 @@ export function parseCreditCycle<C extends CreditCycleCommand>(command: C): C {
     const eligibility = oneOf(errors, 'eligibility', command.eligibility, ELIGIBILITIES);
     parsed = { ...command, title, assessmentFrom, assessmentTo, filingFrom, filingTo, eligibility };
   } else if (command.type === 'AssignCreditScorer') {
-    const scorerId = requiredText(errors, 'scorerId', command.scorerId, { max: 100, label: 'The scorer' });
     const body = oneOf(errors, 'body', command.body, SCORING_BODIES);
-    const employerCode = command.employerCode == null ? null : matches(errors, 'employerCode', command.employerCode, SUBJECT, 'must be a credit code.');
-    parsed = { ...command, scorerId, body, employerCode };
+    if (command.expertId != null) {
+      // An expert's sign-in and employer are the pool's: the assignment reads them, it is not told them.
+      const expertId = matches(errors, 'expertId', command.expertId, EXPERT_ID, 'must be an expert id: EXP and 16 characters of Crockford base32.');
+      if (command.scorerId != null) errors.add('scorerId', 'give either scorerId (a staff scorer) or expertId (an expert of the pool), not both.');
+      if (command.employerCode != null) errors.add('employerCode', "an expert's employer is read from the pool: give no employerCode with expertId.");
+      parsed = { ...command, expertId, scorerId: null, body, employerCode: null };
+    } else {
+      const scorerId = command.scorerId == null ? (errors.add('scorerId', 'give scorerId (a staff scorer) or expertId (an expert of the pool).'), '') : requiredText(errors, 'scorerId', command.scorerId, { max: 100, label: 'The scorer' });
+      const employerCode = command.employerCode == null ? null : matches(errors, 'employerCode', command.employerCode, SUBJECT, 'must be a credit code.');
+      parsed = { ...command, scorerId, expertId: null, body, employerCode };
+    }
   }
   errors.throwIfAny();
   return parsed as C;
@@ -49,13 +58,35 @@ function openCycle(command: OpenCreditCycle, state: CreditCycleState, rulebook: 
   return [{ type: 'CreditCycleOpened', data }];
 }
 
-function assignScorer(command: AssignCreditScorer, state: CreditCycleState): CreditCycleEvent[] {
+/** The scorer an assignment names: a staff scorer as given, or an expert of the pool as the pool holds them now. */
+function scorerOf(command: AssignCreditScorer, expert: ScoringExpert | null | undefined): CycleScorer {
+  const expertId = command.expertId ?? null;
+  if (expertId === null) return { scorerId: command.scorerId!, body: command.body, employerCode: command.employerCode ?? null, expertId: null };
+  if (!expert || expert.status === 'NONE' || expert.profile === null || expert.associationId !== command.associationId) {
+    throw new RuleViolation(CreditRules.scorerExpertNotInPool, `No expert ${expertId} is in the pool of ${command.associationId}.`, { expertId });
+  }
+  if (expert.status !== 'ACTIVE') {
+    throw new RuleViolation(CreditRules.scorerExpertNotActive, `Expert ${expertId} is ${expert.status.toLowerCase()}: only an active expert of the pool is assigned to score.`, {
+      expertId,
+      status: expert.status,
+    });
+  }
+  // Scores are matched to the signed-in user: an expert without a sign-in could never score what they are assigned.
+  if (expert.profile.userId === null) {
+    throw new RuleViolation(CreditRules.scorerExpertWithoutSignIn, `Expert ${expertId} has no sign-in user id: give them one (changeExpertProfile) before assigning them to score.`, {
+      expertId,
+    });
+  }
+  return { scorerId: expert.profile.userId, body: command.body, employerCode: expert.profile.employerCode, expertId };
+}
+
+function assignScorer(command: AssignCreditScorer, state: CreditCycleState, expert: ScoringExpert | null | undefined): CreditCycleEvent[] {
   if (state.status !== 'open') throw new RuleViolation(CreditRules.cycleNotOpen, `Cycle ${command.cycleId} is not open.`);
-  const { scorerId, body } = command;
-  const employerCode = command.employerCode ?? null;
-  const same = state.scorers.find((s) => s.scorerId === scorerId && s.body === body);
-  if (same && same.employerCode === employerCode) return [];
-  return [{ type: 'CreditScorerAssigned', data: { associationId: command.associationId, cycleId: command.cycleId, scorerId, body, employerCode } }];
+  const scorer = scorerOf(command, expert);
+  const same = state.scorers.find((s) => sameScorerAssignment(s, scorer));
+  if (same && same.scorerId === scorer.scorerId && same.employerCode === scorer.employerCode) return [];
+  const { scorerId, body, employerCode, expertId } = scorer;
+  return [{ type: 'CreditScorerAssigned', data: { associationId: command.associationId, cycleId: command.cycleId, scorerId, body, employerCode, expertId } }];
 }
 
 function closeCycle(command: CloseCreditCycle, state: CreditCycleState, context: DecisionContext): CreditCycleEvent[] {
@@ -63,9 +94,12 @@ function closeCycle(command: CloseCreditCycle, state: CreditCycleState, context:
   return [{ type: 'CreditCycleClosed', data: { associationId: command.associationId, cycleId: command.cycleId, closedOn: businessDate(context.now) } }];
 }
 
-/** A cycle decider; opening needs the pinned rulebook version (read by the command layer from its stream). */
+/**
+ * A cycle decider; opening needs the pinned rulebook version, assigning an expert the expert's state in the pool (both
+ * read by the command layer from their streams).
+ */
 export function creditCycleDecider(
-  facts: { rulebook?: RulebookVersion | null } = {},
+  facts: ScorerAssignmentFacts = {},
 ): Decider<CreditCycleCommand, CreditCycleEvent, CreditCycleState> {
   return {
     initialState: initialCreditCycleState,
@@ -77,7 +111,7 @@ export function creditCycleDecider(
         case 'OpenCreditCycle':
           return openCycle(command, state, facts.rulebook);
         case 'AssignCreditScorer':
-          return assignScorer(command, state);
+          return assignScorer(command, state, facts.expert);
         case 'CloseCreditCycle':
           return closeCycle(command, state, context);
       }

@@ -262,12 +262,13 @@ describe('credit cycles', () => {
   });
 
   it('assigns a scorer once, and again when the scorer changes employer', () => {
-    cycles.given([opened]).when(assign).then([assigned]);
+    // `assigned` is as recorded before experts came from the pool (no expertId): new assignments name none as null.
+    cycles.given([opened]).when(assign).then([{ type: 'CreditScorerAssigned', data: { ...assigned.data, expertId: null } }]);
     cycles.given([opened, assigned]).when(assign).then([]);
     cycles
       .given([opened, assigned])
       .when({ ...assign, employerCode: SUBJECT })
-      .then([{ type: 'CreditScorerAssigned', data: { ...assigned.data, employerCode: SUBJECT } }]);
+      .then([{ type: 'CreditScorerAssigned', data: { ...assigned.data, employerCode: SUBJECT, expertId: null } }]);
   });
 
   it('closes an open cycle on the business date', () => {

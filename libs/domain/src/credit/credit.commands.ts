@@ -1,7 +1,8 @@
+import type { ExpertState } from '../experts/experts.state.js';
 import type { PersonState } from '../persons/persons.state.js';
 import type { DecisionRecord } from '../shared/index.js';
 import type { ConductKind, ConductRecord, ConductSeverity, CycleData } from './credit.events.js';
-import type { DynamicRule, GradeThreshold, Indicator, ScoringBody, SubjectKind, VetoRule } from './credit.rulebook.js';
+import type { DynamicRule, GradeThreshold, Indicator, RulebookVersion, ScoringBody, SubjectKind, VetoRule } from './credit.rulebook.js';
 
 export interface RulebookBody {
   readonly associationId: string;
@@ -41,11 +42,17 @@ export interface OpenCreditCycle extends Omit<CycleData, 'rulebook'> {
   readonly rulebookId: string;
   readonly rulebookVersion: number;
 }
+/**
+ * A scorer for a body: either a staff scorer named by user id (with their employer, if any), or an expert of the
+ * association's pool named by expert id (their sign-in user id and employer are read from the pool). Exactly one of
+ * `scorerId` and `expertId`.
+ */
 export interface AssignCreditScorer {
   readonly type: 'AssignCreditScorer';
   readonly associationId: string;
   readonly cycleId: string;
-  readonly scorerId: string;
+  readonly scorerId?: string | null;
+  readonly expertId?: string | null;
   readonly body: ScoringBody;
   readonly employerCode?: string | null;
 }
@@ -192,9 +199,22 @@ export interface CreditApplicationFacts {
   readonly activeMember?: boolean;
   /** The subject's conduct records (every association's: the decider keeps to the cycle's association). */
   readonly conductRecords?: readonly ConductRecord[];
+  /** For a score: the current state of each expert of the pool the acting user is assigned as, by expert id. */
+  readonly experts?: ReadonlyMap<string, ScoringExpert>;
 }
 export interface ScorerFact {
   readonly scorerId: string;
   readonly body: ScoringBody;
   readonly employerCode: string | null;
+  /** The expert of the pool this assignment is; null or absent for a staff scorer. */
+  readonly expertId?: string | null;
+}
+/** What a credit decision reads of an expert's stream: their standing, profile and declared conflicts. */
+export type ScoringExpert = Pick<ExpertState, 'status' | 'associationId' | 'profile' | 'conflicts'>;
+
+/** What assigning a scorer needs from outside the cycle's stream: for an expert, their state in the pool. */
+export interface ScorerAssignmentFacts {
+  readonly rulebook?: RulebookVersion | null;
+  /** The named expert's state, folded from `expert-<associationId>:<expertId>` (status NONE: not in the pool). */
+  readonly expert?: ScoringExpert | null;
 }

@@ -32,10 +32,16 @@ export type CreditScorerAssigned = DomainEvent<
   {
     readonly associationId: string;
     readonly cycleId: string;
+    /** The user id the scorer signs in with (for an expert of the pool, their sign-in user id as read at assignment). */
     readonly scorerId: string;
     readonly body: ScoringBody;
-    /** Credit code of the scorer's employer, for the conflict-of-interest rule. */
+    /** Credit code of the scorer's employer, for the conflict-of-interest rule (an expert's, as read at assignment). */
     readonly employerCode: string | null;
+    /**
+     * The expert of the association's pool assigned (ADR 0024), or null for a staff scorer named by user id. Written on
+     * every assignment since experts were drawn from the pool; absent from the assignments recorded before (read as null).
+     */
+    readonly expertId?: string | null;
   }
 >;
 export type CreditCycleClosed = DomainEvent<'CreditCycleClosed', { readonly associationId: string; readonly cycleId: string; readonly closedOn: string }>;

@@ -41,7 +41,7 @@ export const CREDIT_EVENT_FIELD_CLASSES: EventFieldClasses<CreditEvent> = {
     filingTo: 'public',
     eligibility: 'public',
   },
-  CreditScorerAssigned: { associationId: 'public', cycleId: 'public', scorerId: 'staff', body: 'public', employerCode: 'public' },
+  CreditScorerAssigned: { associationId: 'public', cycleId: 'public', scorerId: 'staff', body: 'public', employerCode: 'public', expertId: 'staff' },
   CreditCycleClosed: { associationId: 'public', cycleId: 'public', closedOn: 'public' },
   CreditApplicationFiled: {
     ...APPLICATION,

@@ -44,6 +44,17 @@ export interface CycleScorer {
   readonly scorerId: string;
   readonly body: ScoringBody;
   readonly employerCode: string | null;
+  /** The expert of the pool this assignment is, or null for a staff scorer. */
+  readonly expertId: string | null;
+}
+
+/**
+ * Whether an assignment replaces an earlier one: an expert's assignment for a body replaces that expert's (their
+ * sign-in or employer may have changed since), a staff scorer's replaces the same user's staff assignment.
+ */
+export function sameScorerAssignment(a: Pick<CycleScorer, 'scorerId' | 'body' | 'expertId'>, b: Pick<CycleScorer, 'scorerId' | 'body' | 'expertId'>): boolean {
+  if (a.body !== b.body) return false;
+  return a.expertId !== null || b.expertId !== null ? a.expertId === b.expertId : a.scorerId === b.scorerId;
 }
 export type CreditCycleState =
   | { readonly status: 'none' }
@@ -55,15 +66,12 @@ export function evolveCreditCycle(state: CreditCycleState, event: CreditCycleEve
   switch (event.type) {
     case 'CreditCycleOpened':
       return { status: 'open', data: event.data, scorers: [] };
-    case 'CreditScorerAssigned':
+    case 'CreditScorerAssigned': {
       if (state.status === 'none') return state;
-      return {
-        ...state,
-        scorers: [
-          ...state.scorers.filter((s) => !(s.scorerId === event.data.scorerId && s.body === event.data.body)),
-          { scorerId: event.data.scorerId, body: event.data.body, employerCode: event.data.employerCode },
-        ],
-      };
+      // An assignment recorded before experts came from the pool names no expert.
+      const assigned: CycleScorer = { scorerId: event.data.scorerId, body: event.data.body, employerCode: event.data.employerCode, expertId: event.data.expertId ?? null };
+      return { ...state, scorers: [...state.scorers.filter((s) => !sameScorerAssignment(s, assigned)), assigned] };
+    }
     case 'CreditCycleClosed':
       return state.status === 'open' ? { ...state, status: 'closed', closedOn: event.data.closedOn } : state;
   }

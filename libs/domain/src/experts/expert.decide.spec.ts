@@ -199,3 +199,29 @@ describe('the history recorded by the contexts that draw and score', () => {
     expect(parseExpertCommand({ ...score, points: '0.10' }).points).toBe('0.1');
   });
 });
+
+describe('the history of an expert who scores in a credit cycle', () => {
+  const CYCLE = { kind: 'CREDIT_CYCLE', id: 'wh-2026' } as const;
+  const APPLICATION = { kind: 'CREDIT_APPLICATION', id: 'wh-2026/91420100177678330L' } as const;
+  const assignedToCycle: ExpertAssigned = {
+    type: 'ExpertAssigned',
+    data: { ...on, reference: CYCLE, round: 1, sourceEventId: 'credit-event-1', recordedOn: '2026-03-02', recordedBy: 'admin-1' },
+  };
+  const scoreApplication: RecordExpertScore = { type: 'RecordExpertScore', ...on, reference: APPLICATION, round: 1, sourceEventId: 'credit-event-2', criterion: 'SELF_DISCIPLINE', points: '4' };
+
+  it('records a score on an application of the cycle the expert is assigned to', () => {
+    withoutFacts
+      .given([enrolled, assignedToCycle])
+      .when(scoreApplication)
+      .then([{ type: 'ExpertScoreRecorded', data: { ...on, reference: APPLICATION, round: 1, sourceEventId: 'credit-event-2', criterion: 'SELF_DISCIPLINE', points: '4', recordedOn: '2026-03-02', recordedBy: TEST_ADMIN.userId } }]);
+  });
+
+  it('refuses a score on an application of another cycle, or of another round of the cycle', () => {
+    withoutFacts.given([enrolled, assignedToCycle]).when({ ...scoreApplication, reference: { kind: 'CREDIT_APPLICATION', id: 'wh-2027/91420100177678330L' } }).thenRefuses(ExpertRules.notAssigned);
+    withoutFacts.given([enrolled, assignedToCycle]).when({ ...scoreApplication, round: 2 }).thenRefuses(ExpertRules.notAssigned);
+  });
+
+  it('keeps an awards score to the entry it is assigned to (a cycle assignment does not cover an awards entry)', () => {
+    withoutFacts.given([enrolled, assignedToCycle]).when(score).thenRefuses(ExpertRules.notAssigned);
+  });
+});

@@ -35,7 +35,7 @@ import {
   validUserId,
   WORK_ID,
 } from './experts.fields.js';
-import { assignmentKey, evolveExpert, type ExpertState, historyFingerprint, initialExpertState } from './experts.state.js';
+import { assignmentForScore, assignmentKey, evolveExpert, type ExpertState, historyFingerprint, initialExpertState } from './experts.state.js';
 
 // One expert's stream: the pool's decisions on them, and the history the drawing and scoring contexts record.
 
@@ -242,10 +242,14 @@ function recordHistory(command: ExpertHistoryCommand, state: ExpertState, contex
       if (!assignment) refuse(ExpertRules.notAssigned, `Expert ${expertId} is not assigned to ${reference.kind} ${reference.id}, round ${round}.`, command);
       if (assignment.recused) refuse(ExpertRules.alreadyRecused, `Expert ${expertId} has already recused themselves from ${reference.kind} ${reference.id}, round ${round}.`, command);
       return [{ type: 'ExpertRecused', data: { ...entry, reason: command.reason } }];
-    case 'RecordExpertScore':
-      if (!assignment) refuse(ExpertRules.notAssigned, `Expert ${expertId} is not assigned to ${reference.kind} ${reference.id}, round ${round}.`, command);
-      if (assignment.recused) refuse(ExpertRules.recused, `Expert ${expertId} recused themselves from ${reference.kind} ${reference.id}, round ${round}: they do not score it.`, command);
+    case 'RecordExpertScore': {
+      // An expert assigned to a credit cycle scores its applications: the score names the application, the
+      // assignment is the cycle's (same round).
+      const scoredUnder = assignmentForScore(state, reference, round);
+      if (!scoredUnder) refuse(ExpertRules.notAssigned, `Expert ${expertId} is not assigned to ${reference.kind} ${reference.id}, round ${round}.`, command);
+      if (scoredUnder.recused) refuse(ExpertRules.recused, `Expert ${expertId} recused themselves from ${reference.kind} ${reference.id}, round ${round}: they do not score it.`, command);
       return [{ type: 'ExpertScoreRecorded', data: { ...entry, criterion: command.criterion, points: command.points } }];
+    }
   }
 }
 

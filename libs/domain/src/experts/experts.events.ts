@@ -30,8 +30,11 @@ export type ExpertSpecialty = (typeof EXPERT_SPECIALTIES)[number];
 export const EXPERT_STATUSES = ['ACTIVE', 'SUSPENDED', 'RETIRED'] as const;
 export type ExpertStatus = (typeof EXPERT_STATUSES)[number];
 
-/** What an expert's work was for: an awards entry, or a credit application (`<cycleId>:<subjectId>`). */
-export const EXPERT_WORK_KINDS = ['AWARD_ENTRY', 'CREDIT_APPLICATION'] as const;
+/**
+ * What an expert's work was for: an awards entry (`<editionId>/<entryId>`), a credit cycle they score in (`<cycleId>`),
+ * or one credit application of that cycle they scored (`<cycleId>/<subjectId>`).
+ */
+export const EXPERT_WORK_KINDS = ['AWARD_ENTRY', 'CREDIT_APPLICATION', 'CREDIT_CYCLE'] as const;
 export type ExpertWorkKind = (typeof EXPERT_WORK_KINDS)[number];
 export interface ExpertWorkReference {
   readonly kind: ExpertWorkKind;

@@ -5,7 +5,7 @@ import { EXPERT_SPECIALTIES, type ExpertSpecialty } from './experts.events.js';
 export const CONFLICT_ID = /^[A-Za-z0-9-]{1,64}$/;
 /** A recording context's event id: letters, digits and `_ . : @ -` (a UUID, or `<stream>@<revision>`). */
 export const SOURCE_EVENT_ID = /^[A-Za-z0-9_.:@-]{1,200}$/;
-/** A work's id as its context writes it (an awards entry id, `<cycleId>:<subjectId>`): no spaces. */
+/** A work's id as its context writes it (`<editionId>/<entryId>`, `<cycleId>`, `<cycleId>/<subjectId>`): no spaces. */
 export const WORK_ID = /^[\p{L}\p{N}_.:/-]{1,200}$/u;
 export const CRITERION = /^[A-Z][A-Z0-9_]{0,39}$/;
 /** An exact decimal of at most four whole digits and two places. */

@@ -46,6 +46,24 @@ export function assignmentKey(reference: ExpertWorkReference, round: number): st
   return `${reference.kind}:${reference.id}#${round}`;
 }
 
+/**
+ * The credit cycle a credit application's work belongs to (`CREDIT_APPLICATION <cycleId>/<subjectId>` is scored under
+ * the assignment `CREDIT_CYCLE <cycleId>`), or null for any other work.
+ */
+export function creditCycleOfWork(reference: ExpertWorkReference): ExpertWorkReference | null {
+  if (reference.kind !== 'CREDIT_APPLICATION') return null;
+  const slash = reference.id.indexOf('/');
+  return slash > 0 ? { kind: 'CREDIT_CYCLE', id: reference.id.slice(0, slash) } : null;
+}
+
+/** The assignment a score on this work counts under: the work's own, or for a credit application its cycle's. */
+export function assignmentForScore(state: Pick<ExpertState, 'assignments'>, reference: ExpertWorkReference, round: number): ExpertAssignmentRecord | undefined {
+  const own = state.assignments.get(assignmentKey(reference, round));
+  if (own) return own;
+  const cycle = creditCycleOfWork(reference);
+  return cycle ? state.assignments.get(assignmentKey(cycle, round)) : undefined;
+}
+
 /** What a history event recorded, to tell a re-sent source event from a second use of its id. */
 export function historyFingerprint(type: string, reference: ExpertWorkReference, round: number, detail = ''): string {
   return `${type}|${assignmentKey(reference, round)}|${detail}`;

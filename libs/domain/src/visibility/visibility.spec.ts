@@ -77,7 +77,7 @@ describe('the declared class of every field of every event type (ADR 0014)', () 
       DuesWaiverApproved: ['approvedBy:staff'],
       DuesWaiverRejected: ['rejectedBy:staff'],
       DuesWaiverRevoked: ['revokedBy:staff'],
-      CreditScorerAssigned: ['scorerId:staff'],
+      CreditScorerAssigned: ['scorerId:staff', 'expertId:staff'],
       CreditIndicatorScored: ['scorerId:staff'],
       CreditReviewCompleted: ['computation.scores.scorerId:staff'],
       CreditGradeOverrideRequested: ['requestedBy:staff'],

@@ -126,6 +126,10 @@ const events: RecordedEvent[] = [
   next(cycleStream, { type: 'CreditScorerAssigned', data: { associationId: ASSOC, cycleId: CYCLE, scorerId: 'scorer-2', body: 'DEPARTMENT', employerCode: '91430600MA4L9999X9' } }, '2026-01-11T02:00:00.000Z'),
   // The same scorer again, now with an employer: replaces the earlier assignment instead of adding one.
   next(cycleStream, { type: 'CreditScorerAssigned', data: { associationId: ASSOC, cycleId: CYCLE, scorerId: 'scorer-1', body: 'ASSOCIATION', employerCode: '91430600MA4L8888X8' } }, '2026-01-12T01:00:00.000Z'),
+  // An expert of the pool (ADR 0024), then the same expert again under a new sign-in: replaces the expert's assignment,
+  // and leaves the staff scorer who happens to share the old sign-in alone.
+  next(cycleStream, { type: 'CreditScorerAssigned', data: { associationId: ASSOC, cycleId: CYCLE, scorerId: 'scorer-1', body: 'ASSOCIATION', employerCode: '91420100177678329F', expertId: 'EXP0123456789ABCDEF' } }, '2026-01-12T02:00:00.000Z'),
+  next(cycleStream, { type: 'CreditScorerAssigned', data: { associationId: ASSOC, cycleId: CYCLE, scorerId: 'expert-zhang', body: 'ASSOCIATION', employerCode: '91420100177678329F', expertId: 'EXP0123456789ABCDEF' } }, '2026-01-12T03:00:00.000Z'),
   filed(S1, '2026-02-10'),
   filed(S2, '2026-02-11'),
   filed(S3, '2026-02-12'),
@@ -429,10 +433,11 @@ describe('the credit projection', () => {
       const [cycle] = await dataSource.query(`SELECT status, scorers, revision FROM credit_cycle`);
       expect(cycle).toEqual({
         status: 'CLOSED',
-        revision: 4,
+        revision: 6,
         scorers: [
-          { scorerId: 'scorer-2', body: 'DEPARTMENT', employerCode: '91430600MA4L9999X9' },
-          { scorerId: 'scorer-1', body: 'ASSOCIATION', employerCode: '91430600MA4L8888X8' },
+          { scorerId: 'scorer-2', body: 'DEPARTMENT', employerCode: '91430600MA4L9999X9', expertId: null },
+          { scorerId: 'scorer-1', body: 'ASSOCIATION', employerCode: '91430600MA4L8888X8', expertId: null },
+          { scorerId: 'expert-zhang', body: 'ASSOCIATION', employerCode: '91420100177678329F', expertId: 'EXP0123456789ABCDEF' },
         ],
       });
     });
@@ -548,12 +553,13 @@ async function applyOneReference(event: RecordedEvent<CreditEvent['type']>, tx: 
       const d = dataOf<'CreditScorerAssigned'>(event);
       await tx.query(
         `UPDATE credit_cycle SET scorers = COALESCE((SELECT jsonb_agg(s) FROM jsonb_array_elements(scorers) s
-             WHERE NOT (s ->> 'scorerId' = $7 AND s ->> 'body' = $8)), '[]'::jsonb) || $3::jsonb,
+             WHERE NOT (s ->> 'body' = $8 AND CASE WHEN $9::text IS NOT NULL OR s ->> 'expertId' IS NOT NULL
+                                                   THEN s ->> 'expertId' IS NOT DISTINCT FROM $9::text ELSE s ->> 'scorerId' = $7 END)), '[]'::jsonb) || $3::jsonb,
            revision = $4, last_event_id = $5, last_position = $6
          WHERE association_id = $1 AND cycle_id = $2 AND revision < $4`,
         [
-          d.associationId, d.cycleId, JSON.stringify([{ scorerId: d.scorerId, body: d.body, employerCode: d.employerCode }]), event.revision, event.id,
-          event.position, d.scorerId, d.body,
+          d.associationId, d.cycleId, JSON.stringify([{ scorerId: d.scorerId, body: d.body, employerCode: d.employerCode, expertId: d.expertId ?? null }]), event.revision, event.id,
+          event.position, d.scorerId, d.body, d.expertId ?? null,
         ],
       );
       return;

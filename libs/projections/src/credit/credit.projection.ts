@@ -4,6 +4,8 @@ import {
   type CreditConductDisclosureShortened,
   type CreditConductRecorded,
   type CreditEvent,
+  sameScorerAssignment,
+  type ScoringBody,
   upcastCreditConductEvent,
 } from '#domain/credit';
 import { isSealed } from '#domain/shared';
@@ -43,7 +45,8 @@ export const creditProjection: Projection = {
   name: 'credit',
   // 2: conduct records carry the recording association (older events upcast to the recorder's association).
   // 3: a downgrade keeps the rating's status (a suspended rating downgraded stays suspended in the history).
-  version: 3,
+  // 4: a cycle's scorers carry the expert of the pool each is (null for a staff scorer), ADR 0024.
+  version: 4,
   handles: CREDIT_EVENT_TYPES,
   tables: ['credit_rulebook_version', 'credit_cycle', 'credit_application', 'credit_rating_history', 'credit_conduct_record'],
   async apply(events, tx) {
@@ -215,13 +218,16 @@ function applyOne(event: RecordedEvent<CreditEvent['type']>, batch: Batch): void
     }
     case 'CreditScorerAssigned': {
       const d = dataOf<'CreditScorerAssigned'>(event);
+      // An assignment recorded before experts came from the pool names no expert.
+      const assigned = { scorerId: d.scorerId, body: d.body, employerCode: d.employerCode, expertId: d.expertId ?? null };
       touchCycle(batch, event, d, (row) => {
-        // The SQL filter `NOT (s ->> 'scorerId' = $id AND s ->> 'body' = $body)` keeps only rows it finds true.
+        // As the cycle's state does: an expert's assignment for a body replaces that expert's, a staff scorer's the same user's.
         const others = (parse(row.scorers) as Json[]).filter((s) => {
-          const same = sqlAnd(sqlEquals(field(s, 'scorerId'), d.scorerId), sqlEquals(field(s, 'body'), d.body));
-          return same === false;
+          const body = field(s, 'body');
+          if (body === null || field(s, 'scorerId') === null) return false;
+          return !sameScorerAssignment({ scorerId: field(s, 'scorerId')!, body: body as ScoringBody, expertId: field(s, 'expertId') }, assigned);
         });
-        return { scorers: JSON.stringify([...others, { scorerId: d.scorerId, body: d.body, employerCode: d.employerCode }]) };
+        return { scorers: JSON.stringify([...others, assigned]) };
       });
       return;
     }
@@ -375,15 +381,6 @@ function field(element: Json, name: string): string | null {
   const value = element[name]!;
   if (value === null) return null;
   return typeof value === 'string' ? value : JSON.stringify(value);
-}
-
-/** SQL's three-valued `=` and `AND` (null: unknown). */
-function sqlEquals(a: string | null, b: string | null): boolean | null {
-  return a === null || b === null ? null : a === b;
-}
-function sqlAnd(a: boolean | null, b: boolean | null): boolean | null {
-  if (a === false || b === false) return false;
-  return a === null || b === null ? null : true;
 }
 
 function touchCycle(batch: Batch, event: RecordedEvent, key: { associationId: string; cycleId: string }, set: (row: Row) => Row): void {

@@ -38,6 +38,8 @@ export interface CreditScorerView {
   scorerId: string;
   body: ScoringBody;
   employerCode: string | null;
+  /** The expert of the pool the scorer is, or null for a staff scorer. */
+  expertId: string | null;
 }
 
 /** Applications with one proposed grade (null: none), or not graded yet (`underReview`). */

@@ -44,7 +44,7 @@ export class CompleteCreditReviewsHandler extends CycleBulkHandler implements IC
     const subjects = await this.credit.subjectsIn(associationId, cycleId, 'UNDER_REVIEW');
     const cycle = await this.facts.requireCycle(associationId, cycleId);
     return runBulk(this.commands, completeCreditReviewsWorkflow, subjects.map((subjectId) => ({ associationId, cycleId, subjectId })), (command, commandId) =>
-      executeOnApplication(this.commands, this.facts, { command, actor, commandId }, [], cycle), CREDIT_READS);
+      executeOnApplication(this.commands, this.facts, { command, actor, commandId }, [], { cycle }), CREDIT_READS);
   }
 }
 
@@ -54,7 +54,7 @@ export class StartCreditNoticesHandler extends CycleBulkHandler implements IComm
     const subjects = await this.credit.subjectsIn(associationId, cycleId, 'REVIEWED');
     const cycle = await this.facts.requireCycle(associationId, cycleId);
     return runBulk(this.commands, startCreditNoticesWorkflow, subjects.map((subjectId) => ({ associationId, cycleId, subjectId, startsOn })), (command, commandId) =>
-      executeOnApplication(this.commands, this.facts, { command, actor, commandId }, [], cycle), CREDIT_READS);
+      executeOnApplication(this.commands, this.facts, { command, actor, commandId }, [], { cycle }), CREDIT_READS);
   }
 }
 
@@ -67,7 +67,7 @@ export class IssueCreditRatingsHandler extends CycleBulkHandler implements IComm
     const items = numberedRatings({ associationId, cycleId, certificatePrefix: prefix, validFrom }, all, new Set(inNotice));
     const cycle = await this.facts.requireCycle(associationId, cycleId);
     return runBulk(this.commands, issueCreditRatingsWorkflow, items, (command, commandId) =>
-      issueRating(this.commands, this.facts, { command, actor, commandId }, [], cycle), CREDIT_READS);
+      issueRating(this.commands, this.facts, { command, actor, commandId }, [], { cycle }), CREDIT_READS);
   }
 }
 
@@ -82,6 +82,6 @@ export class RecordCreditExpiriesHandler extends CycleBulkHandler implements ICo
     const subjects = await this.credit.expiredRatings(associationId, cycleId, businessDate(this.clock.now()));
     const cycle = await this.facts.requireCycle(associationId, cycleId);
     return runBulk(this.commands, recordCreditExpiriesWorkflow, subjects.map((subjectId) => ({ associationId, cycleId, subjectId })), (command, commandId) =>
-      executeOnApplication(this.commands, this.facts, { command, actor, commandId, correlationId }, [], cycle), CREDIT_READS);
+      executeOnApplication(this.commands, this.facts, { command, actor, commandId, correlationId }, [], { cycle }), CREDIT_READS);
   }
 }

@@ -13,7 +13,8 @@ import {
 } from '#domain/credit';
 import { type DispatchResult, EventSourcedCommands } from '../../commands/event-sourced-commands.js';
 import { UseCase } from '../../commands/use-case.js';
-import { CREDIT_READS } from '../credit.facts.js';
+import { CreditExpertHistory } from '../credit-expert-history.js';
+import { CREDIT_READS, CreditFacts } from '../credit.facts.js';
 
 /** A new rulebook version, or an amendment of one no cycle uses yet (pinning is part of opening a cycle). */
 export class ActOnCreditRulebookCommand extends UseCase<DefineCreditRulebookVersion | AmendCreditRulebookVersion> {}
@@ -39,12 +40,22 @@ export class OpenCreditCycleHandler implements ICommandHandler<OpenCreditCycleCo
   }
 }
 
-/** A scorer assigned to an open cycle, or the cycle closed to new applications. */
+/**
+ * A scorer assigned to an open cycle (an expert of the pool with their state read from their stream, then recorded in
+ * their history as assigned to the cycle), or the cycle closed to new applications.
+ */
 @CommandHandler(ActOnCreditCycleCommand)
 export class CreditCycleHandler implements ICommandHandler<ActOnCreditCycleCommand, DispatchResult> {
-  constructor(private readonly commands: EventSourcedCommands) {}
+  constructor(
+    private readonly commands: EventSourcedCommands,
+    private readonly facts: CreditFacts,
+    private readonly history: CreditExpertHistory,
+  ) {}
 
-  execute({ input, actor, commandId }: ActOnCreditCycleCommand): Promise<DispatchResult> {
-    return this.commands.execute(creditCycleDecider(), creditCycleStreamId(input.associationId, input.cycleId), { command: input, actor, commandId }, CREDIT_READS);
+  async execute({ input, actor, commandId }: ActOnCreditCycleCommand): Promise<DispatchResult> {
+    const decider = creditCycleDecider(await this.facts.forCycle(input));
+    const result = await this.commands.execute(decider, creditCycleStreamId(input.associationId, input.cycleId), { command: input, actor, commandId }, CREDIT_READS);
+    await this.history.recordAssignments(result, actor);
+    return result;
   }
 }

@@ -21,7 +21,7 @@ export class ActOnExpertHandler implements ICommandHandler<ActOnExpertCommand, D
 }
 
 /**
- * An entry of an expert's history, sent by the context that drew or scored them (awards; later credit): an
+ * An entry of an expert's history, sent by the context that drew or scored them (awards, credit): an
  * assignment, a recusal or a score, each naming that context's event (`sourceEventId`). A re-sent entry records
  * nothing twice. Refused with EXPERT_SUSPENDED or EXPERT_RETIRED for an assignment of an expert who may not be drawn.
  */
